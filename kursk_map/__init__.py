@@ -1,0 +1,49 @@
+"""kursk_map: layered, checkable maps of competing territorial-control claims.
+
+The public API, chosen in one place. Data flows one way::
+
+    load (gazetteer, claims) -> validate -> resolve (names, state) -> render -> atlas/
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("kursk_map")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
+
+from ._errors import DataError, KurskMapError, Problem, UnplacedClaimsError
+from .claims import load_claims, load_sources, read_claims, read_sources
+from .dataset import Dataset, check_dataset, load_dataset
+from .gazetteer import derive_point, load_border, load_gazetteer, read_gazetteer
+from .names import Resolution, Resolver, normalise, skeleton, transliterate
+from .state import ResolvedLedger, compute_state, iter_states, resolve_claims, source_dates
+
+__all__ = [
+    "DataError",
+    "Dataset",
+    "KurskMapError",
+    "Problem",
+    "Resolution",
+    "ResolvedLedger",
+    "Resolver",
+    "UnplacedClaimsError",
+    "__version__",
+    "check_dataset",
+    "compute_state",
+    "derive_point",
+    "iter_states",
+    "load_border",
+    "load_claims",
+    "load_dataset",
+    "load_gazetteer",
+    "load_sources",
+    "normalise",
+    "read_claims",
+    "read_gazetteer",
+    "read_sources",
+    "resolve_claims",
+    "skeleton",
+    "source_dates",
+    "transliterate",
+]

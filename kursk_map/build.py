@@ -1,0 +1,229 @@
+"""Build the atlas: load → validate → resolve → state per source and date → render → write atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import datetime as dt
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from ._errors import Problem, UnplacedClaimsError
+from .dataset import Dataset, load_dataset
+from .render import MapContext, render_index, render_map
+from .render.maps import deterministic_ids
+from .state import figures, iter_states, relative_geometries, source_dates
+
+_RENAME_EXCHANGE = 2
+
+
+def _claim_records(ds: Dataset) -> dict[str, dict[str, Any]]:
+    c = ds.ledger.claims
+    return {
+        r["claim_id"]: {
+            "claim_id": r["claim_id"],
+            "date": r["date"].date().isoformat(),
+            "source": r["source"],
+            "kind": r["kind"],
+            "settlement": r["settlement"],
+            "controller": r["controller"],
+            "summary": r["summary"],
+            "url": r["url"],
+        }
+        for r in c.to_dict("records")
+    }
+
+
+def _unplaced(ds: Dataset) -> list[dict[str, Any]]:
+    u = ds.ledger.unplaced.sort_values(["date", "claim_id"], kind="stable")
+    return [
+        {
+            "claim_id": r["claim_id"],
+            "source": r["source"],
+            "date": r["date"].date().isoformat(),
+            "settlement": r["settlement"],
+            "reason": r["unplaced_reason"],
+            "url": r["url"],
+            "where": f"{r['_file']}:{r['_line']}",
+        }
+        for r in u.to_dict("records")
+    ]
+
+
+def map_path(source: str, date: dt.date | str) -> str:
+    """Relative path of the map of ``source`` on ``date`` inside the atlas.
+
+    Examples
+    --------
+    >>> map_path("ru-mod", dt.date(2025, 3, 15))
+    'ru-mod/2025-03-15.html'
+    """
+    d = date.isoformat() if isinstance(date, dt.date) else date
+    return f"{source}/{d}.html"
+
+
+def plan_maps(ds: Dataset) -> list[tuple[str, list[dt.date]]]:
+    """Which maps a build writes: for each source with claims (by slug), its claim dates."""
+    slugs = sorted(set(ds.ledger.claims["source"]))
+    return [(s, source_dates(ds.ledger, s)) for s in slugs]
+
+
+def render_atlas(ds: Dataset, write: Callable[[str, str], None]) -> dict[str, Any]:
+    """Render every map and the index through ``write(relative_path, text)``; return the manifest."""
+    claims = _claim_records(ds)
+    unplaced_all = _unplaced(ds)
+    src_rows: dict[str, dict[str, str]] = {
+        str(s["slug"]): {str(k): str(v) for k, v in s.items()} for s in ds.sources.to_dict("records")
+    }
+    entries: list[dict[str, Any]] = []
+    for slug, dates in plan_maps(ds):
+        src = src_rows[slug]
+        for i, (day, state) in enumerate(iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)):
+            iso = day.isoformat()
+            unpl = [u for u in unplaced_all if u["source"] == slug and u["date"] <= iso]
+            figs = figures(ds.ledger, source=slug, date=day)
+            rel = relative_geometries(ds.ledger, ds.gazetteer, source=slug, date=day)
+            nav = {"index": "../index.html"}
+            if i > 0:
+                nav["prev"] = f"{dates[i - 1].isoformat()}.html"
+            if i + 1 < len(dates):
+                nav["next"] = f"{dates[i + 1].isoformat()}.html"
+            ctx = MapContext(
+                source=src,
+                date=iso,
+                state=state,
+                claims=claims,
+                figures=figs,
+                relative=rel,
+                unplaced=unpl,
+                border=ds.border,
+                nav=nav,
+            )
+            with deterministic_ids():
+                html = render_map(ctx).get_root().render()
+            path = map_path(slug, day)
+            write(path, html)
+            counts = dict.fromkeys(("UA", "RU", "contested", "baseline"), 0)
+            for ctrl, basis in zip(state["controller"], state["basis"], strict=True):
+                counts["baseline" if basis == "baseline" else ctrl] += 1
+            entries.append(
+                {
+                    "source": slug,
+                    "date": iso,
+                    "path": path,
+                    "counts": counts,
+                    "claims_to_date": int(
+                        ((ds.ledger.claims["source"] == slug) & (ds.ledger.claims["date"] <= pd.Timestamp(day))).sum()
+                    ),
+                    "figures": [
+                        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in f.items()} for f in figs
+                    ],
+                    "unplaced": [u["claim_id"] for u in unpl],
+                }
+            )
+    manifest = {
+        "generator": f"kursk_map {__version__}",
+        "claims": len(ds.ledger.claims),
+        "settlements_placed": int(ds.gazetteer.geometry.notna().sum()),
+        "sources": [{k: src_rows[s][k] for k in ("slug", "name", "side", "kind", "url")} for s in sorted(src_rows)],
+        "maps": entries,
+        "unplaced": unplaced_all,
+    }
+    write("index.html", render_index(manifest))
+    write("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    return manifest
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is None:
+        return False
+    at_fdcwd = -100
+    rc = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(rc == 0)
+
+
+def swap_in(tmp: Path, out: Path) -> None:
+    """Put the finished directory ``tmp`` in place of ``out`` so readers never see a partial atlas."""
+    if not out.exists():
+        tmp.rename(out)
+        return
+    if _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    old = out.with_name(f".{out.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_atlas(
+    data_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    keep_going: bool = False,
+    strict: bool = False,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Build the whole atlas from a data directory into ``out_dir``, atomically.
+
+    Parameters
+    ----------
+    data_dir : path
+        Directory with ``settlements.csv``, ``sources.csv`` and ``claims/*.csv``.
+    out_dir : path
+        Where the atlas goes; replaced only once the new atlas is complete.
+    keep_going : bool
+        Treat names that do not resolve as unplaced claims (listed on the maps and in the
+        manifest) instead of failing.
+    strict : bool
+        Fail if any claim is unplaced.
+
+    Returns
+    -------
+    dict
+        The manifest (also written as ``manifest.json``).
+    """
+    ds = load_dataset(data_dir, keep_going=keep_going, today=today)
+    if strict and len(ds.ledger.unplaced):
+        u = ds.ledger.unplaced
+        raise UnplacedClaimsError(
+            [
+                Problem(r["_file"], int(r["_line"]), "settlement", f"claim is unplaced: {r['unplaced_reason']}")
+                for r in u.to_dict("records")
+            ]
+        )
+    out = Path(out_dir).absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+
+        def write(rel: str, text: str) -> None:
+            p = tmp / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text, encoding="utf-8", newline="\n")
+
+        manifest = render_atlas(ds, write)
+        tmp.chmod(0o755)  # a web-readable folder, like one made by mkdir
+        swap_in(tmp, out)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            if tmp.exists():
+                shutil.rmtree(tmp)
+    return manifest

@@ -1,0 +1,246 @@
+"""Load the sources table and the claims ledger into validated frames.
+
+Structural checks happen here (columns, enums, dates, figures, URLs, ids, denials);
+settlement names are checked later by :mod:`kursk_map.state`, with the resolver.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from . import schemas
+from ._csvio import read_table
+from ._errors import DataError, Problem
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_CLAIM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def read_sources(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read ``sources.csv`` (slug, name, side, kind, url), returning valid rows and problems."""
+    table = read_table(path, required=schemas.SOURCE_COLUMNS[:4], known=schemas.SOURCE_COLUMNS)
+    problems = list(table.problems)
+    records: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        c = {k: row.cells.get(k, "") for k in schemas.SOURCE_COLUMNS}
+        errs = []
+        if not _SLUG.match(c["slug"]):
+            errs.append(
+                Problem(
+                    table.path, row.line, "slug", f"{c['slug']!r} is not a slug; use lower-case letters, digits and '-'"
+                )
+            )
+        elif c["slug"] in seen:
+            errs.append(
+                Problem(table.path, row.line, "slug", f"duplicate slug {c['slug']!r} (first on line {seen[c['slug']]})")
+            )
+        if c["side"] not in schemas.SIDES:
+            errs.append(
+                Problem(
+                    table.path, row.line, "side", f"unknown side {c['side']!r}; use one of {', '.join(schemas.SIDES)}"
+                )
+            )
+        if c["kind"] not in schemas.SOURCE_KINDS:
+            errs.append(
+                Problem(
+                    table.path,
+                    row.line,
+                    "kind",
+                    f"unknown kind {c['kind']!r}; use one of {', '.join(schemas.SOURCE_KINDS)}",
+                )
+            )
+        if not c["name"]:
+            errs.append(Problem(table.path, row.line, "name", "empty name"))
+        if c["url"] and (msg := _url_problem(c["url"])):
+            errs.append(Problem(table.path, row.line, "url", msg))
+        problems.extend(errs)
+        if not errs:
+            seen[c["slug"]] = row.line
+            records.append(c)
+    df = pd.DataFrame.from_records(records, columns=list(schemas.SOURCE_COLUMNS))
+    return df.set_index("slug", drop=False).rename_axis(None), problems
+
+
+def load_sources(path: str | Path) -> pd.DataFrame:
+    """Load and validate ``sources.csv``; raise :class:`DataError` with every problem."""
+    df, problems = read_sources(path)
+    if problems:
+        raise DataError(problems)
+    return df
+
+
+def _url_problem(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"{url!r} is not an http(s) URL; give the address of the page the claim comes from"
+    if not parts.netloc or "." not in parts.netloc or any(ch.isspace() for ch in url):
+        return f"{url!r} is not a well-formed URL"
+    return None
+
+
+def _number(value: str) -> float | None:
+    try:
+        f = float(value.replace(",", "")) if value else None
+    except ValueError:
+        return None
+    return f if f is not None and math.isfinite(f) else None
+
+
+def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], today: dt.date) -> list[Problem]:
+    out: list[Problem] = []
+
+    def bad(col: str, msg: str) -> None:
+        out.append(Problem(file, line, col, msg))
+
+    if not _CLAIM_ID.match(c["claim_id"]):
+        bad("claim_id", f"{c['claim_id']!r} is not a usable id; use e.g. 'ru-mod-20250315-01'")
+    if not _ISO.match(c["date"]):
+        hint = ""
+        if m := re.match(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$", c["date"]):
+            hint = f"; write it as ISO, e.g. {m[3]}-{int(m[2]):02d}-{int(m[1]):02d} if day first"
+        bad("date", f"{c['date']!r} is not an ISO date (YYYY-MM-DD){hint}")
+    else:
+        try:
+            d = dt.date.fromisoformat(c["date"])
+        except ValueError:
+            bad("date", f"{c['date']!r} is not a real calendar date")
+        else:
+            if d > today:
+                bad("date", f"{c['date']} is in the future (today is {today.isoformat()})")
+    if c["source"] not in sources:
+        known = ", ".join(sorted(sources))
+        bad("source", f"unknown source {c['source']!r}; add it to sources.csv or use one of: {known}")
+    kind = c["kind"]
+    if kind not in schemas.CLAIM_KINDS:
+        bad("kind", f"unknown kind {kind!r}; use one of {', '.join(schemas.CLAIM_KINDS)}")
+        return out
+    ctrl = c["controller"]
+    if ctrl and ctrl not in schemas.CONTROLLERS:
+        bad("controller", f"unknown controller {ctrl!r}; use one of {', '.join(schemas.CONTROLLERS)}")
+    if kind in ("control", "area", "count", "relative") and ctrl not in ("UA", "RU"):
+        bad("controller", f"a {kind} claim needs controller UA or RU, got {ctrl!r}")
+    if kind == "presence" and ctrl and ctrl != "contested":
+        bad("controller", f"a presence claim is 'contested', got {ctrl!r}; use kind=control for {ctrl}")
+    if kind in schemas.PLACED_KINDS and not c["settlement"]:
+        bad("settlement", f"a {kind} claim needs the settlement it is about")
+    if kind == "region" and not c["settlement"]:
+        bad("settlement", "a region claim names its oblast in 'settlement', e.g. 'Kursk Oblast'")
+    value = _number(c["value"])
+    if c["value"] and value is None:
+        bad("value", f"{c['value']!r} is not a number")
+    elif value is not None and value <= 0:
+        bad("value", f"{c['value']} must be positive")
+    units = schemas.UNITS.get(kind, {})
+    if kind in ("area", "count", "relative") and value is None and not c["value"]:
+        bad("value", f"a {kind} claim needs a figure in 'value'")
+    if c["unit"] and c["unit"] not in units:
+        allowed = ", ".join(units) or "none"
+        bad("unit", f"unit {c['unit']!r} is not known for a {kind} claim; use one of: {allowed}")
+    elif c["value"] and not c["unit"] and units:
+        bad("unit", f"a figure needs its unit; use one of: {', '.join(units)}")
+    if kind == "relative":
+        b = _number(c["bearing_deg"])
+        if b is None or not 0 <= b < 360:
+            bad("bearing_deg", f"{c['bearing_deg']!r} is not a compass bearing in degrees (0-359, N=0, E=90)")
+    if kind == "denial" and not c["denies"]:
+        bad("denies", "a denial names the claim_id it rejects in 'denies'")
+    if not c["summary"]:
+        bad("summary", "empty summary; describe the claim in a sentence of your own")
+    if msg := _url_problem(c["url"]):
+        bad("url", msg)
+    return out
+
+
+def read_claims(
+    paths: Iterable[str | Path], *, sources: Iterable[str], today: dt.date | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read claims CSV files, returning the structurally valid claims and every problem.
+
+    The frame has the columns of :data:`kursk_map.schemas.CLAIM_COLUMNS`, with ``date``
+    as ``datetime64``, ``value_std`` (figure in the canonical unit) and ``_file``/``_line``.
+    """
+    known_sources = set(sources)
+    today = today or dt.date.today()
+    problems: list[Problem] = []
+    records: list[dict[str, Any]] = []
+    first: dict[str, tuple[str, int]] = {}
+    for path in paths:
+        table = read_table(path, required=schemas.CLAIM_REQUIRED, known=schemas.CLAIM_COLUMNS)
+        problems.extend(table.problems)
+        for row in table.rows:
+            c = {k: row.cells.get(k, "") for k in schemas.CLAIM_COLUMNS}
+            errs = _check_claim(table.path, row.line, c, known_sources, today)
+            cid = c["claim_id"]
+            if cid in first:
+                f, ln = first[cid]
+                errs.append(
+                    Problem(table.path, row.line, "claim_id", f"duplicate claim_id {cid!r} (first at {f}:{ln})")
+                )
+            else:
+                first[cid] = (table.path, row.line)
+            problems.extend(errs)
+            if errs:
+                continue
+            value = _number(c["value"])
+            factor = schemas.UNITS.get(c["kind"], {}).get(c["unit"], 1.0)
+            records.append(
+                {
+                    **c,
+                    "value": value,
+                    "value_std": value * factor if value is not None else None,
+                    "bearing_deg": _number(c["bearing_deg"]),
+                    "_file": table.path,
+                    "_line": row.line,
+                }
+            )
+    kept = []
+    for r in records:
+        if r["kind"] == "denial" and r["denies"] not in first:
+            problems.append(
+                Problem(
+                    r["_file"], r["_line"], "denies", f"denies {r['denies']!r}, which is not a claim_id in the ledger"
+                )
+            )
+            continue
+        kept.append(r)
+    cols = [*schemas.CLAIM_COLUMNS, "value_std", "_file", "_line"]
+    df = pd.DataFrame.from_records(kept, columns=cols)
+    df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
+    df["value"] = df["value"].astype(float)
+    df["value_std"] = df["value_std"].astype(float)
+    df["bearing_deg"] = df["bearing_deg"].astype(float)
+    df = df.sort_values(["date", "source", "claim_id"], kind="stable").reset_index(drop=True)
+    return df, problems
+
+
+def load_claims(paths: Iterable[str | Path], *, sources: Iterable[str], today: dt.date | None = None) -> pd.DataFrame:
+    r"""Load and validate claims files; raise :class:`DataError` listing every problem.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "ru-mod.csv"
+    >>> _ = p.write_text(
+    ...     "claim_id,date,source,kind,settlement,controller,value,unit,summary,url\n"
+    ...     "c1,2025-03-13,ru-mod,control,Sudzha,RU,,,Says it retook Sudzha.,https://example.org/a\n"
+    ...     "c2,13/03/2025,ru-mod,control,Sudzha,RU,,,Same.,https://example.org/a\n", encoding="utf-8")
+    >>> load_claims([p], sources=["ru-mod"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kursk_map._errors.DataError: 1 problem in the input data:
+    ...ru-mod.csv:3: date: '13/03/2025' is not an ISO date (YYYY-MM-DD); write it as ISO, e.g. 2025-03-13 if day first
+    """
+    df, problems = read_claims(paths, sources=sources, today=today)
+    if problems:
+        raise DataError(problems)
+    return df

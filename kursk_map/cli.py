@@ -1,0 +1,232 @@
+"""The ``kursk-map`` command: parse arguments, call the library, print. No logic lives only here."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ._errors import DataError, KurskMapError
+
+DEFAULT_DATA = "geodata"
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kursk-map", description="Maps of competing territorial-control claims.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def data_arg(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--data", default=DEFAULT_DATA, help="data directory (default: %(default)s)")
+
+    b = sub.add_parser("build", help="build the atlas (maps, index, manifest)")
+    data_arg(b)
+    b.add_argument("--out", default="atlas", help="output directory (default: %(default)s)")
+    b.add_argument("--keep-going", action="store_true", help="list unresolved names as unplaced instead of failing")
+    b.add_argument("--strict", action="store_true", help="fail if any claim cannot be placed")
+
+    v = sub.add_parser("validate", help="check the data; print every problem as file:line: column: message")
+    data_arg(v)
+
+    r = sub.add_parser("resolve", help="find the settlement a name refers to")
+    data_arg(r)
+    r.add_argument("name")
+    r.add_argument("--raion", help="raion (or oblast) to decide between namesakes")
+    r.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("state", help="what a source claims on a date, settlement by settlement")
+    data_arg(s)
+    s.add_argument("--source", required=True)
+    s.add_argument("--date", required=True, type=_date)
+    s.add_argument("--json", action="store_true")
+
+    c = sub.add_parser("claims", help="list the claims of the ledger")
+    data_arg(c)
+    c.add_argument("--source")
+    c.add_argument("--json", action="store_true")
+    return p
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "isoformat"):
+        return v.date().isoformat() if hasattr(v, "date") and callable(v.date) else v.isoformat()
+    return v
+
+
+def _cmd_build(a: argparse.Namespace) -> int:
+    from .build import build_atlas
+
+    manifest = build_atlas(a.data, a.out, keep_going=a.keep_going, strict=a.strict)
+    n_unplaced = len(manifest["unplaced"])
+    print(
+        f"built {len(manifest['maps'])} maps from {manifest['claims']} claims"
+        + (f" ({n_unplaced} unplaced, listed in manifest.json)" if n_unplaced else "")
+    )
+    print(f"open {Path(a.out).absolute() / 'index.html'}")
+    return 0
+
+
+def _cmd_validate(a: argparse.Namespace) -> int:
+    from .dataset import check_dataset
+
+    ds, problems = check_dataset(a.data)
+    if problems:
+        print(str(DataError(problems)), file=sys.stderr)
+        return 1
+    assert ds is not None
+    c = ds.ledger.claims
+    print(
+        f"ok: {len(ds.gazetteer)} settlements, {len(ds.sources)} sources, {len(c)} claims "
+        f"({c['date'].min().date()} to {c['date'].max().date()}), {len(ds.ledger.unplaced)} unplaced"
+    )
+    return 0
+
+
+def _cmd_resolve(a: argparse.Namespace) -> int:
+    from .gazetteer import load_gazetteer
+    from .names import Resolver
+
+    res = Resolver(load_gazetteer(Path(a.data) / "settlements.csv")).resolve(a.name, raion=a.raion)
+    if a.json:
+
+        def cand(c: Any) -> dict[str, Any]:
+            return {
+                "id": c.id,
+                "name": c.name,
+                "name_ru": c.name_ru,
+                "lat": _clean(c.lat),
+                "lon": _clean(c.lon),
+                "raion": c.raion,
+                "oblast": c.oblast,
+                "country": c.country,
+                "score": c.score,
+                "placed": c.placed,
+            }
+
+        print(
+            json.dumps(
+                {
+                    "query": res.query,
+                    "status": res.status,
+                    "match": cand(res.best) if res.best else None,
+                    "candidates": [cand(c) for c in res.candidates],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    elif res.best:
+        b = res.best
+        print(f"{b.id}\t{b.name}\t{b.name_ru}\t{b.lat:.5f}\t{b.lon:.5f}\t{b.raion}\t{b.country}\tscore={b.score:.0f}")
+    else:
+        print(res.describe(), file=sys.stderr)
+    return {"match": 0, "unknown": 1, "ambiguous": 2}[res.status]
+
+
+def _cmd_state(a: argparse.Namespace) -> int:
+    from .dataset import load_dataset
+    from .state import compute_state
+
+    ds = load_dataset(a.data)
+    if a.source not in set(ds.sources["slug"]):
+        print(f"unknown source {a.source!r}; known: {', '.join(sorted(ds.sources['slug']))}", file=sys.stderr)
+        return 1
+    st = compute_state(ds.gazetteer, ds.ledger, source=a.source, date=a.date)
+    rows = [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "name_ru": r["name_ru"],
+            "lat": round(float(r["lat"]), 5),
+            "lon": round(float(r["lon"]), 5),
+            "raion": r["raion"],
+            "controller": r["controller"],
+            "basis": r["basis"],
+            "since": r["since"] or None,
+            "claim_ids": list(r["claim_ids"]),
+        }
+        for r in st.sort_values(["basis", "name"]).to_dict("records")
+    ]
+    if a.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            if r["basis"] != "baseline":
+                print(f"{r['name']:<28} {r['controller']:<10} {r['basis']:<7} {r['since']}  {','.join(r['claim_ids'])}")
+        n = sum(r["basis"] == "baseline" for r in rows)
+        print(f"({n} other settlements: no claim by {a.source}, shown at baseline)")
+    return 0
+
+
+def _cmd_claims(a: argparse.Namespace) -> int:
+    from .dataset import load_dataset
+
+    ds = load_dataset(a.data, keep_going=True)
+    c = ds.ledger.claims
+    if a.source:
+        c = c[c["source"] == a.source]
+    cols = [
+        "claim_id",
+        "date",
+        "source",
+        "kind",
+        "settlement",
+        "settlement_id",
+        "controller",
+        "value",
+        "unit",
+        "summary",
+        "url",
+        "note",
+    ]
+    rows = [{k: _clean(r[k]) for k in cols} for r in c.to_dict("records")]
+    if a.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            fig = f" {r['value']:g} {r['unit']}" if r["value"] is not None else ""
+            print(
+                f"{r['date']}  {r['source']:<20} {r['kind']:<9} {r['settlement'] or '-':<22} "
+                f"{r['controller'] or '-':<9}{fig}  {r['summary']}"
+            )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 error, 2 ambiguous name or bad usage)."""
+    args = _parser().parse_args(argv)
+    handler = {
+        "build": _cmd_build,
+        "validate": _cmd_validate,
+        "resolve": _cmd_resolve,
+        "state": _cmd_state,
+        "claims": _cmd_claims,
+    }[args.command]
+    try:
+        return handler(args)
+    except DataError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KurskMapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous atlas, if any, is unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

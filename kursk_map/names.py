@@ -1,0 +1,490 @@
+"""Settlement names: normalisation, transliteration and the name resolver.
+
+Pure functions, no I/O. The resolver indexes every spelling of every gazetteer row
+(English, Russian and Ukrainian Cyrillic, listed alternates, and Latin spellings generated
+from the Cyrillic by several transliteration systems), then matches a name written in a
+claim: exact spelling first, then a spelling-insensitive key, and offers fuzzy suggestions
+only as suggestions; a wrong match is worse than none.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+_VOWELS = set("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
+_SOFTEN = _VOWELS | set("йъьЙЪЬ")
+
+# Letter tables: one per system; None entries are context-dependent and handled in _translit.
+_BASE = dict(zip("абвгдзклмнопрстуф", "abvgdzklmnoprstuf", strict=True))
+SYSTEMS: Mapping[str, Mapping[str, str]] = {
+    # BGN/PCGN (Russian, 1947), as used by English-language press without diacritics.
+    "bgn": {
+        **_BASE,
+        "е": "e",
+        "ё": "yo",
+        "ж": "zh",
+        "и": "i",
+        "й": "y",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "і": "i",
+        "ї": "yi",
+        "є": "ye",
+        "ґ": "g",
+    },
+    # ISO 9:1995 / GOST 7.79-2000 system A.
+    "iso9": {
+        **_BASE,
+        "е": "e",
+        "ё": "ë",
+        "ж": "ž",
+        "и": "i",
+        "й": "j",
+        "х": "h",
+        "ц": "c",
+        "ч": "č",
+        "ш": "š",
+        "щ": "ŝ",
+        "ъ": "ʺ",
+        "ы": "y",
+        "ь": "ʹ",
+        "э": "è",
+        "ю": "û",
+        "я": "â",
+        "і": "ì",
+        "ї": "ï",
+        "є": "ê",
+        "ґ": "g̀",
+    },
+    # Scholarly (linguistic) transliteration.
+    "scholarly": {
+        **_BASE,
+        "е": "e",
+        "ё": "ë",
+        "ж": "ž",
+        "и": "i",
+        "й": "j",
+        "х": "x",
+        "ц": "c",
+        "ч": "č",
+        "ш": "š",
+        "щ": "šč",
+        "ъ": "ʺ",
+        "ы": "y",
+        "ь": "ʹ",
+        "э": "è",
+        "ю": "ju",
+        "я": "ja",
+        "і": "i",
+        "ї": "ji",
+        "є": "je",
+        "ґ": "g",
+    },
+    # German (Duden): Sudscha, Gluschkowo.
+    "german": {
+        **_BASE,
+        "в": "w",
+        "е": "e",
+        "ё": "jo",
+        "ж": "sch",
+        "з": "s",
+        "и": "i",
+        "й": "i",
+        "х": "ch",
+        "ц": "z",
+        "ч": "tsch",
+        "ш": "sch",
+        "щ": "schtsch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "ju",
+        "я": "ja",
+        "і": "i",
+        "ї": "ji",
+        "є": "je",
+        "ґ": "g",
+    },
+    # French: Soudja, Glouchkovo.
+    "french": {
+        **_BASE,
+        "у": "ou",
+        "е": "e",
+        "ё": "io",
+        "ж": "j",
+        "и": "i",
+        "й": "i",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "tch",
+        "ш": "ch",
+        "щ": "chtch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "iou",
+        "я": "ia",
+        "і": "i",
+        "ї": "ii",
+        "є": "ie",
+        "ґ": "g",
+    },
+    # Ukrainian national system (KMU 2010): Hlushkovo, Sumy.
+    "ukrainian": {
+        **_BASE,
+        "г": "h",
+        "е": "e",
+        "ё": "yo",
+        "ж": "zh",
+        "и": "y",
+        "й": "i",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "iu",
+        "я": "ia",
+        "і": "i",
+        "ї": "i",
+        "є": "ie",
+        "ґ": "g",
+    },
+}
+# Iotated vowels at the start of a word or after a vowel/sign take a "y"/"j" glide.
+_INITIAL = {
+    "bgn": {"е": "ye", "ё": "yo"},
+    "german": {"е": "je", "ё": "jo"},
+    "french": {"е": "ie"},
+    "ukrainian": {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"},
+}
+
+
+def transliterate(text: str, system: str = "bgn") -> str:
+    """Transliterate Cyrillic text to Latin with one of :data:`SYSTEMS`; Latin passes through.
+
+    Examples
+    --------
+    >>> transliterate("Суджа"), transliterate("Суджа", "german"), transliterate("Суджа", "french")
+    ('Sudzha', 'Sudscha', 'Soudja')
+    >>> transliterate("Глушково", "ukrainian"), transliterate("Ельцовка")
+    ('Hlushkovo', 'Yeltsovka')
+    >>> transliterate("Малая Локня", "iso9")
+    'Malaâ Loknâ'
+    """
+    table = SYSTEMS[system]
+
+    def nxt_is_vowel(i: int) -> bool:
+        return i + 1 < len(text) and text[i + 1] in _VOWELS
+
+    initial = _INITIAL.get(system, {})
+    out: list[str] = []
+    prev = ""
+    for i, ch in enumerate(text):
+        low = ch.lower()
+        if low not in table:
+            out.append(ch)
+            prev = ch
+            continue
+        if low in initial and (not prev or not prev.isalpha() or prev in _SOFTEN):
+            latin = initial[low]
+        elif system in ("french", "german") and low == "с" and prev in _VOWELS and nxt_is_vowel(i):
+            latin = "ss"  # intervocalic s is voiced in both languages: Tiotkino, but Kossitsa
+        elif system == "french" and low == "д" and i + 1 < len(text) and text[i + 1].lower() == "ж":
+            latin = "d"
+        else:
+            latin = table[low]
+        if ch.isupper() and latin:
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            latin = latin.upper() if nxt.isupper() else latin[0].upper() + latin[1:]
+        out.append(latin)
+        prev = ch
+    return "".join(out)
+
+
+def normalise(name: str) -> str:
+    """Case-fold, unify ё/е, dashes and blanks; the key for exact matching.
+
+    Examples
+    --------
+    >>> normalise("  Novy  Put’ "), normalise("Новый Путь"), normalise("Сёмёновка")
+    ('novy put', 'новый путь', 'семеновка')
+    """
+    s = unicodedata.normalize("NFC", name).casefold().replace("ё", "е")
+    s = re.sub(r"[\u2019\u2018'`ʹʺ\"«»]", "", s)
+    s = re.sub(r"[\s\u2010-\u2015-]+", " ", s)
+    return s.strip()
+
+
+_SKELETON_RULES = [
+    (r"[šŝ]", "sh"),
+    (r"ž", "zh"),
+    (r"č", "ch"),
+    (r"[âä]", "ya"),
+    (r"[ûü]", "yu"),
+    (r"schtsch|shch|chtch", "S"),  # щ
+    (r"dsch|dzh|dj|dž", "J"),  # дж
+    (r"tsch", "C"),  # German ч
+    (r"sch|sh|zh|j(?=[^aeiouy]|$)", "X"),  # ш, ж
+    (r"tch|ch", "C"),  # ч (English/French); French ш=ch is covered by indexing French spellings
+    (r"kh|x", "H"),
+    (r"g|h", "H"),  # х, г (Ukrainian h)
+    (r"tz|ts|c", "Z"),  # ц
+    (r"ou", "u"),
+    (r"w", "v"),
+    (r"ph", "f"),
+    (r"ss", "s"),
+    (r"[yji]+", "i"),
+    (r"ie", "e"),
+    (r"io", "o"),
+    (r"iu", "u"),
+]
+
+
+def skeleton(name: str) -> str:
+    """A spelling-insensitive key: Sudzha, Sudja, Sudscha, Soudja and Суджа share one.
+
+    Examples
+    --------
+    >>> {skeleton(s) for s in ["Sudzha", "Sudja", "Sudscha", "Soudja", "Суджа"]}
+    {'suJa'}
+    >>> skeleton("Glushkovo") == skeleton("Hlushkovo") == skeleton("Gluschkowo")
+    True
+    >>> skeleton("Desyatoye") == skeleton("Desyatoe") == skeleton("Desiatoie")
+    True
+    """
+    s = normalise(name)
+    if any("\u0400" <= ch <= "\u04ff" for ch in s):
+        s = transliterate(s, "bgn")
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = re.sub(r"[^a-z0-9]+", "", s.lower()) if s.isascii() else re.sub(r"[^\w]+", "", s)
+    for pattern, repl in _SKELETON_RULES:
+        s = re.sub(pattern, repl, s)
+    return s
+
+
+def spellings(name: str, *cyrillic: str) -> set[str]:
+    """Every spelling the resolver indexes for one settlement: the name and transliterations.
+
+    Examples
+    --------
+    >>> sorted(spellings("Sudzha", "Суджа"))
+    ['Soudja', 'Sudscha', 'Sudzha', 'Sudža', 'Суджа']
+    """
+    out = {name} if name else set()
+    for cyr in cyrillic:
+        if not cyr:
+            continue
+        out.add(cyr)
+        out.update(transliterate(cyr, system) for system in SYSTEMS)
+    return out
+
+
+Status = Literal["match", "ambiguous", "unknown"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A gazetteer row the resolver considers, with its match score (0-100)."""
+
+    id: str
+    name: str
+    name_ru: str
+    raion: str
+    oblast: str
+    country: str
+    lat: float
+    lon: float
+    placed: bool
+    score: float
+    matched: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What the resolver made of one name: a match, an ambiguity, or nothing (with suggestions)."""
+
+    query: str
+    status: Status
+    best: Candidate | None = None
+    candidates: tuple[Candidate, ...] = field(default_factory=tuple)
+
+    def describe(self) -> str:
+        """One line for users: the match, or the candidates / suggestions."""
+
+        def label(c: Candidate) -> str:
+            where = ", ".join(x for x in (c.name_ru, c.raion or c.oblast) if x)
+            return f"{c.name!r} ({where})" if where else repr(c.name)
+
+        if self.status == "match" and self.best:
+            return f"{self.query!r} is {label(self.best)} [{self.best.id}]"
+        if self.status == "ambiguous":
+            opts = "; ".join(f"{label(c)} [{c.id}]" for c in self.candidates)
+            return f"ambiguous settlement {self.query!r}: could be {opts}; give the raion or a nearby settlement"
+        if self.candidates:
+            opts = " or ".join(label(c) for c in self.candidates[:3])
+            return f"unknown settlement {self.query!r} — did you mean {opts}?"
+        return f"unknown settlement {self.query!r}; add it to the gazetteer (see geodata/README.md)"
+
+
+class Resolver:
+    """Resolve settlement names written in any common spelling to gazetteer ids.
+
+    Parameters
+    ----------
+    gazetteer : pandas.DataFrame
+        Frame as returned by :func:`kursk_map.gazetteer.load_gazetteer`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> g = pd.DataFrame({"id": ["1", "2", "3"], "name": ["Sudzha", "Nikolayevka", "Nikolayevka"],
+    ...     "name_ru": ["Суджа", "Николаевка", "Николаевка"], "name_uk": ["", "", ""],
+    ...     "alt_names": ["Sudja", "", ""], "raion": ["Sudzhansky", "Sudzhansky", "Glushkovsky"],
+    ...     "oblast": ["Kursk"] * 3, "country": ["RU"] * 3, "lat": [51.19, 51.2, 51.4],
+    ...     "lon": [35.27, 35.2, 34.6], "method": ["geonames"] * 3})
+    >>> r = Resolver(g)
+    >>> r.resolve("Soudja").best.id, r.resolve("Nikolaevka").status
+    ('1', 'ambiguous')
+    >>> r.resolve("Nikolaevka", raion="Glushkovsky").best.id
+    '3'
+    >>> r.resolve("Sudzhaa").describe()
+    "unknown settlement 'Sudzhaa' — did you mean 'Sudzha' (Суджа, Sudzhansky)?"
+    """
+
+    def __init__(self, gazetteer: pd.DataFrame) -> None:
+        self._rows: dict[str, dict[str, object]] = {}
+        self._exact: dict[str, set[str]] = defaultdict(set)
+        self._loose: dict[str, set[str]] = defaultdict(set)
+        for raw in gazetteer.to_dict("records"):
+            rec = {str(k): v for k, v in raw.items()}
+            sid = str(rec["id"])
+            self._rows[sid] = rec
+            alts = [a for a in str(rec.get("alt_names") or "").split("|") if a]
+            names = spellings(str(rec["name"]), str(rec.get("name_ru") or ""), str(rec.get("name_uk") or ""))
+            for spelling in {*names, *alts}:
+                self._exact[normalise(spelling)].add(sid)
+                self._loose[skeleton(spelling)].add(sid)
+        self._loose_keys = sorted(self._loose)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _candidate(self, sid: str, score: float, matched: str) -> Candidate:
+        r = self._rows[sid]
+        lat, lon = float(str(r.get("lat"))), float(str(r.get("lon")))
+        return Candidate(
+            id=sid,
+            name=str(r["name"]),
+            name_ru=str(r.get("name_ru") or ""),
+            raion=str(r.get("raion") or ""),
+            oblast=str(r.get("oblast") or ""),
+            country=str(r.get("country") or ""),
+            lat=lat,
+            lon=lon,
+            placed=str(r.get("method")) != "unplaced" and not math.isnan(lat),
+            score=score,
+            matched=matched,
+        )
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        raion: str | None = None,
+        near: tuple[float, float] | None = None,
+        max_km: float = 40.0,
+    ) -> Resolution:
+        """Resolve one name, using the raion or a nearby point to decide between namesakes.
+
+        Parameters
+        ----------
+        name : str
+            The settlement as written in the source.
+        raion : str, optional
+            Raion (or oblast) the claim is about; candidates elsewhere are dropped.
+        near : (lat, lon), optional
+            A point the settlement should be near (another settlement of the same claim).
+        max_km : float
+            With ``near``, candidates farther than this are dropped.
+        """
+        if not isinstance(name, str) or not name.strip():
+            return Resolution(str(name), "unknown")
+        for ids, score in ((self._exact.get(normalise(name)), 100.0), (self._loose.get(skeleton(name)), 95.0)):
+            if not ids:
+                continue
+            cands = [self._candidate(i, score, name) for i in sorted(ids)]
+            cands = self._narrow(cands, raion=raion, near=near, max_km=max_km)
+            if len(cands) == 1:
+                return Resolution(name, "match", cands[0], tuple(cands))
+            if len(cands) > 1:
+                return Resolution(name, "ambiguous", None, tuple(cands))
+        return Resolution(name, "unknown", None, tuple(self.suggest(name)))
+
+    def suggest(self, name: str, *, limit: int = 3, cutoff: float = 70.0) -> list[Candidate]:
+        """Fuzzy suggestions for a name that did not resolve (never used as a match)."""
+        key = skeleton(name)
+        if not key:
+            return []
+        hits = process.extract(key, self._loose_keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=cutoff)
+        out: list[Candidate] = []
+        seen: set[str] = set()
+        for k, score, _ in hits:
+            for sid in sorted(self._loose[k]):
+                if sid not in seen:
+                    seen.add(sid)
+                    out.append(self._candidate(sid, float(score), k))
+        return out[:limit]
+
+    @staticmethod
+    def _narrow(
+        cands: list[Candidate], *, raion: str | None, near: tuple[float, float] | None, max_km: float
+    ) -> list[Candidate]:
+        if len(cands) > 1 and raion:
+            want = normalise(raion)
+            same = [c for c in cands if want in (normalise(c.raion), normalise(c.oblast))]
+            cands = same or cands
+        if len(cands) > 1 and near is not None:
+            lat0, lon0 = near
+
+            def km(c: Candidate) -> float:
+                if not c.placed:
+                    return math.inf
+                dy = (c.lat - lat0) * 111.2
+                dx = (c.lon - lon0) * 111.2 * math.cos(math.radians(lat0))
+                return math.hypot(dx, dy)
+
+            close = sorted((km(c), c.id, c) for c in cands if km(c) <= max_km)
+            if close and (len(close) == 1 or close[1][0] > 2 * close[0][0] + 5):
+                cands = [close[0][2]]
+        return cands
+
+
+def resolve_many(resolver: Resolver, names: Iterable[str]) -> list[Resolution]:
+    """Resolve several names without context (convenience for the CLI and notebooks)."""
+    return [resolver.resolve(n) for n in names]

@@ -1,0 +1,49 @@
+"""Escaping for every text that reaches a page. No folium here, so index pages can use it too."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def esc(text: object) -> str:
+    """Escape text for HTML element content and attributes, and for JS template literals.
+
+    Backticks and ``$`` are escaped too (folium puts popup and tooltip text inside JavaScript
+    template literals, where ``${...}`` would run), and Unicode direction overrides are made
+    visible instead of silently reordering the text.
+
+    Examples
+    --------
+    >>> esc("<img src=x onerror=alert(1)> `${x}` \u202e")
+    '&lt;img src=x onerror=alert(1)&gt; &#96;&#36;{x}&#96; [U+202E]'
+    """
+    s = "" if text is None else str(text)
+    s = html.escape(s, quote=True).replace("`", "&#96;").replace("$", "&#36;")
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", s)
+
+
+def safe_url(url: object) -> str | None:
+    """Return ``url`` escaped for an ``href`` if it is http(s), else ``None``.
+
+    Examples
+    --------
+    >>> safe_url("https://example.org/a?b=1&c=2"), safe_url("javascript:alert(1)")
+    ('https://example.org/a?b=1&amp;c=2', None)
+    """
+    s = "" if url is None else str(url).strip()
+    parts = urlsplit(s)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return esc(s)
+
+
+def link(url: object, text: object) -> str:
+    """An external link that opens in a new tab, or the plain escaped text if the URL is unsafe."""
+    href = safe_url(url)
+    if href is None:
+        return esc(text)
+    return f'<a href="{href}" target="_blank" rel="noopener noreferrer">{esc(text)}</a>'

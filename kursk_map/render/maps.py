@@ -1,0 +1,387 @@
+"""One interactive map: the state a source claims on a date, as toggleable Leaflet layers.
+
+Every text is escaped here (folium does not escape popup or tooltip text); element ids are
+made deterministic so that the same input gives byte-identical pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+import geopandas as gpd
+from branca.element import Element, MacroElement
+from folium.template import Template
+from folium.utilities import JsCode
+
+from .. import schemas
+from ._html import esc, link
+from .style import BORDER_COLOUR, COLOURS, LABELS, RELATIVE_COLOUR
+
+LEAFLET_VERSION = "1.9.3"
+LEAFLET_JS = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.js"
+LEAFLET_CSS = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.css"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTR = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+SAT_TILES = "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}"
+SAT_ATTR = "Imagery &copy; Esri, Maxar, Earthstar Geographics, and the GIS User Community"
+ATTRIBUTION_PREFIX = (
+    '<a href="https://leafletjs.com">Leaflet</a> | kursk_map'
+    " | border: Natural Earth | settlements: GeoNames &amp; cited pages"
+)
+
+
+class _Map(folium.Map):
+    """A folium Map that loads only Leaflet (no jQuery, Bootstrap or icon fonts)."""
+
+    default_js = [("leaflet", LEAFLET_JS)]  # noqa: RUF012 - overrides folium's class attribute
+    default_css = [("leaflet_css", LEAFLET_CSS)]  # noqa: RUF012
+
+
+@contextlib.contextmanager
+def deterministic_ids(prefix: str = "k") -> Iterator[None]:
+    """Give branca elements sequential ids instead of random ones, for byte-identical output."""
+    counter = itertools.count()
+    original = Element.__dict__["_generate_id"]
+
+    def _next_id(cls: type) -> str:
+        return f"{prefix}{next(counter):05d}"
+
+    Element._generate_id = classmethod(_next_id)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        Element._generate_id = original  # type: ignore[method-assign]
+
+
+@dataclass(frozen=True)
+class MapContext:
+    """Everything one map shows, already computed (the renderer computes nothing about claims).
+
+    Attributes
+    ----------
+    source : mapping
+        ``slug``, ``name``, ``side``, ``kind`` of the source.
+    date : str
+        ISO date of the map.
+    state : GeoDataFrame
+        As returned by :func:`kursk_map.state.compute_state`.
+    claims : mapping
+        claim_id -> claim record (date, summary, url, kind, controller, settlement).
+    figures, relative, unplaced : sequences of mappings
+        Figure statements, relative-claim geometries and unplaced claims up to ``date``.
+    border : GeoDataFrame
+        Context lines (international border).
+    nav : mapping
+        Optional links: ``index``, ``prev``, ``next`` (relative URLs).
+    """
+
+    source: Mapping[str, str]
+    date: str
+    state: gpd.GeoDataFrame
+    claims: Mapping[str, Mapping[str, Any]]
+    figures: Sequence[Mapping[str, Any]] = ()
+    relative: Sequence[Mapping[str, Any]] = ()
+    unplaced: Sequence[Mapping[str, Any]] = ()
+    border: gpd.GeoDataFrame | None = None
+    nav: Mapping[str, str] = field(default_factory=dict)
+
+
+_BIND = JsCode(
+    """function(f, layer) {
+    layer.bindTooltip(f.properties.t);
+    layer.bindPopup(f.properties.p, {maxWidth: 380});
+    if (f.properties.r && layer.setRadius) { layer.setRadius(f.properties.r); }
+    if (f.properties.a && layer.setStyle) { layer.setStyle({fillOpacity: 0.05, dashArray: '2 3', weight: 2}); }
+}"""
+)
+
+
+class _Prefix(MacroElement):
+    """Sets Leaflet's attribution prefix (Leaflet 1.9's default shows a national flag)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "AttributionPrefix"
+        self.prefix = prefix
+
+
+def _claim_line(c: Mapping[str, Any], source_name: str) -> str:
+    what = c.get("controller") or c.get("kind")
+    return f"<li><b>{esc(c['date'])}</b> · {esc(what)} · {esc(c['summary'])} [{link(c['url'], source_name)}]</li>"
+
+
+def _position(r: Mapping[str, Any]) -> str:
+    prec = _number(r.get("precision_m"))
+    approx = r.get("method") == "derived"
+    where = f"±{prec / 1000:.1f} km" if prec else ""
+    label = "approximate position" if approx else "position"
+    ref = str(r.get("ref") or "")
+    return f"{label} {esc(where)} ({link(ref, 'reference') if ref.startswith('http') else esc(ref)})"
+
+
+def _settlement_features(ctx: MapContext, group: str) -> dict[str, Any]:
+    st = ctx.state
+    rows = (
+        st[(st["basis"] == "baseline")]
+        if group == "baseline"
+        else st[(st["basis"] != "baseline") & (st["controller"] == group)]
+    )
+    src = ctx.source["name"]
+    feats = []
+    for r in rows.sort_values("id").to_dict("records"):
+        name = esc(r["name"])
+        cyr = " / ".join(dict.fromkeys(x for x in (r["name_ru"], r["name_uk"]) if x))
+        tooltip = f"<b>{name}</b>" + (f" · {esc(cyr)}" if cyr else "")
+        if r["method"] == "derived":
+            tooltip += " <i>(approx.)</i>"
+        place = ", ".join(x for x in (r["raion"] and f"{r['raion']} raion", f"{r['oblast']} Oblast") if x)
+        if r["basis"] == "baseline":
+            verdict = (
+                f"No claim by {esc(src)} up to {esc(ctx.date)}; shown at its de jure country ({esc(r['country'])})."
+            )
+        else:
+            how = "region-wide claim" if r["basis"] == "region" else "claim"
+            verdict = (
+                f"<b>{esc(r['controller'])}</b> according to {esc(src)} on {esc(ctx.date)} "
+                f"({how} of {esc(r['since'])})."
+            )
+        lines = [_claim_line(ctx.claims[cid], src) for cid in r["claim_ids"][:6] if cid in ctx.claims]
+        popup = (
+            f"<div class='km-pop'><b>{name}</b>{(' · ' + esc(cyr)) if cyr else ''}<br>"
+            f"<small>{esc(place)}</small><br>{verdict}"
+            + (f"<ul>{''.join(lines)}</ul>" if lines else "")
+            + f"<small>{_position(r)}</small></div>"
+        )
+        props: dict[str, Any] = {"t": tooltip, "p": popup}
+        if r["method"] == "derived":
+            props["a"] = 1
+        feats.append(
+            {
+                "type": "Feature",
+                "id": r["id"],
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [round(float(r["lon"]), 5), round(float(r["lat"]), 5)]},
+            }
+        )
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
+    for group in schemas.GROUPS:
+        fc = _settlement_features(ctx, group)
+        colour = COLOURS[group]
+        baseline = group == "baseline"
+        marker = folium.CircleMarker(
+            radius=3.5 if baseline else 6,
+            color="#222222" if not baseline else colour,
+            weight=1,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=0.55 if baseline else 0.9,
+        )
+        n = len(fc["features"])
+        folium.GeoJson(
+            fc,
+            name=f"{esc(LABELS[group])} ({n})",
+            marker=marker,
+            on_each_feature=_BIND,
+            show=True,
+        ).add_to(m)
+
+
+def _add_relative(m: folium.Map, ctx: MapContext) -> None:
+    if not ctx.relative:
+        return
+    feats = []
+    src = ctx.source["name"]
+    for r in ctx.relative:
+        (alat, alon), (blat, blon) = r["anchor_latlon"], r["end_latlon"]
+        text = (
+            f"<b>{esc(r['date'])}</b>: advance of up to {esc(r['distance_km'])} km from {esc(r['anchor'])} "
+            f"(bearing {esc(int(r['bearing_deg']))}°), claimed by {esc(src)}"
+        )
+        popup = (
+            f"<div class='km-pop'>{text}<br>{esc(r['summary'])} [{link(r['url'], src)}]<br>"
+            f"<small>circle: uncertainty ≈ {float(r['radius_m']) / 1000:.1f} km</small></div>"
+        )
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"t": text, "p": popup},
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[round(alon, 5), round(alat, 5)], [round(blon, 5), round(blat, 5)]],
+                },
+            }
+        )
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"t": text, "p": popup, "r": round(float(r["radius_m"]))},
+                "geometry": {"type": "Point", "coordinates": [round(blon, 5), round(blat, 5)]},
+            }
+        )
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        name=f"Claimed advances (relative claims, {len(ctx.relative)})",
+        marker=folium.Circle(radius=1000, color=RELATIVE_COLOUR, weight=2, fill=True, fill_opacity=0.15),
+        style_function=lambda _f: {"color": RELATIVE_COLOUR, "weight": 3, "dashArray": "6 4"},
+        on_each_feature=_BIND,
+    ).add_to(m)
+
+
+def _add_border(m: folium.Map, ctx: MapContext) -> None:
+    if ctx.border is None or ctx.border.empty:
+        return
+    data = json.loads(ctx.border[["geometry"]].to_json(drop_id=True))
+    folium.GeoJson(
+        data,
+        name="International border (Natural Earth 1:10m)",
+        style_function=lambda _f: {"color": BORDER_COLOUR, "weight": 2, "dashArray": "8 4", "opacity": 0.8},
+        interactive=False,
+    ).add_to(m)
+
+
+def _panel_html(ctx: MapContext) -> str:
+    st = ctx.state
+    src = ctx.source
+    counts = dict.fromkeys(schemas.GROUPS, 0)
+    for ctrl, basis in zip(st["controller"], st["basis"], strict=True):
+        counts["baseline" if basis == "baseline" else ctrl] += 1
+    legend = "".join(
+        f"<li><span class='km-dot' style='background:{COLOURS[g]}'></span>{esc(LABELS[g])}: <b>{counts[g]}</b></li>"
+        for g in ("UA", "RU", "contested", "baseline")
+    )
+    legend += (
+        "<li><span class='km-dot km-hollow'></span>dashed ring: approximate position (derived from a description)</li>"
+    )
+    if ctx.relative:
+        swatch = f"<span class='km-line' style='border-color:{RELATIVE_COLOUR}'></span>"
+        legend += f"<li>{swatch}claimed advance and its uncertainty</li>"
+    figs = "".join(
+        f"<li><b>{esc(f['date'])}</b> · {_figure(f)}{esc(f['summary'])} [{link(f['url'], 'link')}]</li>"
+        for f in ctx.figures
+    )
+    unpl = "".join(
+        f"<li><b>{esc(u['date'])}</b> · {esc(u['settlement'])}: {esc(u['reason'])} [{link(u['url'], 'link')}]</li>"
+        for u in ctx.unplaced
+    )
+    nav = " · ".join(
+        f"<a href='{esc(url)}'>{esc(label)}</a>"
+        for key, label in (("prev", "← previous date"), ("index", "all maps"), ("next", "next date →"))
+        if (url := ctx.nav.get(key))
+    )
+    side = esc(src.get("side", ""))
+    return f"""
+<div id="km-panel" class="km-panel">
+  <div class="km-title">{esc(src["name"])} <span class="km-date">{esc(ctx.date)}</span></div>
+  <div class="km-sub">Claimed by <b>{esc(src["name"])}</b> ({side}, {esc(src.get("kind", ""))}) up to this date:
+  each settlement is coloured by this source's latest claim about it. A claim, not an assessment of fact.</div>
+  <ul class="km-legend">{legend}</ul>
+  <details{" open" if figs else ""}><summary>Figures and statements by this source ({len(ctx.figures)})</summary>
+  <ul class="km-list">{figs or "<li>none up to this date</li>"}</ul></details>
+  <details{" open" if unpl else ""}><summary>Unplaced claims ({len(ctx.unplaced)})</summary>
+  <ul class="km-list">{unpl or "<li>none</li>"}</ul></details>
+  <div class="km-nav">{nav}</div>
+</div>"""
+
+
+def _figure(f: Mapping[str, Any]) -> str:
+    """'1,000 km2 UA · ' for a figure; the original unit kept, the canonical one added."""
+    value = _number(f.get("value"))
+    if value is None:
+        return ""
+    text = f"{_fmt(value)} {f['unit']}"
+    if f.get("unit_std") and f["unit"] != f["unit_std"]:
+        text += f" (≈{_fmt(f['value_std'])} {f['unit_std']})"
+    who = {"UA": "held by Ukraine", "RU": "held by Russia"}.get(str(f.get("controller")), "")
+    return f"<b>{esc(text)}</b> {esc(who)} · "
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as a float, or None if it is missing or NaN."""
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _fmt(value: Any) -> str:
+    f = float(value)
+    return f"{f:,.0f}" if f == int(f) else f"{f:,.1f}"
+
+
+_CSS = """
+<style>
+.km-panel{position:absolute;top:10px;left:54px;z-index:1000;max-width:360px;max-height:calc(100% - 40px);
+ overflow:auto;background:rgba(255,255,255,.95);padding:10px 12px;border-radius:6px;
+ box-shadow:0 1px 5px rgba(0,0,0,.4);font:13px/1.35 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222}
+.km-title{font-size:16px;font-weight:700}.km-date{font-weight:400;color:#555;margin-left:6px}
+.km-sub{color:#444;margin:4px 0 6px}.km-legend,.km-list{list-style:none;margin:4px 0;padding:0}
+.km-legend li{margin:2px 0}.km-list li{margin:3px 0;padding-left:2px}
+.km-dot{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:6px;vertical-align:-1px;
+ border:1px solid #222}
+.km-hollow{background:transparent;border:2px dashed #222}
+.km-line{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed;vertical-align:3px}
+.km-panel details{margin-top:4px}.km-panel summary{cursor:pointer;font-weight:600}
+.km-nav{margin-top:6px}.km-pop ul{padding-left:16px;margin:4px 0}
+@media (max-width:600px){.km-panel{max-width:60%;font-size:12px}}
+</style>"""
+
+
+def _bounds(ctx: MapContext, pad: float = 0.25) -> list[list[float]]:
+    """Fit the claimed settlements (all settlements if none), with a margin in degrees."""
+    st = ctx.state
+    claimed = st[st["basis"] == "claim"]
+    pts = claimed if len(claimed) else st
+    if not len(pts):
+        return [[-60.0, -180.0], [75.0, 180.0]]
+    lats = [*pts["lat"].astype(float), *(r["end_latlon"][0] for r in ctx.relative)]
+    lons = [*pts["lon"].astype(float), *(r["end_latlon"][1] for r in ctx.relative)]
+    return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
+
+
+def render_map(ctx: MapContext, *, m: folium.Map | None = None) -> folium.Map:
+    """Draw the state of one source on one date, returning the map (a new one unless ``m`` is given).
+
+    Layers: OpenStreetMap and satellite base tiles, the international border, one GeoJSON
+    layer per controller group, and the relative claims; a panel holds the title, legend,
+    counts, the source's figures to date and its unplaced claims.
+
+    Ids are deterministic only when called inside :func:`deterministic_ids`.
+    """
+    if not isinstance(ctx, MapContext):
+        raise TypeError(f"render_map expects a MapContext, got {type(ctx).__name__}")
+    if m is None:
+        bounds = _bounds(ctx)
+        m = _Map(location=[51.2, 35.1], zoom_start=9, tiles=None, control_scale=True, prefer_canvas=True)
+        m.fit_bounds(bounds)
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTR, name="OpenStreetMap", max_zoom=19).add_to(m)
+        folium.TileLayer(
+            SAT_TILES, attr=SAT_ATTR, name="Satellite (Esri World Imagery)", max_zoom=18, show=False
+        ).add_to(m)
+        m.add_child(_Prefix(ATTRIBUTION_PREFIX))
+        title = f"{ctx.source['name']} — {ctx.date} — kursk_map"
+        root: Any = m.get_root()  # a branca Figure
+        root.header.add_child(Element(f"<title>{esc(title)}</title>"))
+        root.header.add_child(Element(_CSS))
+        root.html.add_child(Element(_panel_html(ctx)))
+    _add_border(m, ctx)
+    _add_settlements(m, ctx)
+    _add_relative(m, ctx)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m

@@ -1,0 +1,74 @@
+"""The data contract: column names and allowed values, written down once.
+
+Every loader checks its input against these constants; renderers and the state
+computation rely on them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: Coordinate reference system of every frame the package returns.
+CRS: Final = "EPSG:4326"
+#: Equal-area CRS used whenever an area is computed (ETRS89-extended / LAEA Europe).
+EQUAL_AREA_CRS: Final = "EPSG:3035"
+
+SETTLEMENT_COLUMNS: Final = (
+    "id",
+    "name",
+    "name_ru",
+    "name_uk",
+    "alt_names",
+    "lat",
+    "lon",
+    "country",
+    "oblast",
+    "raion",
+    "population",
+    "ref",
+    "precision_m",
+    "method",
+)
+#: How a settlement's coordinates were obtained.
+METHODS: Final = ("geonames", "page", "derived", "unplaced")
+COUNTRIES: Final = ("RU", "UA")
+#: Oblast of each country that the bundled gazetteer knows (other values are allowed).
+OBLAST_COUNTRY: Final = {"Kursk": "RU", "Belgorod": "RU", "Sumy": "UA"}
+
+SOURCE_COLUMNS: Final = ("slug", "name", "side", "kind", "url")
+SIDES: Final = ("UA", "RU", "independent")
+SOURCE_KINDS: Final = ("official", "analyst", "osint-map", "blogger", "media")
+
+CLAIM_COLUMNS: Final = (
+    "claim_id",
+    "date",
+    "source",
+    "kind",
+    "settlement",
+    "controller",
+    "value",
+    "unit",
+    "bearing_deg",
+    "denies",
+    "summary",
+    "url",
+    "note",
+)
+#: Columns a claims file must have; the others may be absent and are then empty.
+CLAIM_REQUIRED: Final = ("claim_id", "date", "source", "kind", "settlement", "controller", "summary", "url")
+CLAIM_KINDS: Final = ("control", "presence", "area", "count", "region", "relative", "denial")
+CONTROLLERS: Final = ("UA", "RU", "contested")
+#: Kinds whose ``settlement`` names a settlement of the gazetteer.
+PLACED_KINDS: Final = ("control", "presence", "relative")
+#: Units accepted per figure kind, with the factor to the canonical unit (first entry).
+UNITS: Final = {
+    "area": {"km2": 1.0, "sq mi": 2.589988110336, "ha": 0.01},
+    "count": {"settlements": 1.0},
+    "relative": {"km": 1.0, "mi": 1.609344, "m": 0.001},
+    "region": {"km": 1.0, "settlements": 1.0},
+}
+
+#: How a settlement's state was decided on a map.
+BASES: Final = ("claim", "region", "baseline")
+#: Groups drawn as layers, in drawing order.
+GROUPS: Final = ("baseline", "contested", "RU", "UA")

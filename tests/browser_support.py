@@ -1,0 +1,93 @@
+"""Headless Chromium for the end-to-end tests: CDN files from the pinned local copy, no network.
+
+Leaflet is answered from ``kursk_map/render/vendor``; map tiles get a blank PNG; every other
+request is aborted and recorded, so a test can assert that a page asked for nothing else.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+VENDOR = Path(__file__).resolve().parents[1] / "kursk_map" / "render" / "vendor" / "leaflet-1.9.3"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# 1x1 transparent PNG, for tile requests.
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+def chromium_path() -> str | None:
+    for cand in ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or ""):
+        if cand and Path(cand).exists():
+            return cand
+    return None
+
+
+def _route(route: Any, blocked: list[str]) -> None:
+    url: str = route.request.url
+    if url.startswith("file://"):
+        route.continue_()
+    elif "leaflet@1.9.3/dist/leaflet.js" in url:
+        route.fulfill(body=(VENDOR / "leaflet.js").read_bytes(), content_type="application/javascript")
+    elif "leaflet@1.9.3/dist/leaflet.css" in url:
+        route.fulfill(body=(VENDOR / "leaflet.css").read_bytes(), content_type="text/css")
+    elif "leaflet@1.9.3/dist/images/" in url:
+        route.fulfill(body=(VENDOR / "images" / url.rsplit("/", 1)[-1]).read_bytes(), content_type="image/png")
+    elif "tile.openstreetmap.org" in url or "arcgisonline.com" in url:
+        route.fulfill(body=BLANK_PNG, content_type="image/png")
+    else:
+        blocked.append(url)
+        route.abort()
+
+
+@contextmanager
+def browser_page(width: int = 1280, height: int = 800) -> Iterator[tuple[Any, list[str], list[str]]]:
+    """Yield ``(page, console_errors, blocked_urls)`` in a fresh headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    exe = chromium_path()
+    if exe is None:
+        raise RuntimeError("chromium not found; `make test` installs it (apt-get install chromium)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            errors: list[str] = []
+            blocked: list[str] = []
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("dialog", lambda d: (errors.append(f"dialog opened: {d.message}"), d.dismiss()))
+            page.route("**/*", lambda route: _route(route, blocked))
+            yield page, errors, blocked
+        finally:
+            browser.close()
+
+
+def screenshot(html: Path, png: Path, *, width: int = 1280, height: int = 800) -> list[str]:
+    """Save a screenshot of a page; return the console errors seen."""
+    with browser_page(width, height) as (page, errors, _blocked):
+        page.goto(html.absolute().as_uri())
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(png))
+    return errors
+
+
+if __name__ == "__main__":
+    import sys
+
+    errs = screenshot(Path(sys.argv[1]), Path(sys.argv[2]))
+    print("console errors:", errs)

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kursk_map import DataError, UnplacedClaimsError
+from kursk_map.build import build_atlas, swap_in
+
+from .conftest import RU_CLAIMS, TODAY, write_dataset
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_build_writes_maps_index_manifest(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "atlas"
+    manifest = build_atlas(data_dir, out, today=TODAY)
+    files = set(_digest(out))
+    assert {
+        "index.html",
+        "manifest.json",
+        "ru-mod/2025-03-13.html",
+        "ru-mod/2025-03-15.html",
+        "ru-mod/2025-04-26.html",
+        "ua-gs/2024-08-14.html",
+        "ua-gs/2025-05-21.html",
+    } <= files
+    assert len(manifest["maps"]) == 3 + 4
+    on_disk = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert on_disk == json.loads(json.dumps(manifest))
+    m = {(e["source"], e["date"]): e for e in on_disk["maps"]}
+    assert m[("ru-mod", "2025-03-15")]["counts"] == {"UA": 0, "RU": 2, "contested": 0, "baseline": 4}
+    assert [f["claim_id"] for f in m[("ua-gs", "2024-08-14")]["figures"]] == ["ua-2"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(e["path"] in index for e in on_disk["maps"])
+
+
+def test_rebuild_is_byte_identical(data_dir: Path, tmp_path: Path) -> None:
+    build_atlas(data_dir, tmp_path / "a", today=TODAY)
+    build_atlas(data_dir, tmp_path / "b", today=TODAY)
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+
+
+def test_byte_identical_across_hash_seeds(data_dir: Path, tmp_path: Path) -> None:
+    code = (
+        "import sys, datetime; from kursk_map.build import build_atlas; "
+        "build_atlas(sys.argv[1], sys.argv[2], today=datetime.date(2026, 1, 1))"
+    )
+    for seed, name in (("1", "x"), ("2", "y")):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code, str(data_dir), str(tmp_path / name)], check=True, env=env)
+    assert _digest(tmp_path / "x") == _digest(tmp_path / "y")
+
+
+def test_failed_build_keeps_previous_atlas(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "atlas"
+    build_atlas(data_dir, out, today=TODAY)
+    before = _digest(out)
+    import kursk_map.build as b
+
+    def boom(*_a, **_k):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(b, "render_index", boom)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        build_atlas(data_dir, out, today=TODAY)
+    assert _digest(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".atlas")] == []
+
+
+def test_invalid_data_writes_nothing(tmp_path: Path) -> None:
+    data = write_dataset(
+        tmp_path / "d", ru=RU_CLAIMS + "ru-9,2025-03-20,ru-mod,control,Sudzhaa Town,RU,,,,,x,https://e.org/x,\n"
+    )
+    with pytest.raises(DataError, match=r"ru-mod\.csv:5: settlement: unknown settlement 'Sudzhaa Town'"):
+        build_atlas(data, tmp_path / "atlas", today=TODAY)
+    assert not (tmp_path / "atlas").exists()
+
+
+def test_keep_going_lists_unplaced(tmp_path: Path) -> None:
+    data = write_dataset(
+        tmp_path / "d", ru=RU_CLAIMS + "ru-9,2025-03-20,ru-mod,control,Atlantis,RU,,,,,x,https://e.org/x,\n"
+    )
+    manifest = build_atlas(data, tmp_path / "atlas", keep_going=True, today=TODAY)
+    (u,) = manifest["unplaced"]
+    assert u["claim_id"] == "ru-9" and u["where"].endswith("ru-mod.csv:5")
+    entry = next(e for e in manifest["maps"] if e["source"] == "ru-mod" and e["date"] == "2025-04-26")
+    assert entry["unplaced"] == ["ru-9"]
+    page = (tmp_path / "atlas" / "ru-mod" / "2025-04-26.html").read_text(encoding="utf-8")
+    assert "Unplaced claims (1)" in page and "Atlantis" in page
+    with pytest.raises(UnplacedClaimsError, match="claim is unplaced"):
+        build_atlas(data, tmp_path / "atlas2", keep_going=True, strict=True, today=TODAY)
+
+
+def test_swap_in_replaces_directory(tmp_path: Path) -> None:
+    old, new = tmp_path / "atlas", tmp_path / "new"
+    old.mkdir()
+    (old / "a.txt").write_text("old")
+    new.mkdir()
+    (new / "b.txt").write_text("new")
+    swap_in(new, old)
+    assert sorted(p.name for p in old.iterdir()) == ["b.txt"]
+    assert not new.exists()

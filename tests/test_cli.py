@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kursk_map.cli import main
+
+from .conftest import RU_CLAIMS, write_dataset
+
+
+def test_validate_ok(data_dir: Path, capsys) -> None:
+    assert main(["validate", "--data", str(data_dir)]) == 0
+    assert capsys.readouterr().out.startswith("ok: 7 settlements, 2 sources, 8 claims")
+
+
+def test_validate_reports_all_problems(tmp_path: Path, capsys) -> None:
+    bad = RU_CLAIMS + (
+        "x1,2025-03-20,ru-mod,control,Sudzhaa Town,RU,,,,,x,https://e.org/x,\n"
+        "x2,20.03.2025,ru-mod,control,Sudzha,RU,,,,,x,https://e.org/x,\n"
+    )
+    data = write_dataset(tmp_path, ru=bad)
+    assert main(["validate", "--data", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "2 problems in the input data:" in err
+    assert "ru-mod.csv:5: settlement: unknown settlement 'Sudzhaa Town'" in err
+    assert "ru-mod.csv:6: date: '20.03.2025' is not an ISO date" in err
+
+
+def test_build_prints_index_path(data_dir: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "atlas"
+    assert main(["build", "--data", str(data_dir), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert str(out / "index.html") in printed
+    assert (out / "index.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "expect"),
+    [
+        ("Soudja", 0, "486816\tSudzha\tСуджа"),
+        ("Nikolayevka", 2, "ambiguous"),
+        ("Sudzhanka", 1, "did you mean 'Sudzha'"),
+    ],
+)
+def test_resolve_exit_codes(data_dir: Path, capsys, name: str, code: int, expect: str) -> None:
+    assert main(["resolve", name, "--data", str(data_dir)]) == code
+    captured = capsys.readouterr()
+    assert expect in captured.out + captured.err
+
+
+def test_resolve_json(data_dir: Path, capsys) -> None:
+    assert main(["resolve", "Суджа", "--json", "--data", str(data_dir)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "match"
+    assert {k: out["match"][k] for k in ("id", "name", "name_ru", "raion", "country")} == {
+        "id": "486816",
+        "name": "Sudzha",
+        "name_ru": "Суджа",
+        "raion": "Sudzhansky",
+        "country": "RU",
+    }
+    assert out["match"]["lat"] == pytest.approx(51.19055)
+
+
+def test_state_json(data_dir: Path, capsys) -> None:
+    assert main(["state", "--source", "ru-mod", "--date", "2025-03-15", "--json", "--data", str(data_dir)]) == 0
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["Sudzha"]["controller"] == "RU" and rows["Sudzha"]["basis"] == "claim"
+    assert rows["Sudzha"]["claim_ids"] == ["ru-1"]
+    assert rows["Gornal"]["basis"] == "baseline"
+    assert set(rows["Sudzha"]) >= {"id", "name", "lat", "lon", "controller", "basis", "claim_ids"}
+
+
+def test_state_unknown_source(data_dir: Path, capsys) -> None:
+    assert main(["state", "--source", "nobody", "--date", "2025-03-15", "--data", str(data_dir)]) == 1
+    assert "unknown source 'nobody'" in capsys.readouterr().err
+
+
+def test_state_bad_date(data_dir: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["state", "--source", "ru-mod", "--date", "15/03/2025", "--data", str(data_dir)])
+    assert exc.value.code == 2
+    assert "'15/03/2025' is not an ISO date" in capsys.readouterr().err
+
+
+def test_claims_json_and_filter(data_dir: Path, capsys) -> None:
+    assert main(["claims", "--json", "--source", "ua-gs", "--data", str(data_dir)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["claim_id"] for r in rows] == ["ua-1", "ua-2", "ua-3", "ua-4", "ua-5"]
+    assert rows[0]["date"] == "2024-08-14" and rows[0]["settlement_id"] == "486816"
+
+
+def test_claims_text(data_dir: Path, capsys) -> None:
+    assert main(["claims", "--data", str(data_dir)]) == 0
+    assert "1000 km2" in capsys.readouterr().out
+
+
+def test_missing_data_dir(tmp_path: Path, capsys) -> None:
+    assert main(["validate", "--data", str(tmp_path / "nope")]) == 1
+    assert "settlements.csv: file not found" in capsys.readouterr().err

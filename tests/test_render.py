@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import folium
+import pytest
+
+from kursk_map import compute_state
+from kursk_map.build import _claim_records
+from kursk_map.render import MapContext, render_index, render_map
+from kursk_map.render._html import esc, link, safe_url
+from kursk_map.render.maps import deterministic_ids
+from kursk_map.state import figures, relative_geometries
+
+ATTACKS = [
+    "<img src=x onerror=alert(1)>",
+    "${alert(1)}",
+    "`backtick` ${x}",
+    "</script><script>alert(1)</script>",
+    '" onmouseover="alert(1)',
+    "\u202eevil",
+]
+
+
+def _ctx(dataset, source="ru-mod", date=dt.date(2025, 4, 26), claims=None, **kw) -> MapContext:
+    st = compute_state(dataset.gazetteer, dataset.ledger, source=source, date=date)
+    src = dataset.sources.loc[source].to_dict()
+    return MapContext(
+        source=src,
+        date=date.isoformat(),
+        state=st,
+        claims=claims if claims is not None else _claim_records(dataset),
+        border=dataset.border,
+        figures=figures(dataset.ledger, source=source, date=date),
+        relative=relative_geometries(dataset.ledger, dataset.gazetteer, source=source, date=date),
+        **kw,
+    )
+
+
+def _html(ctx: MapContext) -> str:
+    with deterministic_ids():
+        return render_map(ctx).get_root().render()
+
+
+@pytest.mark.parametrize("text", ATTACKS)
+def test_esc_neutralises(text: str) -> None:
+    out = esc(text)
+    assert "<" not in out and "`" not in out and "$" not in out and '"' not in out and "\u202e" not in out
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "  JAVASCRIPT:alert(1)", "//evil.org", ""])
+def test_unsafe_urls_are_not_links(url: str) -> None:
+    assert safe_url(url) is None
+    assert "<a " not in link(url, "x")
+
+
+def test_map_has_one_geojson_layer_per_group(dataset) -> None:
+    m = render_map(_ctx(dataset))
+    layers = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
+    names = [layer.layer_name for layer in layers]
+    assert len(layers) == 5  # border + 4 groups (no relative claims for ru-mod)
+    assert any(n.startswith("Held by Russia (5)") for n in names)
+    tiles = [c.layer_name for c in m._children.values() if isinstance(c, folium.TileLayer)]
+    assert tiles == ["OpenStreetMap", "Satellite (Esri World Imagery)"]
+
+
+def test_relative_layer(dataset) -> None:
+    m = render_map(_ctx(dataset, source="ua-gs", date=dt.date(2025, 2, 6)))
+    rel = [c for c in m._children.values() if isinstance(c, folium.GeoJson) and "advances" in c.layer_name]
+    assert len(rel) == 1
+    kinds = [f["geometry"]["type"] for f in rel[0].data["features"]]
+    assert kinds == ["LineString", "Point"]
+
+
+def test_popup_lists_claims_with_links(dataset) -> None:
+    html = _html(_ctx(dataset, date=dt.date(2025, 4, 26)))
+    assert "https://example.org/ru3" in html and "https://example.org/ru1" in html
+    assert "region-wide claim of 2025-04-26" in html
+
+
+def test_panel_counts_and_figures(dataset) -> None:
+    html = _html(_ctx(dataset, source="ua-gs", date=dt.date(2025, 5, 21)))
+    assert "Held by Ukraine: <b>1</b>" in html
+    assert "Contested / fighting reported: <b>1</b>" in html
+    assert "1,000 km2" in html
+
+
+def test_hostile_text_is_escaped_everywhere(dataset) -> None:
+    claims = _claim_records(dataset)
+    for c in claims.values():
+        c["summary"] = " | ".join(ATTACKS)
+        c["url"] = "javascript:alert(1)"
+    src = dataset.sources.loc["ru-mod"].to_dict()
+    src["name"] = ATTACKS[0]
+    st = compute_state(dataset.gazetteer, dataset.ledger, source="ru-mod", date=dt.date(2025, 4, 26))
+    st.loc[st.index[0], "name"] = ATTACKS[3]
+    html = _html(MapContext(source=src, date="2025-04-26", state=st, claims=claims))
+    for attack in ATTACKS:
+        assert attack not in html
+    assert "javascript:alert" not in html
+    assert "onerror=alert(1)>" not in html
+    # Exactly the scripts we emit: no user text opened a script element.
+    assert html.count("<script") == html.count("</script>")
+
+
+def test_only_leaflet_is_loaded(dataset) -> None:
+    html = _html(_ctx(dataset))
+    urls = sorted(set(re.findall(r'<(?:script src|link rel="stylesheet" href)="(https?://[^"]+)"', html)))
+    assert urls == [
+        "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css",
+        "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
+    ]
+
+
+def test_attribution_prefix_is_neutral(dataset) -> None:
+    html = _html(_ctx(dataset))
+    assert "setPrefix(" in html and "kursk_map" in html
+
+
+def test_rendering_is_deterministic(dataset) -> None:
+    assert _html(_ctx(dataset)) == _html(_ctx(dataset))
+
+
+def test_render_rejects_wrong_argument() -> None:
+    with pytest.raises(TypeError, match="expects a MapContext"):
+        render_map({"source": "x"})  # type: ignore[arg-type]
+
+
+def test_existing_map_is_reused(dataset) -> None:
+    m = folium.Map()
+    assert render_map(_ctx(dataset), m=m) is m
+
+
+def test_index_escapes_and_links() -> None:
+    manifest = {
+        "claims": 2,
+        "sources": [{"slug": "a", "name": "<A>", "side": "UA", "kind": "official", "url": ""}],
+        "maps": [
+            {
+                "source": "a",
+                "date": "2025-01-01",
+                "path": "a/2025-01-01.html",
+                "counts": {"UA": 3, "RU": 0, "contested": 1},
+                "unplaced": ["x"],
+            }
+        ],
+    }
+    html = render_index(manifest)
+    assert "<A>" not in html and "&lt;A&gt;" in html
+    assert "href='a/2025-01-01.html'" in html
+    assert "UA 3" in html and "c 1" in html and "+1?" in html
+    assert json.dumps(manifest)  # manifest stays JSON-serialisable

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kursk_map import compute_state, iter_states, load_dataset, resolve_claims, source_dates
+from kursk_map.state import figures, relative_geometries
+
+from .conftest import HEADER, RU_CLAIMS, TODAY, write_dataset
+
+D = dt.date
+
+
+def _ctrl(state, sid: str) -> tuple[str, str]:
+    row = state.loc[sid]
+    return row["controller"], row["basis"]
+
+
+def test_baseline_before_any_claim(dataset) -> None:
+    st = compute_state(dataset.gazetteer, dataset.ledger, source="ru-mod", date=D(2025, 1, 1))
+    assert set(st["basis"]) == {"baseline"}
+    assert _ctrl(st, "692194") == ("UA", "baseline")  # Sumy: de jure Ukraine
+    assert _ctrl(st, "486816") == ("RU", "baseline")
+
+
+def test_latest_claim_wins_and_history_is_kept(dataset) -> None:
+    st = compute_state(dataset.gazetteer, dataset.ledger, source="ru-mod", date=D(2025, 3, 15))
+    assert _ctrl(st, "486816") == ("RU", "claim")
+    assert st.loc["486816", "claim_ids"] == ("ru-1",)
+    assert st.loc["486816", "since"] == "2025-03-13"
+    assert _ctrl(st, "kmap:zaoleshenka-sudzhansky") == ("RU", "claim")
+    assert _ctrl(st, "kmap:gornal-sudzhansky") == ("RU", "baseline")
+
+
+def test_region_claim_applies_to_the_oblast_only(dataset) -> None:
+    st = compute_state(dataset.gazetteer, dataset.ledger, source="ru-mod", date=D(2025, 4, 26))
+    kursk = st[st["oblast"] == "Kursk"]
+    assert set(kursk["basis"]) == {"region"}
+    assert kursk.loc["486816", "claim_ids"] == ("ru-3", "ru-1")
+    assert _ctrl(st, "692194") == ("UA", "baseline")
+
+
+def test_later_settlement_claim_overrides_region(tmp_path) -> None:
+    ru = (
+        RU_CLAIMS
+        + "ru-4,2025-05-01,ru-mod,presence,Gornal,contested,,,,,Admits fighting in Gornal.,https://example.org/ru4,\n"
+    )
+    ds = load_dataset(write_dataset(tmp_path, ru=ru), today=TODAY)
+    st = compute_state(ds.gazetteer, ds.ledger, source="ru-mod", date=D(2025, 5, 1))
+    assert _ctrl(st, "kmap:gornal-sudzhansky") == ("contested", "claim")
+    assert _ctrl(st, "486816") == ("RU", "region")
+
+
+def test_same_day_settlement_claim_beats_region(tmp_path) -> None:
+    ru = (
+        RU_CLAIMS
+        + "ru-4,2025-04-26,ru-mod,presence,Gornal,contested,,,,,Fighting in Gornal.,https://example.org/ru4,\n"
+    )
+    ds = load_dataset(write_dataset(tmp_path, ru=ru), today=TODAY)
+    st = compute_state(ds.gazetteer, ds.ledger, source="ru-mod", date=D(2025, 4, 26))
+    assert _ctrl(st, "kmap:gornal-sudzhansky") == ("contested", "claim")
+
+
+def test_sources_are_independent(dataset) -> None:
+    ua = compute_state(dataset.gazetteer, dataset.ledger, source="ua-gs", date=D(2025, 5, 21))
+    assert _ctrl(ua, "486816") == ("UA", "claim")  # ua-gs never said otherwise
+    assert _ctrl(ua, "kmap:gornal-sudzhansky") == ("contested", "claim")
+
+
+def test_iter_states_matches_compute_state(dataset) -> None:
+    dates = source_dates(dataset.ledger, "ru-mod")
+    assert dates == [D(2025, 3, 13), D(2025, 3, 15), D(2025, 4, 26)]
+    for day, st in iter_states(dataset.gazetteer, dataset.ledger, source="ru-mod", dates=dates):
+        one = compute_state(dataset.gazetteer, dataset.ledger, source="ru-mod", date=day)
+        pd.testing.assert_frame_equal(st, one)
+
+
+def test_state_has_only_placed_settlements(dataset) -> None:
+    st = compute_state(dataset.gazetteer, dataset.ledger, source="ru-mod", date=D(2025, 4, 26))
+    assert "kmap:unknownpos-sudzhansky" not in st.index
+    assert len(st) == 6
+    assert st.crs.to_epsg() == 4326
+
+
+def test_figures_and_denials(dataset) -> None:
+    f = figures(dataset.ledger, source="ua-gs", date=D(2025, 4, 26))
+    assert [x["claim_id"] for x in f] == ["ua-4", "ua-2"]
+    assert f[1]["value_std"] == 1000 and f[1]["unit_std"] == "km2"
+    assert f[0]["denies"] == "ru-3"
+
+
+def test_relative_geometry(dataset) -> None:
+    (g,) = relative_geometries(dataset.ledger, dataset.gazetteer, source="ua-gs", date=D(2025, 2, 6))
+    (alat, alon), (blat, blon) = g["anchor_latlon"], g["end_latlon"]
+    assert blat < alat and blon > alon  # south-east
+    assert g["radius_m"] > 1000
+    assert relative_geometries(dataset.ledger, dataset.gazetteer, source="ua-gs", date=D(2025, 2, 5)) == []
+
+
+def test_unknown_names_are_problems_or_unplaced(dataset) -> None:
+    claims = dataset.ledger.claims.copy()
+    claims.loc[0, "settlement"] = "Sudzhanka"
+    res = resolve_claims(claims, dataset.gazetteer)
+    assert [p.column for p in res.problems] == ["settlement"]
+    assert "did you mean 'Sudzha'" in res.problems[0].message
+    kept = resolve_claims(claims, dataset.gazetteer, keep_going=True)
+    assert kept.problems == []
+    assert list(kept.unplaced["settlement"]) == ["Sudzhanka"]
+
+
+def test_known_but_unplaced_is_listed(tmp_path) -> None:
+    ru = RU_CLAIMS + "ru-4,2025-03-20,ru-mod,control,Knownvillage,RU,,,,,Taken.,https://example.org/ru4,\n"
+    ds = load_dataset(write_dataset(tmp_path, ru=ru), today=TODAY)
+    (reason,) = ds.ledger.unplaced["unplaced_reason"]
+    assert reason == "Knownvillage is in the gazetteer without coordinates"
+
+
+@pytest.mark.parametrize(
+    ("written", "sid"),
+    [("Nikolayevka (Glushkovsky raion)", "kmap:nikolayevka-b"), ("Nikolaevka (Sudzhansky)", "kmap:nikolayevka-a")],
+)
+def test_raion_in_parentheses(tmp_path, written: str, sid: str) -> None:
+    ru = RU_CLAIMS + f"r1,2025-03-20,ru-mod,control,{written},RU,,,,,Taken.,https://example.org/r1,\n"
+    ds = load_dataset(write_dataset(tmp_path, ru=ru), today=TODAY)
+    claims = ds.ledger.claims.set_index("claim_id")
+    assert claims.loc["r1", "settlement_id"] == sid
+
+
+def test_same_day_group_decides_namesake(tmp_path) -> None:
+    ru = RU_CLAIMS + (
+        "r1,2025-03-20,ru-mod,control,Nikolayevka,RU,,,,,Taken.,https://example.org/r1,\n"
+        "r2,2025-03-20,ru-mod,control,Sudzha,RU,,,,,Taken.,https://example.org/r1,\n"
+    )
+    ds = load_dataset(write_dataset(tmp_path, ru=ru), today=TODAY)
+    got = dict(zip(ds.ledger.claims["claim_id"], ds.ledger.claims["settlement_id"], strict=True))
+    assert got["r1"] == "kmap:nikolayevka-a"
+
+
+def test_unknown_oblast(tmp_path) -> None:
+    ru = HEADER + "r1,2025-03-20,ru-mod,region,Narnia Oblast,RU,,,,,All of it.,https://example.org/r1,\n"
+    with pytest.raises(ValueError, match=r"ru-mod\.csv:2: settlement: unknown oblast 'Narnia Oblast'; use one of: "):
+        load_dataset(write_dataset(tmp_path, ru=ru), today=TODAY)
