@@ -15,14 +15,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 
 from . import __version__
-from ._errors import Problem, UnplacedClaimsError
+from ._errors import KurskMapError, Problem, UnplacedClaimsError
 from .dataset import Dataset, load_dataset
 from .render import MapContext, render_index, render_map
 from .render.maps import deterministic_ids
-from .state import figures, iter_states, relative_geometries, source_dates
+from .state import compute_state, figures, iter_states, relative_geometries, source_dates
 
 _RENAME_EXCHANGE = 2
 
@@ -78,66 +79,87 @@ def plan_maps(ds: Dataset) -> list[tuple[str, list[dt.date]]]:
     return [(s, source_dates(ds.ledger, s)) for s in slugs]
 
 
+def map_context(
+    ds: Dataset,
+    source: str,
+    date: dt.date,
+    *,
+    state: gpd.GeoDataFrame | None = None,
+    claims: dict[str, dict[str, Any]] | None = None,
+    nav: dict[str, str] | None = None,
+) -> MapContext:
+    """Everything the map of ``source`` on ``date`` shows (state, figures, relative claims, unplaced).
+
+    ``state`` and ``claims`` may be passed when already computed (the atlas build does).
+    """
+    if source not in set(ds.sources["slug"]):
+        raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
+    src = {str(k): str(v) for k, v in ds.sources.loc[source].to_dict().items()}
+    if state is None:
+        state = compute_state(ds.gazetteer, ds.ledger, source=source, date=date)
+    iso = date.isoformat()
+    unplaced = [u for u in _unplaced(ds) if u["source"] == source and u["date"] <= iso]
+    return MapContext(
+        source=src,
+        date=iso,
+        state=state,
+        claims=claims if claims is not None else _claim_records(ds),
+        figures=figures(ds.ledger, source=source, date=date),
+        relative=relative_geometries(ds.ledger, ds.gazetteer, source=source, date=date),
+        unplaced=unplaced,
+        border=ds.border,
+        nav=nav or {},
+    )
+
+
+def _counts(state: gpd.GeoDataFrame) -> dict[str, int]:
+    counts = dict.fromkeys(("UA", "RU", "contested", "baseline"), 0)
+    for ctrl, basis in zip(state["controller"], state["basis"], strict=True):
+        counts["baseline" if basis == "baseline" else ctrl] += 1
+    return counts
+
+
 def render_atlas(ds: Dataset, write: Callable[[str, str], None]) -> dict[str, Any]:
     """Render every map and the index through ``write(relative_path, text)``; return the manifest."""
     claims = _claim_records(ds)
-    unplaced_all = _unplaced(ds)
-    src_rows: dict[str, dict[str, str]] = {
-        str(s["slug"]): {str(k): str(v) for k, v in s.items()} for s in ds.sources.to_dict("records")
-    }
     entries: list[dict[str, Any]] = []
     for slug, dates in plan_maps(ds):
-        src = src_rows[slug]
         for i, (day, state) in enumerate(iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)):
-            iso = day.isoformat()
-            unpl = [u for u in unplaced_all if u["source"] == slug and u["date"] <= iso]
-            figs = figures(ds.ledger, source=slug, date=day)
-            rel = relative_geometries(ds.ledger, ds.gazetteer, source=slug, date=day)
             nav = {"index": "../index.html"}
             if i > 0:
                 nav["prev"] = f"{dates[i - 1].isoformat()}.html"
             if i + 1 < len(dates):
                 nav["next"] = f"{dates[i + 1].isoformat()}.html"
-            ctx = MapContext(
-                source=src,
-                date=iso,
-                state=state,
-                claims=claims,
-                figures=figs,
-                relative=rel,
-                unplaced=unpl,
-                border=ds.border,
-                nav=nav,
-            )
+            ctx = map_context(ds, slug, day, state=state, claims=claims, nav=nav)
             with deterministic_ids():
                 html = render_map(ctx).get_root().render()
             path = map_path(slug, day)
             write(path, html)
-            counts = dict.fromkeys(("UA", "RU", "contested", "baseline"), 0)
-            for ctrl, basis in zip(state["controller"], state["basis"], strict=True):
-                counts["baseline" if basis == "baseline" else ctrl] += 1
+            to_date = (ds.ledger.claims["source"] == slug) & (ds.ledger.claims["date"] <= pd.Timestamp(day))
             entries.append(
                 {
                     "source": slug,
-                    "date": iso,
+                    "date": ctx.date,
                     "path": path,
-                    "counts": counts,
-                    "claims_to_date": int(
-                        ((ds.ledger.claims["source"] == slug) & (ds.ledger.claims["date"] <= pd.Timestamp(day))).sum()
-                    ),
+                    "counts": _counts(state),
+                    "claims_to_date": int(to_date.sum()),
                     "figures": [
-                        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in f.items()} for f in figs
+                        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in f.items()}
+                        for f in ctx.figures
                     ],
-                    "unplaced": [u["claim_id"] for u in unpl],
+                    "unplaced": [u["claim_id"] for u in ctx.unplaced],
                 }
             )
     manifest = {
         "generator": f"kursk_map {__version__}",
         "claims": len(ds.ledger.claims),
         "settlements_placed": int(ds.gazetteer.geometry.notna().sum()),
-        "sources": [{k: src_rows[s][k] for k in ("slug", "name", "side", "kind", "url")} for s in sorted(src_rows)],
+        "sources": [
+            {k: str(r[k]) for k in ("slug", "name", "side", "kind", "url")}
+            for r in ds.sources.sort_values("slug").to_dict("records")
+        ],
         "maps": entries,
-        "unplaced": unplaced_all,
+        "unplaced": _unplaced(ds),
     }
     write("index.html", render_index(manifest))
     write("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

@@ -1,0 +1,122 @@
+"""End-to-end checks in headless Chromium (Debian chromium + playwright; no network, no downloads)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kursk_map.build import build_atlas
+
+from .browser_support import browser_page, chromium_path
+from .conftest import HEADER, TODAY, UA_CLAIMS, write_dataset
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(chromium_path() is None, reason="chromium is not installed (make test installs it)"),
+]
+
+HOSTILE = [
+    "<img src=x onerror=\"window.__pwned=1\">",
+    "${window.__pwned=2}",
+    "`+(window.__pwned=3)+`",
+    "</script><script>window.__pwned=4</script>",
+    "\u202eevil",
+]
+HOSTILE_TEXT = " | ".join(HOSTILE).replace('"', "'")
+
+# JavaScript run in the page: the settlement layers folium declared, with their feature counts.
+LAYERS_JS = """() => {
+  const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])[0];
+  return Object.keys(window).filter(k => k.startsWith('geo_json_') && window[k] instanceof L.GeoJSON).sort().map(k => {
+      const layer = window[k];
+      return {name: k, n: layer.getLayers().length, shown: map.hasLayer(layer)};
+  });
+}"""
+
+
+@pytest.fixture(scope="module")
+def atlas(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("browser")
+    ru = HEADER + (
+        "ru-1,2025-03-13,ru-mod,control,Sudzha,RU,,,,,Says Sudzha was retaken.,https://example.org/ru1,\n"
+        f'ru-2,2025-03-15,ru-mod,control,Zaoleshenka,RU,,,,,"{HOSTILE_TEXT}",https://example.org/ru2,\n'
+        "ru-3,2025-04-26,ru-mod,region,Kursk Oblast,RU,,,,,Declares the oblast retaken.,https://example.org/ru3,\n"
+    )
+    data = write_dataset(root / "data", ru=ru, ua=UA_CLAIMS)
+    out = root / "atlas"
+    build_atlas(data, out, today=TODAY)
+    return out
+
+
+def _open(page, path: Path) -> None:
+    page.goto(path.as_uri())
+    page.wait_for_function("() => typeof L !== 'undefined' && Object.keys(window).some(k => k.startsWith('geo_json_'))")
+
+
+def test_map_loads_without_errors_and_draws_every_settlement(atlas: Path) -> None:
+    with browser_page() as (page, errors, blocked):
+        _open(page, atlas / "ru-mod" / "2025-03-15.html")
+        layers = page.evaluate(LAYERS_JS)
+        # border (1 line) + 4 groups: RU-held Sudzha and Zaoleshenka, 4 at baseline, none UA or contested
+        assert sorted(x["n"] for x in layers) == [0, 0, 1, 2, 4]
+        assert all(x["shown"] for x in layers)
+        assert page.locator(".km-panel").inner_text().startswith("Russian Ministry of Defence")
+        assert errors == []
+        assert blocked == []
+
+
+def test_toggling_a_layer_hides_it(atlas: Path) -> None:
+    with browser_page() as (page, errors, _):
+        _open(page, atlas / "ru-mod" / "2025-03-15.html")
+        label = page.locator(".leaflet-control-layers-overlays label", has_text="Held by Russia")
+        label.locator("input").click()
+        hidden = [x for x in page.evaluate(LAYERS_JS) if not x["shown"]]
+        assert [x["n"] for x in hidden] == [2]
+        label.locator("input").click()
+        assert all(x["shown"] for x in page.evaluate(LAYERS_JS))
+        assert errors == []
+
+
+def _click_settlement(page, lat: float, lon: float) -> None:
+    point = page.evaluate(
+        """([lat, lon]) => {
+            const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])[0];
+            map.setView([lat, lon], 12, {animate: false});
+            const p = map.latLngToContainerPoint([lat, lon]);
+            const r = map.getContainer().getBoundingClientRect();
+            return [p.x + r.left, p.y + r.top];
+        }""",
+        [lat, lon],
+    )
+    page.wait_for_timeout(100)
+    page.mouse.click(point[0], point[1])
+
+
+def test_popup_opens_with_claim_link(atlas: Path) -> None:
+    with browser_page() as (page, errors, _):
+        _open(page, atlas / "ru-mod" / "2025-03-15.html")
+        _click_settlement(page, 51.19055, 35.27082)  # Sudzha
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert "Sudzha" in popup.inner_text()
+        link = popup.locator("a[href='https://example.org/ru1']")
+        assert link.count() == 1
+        assert link.get_attribute("rel") == "noopener noreferrer"
+        assert errors == []
+
+
+def test_hostile_summary_stays_inert_text(atlas: Path) -> None:
+    with browser_page() as (page, errors, blocked):
+        _open(page, atlas / "ru-mod" / "2025-03-15.html")
+        _click_settlement(page, 51.2, 35.25)  # Zaoleshenka, whose claim summary is hostile
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        text = popup.inner_text()
+        for attack in HOSTILE[:4]:
+            assert attack.replace('"', "'") in text
+        assert "[U+202E]evil" in text
+        assert page.evaluate("() => window.__pwned") is None
+        assert page.locator(".leaflet-popup-content img").count() == 0
+        assert errors == []
+        assert [u for u in blocked if not u.startswith("https://example.org")] == []

@@ -1,0 +1,117 @@
+"""The data shipped in geodata/: valid, traceable, and the seed articles' claims on their maps."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+
+import pytest
+
+from kursk_map import check_dataset, compute_state
+from kursk_map.state import figures
+
+from .conftest import REPO
+
+D = dt.date
+GEODATA = REPO / "geodata"
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    ds, problems = check_dataset(GEODATA)
+    assert [str(p) for p in problems] == []
+    assert ds is not None
+    return ds
+
+
+def _state(ds, source: str, day: D) -> dict[str, tuple[str, str]]:
+    st = compute_state(ds.gazetteer, ds.ledger, source=source, date=day)
+    return {r["name"]: (r["controller"], r["basis"]) for r in st.to_dict("records")}
+
+
+def test_every_settlement_cites_its_reference(bundled) -> None:
+    g = bundled.gazetteer
+    assert g["ref"].str.len().gt(0).all()
+    geonames = g[g["method"] == "geonames"]
+    assert (geonames["ref"] == "https://www.geonames.org/" + geonames["id"]).all()
+    pages = g[g["method"].isin(["page", "derived", "unplaced"])]
+    assert pages["ref"].str.match(r"^https?://").all()
+
+
+def test_coordinates_fall_in_their_country(bundled) -> None:
+    """A point on the wrong side of the border (or far outside the zone) is a data error."""
+    from shapely.geometry import box
+
+    g = bundled.gazetteer[bundled.gazetteer.geometry.notna()]
+    zone = box(33.0, 49.5, 39.5, 52.5)
+    assert g.geometry.within(zone).all(), g.loc[~g.geometry.within(zone), ["name", "lat", "lon"]]
+
+
+def test_every_ledger_settlement_is_placed(bundled) -> None:
+    c = bundled.ledger.claims
+    named = c[c["kind"].isin(["control", "presence", "relative"])]
+    assert named["placed"].all(), named.loc[~named["placed"], ["claim_id", "settlement", "unplaced_reason"]]
+
+
+def test_claims_cite_http_urls_and_own_words(bundled) -> None:
+    c = bundled.ledger.claims
+    assert c["url"].str.match(r"^https?://[^\s]+$").all()
+    assert (c["summary"].str.len() <= 300).all()
+
+
+def test_sources_from_the_brief_exist(bundled) -> None:
+    assert {"ru-mod", "ua-general-staff", "ua-president", "isw", "deepstate", "kursk-authorities",
+            "ru-military-bloggers", "reuters"} <= set(bundled.sources["slug"])
+
+
+def test_ru_mod_on_15_march_2025(bundled) -> None:
+    st = _state(bundled, "ru-mod", D(2025, 3, 15))
+    for name in ("Zaoleshenka", "Rubanshchina", "Sudzha"):
+        assert st[name] == ("RU", "claim"), name
+
+
+def test_deepstate_on_21_may_2025(bundled) -> None:
+    st = _state(bundled, "deepstate", D(2025, 5, 21))
+    for name in ("Gornal", "Oleshnya"):
+        assert st[name][0] in ("contested", "UA") and st[name][1] == "claim", name
+
+
+def test_ru_mod_full_control_declaration(bundled) -> None:
+    st = _state(bundled, "ru-mod", D(2025, 4, 26))
+    kursk = [v for k, v in st.items() if k in ("Korenevo", "Glushkovo", "Sudzha")]
+    assert kursk and all(ctrl == "RU" for ctrl, _ in kursk)
+
+
+@pytest.mark.parametrize(
+    ("source", "day", "kind", "value"),
+    [
+        ("ua-president", D(2024, 8, 13), "count", 74),
+        ("kursk-authorities", D(2024, 8, 12), "count", 28),
+        ("ua-general-staff", D(2024, 8, 12), "area", 1000),
+        ("reuters", D(2025, 3, 16), "area", 110),
+    ],
+)
+def test_seed_figures_reach_the_panel(bundled, source: str, day: D, kind: str, value: float) -> None:
+    figs = [f for f in figures(bundled.ledger, source=source, date=day) if f["kind"] == kind]
+    assert value in [f["value"] for f in figs]
+
+
+def test_denial_of_full_control(bundled) -> None:
+    c = bundled.ledger.claims.set_index("claim_id")
+    denials = c[(c["kind"] == "denial") & (c["source"] == "ua-general-staff")]
+    targets = c.loc[denials["denies"]]
+    assert ((targets["source"] == "ru-mod") & (targets["kind"] == "region")).any()
+
+
+def test_curated_rows_cite_pages() -> None:
+    path = GEODATA / "curated_settlements.csv"
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows
+    for r in rows:
+        assert re.match(r"^https?://", r["ref"]), r["id"]
+        assert r["method"] in ("page", "derived", "unplaced"), r["id"]
+        if r["method"] == "derived":
+            assert r["anchor"] and float(r["distance_km"]) >= 0 and 0 <= float(r["bearing_deg"]) < 360
+            assert not r["lat"] and not r["lon"], "derived rows get their point from build_geodata.py"
