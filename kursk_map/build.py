@@ -119,7 +119,7 @@ def _counts(state: gpd.GeoDataFrame) -> dict[str, int]:
     return counts
 
 
-def render_atlas(ds: Dataset, write: Callable[[str, str], None]) -> dict[str, Any]:
+def render_atlas(ds: Dataset, write: Callable[[str, str], None], *, self_contained: bool = False) -> dict[str, Any]:
     """Render every map and the index through ``write(relative_path, text)``; return the manifest."""
     claims = _claim_records(ds)
     entries: list[dict[str, Any]] = []
@@ -132,7 +132,7 @@ def render_atlas(ds: Dataset, write: Callable[[str, str], None]) -> dict[str, An
                 nav["next"] = f"{dates[i + 1].isoformat()}.html"
             ctx = map_context(ds, slug, day, state=state, claims=claims, nav=nav)
             with deterministic_ids():
-                html = render_map(ctx).get_root().render()
+                html = render_map(ctx, self_contained=self_contained).get_root().render()
             path = map_path(slug, day)
             write(path, html)
             to_date = (ds.ledger.claims["source"] == slug) & (ds.ledger.claims["date"] <= pd.Timestamp(day))
@@ -201,6 +201,7 @@ def build_atlas(
     *,
     keep_going: bool = False,
     strict: bool = False,
+    self_contained: bool = False,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Build the whole atlas from a data directory into ``out_dir``, atomically.
@@ -216,6 +217,8 @@ def build_atlas(
         manifest) instead of failing.
     strict : bool
         Fail if any claim is unplaced.
+    self_contained : bool
+        Inline Leaflet into every page (no CDN request; works from a USB stick, without tiles offline).
 
     Returns
     -------
@@ -241,7 +244,7 @@ def build_atlas(
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_text(text, encoding="utf-8", newline="\n")
 
-        manifest = render_atlas(ds, write)
+        manifest = render_atlas(ds, write, self_contained=self_contained)
         tmp.chmod(0o755)  # a web-readable folder, like one made by mkdir
         swap_in(tmp, out)
     finally:

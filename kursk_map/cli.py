@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="atlas", help="output directory (default: %(default)s)")
     b.add_argument("--keep-going", action="store_true", help="list unresolved names as unplaced instead of failing")
     b.add_argument("--strict", action="store_true", help="fail if any claim cannot be placed")
+    b.add_argument("--self-contained", action="store_true", help="inline Leaflet in every page: no CDN, works offline")
 
     v = sub.add_parser("validate", help="check the data; print every problem as file:line: column: message")
     data_arg(v)
@@ -69,7 +70,7 @@ def _clean(v: Any) -> Any:
 def _cmd_build(a: argparse.Namespace) -> int:
     from .build import build_atlas
 
-    manifest = build_atlas(a.data, a.out, keep_going=a.keep_going, strict=a.strict)
+    manifest = build_atlas(a.data, a.out, keep_going=a.keep_going, strict=a.strict, self_contained=a.self_contained)
     n_unplaced = len(manifest["unplaced"])
     print(
         f"built {len(manifest['maps'])} maps from {manifest['claims']} claims"

@@ -37,10 +37,13 @@ def chromium_path() -> str | None:
     return None
 
 
-def _route(route: Any, blocked: list[str]) -> None:
+def _route(route: Any, blocked: list[str], offline: bool) -> None:
     url: str = route.request.url
     if url.startswith("file://"):
         route.continue_()
+    elif offline:
+        blocked.append(url)
+        route.abort()
     elif "leaflet@1.9.3/dist/leaflet.js" in url:
         route.fulfill(body=(VENDOR / "leaflet.js").read_bytes(), content_type="application/javascript")
     elif "leaflet@1.9.3/dist/leaflet.css" in url:
@@ -55,8 +58,13 @@ def _route(route: Any, blocked: list[str]) -> None:
 
 
 @contextmanager
-def browser_page(width: int = 1280, height: int = 800) -> Iterator[tuple[Any, list[str], list[str]]]:
-    """Yield ``(page, console_errors, blocked_urls)`` in a fresh headless Chromium."""
+def browser_page(
+    width: int = 1280, height: int = 800, *, offline: bool = False
+) -> Iterator[tuple[Any, list[str], list[str]]]:
+    """Yield ``(page, console_errors, blocked_urls)`` in a fresh headless Chromium.
+
+    With ``offline`` every request but for local files is refused, as on a machine without network.
+    """
     from playwright.sync_api import sync_playwright
 
     exe = chromium_path()
@@ -71,7 +79,7 @@ def browser_page(width: int = 1280, height: int = 800) -> Iterator[tuple[Any, li
             page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.on("dialog", lambda d: (errors.append(f"dialog opened: {d.message}"), d.dismiss()))
-            page.route("**/*", lambda route: _route(route, blocked))
+            page.route("**/*", lambda route: _route(route, blocked, offline))
             yield page, errors, blocked
         finally:
             browser.close()

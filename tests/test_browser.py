@@ -17,7 +17,7 @@ pytestmark = [
 ]
 
 HOSTILE = [
-    "<img src=x onerror=\"window.__pwned=1\">",
+    '<img src=x onerror="window.__pwned=1">',
     "${window.__pwned=2}",
     "`+(window.__pwned=3)+`",
     "</script><script>window.__pwned=4</script>",
@@ -120,3 +120,18 @@ def test_hostile_summary_stays_inert_text(atlas: Path) -> None:
         assert page.locator(".leaflet-popup-content img").count() == 0
         assert errors == []
         assert [u for u in blocked if not u.startswith("https://example.org")] == []
+
+
+def test_self_contained_page_needs_no_network(tmp_path: Path) -> None:
+    data = write_dataset(tmp_path / "data")
+    out = tmp_path / "atlas"
+    build_atlas(data, out, today=TODAY, self_contained=True)
+    page_path = out / "ru-mod" / "2025-04-26.html"
+    html = page_path.read_text(encoding="utf-8")
+    assert "cdn.jsdelivr.net" not in html and "<script src=" not in html
+    with browser_page(offline=True) as (page, errors, blocked):
+        _open(page, page_path)
+        # 5 Kursk settlements RU by the region claim, Sumy at baseline, the border line
+        assert sorted(x["n"] for x in page.evaluate(LAYERS_JS)) == [0, 0, 1, 1, 5]
+        assert [u for u in blocked if "tile" not in u and "arcgisonline" not in u] == []
+        assert [e for e in errors if "ERR_FAILED" not in e] == []

@@ -61,8 +61,16 @@ def test_claims_cite_http_urls_and_own_words(bundled) -> None:
 
 
 def test_sources_from_the_brief_exist(bundled) -> None:
-    assert {"ru-mod", "ua-general-staff", "ua-president", "isw", "deepstate", "kursk-authorities",
-            "ru-military-bloggers", "reuters"} <= set(bundled.sources["slug"])
+    assert {
+        "ru-mod",
+        "ua-general-staff",
+        "ua-president",
+        "isw",
+        "deepstate",
+        "kursk-authorities",
+        "ru-military-bloggers",
+        "reuters",
+    } <= set(bundled.sources["slug"])
 
 
 def test_ru_mod_on_15_march_2025(bundled) -> None:

@@ -21,6 +21,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from .. import schemas
+from ._assets import leaflet_css, leaflet_js
 from ._html import esc, link
 from .style import BORDER_COLOUR, COLOURS, LABELS, RELATIVE_COLOUR
 
@@ -355,20 +356,27 @@ def _bounds(ctx: MapContext, pad: float = 0.25) -> list[list[float]]:
     return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
 
 
-def render_map(ctx: MapContext, *, m: folium.Map | None = None) -> folium.Map:
+def render_map(ctx: MapContext, *, m: folium.Map | None = None, self_contained: bool = False) -> folium.Map:
     """Draw the state of one source on one date, returning the map (a new one unless ``m`` is given).
 
     Layers: OpenStreetMap and satellite base tiles, the international border, one GeoJSON
     layer per controller group, and the relative claims; a panel holds the title, legend,
     counts, the source's figures to date and its unplaced claims.
 
-    Ids are deterministic only when called inside :func:`deterministic_ids`.
+    With ``self_contained``, Leaflet's script and stylesheet are inlined from the pinned local
+    copy, so the page makes no request but for map tiles (absent offline; the border and the
+    settlements are still drawn). Ids are deterministic only inside :func:`deterministic_ids`.
     """
     if not isinstance(ctx, MapContext):
         raise TypeError(f"render_map expects a MapContext, got {type(ctx).__name__}")
     if m is None:
         bounds = _bounds(ctx)
         m = _Map(location=[51.2, 35.1], zoom_start=9, tiles=None, control_scale=True, prefer_canvas=True)
+        if self_contained:
+            m.default_js, m.default_css = [], []
+            head: Any = m.get_root()
+            head.header.add_child(Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css_inline")
+            head.header.add_child(Element(f"<script>{leaflet_js()}</script>"), name="leaflet_js_inline")
         m.fit_bounds(bounds)
         folium.TileLayer(OSM_TILES, attr=OSM_ATTR, name="OpenStreetMap", max_zoom=19).add_to(m)
         folium.TileLayer(

@@ -1,0 +1,30 @@
+"""The pinned local copy of Leaflet, for pages that must work without any network."""
+
+from __future__ import annotations
+
+import base64
+import re
+from functools import cache
+from importlib.resources import files
+
+VENDOR = "vendor/leaflet-1.9.3"
+
+
+@cache
+def leaflet_js() -> str:
+    """Leaflet 1.9.3's minified JavaScript, safe to inline in a ``<script>`` element."""
+    text = (files(__package__) / VENDOR / "leaflet.js").read_text(encoding="utf-8")
+    return text.replace("</script", "<\\/script")
+
+
+@cache
+def leaflet_css() -> str:
+    """Leaflet 1.9.3's stylesheet with its layer-control icons inlined as data URIs."""
+    text = (files(__package__) / VENDOR / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(m: re.Match[str]) -> str:
+        name = m.group(1)
+        data = (files(__package__) / VENDOR / "images" / name).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
+
+    return re.sub(r"url\(images/(layers(?:-2x)?\.png)\)", inline, text)
