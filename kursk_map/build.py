@@ -21,7 +21,7 @@ import pandas as pd
 from . import __version__
 from ._errors import KurskMapError, Problem, UnplacedClaimsError
 from .dataset import Dataset, load_dataset
-from .render import MapContext, render_index, render_map
+from .render import MapContext, TimelineContext, render_index, render_map, render_timeline
 from .render.maps import deterministic_ids
 from .state import compute_state, figures, iter_states, relative_geometries, source_dates
 
@@ -71,6 +71,11 @@ def map_path(source: str, date: dt.date | str) -> str:
     """
     d = date.isoformat() if isinstance(date, dt.date) else date
     return f"{source}/{d}.html"
+
+
+def timeline_path(source: str) -> str:
+    """Relative path of a source's timeline page inside the atlas."""
+    return f"{source}/timeline.html"
 
 
 def plan_maps(ds: Dataset) -> list[tuple[str, list[dt.date]]]:
@@ -124,7 +129,9 @@ def render_atlas(ds: Dataset, write: Callable[[str, str], None], *, self_contain
     claims = _claim_records(ds)
     entries: list[dict[str, Any]] = []
     for slug, dates in plan_maps(ds):
+        states: list[gpd.GeoDataFrame] = []
         for i, (day, state) in enumerate(iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)):
+            states.append(state)
             nav = {"index": "../index.html"}
             if i > 0:
                 nav["prev"] = f"{dates[i - 1].isoformat()}.html"
@@ -150,6 +157,16 @@ def render_atlas(ds: Dataset, write: Callable[[str, str], None], *, self_contain
                     "unplaced": [u["claim_id"] for u in ctx.unplaced],
                 }
             )
+        tl = TimelineContext(
+            source=ctx.source,
+            dates=[d.isoformat() for d in dates],
+            states=states,
+            claims=claims,
+            figures=figures(ds.ledger, source=slug, date=dates[-1]),
+            border=ds.border,
+        )
+        with deterministic_ids():
+            write(timeline_path(slug), render_timeline(tl, self_contained=self_contained).get_root().render())
     manifest = {
         "generator": f"kursk_map {__version__}",
         "claims": len(ds.ledger.claims),

@@ -135,3 +135,29 @@ def test_self_contained_page_needs_no_network(tmp_path: Path) -> None:
         assert sorted(x["n"] for x in page.evaluate(LAYERS_JS)) == [0, 0, 1, 1, 5]
         assert [u for u in blocked if "tile" not in u and "arcgisonline" not in u] == []
         assert [e for e in errors if "ERR_FAILED" not in e] == []
+
+
+def test_timeline_slider_changes_the_drawn_state(atlas: Path) -> None:
+    js = """() => {
+      const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])[0];
+      const out = [];
+      map.eachLayer(l => { if (l instanceof L.CircleMarker) out.push([l.getLatLng().lat, l.options.fillColor, l.options.weight]); });
+      return out;
+    }"""
+    with browser_page() as (page, errors, _):
+        page.goto((atlas / "ru-mod" / "timeline.html").as_uri())
+        page.wait_for_function("() => document.body.getAttribute('data-km-step') === '2'")
+        last = page.evaluate(js)
+        assert page.locator("#km-tl-date").inner_text() == "2025-04-26"
+        page.locator("#km-slider").fill("0")
+        page.wait_for_function("() => document.body.getAttribute('data-km-step') === '0'")
+        first = page.evaluate(js)
+        assert page.locator("#km-tl-date").inner_text() == "2025-03-13"
+        ru = "#D55E00"
+        assert sum(c == ru for _, c, _ in last) == 5  # region claim: all Kursk settlements
+        assert sum(c == ru for _, c, _ in first) == 1  # only Sudzha on the first date
+        page.locator("#km-slider").fill("1")
+        page.wait_for_function("() => document.body.getAttribute('data-km-step') === '1'")
+        assert "Zaoleshenka" in page.locator("#km-tl-changes").inner_text()
+        assert [w for _, _, w in page.evaluate(js)].count(3) == 1  # one settlement marked as changed
+        assert errors == []

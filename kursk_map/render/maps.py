@@ -244,10 +244,10 @@ def _add_relative(m: folium.Map, ctx: MapContext) -> None:
     ).add_to(m)
 
 
-def _add_border(m: folium.Map, ctx: MapContext) -> None:
-    if ctx.border is None or ctx.border.empty:
+def _add_border(m: folium.Map, border: gpd.GeoDataFrame | None) -> None:
+    if border is None or border.empty:
         return
-    data = json.loads(ctx.border[["geometry"]].to_json(drop_id=True))
+    data = json.loads(border[["geometry"]].to_json(drop_id=True))
     folium.GeoJson(
         data,
         name="International border (Natural Earth 1:10m)",
@@ -356,6 +356,24 @@ def _bounds(ctx: MapContext, pad: float = 0.25) -> list[list[float]]:
     return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
 
 
+def _base_map(bounds: list[list[float]], title: str, panel: str, *, self_contained: bool) -> folium.Map:
+    """A map with both base layers, the neutral attribution prefix, our CSS, a title and a panel."""
+    m = _Map(location=[51.2, 35.1], zoom_start=9, tiles=None, control_scale=True, prefer_canvas=True)
+    root: Any = m.get_root()  # a branca Figure
+    if self_contained:
+        m.default_js, m.default_css = [], []
+        root.header.add_child(Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css_inline")
+        root.header.add_child(Element(f"<script>{leaflet_js()}</script>"), name="leaflet_js_inline")
+    m.fit_bounds(bounds)
+    folium.TileLayer(OSM_TILES, attr=OSM_ATTR, name="OpenStreetMap", max_zoom=19).add_to(m)
+    folium.TileLayer(SAT_TILES, attr=SAT_ATTR, name="Satellite (Esri World Imagery)", max_zoom=18, show=False).add_to(m)
+    m.add_child(_Prefix(ATTRIBUTION_PREFIX))
+    root.header.add_child(Element(f"<title>{esc(title)}</title>"))
+    root.header.add_child(Element(_CSS))
+    root.html.add_child(Element(panel))
+    return m
+
+
 def render_map(ctx: MapContext, *, m: folium.Map | None = None, self_contained: bool = False) -> folium.Map:
     """Draw the state of one source on one date, returning the map (a new one unless ``m`` is given).
 
@@ -370,25 +388,9 @@ def render_map(ctx: MapContext, *, m: folium.Map | None = None, self_contained: 
     if not isinstance(ctx, MapContext):
         raise TypeError(f"render_map expects a MapContext, got {type(ctx).__name__}")
     if m is None:
-        bounds = _bounds(ctx)
-        m = _Map(location=[51.2, 35.1], zoom_start=9, tiles=None, control_scale=True, prefer_canvas=True)
-        if self_contained:
-            m.default_js, m.default_css = [], []
-            head: Any = m.get_root()
-            head.header.add_child(Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css_inline")
-            head.header.add_child(Element(f"<script>{leaflet_js()}</script>"), name="leaflet_js_inline")
-        m.fit_bounds(bounds)
-        folium.TileLayer(OSM_TILES, attr=OSM_ATTR, name="OpenStreetMap", max_zoom=19).add_to(m)
-        folium.TileLayer(
-            SAT_TILES, attr=SAT_ATTR, name="Satellite (Esri World Imagery)", max_zoom=18, show=False
-        ).add_to(m)
-        m.add_child(_Prefix(ATTRIBUTION_PREFIX))
         title = f"{ctx.source['name']} — {ctx.date} — kursk_map"
-        root: Any = m.get_root()  # a branca Figure
-        root.header.add_child(Element(f"<title>{esc(title)}</title>"))
-        root.header.add_child(Element(_CSS))
-        root.html.add_child(Element(_panel_html(ctx)))
-    _add_border(m, ctx)
+        m = _base_map(_bounds(ctx), title, _panel_html(ctx), self_contained=self_contained)
+    _add_border(m, ctx.border)
     _add_settlements(m, ctx)
     _add_relative(m, ctx)
     folium.LayerControl(collapsed=False).add_to(m)

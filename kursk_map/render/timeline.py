@@ -1,0 +1,211 @@
+"""A source's claims over time on one page: a date slider redraws the state and marks what changed.
+
+The page carries every state of the source as compact JSON (one character per settlement and
+date) and a small script of our own (no TimestampedGeoJson) that restyles the markers when the
+slider moves. All text in the JSON is escaped HTML; the JSON is made safe for a ``<script>``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import geopandas as gpd
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from ._html import esc, link
+from .maps import _add_border, _base_map, _claim_line, _position
+from .style import COLOURS, LABELS
+
+#: One character per settlement and date: the controller a source claims, or baseline.
+CODES = {"UA": "U", "RU": "R", "contested": "c"}
+BASELINE = "-"
+
+
+@dataclass(frozen=True)
+class TimelineContext:
+    """Everything a timeline page shows.
+
+    Attributes
+    ----------
+    source : mapping
+        ``slug``, ``name``, ``side``, ``kind``.
+    dates : sequence of str
+        ISO dates of the source's claims, ascending.
+    states : sequence of GeoDataFrame
+        The source's state on each date (same settlements, same order).
+    claims : mapping
+        claim_id -> claim record, for the popups.
+    figures : sequence of mapping
+        The source's figure and statement claims (all dates; the page shows those up to the slider).
+    border : GeoDataFrame, optional
+        Context lines.
+    """
+
+    source: Mapping[str, str]
+    dates: Sequence[str]
+    states: Sequence[gpd.GeoDataFrame]
+    claims: Mapping[str, Mapping[str, Any]]
+    figures: Sequence[Mapping[str, Any]] = ()
+    border: gpd.GeoDataFrame | None = None
+
+
+def _payload(ctx: TimelineContext) -> dict[str, Any]:
+    first = ctx.states[0]
+    ids = list(first.index)
+    claim_index: dict[str, int] = {}
+    lines: list[str] = []
+
+    def cid_index(cid: str) -> int:
+        if cid not in claim_index:
+            claim_index[cid] = len(lines)
+            lines.append(_claim_line(ctx.claims[cid], ctx.source["name"]))
+        return claim_index[cid]
+
+    states = []
+    for st in ctx.states:
+        st = st.loc[ids]
+        codes = "".join(
+            BASELINE if basis == "baseline" else CODES[ctrl]
+            for ctrl, basis in zip(st["controller"], st["basis"], strict=True)
+        )
+        refs = [cid_index(c[0]) if c else -1 for c in st["claim_ids"]]
+        states.append([codes, refs])
+    rows = first.to_dict("records")
+    return {
+        "dates": list(ctx.dates),
+        "pos": [[round(float(r["lat"]), 5), round(float(r["lon"]), 5)] for r in rows],
+        "names": [esc(r["name"]) + (f" · {esc(r['name_ru'])}" if r["name_ru"] else "") for r in rows],
+        "latin": [esc(r["name"]) for r in rows],
+        "info": [f"<small>{esc(r['raion'] or r['oblast'])} · {_position(r)}</small>" for r in rows],
+        "base": [r["country"] for r in rows],
+        "approx": [1 if r["method"] == "derived" else 0 for r in rows],
+        "claims": lines,
+        "states": states,
+        "figs": [
+            [str(f["date"]), f"<b>{esc(f['date'])}</b> · {esc(f['summary'])} [{link(f['url'], 'link')}]"]
+            for f in sorted(ctx.figures, key=lambda f: (str(f["date"]), str(f["claim_id"])))
+        ],
+        "colours": COLOURS,
+        "labels": LABELS,
+    }
+
+
+class _TimelineScript(MacroElement):
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+  const D = {{ this.payload|tojson }};
+  const map = {{ this._parent.get_name() }};
+  const CTRL = {U: "UA", R: "RU", c: "contested"};
+  const markers = D.pos.map(function (p, i) {
+    return L.circleMarker(p, {radius: 6, weight: 1, color: "#222", fillOpacity: 0.9})
+      .bindTooltip(D.names[i]).addTo(map);
+  });
+  const slider = document.getElementById("km-slider");
+  const out = {
+    date: document.getElementById("km-tl-date"), counts: document.getElementById("km-tl-counts"),
+    changes: document.getElementById("km-tl-changes"), figs: document.getElementById("km-tl-figs")
+  };
+  function group(code, i) { return code === "-" ? "baseline" : CTRL[code]; }
+  function show(k) {
+    const codes = D.states[k][0], refs = D.states[k][1];
+    const prev = k > 0 ? D.states[k - 1][0] : null;
+    const counts = {UA: 0, RU: 0, contested: 0, baseline: 0};
+    const changed = {UA: [], RU: [], contested: [], baseline: []};
+    markers.forEach(function (m, i) {
+      const g = group(codes[i], i);
+      counts[g] += 1;
+      const moved = prev !== null && prev[i] !== codes[i];
+      if (moved) { changed[g].push(D.latin[i]); }
+      m.setStyle({
+        fillColor: D.colours[g], radius: g === "baseline" ? 3.5 : (moved ? 8 : 6),
+        color: moved ? "#000" : (g === "baseline" ? D.colours.baseline : "#222"), weight: moved ? 3 : 1,
+        fillOpacity: D.approx[i] ? 0.15 : (g === "baseline" ? 0.55 : 0.9), dashArray: D.approx[i] ? "2 3" : null
+      });
+      const verdict = g === "baseline"
+        ? "No claim by this source up to " + D.dates[k] + "; de jure " + D.base[i] + "."
+        : "<b>" + CTRL[codes[i]] + "</b> according to this source on " + D.dates[k] + ".";
+      const line = refs[i] >= 0 ? "<ul>" + D.claims[refs[i]] + "</ul>" : "";
+      m.bindPopup("<div class='km-pop'><b>" + D.names[i] + "</b><br>" + verdict + line + D.info[i] + "</div>",
+                  {maxWidth: 380});
+    });
+    out.date.textContent = D.dates[k];
+    out.counts.innerHTML = ["UA", "RU", "contested", "baseline"].map(function (g) {
+      return "<li><span class='km-dot' style='background:" + D.colours[g] + "'></span>" + D.labels[g] +
+             ": <b>" + counts[g] + "</b></li>";
+    }).join("");
+    const moves = ["UA", "RU", "contested", "baseline"].filter(function (g) { return changed[g].length; })
+      .map(function (g) {
+        const names = changed[g].slice().sort(), more = names.length - 30;
+        return "<li>&rarr; " + D.labels[g] + " (" + names.length + "): " + names.slice(0, 30).join(", ") +
+               (more > 0 ? " and " + more + " more" : "") + "</li>";
+      });
+    out.changes.innerHTML = k === 0 ? "<li>first date of this source</li>"
+      : (moves.length ? moves.join("") : "<li>no settlement changed since " + D.dates[k - 1] + "</li>");
+    const figs = D.figs.filter(function (f) { return f[0] <= D.dates[k]; }).reverse();
+    out.figs.innerHTML = figs.length ? figs.map(function (f) { return "<li>" + f[1] + "</li>"; }).join("")
+                                     : "<li>none up to this date</li>";
+    document.body.setAttribute("data-km-step", String(k));
+  }
+  slider.addEventListener("input", function (e) { show(Number(e.target.value)); });
+  show(D.dates.length - 1);
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "KmTimeline"
+        self.payload = payload
+
+
+def _panel(ctx: TimelineContext) -> str:
+    n = len(ctx.dates)
+    src = ctx.source
+    return f"""
+<div id="km-panel" class="km-panel">
+  <div class="km-title">{esc(src["name"])} <span class="km-date" id="km-tl-date">{esc(ctx.dates[-1])}</span></div>
+  <div class="km-sub">Claims of <b>{esc(src["name"])}</b> over time ({n} dates). Move the slider; settlements
+  whose claimed controller changed since the previous date are drawn larger with a black ring.
+  Claims, not assessments of fact.</div>
+  <input id="km-slider" type="range" min="0" max="{n - 1}" value="{n - 1}" step="1" style="width:100%"
+         aria-label="date">
+  <div class="km-ticks"><span>{esc(ctx.dates[0])}</span><span>{esc(ctx.dates[-1])}</span></div>
+  <ul class="km-legend" id="km-tl-counts"></ul>
+  <details open><summary>Changed since the previous date</summary><ul class="km-list" id="km-tl-changes"></ul>
+  </details>
+  <details><summary>Figures and statements up to this date</summary><ul class="km-list" id="km-tl-figs"></ul>
+  </details>
+  <div class="km-nav"><a href="../index.html">all maps</a></div>
+</div>"""
+
+
+def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> folium.Map:
+    """Draw a source's claims over time with a date slider; return the map."""
+    if not ctx.dates or len(ctx.dates) != len(ctx.states):
+        raise ValueError("a timeline needs one state per date, and at least one date")
+    st = ctx.states[-1]
+    claimed = st[st["basis"] != "baseline"]
+    pts = claimed if len(claimed) else st
+    bounds = [
+        [float(pts["lat"].min()) - 0.25, float(pts["lon"].min()) - 0.25],
+        [float(pts["lat"].max()) + 0.25, float(pts["lon"].max()) + 0.25],
+    ]
+    title = f"{ctx.source['name']} — timeline — kursk_map"
+    m = _base_map(bounds, title, _panel(ctx), self_contained=self_contained)
+    root: Any = m.get_root()
+    root.header.add_child(Element("<style>.km-ticks{display:flex;justify-content:space-between;color:#555}</style>"))
+    _add_border(m, ctx.border)
+    m.add_child(_TimelineScript(_payload(ctx)))
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+def timeline_json(ctx: TimelineContext) -> str:
+    """The timeline's data as JSON text (what the page embeds), for tests and other front ends."""
+    return json.dumps(_payload(ctx), ensure_ascii=False, sort_keys=True)

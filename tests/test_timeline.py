@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from kursk_map import iter_states, source_dates
+from kursk_map.build import _claim_records
+from kursk_map.render import TimelineContext, render_timeline
+from kursk_map.render.maps import deterministic_ids
+from kursk_map.render.timeline import timeline_json
+from kursk_map.state import figures
+
+
+def _ctx(ds, source: str = "ru-mod") -> TimelineContext:
+    dates = source_dates(ds.ledger, source)
+    states = [st for _, st in iter_states(ds.gazetteer, ds.ledger, source=source, dates=dates)]
+    return TimelineContext(
+        source=ds.sources.loc[source].to_dict(),
+        dates=[d.isoformat() for d in dates],
+        states=states,
+        claims=_claim_records(ds),
+        figures=figures(ds.ledger, source=source, date=dates[-1]),
+        border=ds.border,
+    )
+
+
+def test_payload_encodes_each_state(dataset) -> None:
+    data = json.loads(timeline_json(_ctx(dataset)))
+    assert data["dates"] == ["2025-03-13", "2025-03-15", "2025-04-26"]
+    ids = list(_ctx(dataset).states[0].index)
+    sudzha = ids.index("486816")
+    zao = ids.index("kmap:zaoleshenka-sudzhansky")
+    codes = [s[0] for s in data["states"]]
+    assert [c[sudzha] for c in codes] == ["R", "R", "R"]
+    assert [c[zao] for c in codes] == ["-", "R", "R"]
+    assert codes[2][ids.index("692194")] == "-"  # Sumy stays at baseline
+    refs = data["states"][1][1]
+    assert "Zaoleshenka was taken" in data["claims"][refs[zao]]
+
+
+def test_timeline_needs_states() -> None:
+    with pytest.raises(ValueError, match="one state per date"):
+        render_timeline(TimelineContext(source={"name": "x"}, dates=["2025-01-01"], states=[], claims={}))
+
+
+def test_timeline_escapes_and_is_deterministic(dataset) -> None:
+    ctx = _ctx(dataset)
+    claims = {k: {**v, "summary": "</script><script>alert(1)</script>"} for k, v in ctx.claims.items()}
+    ctx = TimelineContext(source=ctx.source, dates=ctx.dates, states=ctx.states, claims=claims)
+    with deterministic_ids():
+        a = render_timeline(ctx).get_root().render()
+    with deterministic_ids():
+        b = render_timeline(ctx).get_root().render()
+    assert a == b
+    assert "<script>alert(1)" not in a
+    assert 'id="km-slider"' in a and 'max="2"' in a
+
+
+def test_timeline_dates_are_iso(dataset) -> None:
+    ctx = _ctx(dataset)
+    assert all(dt.date.fromisoformat(d) for d in ctx.dates)
