@@ -80,8 +80,13 @@ def test_popup_lists_claims_with_links(dataset) -> None:
     assert "region-wide claim of 2025-04-26" in html
 
 
+def _panel(m: folium.Map) -> str:
+    (panel,) = [c for c in m._children.values() if type(c).__name__ == "_Panel"]
+    return panel.html
+
+
 def test_panel_counts_and_figures(dataset) -> None:
-    html = _html(_ctx(dataset, source="ua-gs", date=dt.date(2025, 5, 21)))
+    html = _panel(render_map(_ctx(dataset, source="ua-gs", date=dt.date(2025, 5, 21))))
     assert "Held by Ukraine: <b>1</b>" in html
     assert "Contested / fighting reported: <b>1</b>" in html
     assert "1,000 km2" in html

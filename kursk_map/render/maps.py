@@ -104,6 +104,31 @@ _BIND = JsCode(
 )
 
 
+class _Panel(MacroElement):
+    """The title/legend panel as a Leaflet control, so it lives inside its own map's container."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+          const c = L.control({position: "topleft"});
+          c.onAdd = function () {
+            const div = L.DomUtil.create("div", "km-panel");
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+          };
+          c.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "KmPanel"
+        self.html = html
+
+
 class _Prefix(MacroElement):
     """Sets Leaflet's attribution prefix (Leaflet 1.9's default shows a national flag)."""
 
@@ -287,7 +312,7 @@ def _panel_html(ctx: MapContext) -> str:
     )
     side = esc(src.get("side", ""))
     return f"""
-<div id="km-panel" class="km-panel">
+<div class="km-panel-body">
   <div class="km-title">{esc(src["name"])} <span class="km-date">{esc(ctx.date)}</span></div>
   <div class="km-sub">Claimed by <b>{esc(src["name"])}</b> ({side}, {esc(src.get("kind", ""))}) up to this date:
   each settlement is coloured by this source's latest claim about it. A claim, not an assessment of fact.</div>
@@ -328,7 +353,7 @@ def _fmt(value: Any) -> str:
 
 _CSS = """
 <style>
-.km-panel{position:absolute;top:10px;left:54px;z-index:1000;max-width:360px;max-height:calc(100% - 40px);
+.km-panel{max-width:360px;max-height:calc(100vh - 120px);
  overflow:auto;background:rgba(255,255,255,.95);padding:10px 12px;border-radius:6px;
  box-shadow:0 1px 5px rgba(0,0,0,.4);font:13px/1.35 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222}
 .km-title{font-size:16px;font-weight:700}.km-date{font-weight:400;color:#555;margin-left:6px}
@@ -340,7 +365,7 @@ _CSS = """
 .km-line{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed;vertical-align:3px}
 .km-panel details{margin-top:4px}.km-panel summary{cursor:pointer;font-weight:600}
 .km-nav{margin-top:6px}.km-pop ul{padding-left:16px;margin:4px 0}
-@media (max-width:600px){.km-panel{max-width:60%;font-size:12px}}
+@media (max-width:600px){.km-panel{max-width:60vw;font-size:12px}}
 </style>"""
 
 
@@ -356,21 +381,34 @@ def _bounds(ctx: MapContext, pad: float = 0.25) -> list[list[float]]:
     return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
 
 
-def _base_map(bounds: list[list[float]], title: str, panel: str, *, self_contained: bool) -> folium.Map:
-    """A map with both base layers, the neutral attribution prefix, our CSS, a title and a panel."""
-    m = _Map(location=[51.2, 35.1], zoom_start=9, tiles=None, control_scale=True, prefer_canvas=True)
+def _base_map(
+    bounds: list[list[float]],
+    title: str,
+    panel: str,
+    *,
+    self_contained: bool,
+    figure: Any = None,
+    **size: str,
+) -> folium.Map:
+    """A map with both base layers, the neutral attribution prefix, our CSS, a title and a panel.
+
+    ``figure`` (a branca Figure) and ``size`` (width/left/position) place several maps on one page.
+    """
+    m = _Map(location=[51.2, 35.1], zoom_start=9, tiles=None, control_scale=True, prefer_canvas=True, **size)
+    if figure is not None:
+        figure.add_child(m)
     root: Any = m.get_root()  # a branca Figure
     if self_contained:
         m.default_js, m.default_css = [], []
         root.header.add_child(Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css_inline")
         root.header.add_child(Element(f"<script>{leaflet_js()}</script>"), name="leaflet_js_inline")
     m.fit_bounds(bounds)
+    m.add_child(_Panel(panel))
     folium.TileLayer(OSM_TILES, attr=OSM_ATTR, name="OpenStreetMap", max_zoom=19).add_to(m)
     folium.TileLayer(SAT_TILES, attr=SAT_ATTR, name="Satellite (Esri World Imagery)", max_zoom=18, show=False).add_to(m)
     m.add_child(_Prefix(ATTRIBUTION_PREFIX))
-    root.header.add_child(Element(f"<title>{esc(title)}</title>"))
-    root.header.add_child(Element(_CSS))
-    root.html.add_child(Element(panel))
+    root.header.add_child(Element(f"<title>{esc(title)}</title>"), name="km_title")
+    root.header.add_child(Element(_CSS), name="km_css")
     return m
 
 

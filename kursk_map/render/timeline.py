@@ -67,8 +67,8 @@ def _payload(ctx: TimelineContext) -> dict[str, Any]:
         return claim_index[cid]
 
     states = []
-    for st in ctx.states:
-        st = st.loc[ids]
+    for state in ctx.states:
+        st = state.loc[ids]
         codes = "".join(
             BASELINE if basis == "baseline" else CODES[ctrl]
             for ctrl, basis in zip(st["controller"], st["basis"], strict=True)
@@ -168,7 +168,7 @@ def _panel(ctx: TimelineContext) -> str:
     n = len(ctx.dates)
     src = ctx.source
     return f"""
-<div id="km-panel" class="km-panel">
+<div class="km-panel-body">
   <div class="km-title">{esc(src["name"])} <span class="km-date" id="km-tl-date">{esc(ctx.dates[-1])}</span></div>
   <div class="km-sub">Claims of <b>{esc(src["name"])}</b> over time ({n} dates). Move the slider; settlements
   whose claimed controller changed since the previous date are drawn larger with a black ring.
