@@ -388,13 +388,23 @@ def _base_map(
     *,
     self_contained: bool,
     figure: Any = None,
-    **size: str,
+    width: str = "100%",
+    left: str = "0%",
 ) -> folium.Map:
     """A map with both base layers, the neutral attribution prefix, our CSS, a title and a panel.
 
-    ``figure`` (a branca Figure) and ``size`` (width/left/position) place several maps on one page.
+    ``figure`` (a branca Figure), ``width`` and ``left`` place several maps side by side on one page.
     """
-    m = _Map(location=[51.2, 35.1], zoom_start=9, tiles=None, control_scale=True, prefer_canvas=True, **size)
+    m = _Map(
+        location=[51.2, 35.1],
+        zoom_start=9,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+        width=width,
+        left=left,
+        position="relative" if figure is None else "absolute",
+    )
     if figure is not None:
         figure.add_child(m)
     root: Any = m.get_root()  # a branca Figure
