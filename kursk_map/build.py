@@ -21,7 +21,16 @@ import pandas as pd
 from . import __version__
 from ._errors import KurskMapError, Problem, UnplacedClaimsError
 from .dataset import Dataset, load_dataset
-from .render import MapContext, TimelineContext, render_index, render_map, render_timeline
+from .render import (
+    CompareContext,
+    MapContext,
+    TimelineContext,
+    disagreements,
+    render_compare,
+    render_index,
+    render_map,
+    render_timeline,
+)
 from .render.maps import deterministic_ids
 from .state import compute_state, figures, iter_states, relative_geometries, source_dates
 
@@ -167,6 +176,7 @@ def render_atlas(ds: Dataset, write: Callable[[str, str], None], *, self_contain
         )
         with deterministic_ids():
             write(timeline_path(slug), render_timeline(tl, self_contained=self_contained).get_root().render())
+    compares = _render_compares(ds, claims, write, self_contained=self_contained)
     manifest = {
         "generator": f"kursk_map {__version__}",
         "claims": len(ds.ledger.claims),
@@ -176,11 +186,75 @@ def render_atlas(ds: Dataset, write: Callable[[str, str], None], *, self_contain
             for r in ds.sources.sort_values("slug").to_dict("records")
         ],
         "maps": entries,
+        "timelines": {slug: timeline_path(slug) for slug, _ in plan_maps(ds)},
+        "compare": compares,
         "unplaced": _unplaced(ds),
     }
     write("index.html", render_index(manifest))
     write("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return manifest
+
+
+def write_page(path: str | Path, page: Any) -> None:
+    """Render one folium map or branca figure with deterministic ids and write it atomically."""
+    with deterministic_ids():
+        html = page.get_root().render()
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(html)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def compare_path(date: dt.date | str) -> str:
+    """Relative path of the all-sources comparison of one date."""
+    d = date.isoformat() if isinstance(date, dt.date) else date
+    return f"compare/{d}.html"
+
+
+def _render_compares(
+    ds: Dataset, claims: dict[str, dict[str, Any]], write: Callable[[str, str], None], *, self_contained: bool
+) -> list[dict[str, Any]]:
+    """One comparison page per date on which any source made a claim; states advance in lockstep."""
+    plan = plan_maps(ds)
+    all_dates = sorted({d for _, dates in plan for d in dates})
+    first = {slug: dates[0] for slug, dates in plan}
+    iters = {slug: iter_states(ds.gazetteer, ds.ledger, source=slug, dates=all_dates) for slug, _ in plan}
+    src_rows = {str(r["slug"]): {str(k): str(v) for k, v in r.items()} for r in ds.sources.to_dict("records")}
+    out = []
+    for i, day in enumerate(all_dates):
+        states = {slug: next(it)[1] for slug, it in iters.items()}
+        active = [src_rows[slug] for slug, _ in plan if first[slug] <= day]
+        nav = {"index": "../index.html"}
+        if i > 0:
+            nav["prev"] = f"{all_dates[i - 1].isoformat()}.html"
+        if i + 1 < len(all_dates):
+            nav["next"] = f"{all_dates[i + 1].isoformat()}.html"
+        ctx = CompareContext(
+            date=day.isoformat(),
+            sources=active,
+            states={s["slug"]: states[s["slug"]] for s in active},
+            claims=claims,
+            border=ds.border,
+            nav=nav,
+        )
+        with deterministic_ids():
+            fmap = render_compare(ctx, self_contained=self_contained)
+            write(compare_path(day), fmap.get_root().render())
+        out.append(
+            {
+                "date": ctx.date,
+                "path": compare_path(day),
+                "sources": [s["slug"] for s in active],
+                "disagreements": sorted(disagreements(ctx.states)),
+            }
+        )
+    return out
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -52,6 +52,21 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--date", required=True, type=_date)
     s.add_argument("--json", action="store_true")
 
+    d = sub.add_parser("diff", help="settlements whose claimed controller changed between two dates")
+    data_arg(d)
+    d.add_argument("--source", required=True)
+    d.add_argument("--from", dest="date_from", required=True, type=_date)
+    d.add_argument("--to", dest="date_to", required=True, type=_date)
+    d.add_argument("--json", action="store_true")
+
+    cmp = sub.add_parser("compare", help="two sources side by side on one date (a two-pane synced map)")
+    data_arg(cmp)
+    cmp.add_argument("--left", required=True)
+    cmp.add_argument("--right", required=True)
+    cmp.add_argument("--date", required=True, type=_date)
+    cmp.add_argument("--out", help="output HTML file (default: compare-LEFT-RIGHT-DATE.html)")
+    cmp.add_argument("--self-contained", action="store_true", help="inline Leaflet: no CDN, works offline")
+
     c = sub.add_parser("claims", help="list the claims of the ledger")
     data_arg(c)
     c.add_argument("--source")
@@ -142,9 +157,7 @@ def _cmd_state(a: argparse.Namespace) -> int:
     from .state import compute_state
 
     ds = load_dataset(a.data)
-    if a.source not in set(ds.sources["slug"]):
-        print(f"unknown source {a.source!r}; known: {', '.join(sorted(ds.sources['slug']))}", file=sys.stderr)
-        return 1
+    _check_source(ds, a.source)
     st = compute_state(ds.gazetteer, ds.ledger, source=a.source, date=a.date)
     rows = [
         {
@@ -170,6 +183,48 @@ def _cmd_state(a: argparse.Namespace) -> int:
         n = sum(r["basis"] == "baseline" for r in rows)
         print(f"({n} other settlements: no claim by {a.source}, shown at baseline)")
     return 0
+
+
+def _cmd_diff(a: argparse.Namespace) -> int:
+    from .dataset import load_dataset
+    from .state import compute_state, diff_states
+
+    ds = load_dataset(a.data)
+    _check_source(ds, a.source)
+    before = compute_state(ds.gazetteer, ds.ledger, source=a.source, date=a.date_from)
+    after = compute_state(ds.gazetteer, ds.ledger, source=a.source, date=a.date_to)
+    d = diff_states(before, after)
+    if a.json:
+        print(
+            json.dumps(
+                {"source": a.source, "from": a.date_from.isoformat(), "to": a.date_to.isoformat(), **d},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    print(f"{a.source}: {len(d['changes'])} settlement(s) changed from {a.date_from} to {a.date_to}")
+    for c in d["changes"]:
+        print(f"  {c['name']:<28} {c['from']:>10} -> {c['to']}")
+    return 0
+
+
+def _cmd_compare(a: argparse.Namespace) -> int:
+    from .build import map_context, write_page
+    from .dataset import load_dataset
+    from .render import render_side_by_side
+
+    ds = load_dataset(a.data)
+    left, right = map_context(ds, a.left, a.date), map_context(ds, a.right, a.date)
+    out = Path(a.out or f"compare-{a.left}-{a.right}-{a.date.isoformat()}.html")
+    write_page(out, render_side_by_side(left, right, self_contained=a.self_contained))
+    print(f"wrote {out.absolute()}")
+    return 0
+
+
+def _check_source(ds: Any, source: str) -> None:
+    if source not in set(ds.sources["slug"]):
+        raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
 
 
 def _cmd_claims(a: argparse.Namespace) -> int:
@@ -215,6 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "resolve": _cmd_resolve,
         "state": _cmd_state,
         "claims": _cmd_claims,
+        "diff": _cmd_diff,
+        "compare": _cmd_compare,
     }[args.command]
     try:
         return handler(args)
@@ -224,6 +281,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KurskMapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted; the previous atlas, if any, is unchanged", file=sys.stderr)
         return 130

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -300,3 +301,47 @@ def figures(ledger: ResolvedLedger, *, source: str, date: dt.date) -> list[dict[
         }
         for r in sel.to_dict("records")
     ]
+
+
+def diff_states(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> dict[str, Any]:
+    """What changed between two states of one source: each settlement whose claimed controller moved.
+
+    Baseline counts as its own group (``"baseline"``), so a first claim about a settlement shows as
+    a change from baseline. Returns ``changes`` (one record per settlement), ``gained`` and ``lost``
+    (names per group) and ``counts`` before and after.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> b = pd.DataFrame({"name": ["A", "B"], "controller": ["UA", "RU"], "basis": ["claim", "baseline"]},
+    ...                  index=["a", "b"])
+    >>> a = pd.DataFrame({"name": ["A", "B"], "controller": ["RU", "RU"], "basis": ["claim", "baseline"]},
+    ...                  index=["a", "b"])
+    >>> d = diff_states(b, a)
+    >>> d["gained"], d["lost"]
+    ({'RU': ['A']}, {'UA': ['A']})
+    """
+
+    def group(st: pd.DataFrame) -> pd.Series:
+        return st["controller"].where(st["basis"] != "baseline", "baseline")
+
+    g0, g1 = group(before), group(after.loc[before.index])
+    moved = before.index[g0 != g1]
+    changes = [
+        {"id": str(sid), "name": str(after.at[sid, "name"]), "from": str(g0[sid]), "to": str(g1[sid])}
+        for sid in sorted(moved, key=lambda s: (str(after.at[s, "name"]), str(s)))
+    ]
+    gained: dict[str, list[str]] = {}
+    lost: dict[str, list[str]] = {}
+    for c in changes:
+        gained.setdefault(c["to"], []).append(c["name"])
+        lost.setdefault(c["from"], []).append(c["name"])
+    return {
+        "changes": changes,
+        "gained": gained,
+        "lost": lost,
+        "counts": {
+            "before": g0.value_counts().sort_index().to_dict(),
+            "after": g1.value_counts().sort_index().to_dict(),
+        },
+    }

@@ -161,3 +161,53 @@ def test_timeline_slider_changes_the_drawn_state(atlas: Path) -> None:
         assert "Zaoleshenka" in page.locator("#km-tl-changes").inner_text()
         assert [w for _, _, w in page.evaluate(js)].count(3) == 1  # one settlement marked as changed
         assert errors == []
+
+
+def test_comparison_popup_lists_every_source(atlas: Path) -> None:
+    with browser_page() as (page, errors, _):
+        _open(page, atlas / "compare" / "2025-05-21.html")
+        names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        assert any("Sources disagree (2)" in n for n in names)
+        _click_settlement(page, 51.19055, 35.27082)  # Sudzha: RU per ru-mod, UA per ua-gs
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        text = popup.inner_text()
+        assert "Russian Ministry of Defence" in text and "General Staff of Ukraine" in text
+        assert popup.locator("a[href='https://example.org/ua1']").count() == 1
+        assert errors == []
+
+
+def test_side_by_side_panes_move_together(tmp_path: Path) -> None:
+    from kursk_map.cli import main
+
+    data = write_dataset(tmp_path / "data")
+    out = tmp_path / "sbs.html"
+    assert (
+        main(
+            [
+                "compare",
+                "--left",
+                "ru-mod",
+                "--right",
+                "ua-gs",
+                "--date",
+                "2025-05-21",
+                "--out",
+                str(out),
+                "--data",
+                str(data),
+            ]
+        )
+        == 0
+    )
+    js = "() => Object.keys(window).filter(k => k.startsWith('map_') && window[k] instanceof L.Map).map(k => [window[k].getCenter().lat, window[k].getZoom()])"
+    with browser_page() as (page, errors, _):
+        page.goto(out.as_uri())
+        page.wait_for_function("() => typeof L !== 'undefined'")
+        page.evaluate(
+            "() => { const m = Object.keys(window).filter(k => k.startsWith('map_') && window[k] instanceof L.Map).map(k => window[k]); m[0].setView([51.3, 35.0], 11, {animate: false}); }"
+        )
+        (a_lat, a_zoom), (b_lat, b_zoom) = page.evaluate(js)
+        assert (a_zoom, b_zoom) == (11, 11)
+        assert abs(a_lat - b_lat) < 1e-6
+        assert errors == []

@@ -100,3 +100,66 @@ def test_claims_text(data_dir: Path, capsys) -> None:
 def test_missing_data_dir(tmp_path: Path, capsys) -> None:
     assert main(["validate", "--data", str(tmp_path / "nope")]) == 1
     assert "settlements.csv: file not found" in capsys.readouterr().err
+
+
+def test_diff_json(data_dir: Path, capsys) -> None:
+    args = [
+        "diff",
+        "--source",
+        "ru-mod",
+        "--from",
+        "2025-03-13",
+        "--to",
+        "2025-04-26",
+        "--json",
+        "--data",
+        str(data_dir),
+    ]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["source"] == "ru-mod" and out["from"] == "2025-03-13"
+    assert sorted(out["gained"]["RU"]) == ["Gornal", "Nikolayevka", "Nikolayevka", "Zaoleshenka"]
+
+
+def test_diff_text(data_dir: Path, capsys) -> None:
+    assert (
+        main(["diff", "--source", "ru-mod", "--from", "2025-03-13", "--to", "2025-03-15", "--data", str(data_dir)]) == 0
+    )
+    assert "Zaoleshenka" in capsys.readouterr().out
+
+
+def test_compare_writes_two_pane_page(data_dir: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "sbs.html"
+    args = [
+        "compare",
+        "--left",
+        "ru-mod",
+        "--right",
+        "ua-gs",
+        "--date",
+        "2025-05-21",
+        "--out",
+        str(out),
+        "--data",
+        str(data_dir),
+    ]
+    assert main(args) == 0
+    assert out.read_text(encoding="utf-8").count("L.map(") == 2
+
+
+def test_compare_unknown_source(data_dir: Path, tmp_path: Path, capsys) -> None:
+    args = [
+        "compare",
+        "--left",
+        "ru-mod",
+        "--right",
+        "nobody",
+        "--date",
+        "2025-05-21",
+        "--out",
+        str(tmp_path / "x.html"),
+        "--data",
+        str(data_dir),
+    ]
+    assert main(args) == 1
+    assert "unknown source 'nobody'" in capsys.readouterr().err

@@ -157,3 +157,16 @@ def test_index_escapes_and_links() -> None:
     assert "href='a/2025-01-01.html'" in html
     assert "UA 3" in html and "c 1" in html and "+1?" in html
     assert json.dumps(manifest)  # manifest stays JSON-serialisable
+
+
+def test_index_links_timelines_and_comparisons() -> None:
+    manifest = {
+        "claims": 1,
+        "sources": [{"slug": "a", "name": "A", "side": "UA", "kind": "official", "url": ""}],
+        "maps": [{"source": "a", "date": "2025-01-01", "path": "a/2025-01-01.html", "counts": {}, "unplaced": []}],
+        "timelines": {"a": "a/timeline.html"},
+        "compare": [{"date": "2025-01-01", "path": "compare/2025-01-01.html", "disagreements": ["x", "y"]}],
+    }
+    html = render_index(manifest)
+    assert "href='a/timeline.html'" in html
+    assert "href='compare/2025-01-01.html'" in html and "2 disagree" in html

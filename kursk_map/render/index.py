@@ -40,15 +40,26 @@ def render_index(manifest: Mapping[str, Any], *, title: str = "kursk_map atlas")
     by_key = {(m["source"], m["date"]): m for m in maps}
     dates = sorted({m["date"] for m in maps})
     used = [s for s in sources if any(m["source"] == s["slug"] for m in maps)]
+    timelines: Mapping[str, str] = manifest.get("timelines", {})
+    compares = {c["date"]: c for c in manifest.get("compare", [])}
     head = "".join(
-        f"<th title='{esc(s['name'])}'>{esc(s['name'])}<br><small>{esc(s['side'])} · {esc(s['kind'])}</small></th>"
+        f"<th title='{esc(s['name'])}'>{esc(s['name'])}<br><small>{esc(s['side'])} · {esc(s['kind'])}</small>"
+        + (f"<br><a href='{esc(timelines[s['slug']])}'>timeline</a>" if s["slug"] in timelines else "")
+        + "</th>"
         for s in used
     )
+    if compares:
+        head = "<th>all sources</th>" + head
     rows = []
     for d in dates:
         cells = "".join(
             f"<td>{_cell(by_key[(s['slug'], d)])}</td>" if (s["slug"], d) in by_key else "<td></td>" for s in used
         )
+        if compares:
+            c = compares.get(d)
+            dis = len(c.get("disagreements", [])) if c else 0
+            note = f"<br><small class='u'>{dis} disagree</small>" if dis else ""
+            cells = (f"<td><a href='{esc(c['path'])}'>compare</a>{note}</td>" if c else "<td></td>") + cells
         rows.append(f"<tr><th scope='row'>{esc(d)}</th>{cells}</tr>")
     src_list = "".join(
         f"<li><b>{esc(s['name'])}</b> ({esc(s['side'])}, {esc(s['kind'])})"

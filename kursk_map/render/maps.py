@@ -422,7 +422,9 @@ def _base_map(
     return m
 
 
-def render_map(ctx: MapContext, *, m: folium.Map | None = None, self_contained: bool = False) -> folium.Map:
+def render_map(
+    ctx: MapContext, *, m: folium.Map | None = None, self_contained: bool = False, compact: bool = False
+) -> folium.Map:
     """Draw the state of one source on one date, returning the map (a new one unless ``m`` is given).
 
     Layers: OpenStreetMap and satellite base tiles, the international border, one GeoJSON
@@ -431,7 +433,8 @@ def render_map(ctx: MapContext, *, m: folium.Map | None = None, self_contained: 
 
     With ``self_contained``, Leaflet's script and stylesheet are inlined from the pinned local
     copy, so the page makes no request but for map tiles (absent offline; the border and the
-    settlements are still drawn). Ids are deterministic only inside :func:`deterministic_ids`.
+    settlements are still drawn). ``compact`` collapses the layer control (for narrow panes).
+    Ids are deterministic only inside :func:`deterministic_ids`.
     """
     if not isinstance(ctx, MapContext):
         raise TypeError(f"render_map expects a MapContext, got {type(ctx).__name__}")
@@ -441,5 +444,5 @@ def render_map(ctx: MapContext, *, m: folium.Map | None = None, self_contained: 
     _add_border(m, ctx.border)
     _add_settlements(m, ctx)
     _add_relative(m, ctx)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=compact).add_to(m)
     return m
