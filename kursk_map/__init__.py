@@ -15,7 +15,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 from ._errors import DataError, KurskMapError, Problem, UnplacedClaimsError
 from .claims import load_claims, load_sources, read_claims, read_sources
 from .dataset import Dataset, check_dataset, load_dataset
-from .gazetteer import derive_point, load_border, load_gazetteer, read_gazetteer
+from .gazetteer import derive_point, load_gazetteer, load_layer, read_gazetteer
 from .names import Resolution, Resolver, normalise, skeleton, transliterate
 from .state import ResolvedLedger, compute_state, iter_states, resolve_claims, source_dates
 
@@ -33,10 +33,10 @@ __all__ = [
     "compute_state",
     "derive_point",
     "iter_states",
-    "load_border",
     "load_claims",
     "load_dataset",
     "load_gazetteer",
+    "load_layer",
     "load_sources",
     "normalise",
     "read_claims",

@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import __version__
 from ._errors import KurskMapError, Problem, UnplacedClaimsError
+from .areas import area_polygons, held_areas
 from .dataset import Dataset, load_dataset
 from .render import (
     CompareContext,
@@ -114,6 +115,8 @@ def map_context(
     iso = date.isoformat()
     unplaced = [u for u in _unplaced(ds) if u["source"] == source and u["date"] <= iso]
     return MapContext(
+        areas=held_areas(state, ds.cells),
+        area_shapes=area_polygons(state, ds.cells),
         source=src,
         date=iso,
         state=state,
@@ -124,6 +127,42 @@ def map_context(
         border=ds.border,
         nav=nav or {},
     )
+
+
+def figure_series(ds: Dataset, source: str) -> list[dict[str, Any]]:
+    """For each date of ``source``: the figures it announced that day beside what its claims imply.
+
+    Each entry has ``date``, ``announced`` (its area/count claims of that day, area in km²),
+    ``implied_km2`` and ``named_settlements`` (settlements it claims per controller, to date).
+    """
+    if source not in set(ds.sources["slug"]):
+        raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
+    dates = source_dates(ds.ledger, source)
+    c = ds.ledger.claims
+    mine = c[(c["source"] == source) & c["kind"].isin(("area", "count"))]
+    out = []
+    for day, state in iter_states(ds.gazetteer, ds.ledger, source=source, dates=dates):
+        today = mine[mine["date"] == pd.Timestamp(day)]
+        counts = _counts(state)
+        out.append(
+            {
+                "date": day.isoformat(),
+                "announced": [
+                    {
+                        "claim_id": r["claim_id"],
+                        "kind": r["kind"],
+                        "controller": r["controller"],
+                        "value": r["value"],
+                        "unit": r["unit"],
+                        "value_std": r["value_std"],
+                    }
+                    for r in today.to_dict("records")
+                ],
+                "implied_km2": held_areas(state, ds.cells),
+                "named_settlements": {k: counts[k] for k in ("UA", "RU", "contested")},
+            }
+        )
+    return out
 
 
 def _counts(state: gpd.GeoDataFrame) -> dict[str, int]:
@@ -158,6 +197,7 @@ def render_atlas(ds: Dataset, write: Callable[[str, str], None], *, self_contain
                     "date": ctx.date,
                     "path": path,
                     "counts": _counts(state),
+                    "implied_km2": dict(ctx.areas),
                     "claims_to_date": int(to_date.sum()),
                     "figures": [
                         {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in f.items()}

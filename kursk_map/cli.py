@@ -67,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("--out", help="output HTML file (default: compare-LEFT-RIGHT-DATE.html)")
     cmp.add_argument("--self-contained", action="store_true", help="inline Leaflet: no CDN, works offline")
 
+    f = sub.add_parser("figures", help="a source's announced figures beside what its settlement claims imply")
+    data_arg(f)
+    f.add_argument("--source", required=True)
+    f.add_argument("--json", action="store_true")
+
     c = sub.add_parser("claims", help="list the claims of the ledger")
     data_arg(c)
     c.add_argument("--source")
@@ -222,6 +227,26 @@ def _cmd_compare(a: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_figures(a: argparse.Namespace) -> int:
+    from .build import figure_series
+    from .dataset import load_dataset
+
+    series = figure_series(load_dataset(a.data), a.source)
+    if a.json:
+        print(json.dumps(series, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{'date':<11} {'announced':<34} implied by its settlement claims")
+    for e in series:
+        said = "; ".join(f"{x['value']:g} {x['unit']} {x['controller']}" for x in e["announced"]) or "-"
+        km2 = e["implied_km2"]
+        n = e["named_settlements"]
+        print(
+            f"{e['date']:<11} {said:<34} UA {km2['UA']:>7.1f} km2 ({n['UA']} named), "
+            f"RU {km2['RU']:>7.1f} km2 ({n['RU']}), contested {km2['contested']:.1f} km2 ({n['contested']})"
+        )
+    return 0
+
+
 def _check_source(ds: Any, source: str) -> None:
     if source not in set(ds.sources["slug"]):
         raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
@@ -272,6 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "claims": _cmd_claims,
         "diff": _cmd_diff,
         "compare": _cmd_compare,
+        "figures": _cmd_figures,
     }[args.command]
     try:
         return handler(args)

@@ -10,8 +10,9 @@ import geopandas as gpd
 import pandas as pd
 
 from ._errors import DataError, Problem
+from .areas import settlement_cells
 from .claims import read_claims, read_sources
-from .gazetteer import load_border, read_gazetteer
+from .gazetteer import load_layer, read_gazetteer
 from .names import Resolver
 from .state import ResolvedLedger, resolve_claims
 
@@ -20,11 +21,15 @@ SETTLEMENTS = "settlements.csv"
 SOURCES = "sources.csv"
 CLAIMS_DIR = "claims"
 BORDER = "border.geojson"
+COUNTRIES = "countries.geojson"
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """Everything a build needs, validated and joined."""
+    """Everything a build needs, validated and joined.
+
+    ``cells`` holds each placed settlement's share of the ground (see :mod:`kursk_map.areas`).
+    """
 
     root: Path
     gazetteer: gpd.GeoDataFrame
@@ -32,6 +37,7 @@ class Dataset:
     ledger: ResolvedLedger
     border: gpd.GeoDataFrame
     resolver: Resolver
+    cells: gpd.GeoDataFrame
 
 
 def claim_files(root: str | Path) -> list[Path]:
@@ -59,7 +65,8 @@ def check_dataset(
     resolver = Resolver(gaz)
     ledger = resolve_claims(claims, gaz, resolver=resolver, keep_going=keep_going)
     problems += ledger.problems
-    ds = Dataset(base, gaz, sources, ledger, load_border(base / BORDER), resolver)
+    cells = settlement_cells(gaz, load_layer(base / COUNTRIES))
+    ds = Dataset(base, gaz, sources, ledger, load_layer(base / BORDER), resolver, cells)
     return ds, problems
 
 

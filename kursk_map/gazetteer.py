@@ -165,8 +165,8 @@ def load_gazetteer(path: str | Path) -> gpd.GeoDataFrame:
     return gdf
 
 
-def load_border(path: str | Path) -> gpd.GeoDataFrame:
-    """Load the international-border context layer (lines, EPSG:4326); empty if the file is absent."""
+def load_layer(path: str | Path) -> gpd.GeoDataFrame:
+    """Load a context layer (border lines, country polygons) in EPSG:4326; empty if the file is absent."""
     p = Path(path)
     if not p.exists():
         return gpd.GeoDataFrame({"name": []}, geometry=[], crs=schemas.CRS)

@@ -163,3 +163,17 @@ def test_compare_unknown_source(data_dir: Path, tmp_path: Path, capsys) -> None:
     ]
     assert main(args) == 1
     assert "unknown source 'nobody'" in capsys.readouterr().err
+
+
+def test_figures_json(data_dir: Path, capsys) -> None:
+    assert main(["figures", "--source", "ua-gs", "--json", "--data", str(data_dir)]) == 0
+    series = json.loads(capsys.readouterr().out)
+    first = series[0]
+    assert first["date"] == "2024-08-14"
+    assert first["announced"][0]["value_std"] == 1000
+    assert first["named_settlements"]["UA"] == 1 and first["implied_km2"]["UA"] > 0
+
+
+def test_figures_text(data_dir: Path, capsys) -> None:
+    assert main(["figures", "--source", "ua-gs", "--data", str(data_dir)]) == 0
+    assert "1000 km2 UA" in capsys.readouterr().out

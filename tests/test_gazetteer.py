@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from kursk_map import DataError, derive_point, load_gazetteer, read_gazetteer
-from kursk_map.gazetteer import gazetteer_rows_from_geonames, load_border
+from kursk_map.gazetteer import gazetteer_rows_from_geonames, load_layer
 
 from .conftest import SETTLEMENTS
 
@@ -147,5 +147,5 @@ def test_geonames_rows_keep_zone_and_split_scripts() -> None:
     assert r["ref"] == "https://www.geonames.org/1"
 
 
-def test_load_border_missing_file_is_empty(tmp_path) -> None:
-    assert load_border(tmp_path / "none.geojson").empty
+def test_load_layer_missing_file_is_empty(tmp_path) -> None:
+    assert load_layer(tmp_path / "none.geojson").empty

@@ -81,6 +81,10 @@ class MapContext:
         Context lines (international border).
     nav : mapping
         Optional links: ``index``, ``prev``, ``next`` (relative URLs).
+    areas : mapping
+        km² per controller implied by the source's settlement claims (see :mod:`kursk_map.areas`).
+    area_shapes : GeoDataFrame, optional
+        Those areas as polygons (``controller``, ``area_km2``), drawn semi-transparent.
     """
 
     source: Mapping[str, str]
@@ -92,6 +96,8 @@ class MapContext:
     unplaced: Sequence[Mapping[str, Any]] = ()
     border: gpd.GeoDataFrame | None = None
     nav: Mapping[str, str] = field(default_factory=dict)
+    areas: Mapping[str, float] = field(default_factory=dict)
+    area_shapes: gpd.GeoDataFrame | None = None
 
 
 _BIND = JsCode(
@@ -269,6 +275,37 @@ def _add_relative(m: folium.Map, ctx: MapContext) -> None:
     ).add_to(m)
 
 
+def _add_areas(m: folium.Map, ctx: MapContext) -> None:
+    if ctx.area_shapes is None or ctx.area_shapes.empty:
+        return
+    feats = []
+    for r in ctx.area_shapes.to_dict("records"):
+        tip = (
+            f"{esc(LABELS[r['controller']])}, claimed by {esc(ctx.source['name'])}: "
+            f"≈{_fmt(r['area_km2'])} km² implied by its settlement claims"
+        )
+        geom = json.loads(gpd.GeoSeries([r["geometry"]], crs=4326).simplify(0.0005).to_json(drop_id=True))
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"t": tip, "c": COLOURS[r["controller"]]},
+                "geometry": geom["features"][0]["geometry"],
+            }
+        )
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        name="Area implied by the claims (km²)",
+        style_function=lambda f: {
+            "fillColor": f["properties"]["c"],
+            "color": f["properties"]["c"],
+            "weight": 1,
+            "fillOpacity": 0.18,
+            "opacity": 0.5,
+        },
+        on_each_feature=JsCode("function(f, layer) { layer.bindTooltip(f.properties.t, {sticky: true}); }"),
+    ).add_to(m)
+
+
 def _add_border(m: folium.Map, border: gpd.GeoDataFrame | None) -> None:
     if border is None or border.empty:
         return
@@ -301,6 +338,7 @@ def _panel_html(ctx: MapContext) -> str:
         f"<li><b>{esc(f['date'])}</b> · {_figure(f)}{esc(f['summary'])} [{link(f['url'], 'link')}]</li>"
         for f in ctx.figures
     )
+    implied = _implied(ctx, counts)
     unpl = "".join(
         f"<li><b>{esc(u['date'])}</b> · {esc(u['settlement'])}: {esc(u['reason'])} [{link(u['url'], 'link')}]</li>"
         for u in ctx.unplaced
@@ -317,12 +355,43 @@ def _panel_html(ctx: MapContext) -> str:
   <div class="km-sub">Claimed by <b>{esc(src["name"])}</b> ({side}, {esc(src.get("kind", ""))}) up to this date:
   each settlement is coloured by this source's latest claim about it. A claim, not an assessment of fact.</div>
   <ul class="km-legend">{legend}</ul>
+  {implied}
   <details{" open" if figs else ""}><summary>Figures and statements by this source ({len(ctx.figures)})</summary>
   <ul class="km-list">{figs or "<li>none up to this date</li>"}</ul></details>
   <details{" open" if unpl else ""}><summary>Unplaced claims ({len(ctx.unplaced)})</summary>
   <ul class="km-list">{unpl or "<li>none</li>"}</ul></details>
   <div class="km-nav">{nav}</div>
 </div>"""
+
+
+def _implied(ctx: MapContext, counts: Mapping[str, int]) -> str:
+    """The source's own figures beside what its settlement claims imply, as one short block."""
+    if not ctx.areas:
+        return ""
+    parts = [
+        f"{esc(LABELS[g])} ≈{_fmt(ctx.areas.get(g, 0.0))} km²" for g in ("UA", "RU", "contested") if ctx.areas.get(g)
+    ]
+    lines = []
+    latest_area = next((f for f in ctx.figures if f["kind"] == "area" and _number(f.get("value_std"))), None)
+    if latest_area:
+        ctrl = str(latest_area["controller"])
+        lines.append(
+            f"claims {_fmt(latest_area['value_std'])} km² held by {esc(ctrl)} ({esc(latest_area['date'])}); "
+            f"its named settlements imply ≈{_fmt(ctx.areas.get(ctrl, 0.0))} km²"
+        )
+    latest_count = next((f for f in ctx.figures if f["kind"] == "count" and _number(f.get("value_std"))), None)
+    if latest_count:
+        ctrl = str(latest_count["controller"])
+        lines.append(
+            f"claims {_fmt(latest_count['value_std'])} settlements held by {esc(ctrl)} "
+            f"({esc(latest_count['date'])}); it names {counts.get(ctrl, 0)} of them"
+        )
+    implied = "; ".join(parts) or "no settlement claimed yet"
+    return (
+        "<div class='km-implied'><b>Measured against itself</b> "
+        "<small>(Voronoi cells of claimed settlements, clipped to the country and 5 km, LAEA area)</small>: "
+        f"{implied}" + "".join(f"<br>{line}" for line in lines) + "</div>"
+    )
 
 
 def _figure(f: Mapping[str, Any]) -> str:
@@ -364,7 +433,8 @@ _CSS = """
 .km-hollow{background:transparent;border:2px dashed #222}
 .km-line{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed;vertical-align:3px}
 .km-panel details{margin-top:4px}.km-panel summary{cursor:pointer;font-weight:600}
-.km-nav{margin-top:6px}.km-pop ul{padding-left:16px;margin:4px 0}
+.km-nav{margin-top:6px}
+.km-implied{margin:4px 0;padding:4px 6px;background:#f3f3f3;border-radius:4px}.km-pop ul{padding-left:16px;margin:4px 0}
 @media (max-width:600px){.km-panel{max-width:60vw;font-size:12px}}
 </style>"""
 
@@ -441,6 +511,7 @@ def render_map(
     if m is None:
         title = f"{ctx.source['name']} — {ctx.date} — kursk_map"
         m = _base_map(_bounds(ctx), title, _panel_html(ctx), self_contained=self_contained)
+    _add_areas(m, ctx)
     _add_border(m, ctx.border)
     _add_settlements(m, ctx)
     _add_relative(m, ctx)

@@ -1,0 +1,101 @@
+"""How much ground a source's settlement claims imply, measured in an equal-area projection.
+
+Method (also in README.md): every placed settlement gets its Voronoi cell (the ground closer to
+it than to any other settlement of the gazetteer), clipped to its own country and to a disc of
+``max_km`` around it, so that empty land far from any settlement is not counted. A source's
+claimed area for a controller is the sum of the cells of the settlements it claims for that
+controller on that date. Areas are computed in EPSG:3035 (LAEA Europe), never in degrees.
+This is a yardstick for comparing a source's words with its own settlement claims, not a
+reconstruction of a front line.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import MultiPoint
+
+from .schemas import CRS, EQUAL_AREA_CRS
+
+#: Default radius of the disc a settlement's cell is clipped to.
+MAX_KM = 5.0
+
+
+def settlement_cells(
+    gazetteer: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = None, *, max_km: float = MAX_KM
+) -> gpd.GeoDataFrame:
+    """Voronoi cell of every placed settlement, clipped to its country and to ``max_km`` around it.
+
+    Returns a GeoDataFrame in EPSG:3035 indexed by settlement id with an ``area_km2`` column.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame({"country": ["RU", "RU"]}, index=["a", "b"],
+    ...                      geometry=[Point(35.0, 51.0), Point(35.2, 51.0)], crs="EPSG:4326")
+    >>> cells = settlement_cells(g, max_km=3)
+    >>> float(round(cells.loc["a", "area_km2"], 1))  # a full 3 km disc (pi * 9): the neighbour is 14 km away
+    28.2
+    """
+    if max_km <= 0:
+        raise ValueError(f"max_km must be positive, got {max_km}")
+    placed = gazetteer[gazetteer.geometry.notna()].to_crs(EQUAL_AREA_CRS)
+    if placed.empty:
+        return gpd.GeoDataFrame({"area_km2": []}, geometry=[], crs=EQUAL_AREA_CRS)
+    pts = placed.geometry
+    # Points at exactly the same place share one cell: keep the first, give the others empty cells.
+    first = ~pts.apply(lambda p: (round(p.x, 1), round(p.y, 1))).duplicated()
+    uniq = pts[first]
+    envelope = MultiPoint(list(uniq)).envelope.buffer(max_km * 4000)
+    if len(uniq) == 1:
+        cells_geoms = [envelope]
+    else:
+        cells = shapely.voronoi_polygons(MultiPoint(list(uniq)), extend_to=envelope, ordered=True)
+        cells_geoms = list(cells.geoms)
+    cell_by_id = dict(zip(uniq.index, cells_geoms, strict=True))
+    clip_by_country = {}
+    if countries is not None and not countries.empty:
+        c = countries.to_crs(EQUAL_AREA_CRS)
+        clip_by_country = {str(k): g for k, g in zip(c["country"], c.geometry, strict=True)}
+    geoms = []
+    for sid, pt, country in zip(placed.index, pts, placed["country"], strict=True):
+        cell = cell_by_id.get(sid)
+        if cell is None:
+            geoms.append(shapely.Polygon())
+            continue
+        cell = cell.intersection(pt.buffer(max_km * 1000, quad_segs=16))
+        if str(country) in clip_by_country:
+            cell = cell.intersection(clip_by_country[str(country)])
+        geoms.append(cell)
+    out = gpd.GeoDataFrame(index=placed.index, geometry=geoms, crs=EQUAL_AREA_CRS)
+    out["area_km2"] = out.geometry.area / 1e6
+    return out
+
+
+def held_areas(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> dict[str, float]:
+    """km² implied per controller (UA, RU, contested) by the settlements a state claims (not baselines)."""
+    claimed = state[state["basis"] != "baseline"]
+    area = cells["area_km2"].reindex(claimed.index).fillna(0.0)
+    sums = area.groupby(claimed["controller"]).sum()
+    return {k: round(float(sums.get(k, 0.0)), 1) for k in ("UA", "RU", "contested")}
+
+
+def area_polygons(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The claimed area of each controller as one (multi)polygon, in EPSG:4326 for drawing."""
+    claimed = state[state["basis"] != "baseline"]
+    rows = []
+    for ctrl in ("UA", "RU", "contested"):
+        ids = claimed.index[claimed["controller"] == ctrl]
+        geoms = cells.geometry.reindex(ids).dropna()
+        if len(geoms):
+            rows.append(
+                {
+                    "controller": ctrl,
+                    "area_km2": round(float(cells["area_km2"].reindex(ids).sum()), 1),
+                    "geometry": shapely.union_all(list(geoms)),
+                }
+            )
+    if not rows:
+        return gpd.GeoDataFrame({"controller": [], "area_km2": []}, geometry=[], crs=CRS)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=EQUAL_AREA_CRS).to_crs(CRS)
