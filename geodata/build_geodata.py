@@ -47,12 +47,15 @@ def curated_rows(known: dict[str, dict[str, object]]) -> list[dict[str, object]]
         rows = [dict(r) for r in csv.DictReader(f)]
     by_id = dict(known)
     by_id.update({r["id"]: r for r in rows})
-    out = []
-    for r in rows:
-        if r.get("method") == "derived":
-            anchor = by_id.get(r["anchor"])
-            if anchor is None or not anchor.get("lat"):
-                raise SystemExit(f"curated row {r['id']}: anchor {r['anchor']!r} has no coordinates")
+    # A derived row may hang on another derived row: place anchors first, in as many passes as needed.
+    pending = [r for r in rows if r.get("method") == "derived"]
+    while pending:
+        ready = [r for r in pending if (a := by_id.get(r["anchor"])) is not None and a.get("lat")]
+        if not ready:
+            bad = ", ".join(f"{r['id']} (anchor {r['anchor']!r})" for r in pending)
+            raise SystemExit(f"curated rows whose anchor has no coordinates: {bad}")
+        for r in ready:
+            anchor = by_id[r["anchor"]]
             lat, lon = derive_point(
                 float(str(anchor["lat"])),
                 float(str(anchor["lon"])),
@@ -62,7 +65,8 @@ def curated_rows(known: dict[str, dict[str, object]]) -> list[dict[str, object]]
             r["lat"], r["lon"] = f"{lat:.5f}", f"{lon:.5f}"
             desc = f"derived: {float(r['distance_km']):g} km at {float(r['bearing_deg']):g}° from {anchor['name']}"
             r["note"] = f"{desc}; {r['note']}" if r.get("note") else desc
-        out.append({c: r.get(c, "") for c in COLUMNS})
+        pending = [r for r in pending if r not in ready]
+    out = [{c: r.get(c, "") for c in COLUMNS} for r in rows]
     return out
 
 

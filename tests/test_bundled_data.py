@@ -48,10 +48,20 @@ def test_coordinates_fall_in_their_country(bundled) -> None:
     assert g.geometry.within(zone).all(), g.loc[~g.geometry.within(zone), ["name", "lat", "lon"]]
 
 
-def test_every_ledger_settlement_is_placed(bundled) -> None:
+def test_every_ledger_settlement_is_known(bundled) -> None:
+    """Every name resolves to a gazetteer row; a claim is unplaced only when no reference gives a position."""
     c = bundled.ledger.claims
     named = c[c["kind"].isin(["control", "presence", "relative"])]
-    assert named["placed"].all(), named.loc[~named["placed"], ["claim_id", "settlement", "unplaced_reason"]]
+    unplaced = named[~named["placed"]]
+    known_without_point = unplaced["unplaced_reason"].str.contains("without coordinates")
+    assert known_without_point.all(), unplaced.loc[~known_without_point, ["claim_id", "settlement", "unplaced_reason"]]
+
+
+@pytest.mark.parametrize("name", ["Sudzha", "Zaoleshenka", "Rubanshchina", "Gornal", "Oleshnya", "Goncharovka"])
+def test_seed_settlements_are_placed(bundled, name: str) -> None:
+    g = bundled.gazetteer
+    rows = g[(g["name"] == name) & (g["oblast"] == "Kursk")]
+    assert len(rows) == 1 and rows.geometry.notna().all(), name
 
 
 def test_claims_cite_http_urls_and_own_words(bundled) -> None:
