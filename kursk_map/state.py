@@ -294,7 +294,7 @@ def figures(ledger: ResolvedLedger, *, source: str, date: dt.date) -> list[dict[
             "value": r["value"],
             "unit": r["unit"],
             "value_std": r["value_std"],
-            "unit_std": next(iter(schemas.UNITS.get(r["kind"], {})), ""),
+            "unit_std": schemas.CANONICAL_UNIT.get(r["unit"], ("", 1.0))[0],
             "summary": r["summary"],
             "url": r["url"],
             "denies": r["denies"],
