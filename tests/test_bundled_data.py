@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import re
 
+import pandas as pd
 import pytest
 
 from kursk_map import check_dataset, compute_state
@@ -133,3 +134,48 @@ def test_curated_rows_cite_pages() -> None:
         if r["method"] == "derived":
             assert r["anchor"] and float(r["distance_km"]) >= 0 and 0 <= float(r["bearing_deg"]) < 360
             assert not r["lat"] and not r["lon"], "derived rows get their point from build_geodata.py"
+
+
+# The public record, phase by phase: what each source's map must say, and which claim says it.
+PHASES = [
+    # August 2024 advance
+    ("ua-general-staff", D(2024, 8, 15), "Sudzha", "UA", "ua-general-staff-20240815-03"),
+    ("ru-mod", D(2024, 8, 15), "Martynovka", "RU", "ru-mod-20240815-01"),
+    ("ru-mod", D(2024, 8, 14), "Sudzha", "contested", "ru-mod-20240814-03"),
+    ("deepstate", D(2024, 8, 9), "Sudzha", "contested", "deepstate-20240809-05"),
+    # September 2024 Russian counter-attack
+    ("ru-mod", D(2024, 9, 12), "Snagost", "RU", "ru-mod-20240912-09"),
+    ("isw", D(2024, 9, 10), "Snagost", "contested", "isw-20240910-01"),
+    # October-December 2024
+    ("ru-mod", D(2024, 10, 9), "Novaya Sorochina", "RU", "ru-mod-20241009-01"),
+    ("ru-mod", D(2024, 12, 11), "Plekhovo", "RU", "ru-mod-20241211-02"),
+    # January-February 2025
+    ("isw", D(2025, 1, 6), "Russkoye Porechnoye", "contested", "isw-20250106-02"),
+    ("ru-mod", D(2025, 2, 6), "Cherkasskoye Porechnoye", "RU", "ru-mod-20250206-03"),
+    ("deepstate", D(2025, 2, 6), "Cherkasskoye Porechnoye", "contested", "deepstate-20250206-03"),
+    # March 2025 collapse
+    ("ru-mod", D(2025, 3, 13), "Sudzha", "RU", "ru-mod-20250313-01"),
+    ("ua-general-staff", D(2025, 3, 16), "Sudzha", "RU", "ua-general-staff-20250316-01"),
+    ("deepstate", D(2025, 3, 16), "Zaoleshenka", "RU", "deepstate-20250316-02"),
+    # April 2025: the declaration and the independent map of the same day
+    ("ru-mod", D(2025, 4, 26), "Gornal", "RU", "ru-mod-20250426-02"),
+    ("deepstate", D(2025, 4, 26), "Gornal", "UA", "deepstate-20250426-01"),
+    # May 2025
+    ("deepstate", D(2025, 5, 21), "Oleshnya", "contested", "deepstate-20250521-02"),
+]
+
+
+@pytest.mark.parametrize(("source", "day", "name", "controller", "claim_id"), PHASES)
+def test_state_matches_the_public_record(bundled, source: str, day: D, name: str, controller: str, claim_id: str) -> None:
+    st = compute_state(bundled.gazetteer, bundled.ledger, source=source, date=day)
+    row = st[(st["name"] == name) & (st["oblast"] == "Kursk")]
+    assert len(row) == 1, name
+    r = row.iloc[0]
+    assert (r["controller"], r["basis"]) == (controller, "claim")
+    assert claim_id in r["claim_ids"]
+
+
+def test_ledger_size_and_span(bundled) -> None:
+    c = bundled.ledger.claims
+    assert len(c) >= 300 and c["source"].nunique() >= 10
+    assert c["date"].min() == pd.Timestamp("2024-08-06") and c["date"].max() >= pd.Timestamp("2025-05-21")
