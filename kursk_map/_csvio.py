@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +31,23 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[Row, ...]
     problems: tuple[Problem, ...]
+    #: False when some rows could not be read (bad encoding, header, quotes, ragged or garbled rows).
+    complete: bool = True
 
 
-def read_table(path: str | Path, *, required: tuple[str, ...], known: tuple[str, ...]) -> Table:
+#: C0 control characters (and DEL) other than tab, CR and LF: never typed, left by broken exports.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _os_problem(exc: OSError | ValueError) -> str:
+    if isinstance(exc, PermissionError):
+        return f"cannot read: {exc.strerror}; check the permissions of the file and of its directories"
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or exc}"
+    return f"cannot read: not a usable file name ({exc})"
+
+
+def read_table(path: str | Path, *, required: tuple[str, ...], known: tuple[str, ...] | None) -> Table:
     """Read a UTF-8 CSV file, checking its header against the required and known columns.
 
     A UTF-8 byte-order mark is stripped. Cells are stripped of surrounding blanks.
@@ -44,19 +60,32 @@ def read_table(path: str | Path, *, required: tuple[str, ...], known: tuple[str,
 
     def fail(message: str, line: int = 0) -> Table:
         problems.append(Problem(name, line, "", message))
-        return Table(name, (), (), tuple(problems))
+        return Table(name, (), (), tuple(problems), complete=False)
 
-    if not p.exists():
+    try:  # stat itself fails (PermissionError) when a parent directory is not searchable
+        st = p.stat()
+    except FileNotFoundError:
         return fail("file not found; check the path (relative paths start at the current directory)")
-    if p.is_dir():
+    except (OSError, ValueError) as exc:
+        return fail(_os_problem(exc))
+    if stat.S_ISDIR(st.st_mode):
         return fail("is a directory, expected a CSV file")
     try:
-        size = p.stat().st_size
+        size = st.st_size
         if size > MAX_BYTES:
-            return fail(f"file is {size / 2**20:.0f} MiB, over the {MAX_BYTES // 2**20} MiB limit; split it")
+            return fail(
+                f"file is {size / 2**20:.0f} MiB, over the {MAX_BYTES // 2**20} MiB limit; "
+                "check that this is the right file, or split it"
+            )
         raw = p.read_bytes()
     except OSError as exc:
-        return fail(f"cannot read: {exc.strerror}; check the file's permissions")
+        return fail(_os_problem(exc))
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return fail(
+            "file is UTF-16 (it starts with a UTF-16 byte-order mark); re-save it as UTF-8 "
+            "(in Excel: 'CSV UTF-8 (Comma delimited)'; or: iconv -f utf-16 -t utf-8)",
+            1,
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -76,6 +105,8 @@ def read_table(path: str | Path, *, required: tuple[str, ...], known: tuple[str,
         return fail(f"cannot parse the header: {exc}", 1)
     if len(header) == 1 and ";" in header[0]:
         return fail("columns are separated by ';'; kursk_map reads comma-separated files", 1)
+    if len(header) == 1 and "\t" in header[0]:
+        return fail("columns are separated by tabs; kursk_map reads comma-separated files", 1)
     missing = [c for c in required if c not in header]
     if missing:
         problems.append(
@@ -83,20 +114,18 @@ def read_table(path: str | Path, *, required: tuple[str, ...], known: tuple[str,
                 name, 1, "", f"missing column(s) {', '.join(missing)}; the header must include: " + ",".join(required)
             )
         )
-        return Table(name, header, (), tuple(problems))
-    unknown = [c for c in header if c not in known]
+        return Table(name, header, (), tuple(problems), complete=False)
+    unknown = [] if known is None else [c for c in header if c not in known]
     if unknown:
-        problems.append(
-            Problem(
-                name, 1, "", f"unknown column(s) {', '.join(map(repr, unknown))}; known columns are: " + ",".join(known)
-            )
-        )
+        shown = ", ".join(repr(c) if c else "'' (an unnamed column: a trailing comma?)" for c in unknown)
+        problems.append(Problem(name, 1, "", f"unknown column(s) {shown}; known columns are: " + ",".join(known or ())))
     dupes = sorted({c for c in header if header.count(c) > 1})
     if dupes:
-        problems.append(Problem(name, 1, "", f"column(s) {', '.join(dupes)} appear twice; keep one"))
-        return Table(name, header, (), tuple(problems))
+        problems.append(Problem(name, 1, "", f"column(s) {', '.join(map(repr, dupes))} appear twice; keep one"))
+        return Table(name, header, (), tuple(problems), complete=False)
 
     rows: list[Row] = []
+    complete = True
     line = reader.line_num + 1
     try:
         for record in reader:
@@ -114,8 +143,18 @@ def read_table(path: str | Path, *, required: tuple[str, ...], known: tuple[str,
                         "check for an unquoted comma or a missing cell",
                     )
                 )
+                complete = False
+                continue
+            garbled = [(h, m[0]) for h, c in zip(header, record, strict=True) if (m := _CONTROL.search(c))]
+            if garbled:
+                problems.extend(
+                    Problem(name, start, h, f"control character U+{ord(ch):04X} in the cell; delete it and re-save")
+                    for h, ch in garbled
+                )
+                complete = False
                 continue
             rows.append(Row(start, {h: c.strip() for h, c in zip(header, record, strict=True)}))
     except csv.Error as exc:
         problems.append(Problem(name, line, "", f"cannot parse CSV: {exc}; check the quotes on this line"))
-    return Table(name, header, tuple(rows), tuple(problems))
+        complete = False
+    return Table(name, header, tuple(rows), tuple(problems), complete=complete)

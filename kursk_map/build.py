@@ -33,7 +33,7 @@ from .render import (
     render_timeline,
 )
 from .render.maps import deterministic_ids
-from .state import compute_state, figures, iter_states, relative_geometries, source_dates
+from .state import compute_state, conflicts, figures, iter_states, relative_geometries, source_dates
 
 _RENAME_EXCHANGE = 2
 
@@ -229,6 +229,7 @@ def render_atlas(ds: Dataset, write: Callable[[str, str], None], *, self_contain
         "timelines": {slug: timeline_path(slug) for slug, _ in plan_maps(ds)},
         "compare": compares,
         "unplaced": _unplaced(ds),
+        "conflicts": conflicts(ds.ledger),
     }
     write("index.html", render_index(manifest))
     write("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

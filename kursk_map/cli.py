@@ -44,7 +44,21 @@ def _parser() -> argparse.ArgumentParser:
     data_arg(r)
     r.add_argument("name")
     r.add_argument("--raion", help="raion (or oblast) to decide between namesakes")
+    r.add_argument("--near", metavar="SETTLEMENT", help="a settlement named nearby (e.g. in the same claim)")
     r.add_argument("--json", action="store_true")
+
+    g = sub.add_parser("gazetteer", help="build a gazetteer CSV for any area from GeoNames dumps or point files")
+    gsub = g.add_subparsers(dest="gazetteer_command", required=True)
+    gb = gsub.add_parser("build", help="write a gazetteer CSV (the bundled format) from public point data")
+    src = gb.add_mutually_exclusive_group(required=True)
+    src.add_argument("--geonames", metavar="FILE", help="GeoNames dump (RU.txt, allCountries.txt...)")
+    src.add_argument("--points", metavar="FILE", help="GeoJSON/GeoPackage, or CSV with name,lat,lon columns")
+    gb.add_argument("--country", default="RU", help="ISO country code (default: %(default)s)")
+    gb.add_argument("--admin1", action="append", metavar="CODE", help="GeoNames admin1 code to keep (repeatable)")
+    gb.add_argument("--oblast", help="region name written in the 'oblast' column (default: the admin1 code)")
+    gb.add_argument("--min-population", type=int, default=0, help="drop smaller places (default: keep all)")
+    gb.add_argument("--ref", help="with --points: the http(s) URL the points come from (cited in every row)")
+    gb.add_argument("--out", required=True, help="output CSV")
 
     s = sub.add_parser("state", help="what a source claims on a date, settlement by settlement")
     data_arg(s)
@@ -71,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
     data_arg(f)
     f.add_argument("--source", required=True)
     f.add_argument("--json", action="store_true")
+
+    e = sub.add_parser("export", help="one source on one date as a static image (png, svg) or as data (geojson, gpkg)")
+    data_arg(e)
+    e.add_argument("--source", required=True)
+    e.add_argument("--date", required=True, type=_date)
+    e.add_argument("--format", choices=("png", "svg", "geojson", "gpkg"), help="default: from --out, else png")
+    e.add_argument("--out", help="output file (default: SOURCE-DATE.FORMAT)")
+    e.add_argument("--size", choices=("a4", "16x9"), default="a4", help="image size (default: %(default)s landscape)")
 
     c = sub.add_parser("claims", help="list the claims of the ledger")
     data_arg(c)
@@ -102,6 +124,7 @@ def _cmd_build(a: argparse.Namespace) -> int:
 
 def _cmd_validate(a: argparse.Namespace) -> int:
     from .dataset import check_dataset
+    from .state import conflicts
 
     ds, problems = check_dataset(a.data)
     if problems:
@@ -109,6 +132,12 @@ def _cmd_validate(a: argparse.Namespace) -> int:
         return 1
     assert ds is not None
     c = ds.ledger.claims
+    for k in conflicts(ds.ledger):
+        print(
+            f"{k['where']}: settlement: warning: {k['source']} says {' and '.join(k['controllers'])} about "
+            f"{k['settlement']!r} on {k['date']} ({', '.join(k['claim_ids'])}); the last one listed is shown",
+            file=sys.stderr,
+        )
     print(
         f"ok: {len(ds.gazetteer)} settlements, {len(ds.sources)} sources, {len(c)} claims "
         f"({c['date'].min().date()} to {c['date'].max().date()}), {len(ds.ledger.unplaced)} unplaced"
@@ -120,7 +149,15 @@ def _cmd_resolve(a: argparse.Namespace) -> int:
     from .gazetteer import load_gazetteer
     from .names import Resolver
 
-    res = Resolver(load_gazetteer(Path(a.data) / "settlements.csv")).resolve(a.name, raion=a.raion)
+    resolver = Resolver(load_gazetteer(Path(a.data) / "settlements.csv"))
+    near = None
+    if a.near:
+        anchor = resolver.resolve(a.near, raion=a.raion)
+        if anchor.best is None or not anchor.best.placed:
+            print(f"--near: {anchor.describe()}", file=sys.stderr)
+            return 1
+        near = (anchor.best.lat, anchor.best.lon)
+    res = resolver.resolve(a.name, raion=a.raion, near=near)
     if a.json:
 
         def cand(c: Any) -> dict[str, Any]:
@@ -155,6 +192,40 @@ def _cmd_resolve(a: argparse.Namespace) -> int:
     else:
         print(res.describe(), file=sys.stderr)
     return {"match": 0, "unknown": 1, "ambiguous": 2}[res.status]
+
+
+def _cmd_gazetteer(a: argparse.Namespace) -> int:
+    from .gazetteer import read_gazetteer
+    from .importers import read_geonames_dump, read_point_file, write_gazetteer
+
+    if a.geonames:
+        codes = a.admin1 or []
+        if not codes:
+            print("--geonames needs at least one --admin1 CODE (e.g. --admin1 41 for Kursk Oblast)", file=sys.stderr)
+            return 2
+        keep = {(a.country, code): a.oblast or code for code in codes}
+        rows, problems = read_geonames_dump(a.geonames, admin1=keep, min_population=a.min_population)
+    else:
+        if not a.ref:
+            print("--points needs --ref URL: the page or dataset the points come from", file=sys.stderr)
+            return 2
+        rows, problems = read_point_file(a.points, ref=a.ref, country=a.country, oblast=a.oblast or "")
+    for p in problems:
+        print(f"skipped: {p}", file=sys.stderr)
+    if not rows:
+        print(
+            "no settlement matched; check --country/--admin1 (GeoNames admin1 codes, e.g. 41 = Kursk)", file=sys.stderr
+        )
+        return 1
+    n = write_gazetteer(rows, a.out)
+    _, check = read_gazetteer(a.out)
+    for p in check:
+        print(f"warning: {p}", file=sys.stderr)
+    print(
+        f"wrote {n} settlements to {a.out}"
+        + (f" ({len(problems)} input lines skipped, listed above)" if problems else "")
+    )
+    return 0
 
 
 def _cmd_state(a: argparse.Namespace) -> int:
@@ -252,6 +323,15 @@ def _check_source(ds: Any, source: str) -> None:
         raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
 
 
+def _cmd_export(a: argparse.Namespace) -> int:
+    from .dataset import load_dataset
+    from .export import export_state
+
+    path = export_state(load_dataset(a.data), a.source, a.date, a.out, fmt=a.format, size=a.size)
+    print(f"wrote {path.absolute()}")
+    return 0
+
+
 def _cmd_claims(a: argparse.Namespace) -> int:
     from .dataset import load_dataset
 
@@ -298,6 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "diff": _cmd_diff,
         "compare": _cmd_compare,
         "figures": _cmd_figures,
+        "export": _cmd_export,
+        "gazetteer": _cmd_gazetteer,
     }[args.command]
     try:
         return handler(args)

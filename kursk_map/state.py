@@ -276,6 +276,42 @@ def relative_geometries(
     return out
 
 
+def conflicts(ledger: ResolvedLedger) -> list[dict[str, Any]]:
+    """Claims of one source about one settlement on one day that name different controllers.
+
+    They are reported (``kursk-map validate``, ``manifest.json``), not rejected: sources do
+    contradict themselves. On the map the claim listed last in the ledger is the one in effect.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"claim_id": ["a", "b", "c"], "source": ["s", "s", "s"], "kind": ["control"] * 3,
+    ...     "settlement_id": ["x", "x", "y"], "settlement": ["X", "X", "Y"], "controller": ["UA", "RU", "RU"],
+    ...     "date": pd.to_datetime(["2025-01-01"] * 3), "_file": ["f.csv"] * 3, "_line": [2, 3, 4]})
+    >>> [(d["settlement"], d["claim_ids"], d["controllers"]) for d in conflicts(ResolvedLedger(c, []))]
+    [('X', ['a', 'b'], ['RU', 'UA'])]
+    """
+    c = ledger.claims
+    c = c[c["kind"].isin(("control", "presence")) & (c["settlement_id"] != "")]
+    out = []
+    for (source, sid, _day), g in c.groupby(["source", "settlement_id", "date"], sort=True):
+        ctrls = sorted(set(g["controller"]))
+        if len(ctrls) > 1:
+            first = g.iloc[0]
+            out.append(
+                {
+                    "source": source,
+                    "date": g["date"].iloc[0].date().isoformat(),
+                    "settlement_id": sid,
+                    "settlement": first["settlement"],
+                    "claim_ids": list(g["claim_id"]),
+                    "controllers": ctrls,
+                    "where": f"{first['_file']}:{first['_line']}",
+                }
+            )
+    return out
+
+
 def figures(ledger: ResolvedLedger, *, source: str, date: dt.date) -> list[dict[str, object]]:
     """Area, count and whole-region statements of ``source`` up to ``date``, newest first."""
     c = ledger.claims

@@ -166,7 +166,9 @@ PHASES = [
 
 
 @pytest.mark.parametrize(("source", "day", "name", "controller", "claim_id"), PHASES)
-def test_state_matches_the_public_record(bundled, source: str, day: D, name: str, controller: str, claim_id: str) -> None:
+def test_state_matches_the_public_record(  # noqa: PLR0917 (one parameter per column of PHASES)
+    bundled, source: str, day: D, name: str, controller: str, claim_id: str
+) -> None:
     st = compute_state(bundled.gazetteer, bundled.ledger, source=source, date=day)
     row = st[(st["name"] == name) & (st["oblast"] == "Kursk")]
     assert len(row) == 1, name

@@ -177,3 +177,29 @@ def test_figures_json(data_dir: Path, capsys) -> None:
 def test_figures_text(data_dir: Path, capsys) -> None:
     assert main(["figures", "--source", "ua-gs", "--data", str(data_dir)]) == 0
     assert "1000 km2 UA" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("near", "expect_id"), [("Sudzha", "kmap:nikolayevka-a"), ("Zaoleshenka", "kmap:nikolayevka-a")]
+)
+def test_resolve_near_decides_between_namesakes(data_dir: Path, capsys, near: str, expect_id: str) -> None:
+    assert main(["resolve", "Nikolayevka", "--data", str(data_dir)]) == 2  # ambiguous alone
+    capsys.readouterr()
+    assert main(["resolve", "Nikolayevka", "--near", near, "--json", "--data", str(data_dir)]) == 0
+    assert json.loads(capsys.readouterr().out)["match"]["id"] == expect_id
+
+
+def test_resolve_near_unknown_anchor(data_dir: Path, capsys) -> None:
+    assert main(["resolve", "Nikolayevka", "--near", "Atlantis", "--data", str(data_dir)]) == 1
+    assert "--near:" in capsys.readouterr().err
+
+
+def test_validate_reports_a_source_contradicting_itself(tmp_path: Path, capsys) -> None:
+    from .conftest import RU_CLAIMS, write_dataset
+
+    extra = "ru-4,2025-03-15,ru-mod,presence,Zaoleshenka,contested,,,,,Says fighting goes on there.,https://example.org/r4,\n"
+    root = write_dataset(tmp_path / "d", ru=RU_CLAIMS + extra)
+    assert main(["validate", "--data", str(root)]) == 0  # reported, not rejected
+    err = capsys.readouterr().err
+    assert "ru-mod.csv:3: settlement: warning: ru-mod says RU and contested about 'Zaoleshenka' on 2025-03-15" in err
+    assert "(ru-2, ru-4)" in err

@@ -24,6 +24,31 @@ def _cell(entry: Mapping[str, Any]) -> str:
     return f"<a href='{esc(entry['path'])}'>map</a><br><small>{bits or '—'}{unpl}</small>"
 
 
+def _method(manifest: Mapping[str, Any]) -> str:
+    """The short explanation of the method shown on the index."""
+    unplaced = len(manifest.get("unplaced", []))
+    conflicts = len(manifest.get("conflicts", []))
+    return f"""<details open><summary><b>How these maps are made</b></summary><ul>
+<li><b>Claims, dated.</b> Each row of the ledger is one statement by one source on the day it was made
+(the date is inferred from the report when it says "on Saturday"), with a summary in our own words and a
+link to where it was reported.</li>
+<li><b>State of a source on a date.</b> Every settlement takes that source's latest claim about it made on
+or before the date. A whole-oblast claim ("full control of Kursk Oblast") applies to every settlement of
+the oblast until a later settlement claim overrides it. A settlement the source never mentioned is drawn at
+its de jure country and marked <i>baseline</i>: that is not a claim.</li>
+<li><b>Positions.</b> Dots come from GeoNames (CC BY 4.0) or from a public page cited per settlement;
+where no page gives coordinates, a point is derived from a cited description ("10 km north-west of
+Sudzha") and drawn hollow with its uncertainty. Settlements named in claims but placed by no reference
+are listed as <i>unplaced</i> ({unplaced} claims), never dropped.</li>
+<li><b>Figures against names.</b> Announced areas and counts are shown beside what the source's own
+settlement claims imply: each settlement's Voronoi cell, clipped to its country and to 5 km around
+it, measured in an equal-area projection (EPSG:3035).</li>
+<li><b>Disagreements.</b> The comparison page of a date shows every source as its own layer and marks
+settlements whose claimed controller differs between sources. A source contradicting itself on one day is
+reported ({conflicts} cases), and the claim listed last is shown.</li>
+</ul></details>"""
+
+
 def render_index(manifest: Mapping[str, Any], *, title: str = "kursk_map atlas") -> str:
     """Return the HTML of ``index.html`` for a manifest (as written to ``manifest.json``).
 
@@ -83,6 +108,7 @@ mentioned are drawn at their de jure country, marked as baseline. These are clai
 <p>{int(manifest.get("claims", 0))} claims · {len(used)} sources · {len(maps)} maps ·
 <a href="manifest.json">manifest.json</a></p>
 <h2>Sources</h2><ul>{src_list}</ul>
+{_method(manifest)}
 <h2>Maps by date</h2>
 <table><thead><tr><th>date</th>{head}</tr></thead><tbody>
 {"".join(rows)}

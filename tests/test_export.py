@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+import struct
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from kursk_map import KurskMapError, compute_state, load_dataset
+from kursk_map.cli import main
+from kursk_map.export import export_context, export_state, geojson_text
+from kursk_map.render.style import COLOURS, LABELS
+
+from .conftest import TODAY, write_dataset
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+HOSTILE_SOURCES = """\
+slug,name,side,kind,url
+ru-mod,Ministry <of> Defence & "Co",RU,official,https://mil.ru/
+ua-gs,General Staff of Ukraine,UA,official,
+"""
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == PNG_MAGIC
+    assert data[12:16] == b"IHDR"
+    w, h = struct.unpack(">II", data[16:24])
+    return w, h
+
+
+def _svg_texts(path: Path) -> list[str]:
+    root = ET.parse(path).getroot()  # raises if the SVG is not well-formed XML
+    assert root.tag == f"{SVG_NS}svg"
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
+
+
+# ---- data exports -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "day"), [("ru-mod", "2025-03-15"), ("ua-gs", "2025-05-21"), ("ru-mod", "2025-04-26")]
+)
+def test_geojson_is_the_state(dataset, tmp_path: Path, source: str, day: str) -> None:
+    out = export_state(dataset, source, day, tmp_path / "s.geojson")
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    state = compute_state(dataset.gazetteer, dataset.ledger, source=source, date=dt.date.fromisoformat(day))
+    assert doc["type"] == "FeatureCollection"
+    feats = doc["features"]
+    assert len(feats) == len(state) == 6  # the seven gazetteer rows less the unplaced one
+    by_id = {f["properties"]["id"]: f for f in feats}
+    assert set(by_id) == set(state["id"])
+    for r in state.to_dict("records"):
+        props = by_id[r["id"]]["properties"]
+        assert props["controller"] == r["controller"]
+        assert props["basis"] == r["basis"]
+        assert props["claim_ids"] == (";".join(r["claim_ids"]) or None)
+        assert props["method"] == r["method"]
+        assert props["source"] == source
+        assert props["as_of"] == day
+        lon, lat = by_id[r["id"]]["geometry"]["coordinates"]
+        assert (lon, lat) == (round(r["lon"], 5), round(r["lat"], 5))
+    assert [f["id"] for f in feats] == sorted(by_id)
+
+
+def test_geojson_values_for_known_claims(dataset) -> None:
+    doc = json.loads(geojson_text(export_context(dataset, "ru-mod", dt.date(2025, 3, 15))))
+    props = {f["id"]: f["properties"] for f in doc["features"]}
+    sudzha = props["486816"]
+    assert (sudzha["controller"], sudzha["basis"], sudzha["since"], sudzha["claim_ids"]) == (
+        "RU",
+        "claim",
+        "2025-03-13",
+        "ru-1",
+    )
+    assert sudzha["colour"] == COLOURS["RU"] and sudzha["label"] == LABELS["RU"]
+    gornal = props["kmap:gornal-sudzhansky"]
+    assert (gornal["basis"], gornal["controller"], gornal["label"]) == ("baseline", "RU", LABELS["baseline"])
+    assert gornal["method"] == "derived"
+    assert "Knownvillage" not in {p["name"] for p in props.values()}
+
+
+def test_gpkg_reads_back(dataset, tmp_path: Path) -> None:
+    out = export_state(dataset, "ua-gs", "2025-05-21", tmp_path / "sub" / "s.gpkg")
+    back = gpd.read_file(out)
+    state = compute_state(dataset.gazetteer, dataset.ledger, source="ua-gs", date=dt.date(2025, 5, 21))
+    assert back.crs.to_epsg() == 4326
+    assert len(back) == len(state)
+    assert dict(zip(back["id"], back["controller"], strict=True)) == dict(
+        zip(state["id"], state["controller"], strict=True)
+    )
+    gornal = back[back["name"] == "Gornal"].iloc[0]
+    assert (gornal["controller"], gornal["basis"], gornal["claim_ids"]) == ("contested", "claim", "ua-5")
+    assert gornal.geometry.x == pytest.approx(35.5) and gornal.geometry.y == pytest.approx(51.07)
+
+
+# ---- images -------------------------------------------------------------------------------
+
+
+# A4 landscape is 297 x 210 mm: 2338.6 x 1653.5 pixels at 200 dpi, truncated by matplotlib
+@pytest.mark.parametrize(("size", "pixels"), [("a4", (2338, 1653)), ("16x9", (1920, 1080))])
+def test_png_has_the_page_size(dataset, tmp_path: Path, size: str, pixels: tuple[int, int]) -> None:
+    out = export_state(dataset, "ru-mod", "2025-03-15", tmp_path / "m.png", size=size)
+    assert _png_size(out.read_bytes()) == pixels
+
+
+def test_svg_has_title_legend_counts_and_attribution(tmp_path: Path) -> None:
+    ds = load_dataset(write_dataset(tmp_path / "data", sources=HOSTILE_SOURCES), today=TODAY)
+    out = export_state(ds, "ru-mod", "2025-03-15", tmp_path / "m.svg")
+    raw = out.read_text(encoding="utf-8")
+    assert "Ministry &lt;of&gt; Defence &amp;" in raw  # escaped in the file ...
+    texts = _svg_texts(out)
+    joined = "\n".join(texts)
+    name = 'Ministry <of> Defence & "Co"'
+    assert any(t.startswith(f"{name}: claimed control of settlements, 2025-03-15") for t in texts)  # ... intact in XML
+    assert f"Claimed by {name}".replace(" ", "") in joined.replace("\n", "").replace(" ", "")
+    # counts per controller on 2025-03-15: Sudzha and Zaoleshenka claimed RU, four others without a claim
+    assert f"{LABELS['RU']}: 2" in texts
+    assert f"{LABELS['UA']}: 0" in texts
+    assert f"{LABELS['contested']}: 0" in texts
+    assert f"{LABELS['baseline']}: 4" in texts
+    assert "Sudzha" in texts and "Zaoleshenka" in texts  # named settlements are labelled
+    assert any(t.endswith(" km") for t in texts)  # scale bar
+    assert "GeoNames (CC BY 4.0)" in joined and "Natural Earth" in joined
+    assert f"fill: {COLOURS['RU'].lower()}" in raw
+
+
+def test_svg_draws_derived_positions_hollow(dataset, tmp_path: Path) -> None:
+    out = export_state(dataset, "ua-gs", "2025-05-21", tmp_path / "m.svg")
+    raw = out.read_text(encoding="utf-8")
+    # Gornal (method 'derived') is claimed contested: a ring, no filled dot of that colour on the map
+    assert f"fill: none; stroke: {COLOURS['contested'].lower()}" in raw
+    assert f"{LABELS['contested']}: 1" in _svg_texts(out)
+    assert f"{LABELS['UA']}: 1" in _svg_texts(out)
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "geojson", "gpkg"])
+def test_exports_are_deterministic(data_dir: Path, tmp_path: Path, fmt: str) -> None:
+    first = export_state(load_dataset(data_dir, today=TODAY), "ru-mod", "2025-03-15", tmp_path / f"a.{fmt}")
+    second = export_state(load_dataset(data_dir, today=TODAY), "ru-mod", "2025-03-15", tmp_path / f"b.{fmt}")
+    other = export_state(load_dataset(data_dir, today=TODAY), "ru-mod", "2025-04-26", tmp_path / f"c.{fmt}")
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_bytes() != other.read_bytes()  # a different state gives a different file
+
+
+def test_format_follows_the_file_name(dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert export_state(dataset, "ru-mod", "2025-03-15", tmp_path / "x.svg").read_bytes().startswith(b"<?xml")
+    monkeypatch.chdir(tmp_path)
+    out = export_state(dataset, "ru-mod", dt.date(2025, 3, 15), fmt="geojson")
+    assert out == Path("ru-mod-2025-03-15.geojson")
+    assert (tmp_path / out).exists()
+
+
+# ---- errors -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"source": "nope", "date": "2025-03-15"}, r"unknown source 'nope'; known: ru-mod, ua-gs"),
+        (
+            {"source": "ru-mod", "date": "2025-03-01"},
+            r"'ru-mod' made no claim on or before 2025-03-01: its claims run from 2025-03-13 to 2025-04-26",
+        ),
+        ({"source": "ru-mod", "date": "15.03.2025"}, r"'15.03.2025' is not an ISO date"),
+        ({"source": "ru-mod", "date": "2025-03-15", "fmt": "pdf"}, r"unknown export format 'pdf'; choose one of png"),
+        ({"source": "ru-mod", "date": "2025-03-15", "size": "a3"}, r"unknown size 'a3'; choose one of a4, 16x9"),
+        ({"source": "ru-mod", "date": "2025-03-15", "path": "m.txt"}, r"cannot tell the export format .* 'm.txt'"),
+    ],
+)
+def test_errors_say_what_to_do(dataset, kwargs: dict[str, str], match: str) -> None:
+    with pytest.raises(KurskMapError, match=match):
+        export_state(dataset, **kwargs)  # type: ignore[arg-type]
+
+
+def test_source_without_claims(tmp_path: Path) -> None:
+    sources = HOSTILE_SOURCES + "isw,Institute for the Study of War,independent,analyst,https://example.org/\n"
+    ds = load_dataset(write_dataset(tmp_path / "data", sources=sources), today=TODAY)
+    with pytest.raises(KurskMapError, match=r"source 'isw' has no claims in the ledger"):
+        export_state(ds, "isw", "2025-03-15", tmp_path / "m.png")
+
+
+def test_missing_matplotlib_gives_install_hint(dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(KurskMapError, match=r"needs matplotlib.*pip install matplotlib"):
+        export_state(dataset, "ru-mod", "2025-03-15", tmp_path / "m.png")
+    assert not (tmp_path / "m.png").exists()
+    assert export_state(dataset, "ru-mod", "2025-03-15", tmp_path / "m.geojson").exists()  # data needs no matplotlib
+
+
+# ---- command line -------------------------------------------------------------------------
+
+
+def test_cli_export_writes_the_file(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "m.png"
+    args = ["export", "--data", str(data_dir), "--source", "ru-mod", "--date", "2025-03-15", "--out", str(out)]
+    assert main([*args, "--size", "16x9"]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {out.absolute()}"
+    assert _png_size(out.read_bytes()) == (1920, 1080)
+    assert main([*args[:-1], str(tmp_path / "m.dat"), "--format", "geojson"]) == 0
+    assert json.loads((tmp_path / "m.dat").read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("nope", "2025-03-15", "error: unknown source 'nope'"),
+        ("ua-gs", "2024-01-01", "error: 'ua-gs' made no claim on or before 2024-01-01"),
+    ],
+)
+def test_cli_export_errors_exit_1(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], case: tuple[str, str, str]
+) -> None:
+    source, day, message = case
+    out = tmp_path / "m.png"
+    assert main(["export", "--data", str(data_dir), "--source", source, "--date", day, "--out", str(out)]) == 1
+    assert capsys.readouterr().err.startswith(message)
+    assert not out.exists()
+
+
+def test_cli_export_rejects_a_bad_date(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["export", "--data", str(data_dir), "--source", "ru-mod", "--date", "15.03.2025"])
+    assert exc.value.code == 2
+    assert "is not an ISO date" in capsys.readouterr().err
