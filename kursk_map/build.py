@@ -33,7 +33,7 @@ from .render import (
     render_timeline,
 )
 from .render.maps import deterministic_ids
-from .state import compute_state, conflicts, figures, iter_states, relative_geometries, source_dates
+from .state import compute_state, conflicts, far_from_group, figures, iter_states, relative_geometries, source_dates
 
 _RENAME_EXCHANGE = 2
 
@@ -230,6 +230,7 @@ def render_atlas(ds: Dataset, write: Callable[[str, str], None], *, self_contain
         "compare": compares,
         "unplaced": _unplaced(ds),
         "conflicts": conflicts(ds.ledger),
+        "far_from_group": far_from_group(ds.ledger, ds.gazetteer),
     }
     write("index.html", render_index(manifest))
     write("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

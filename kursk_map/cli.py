@@ -124,7 +124,7 @@ def _cmd_build(a: argparse.Namespace) -> int:
 
 def _cmd_validate(a: argparse.Namespace) -> int:
     from .dataset import check_dataset
-    from .state import conflicts
+    from .state import conflicts, far_from_group
 
     ds, problems = check_dataset(a.data)
     if problems:
@@ -136,6 +136,13 @@ def _cmd_validate(a: argparse.Namespace) -> int:
         print(
             f"{k['where']}: settlement: warning: {k['source']} says {' and '.join(k['controllers'])} about "
             f"{k['settlement']!r} on {k['date']} ({', '.join(k['claim_ids'])}); the last one listed is shown",
+            file=sys.stderr,
+        )
+    for k in far_from_group(ds.ledger, ds.gazetteer):
+        print(
+            f"{k['where']}: settlement: warning: {k['settlement']!r} resolved to {k['settlement_id']}, "
+            f"{k['km']} km from the other places {k['source']} named on {k['date']}; a namesake? "
+            "add the raion, e.g. 'Name (Sudzhansky)'",
             file=sys.stderr,
         )
     print(

@@ -20,13 +20,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+from pyproj import Geod
 
 from . import schemas
 from ._errors import Problem
 from .gazetteer import derive_point
 from .names import Resolver, normalise, skeleton
 
+_GEOD = Geod(ellps="WGS84")
 _PAREN = re.compile(r"^(?P<name>.*?)\s*\((?P<ctx>[^)]*)\)\s*$")
 _OBLAST_WORDS = re.compile(r"\b(oblast|region|province|obl|область|обл|oblast')\b\.?", re.IGNORECASE)
 
@@ -309,6 +312,40 @@ def conflicts(ledger: ResolvedLedger) -> list[dict[str, Any]]:
                     "where": f"{first['_file']}:{first['_line']}",
                 }
             )
+    return out
+
+
+def far_from_group(ledger: ResolvedLedger, gazetteer: pd.DataFrame, *, max_km: float = 50.0) -> list[dict[str, Any]]:
+    """Placed claims lying far from the other places the same source named on the same day.
+
+    A source's daily list ("12 villages around Sudzha") is local; a name that lands ``max_km`` or
+    more from the median of the others is most likely a namesake picked by the resolver. Reported by
+    ``kursk-map validate`` so that the user can add the raion, e.g. ``Mikhaylovka (Sudzhansky)``.
+    """
+    c = ledger.claims
+    c = c[c["kind"].isin(schemas.PLACED_KINDS) & c["placed"]]
+    pts = gazetteer[["lat", "lon"]]
+    out = []
+    for _, g in c.groupby(["source", "date"], sort=True):
+        if g["settlement_id"].nunique() < 3:
+            continue
+        xy = pts.loc[g["settlement_id"]].to_numpy()
+        for i, r in enumerate(g.to_dict("records")):
+            others = [j for j in range(len(g)) if g["settlement_id"].iloc[j] != r["settlement_id"]]
+            lat0, lon0 = float(np.median(xy[others, 0])), float(np.median(xy[others, 1]))
+            _, _, dist = _GEOD.inv(lon0, lat0, float(xy[i, 1]), float(xy[i, 0]))
+            if dist / 1000.0 >= max_km:
+                out.append(
+                    {
+                        "claim_id": r["claim_id"],
+                        "source": r["source"],
+                        "date": r["date"].date().isoformat(),
+                        "settlement": r["settlement"],
+                        "settlement_id": r["settlement_id"],
+                        "km": round(dist / 1000.0),
+                        "where": f"{r['_file']}:{r['_line']}",
+                    }
+                )
     return out
 
 

@@ -203,3 +203,19 @@ def test_validate_reports_a_source_contradicting_itself(tmp_path: Path, capsys) 
     err = capsys.readouterr().err
     assert "ru-mod.csv:3: settlement: warning: ru-mod says RU and contested about 'Zaoleshenka' on 2025-03-15" in err
     assert "(ru-2, ru-4)" in err
+
+
+def test_validate_flags_a_name_far_from_the_rest_of_its_list(tmp_path: Path, capsys) -> None:
+    from .conftest import HEADER, SETTLEMENTS, write_dataset
+
+    far = "526968,Mikhaylovka,Михайловка,,,52.2317,35.3767,RU,Kursk,,3012,https://www.geonames.org/526968,1000,geonames,\n"
+    day = "2025-03-11,ru-mod,control"
+    ru = HEADER + "".join(
+        f"ru-{i},{day},{name},RU,,,,,Lists {name}.,https://example.org/r{i},\n"
+        for i, name in enumerate(["Sudzha", "Zaoleshenka", "Gornal", "Mikhaylovka"], 1)
+    )
+    root = write_dataset(tmp_path / "d", ru=ru, settlements=SETTLEMENTS + far)
+    assert main(["validate", "--data", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert "ru-mod.csv:5: settlement: warning: 'Mikhaylovka' resolved to 526968, 116 km" in err
+    assert err.count("warning:") == 1
