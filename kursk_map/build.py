@@ -313,6 +313,32 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(rc == 0)
 
 
+def _tidy(out: Path) -> None:
+    """Remove what an interrupted build left beside ``out``; restore ``out`` if a swap was cut short.
+
+    Temporary folders are named ``.<out>.tmp-<pid>-*``: one whose process is gone is stale.
+    """
+    old = out.with_name(f".{out.name}.old")
+    if not out.exists() and old.is_dir():
+        old.rename(out)  # killed between the two renames of the fallback swap
+    for p in out.parent.glob(f".{out.name}.tmp-*"):
+        pid = p.name.removeprefix(f".{out.name}.tmp-").split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
+    if old.is_dir() and out.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def swap_in(tmp: Path, out: Path) -> None:
     """Put the finished directory ``tmp`` in place of ``out`` so readers never see a partial atlas."""
     if not out.exists():
@@ -369,7 +395,8 @@ def build_atlas(
         )
     out = Path(out_dir).absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    _tidy(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     try:
 
         def write(rel: str, text: str) -> None:

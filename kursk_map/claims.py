@@ -7,6 +7,7 @@ settlement names are checked later by :mod:`kursk_map.state`, with the resolver.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from collections.abc import Iterable
@@ -20,7 +21,12 @@ from . import schemas
 from ._csvio import read_table
 from ._errors import DataError, Problem
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_DMY = re.compile(r"([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})", re.ASCII)
+#: A figure: ASCII digits, optional sign, point and exponent; commas only as thousands separators.
+_FIGURE = re.compile(
+    r"[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII
+)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CLAIM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -67,6 +73,8 @@ def read_sources(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
         if not errs:
             seen[c["slug"]] = row.line
             records.append(c)
+    if table.complete and not table.rows and not problems:
+        problems.append(Problem(table.path, 0, "", "lists no sources; add one row per source below the header"))
     df = pd.DataFrame.from_records(records, columns=list(schemas.SOURCE_COLUMNS))
     return df.set_index("slug", drop=False).rename_axis(None), problems
 
@@ -89,11 +97,28 @@ def _url_problem(url: str) -> str | None:
 
 
 def _number(value: str) -> float | None:
-    try:
-        f = float(value.replace(",", "")) if value else None
-    except ValueError:
+    """Parse a figure (``1000``, ``1,000``, ``2.5``); ``None`` for anything else, e.g. ``1,5`` or ``nan``."""
+    if not _FIGURE.fullmatch(value):
         return None
-    return f if f is not None and math.isfinite(f) else None
+    f = float(value.replace(",", ""))
+    return f if math.isfinite(f) else None
+
+
+def _date_hint(text: str) -> str:
+    """How to write a day/month/year date as ISO, for the interpretations that are real dates."""
+    m = _DMY.fullmatch(text)
+    if not m:
+        return ""
+    a, b, year = int(m[1]), int(m[2]), int(m[3])
+    readings: list[str] = []
+    for label, day, month in (("day first", a, b), ("month first", b, a)):
+        try:
+            iso = dt.date(year, month, day).isoformat()
+        except ValueError:
+            continue
+        if not any(r.startswith(iso) for r in readings):
+            readings.append(f"{iso} if {label}")
+    return f"; write it as ISO, e.g. {' or '.join(readings)}" if readings else ""
 
 
 def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], today: dt.date) -> list[Problem]:
@@ -104,11 +129,8 @@ def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], tod
 
     if not _CLAIM_ID.match(c["claim_id"]):
         bad("claim_id", f"{c['claim_id']!r} is not a usable id; use e.g. 'ru-mod-20250315-01'")
-    if not _ISO.match(c["date"]):
-        hint = ""
-        if m := re.match(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$", c["date"]):
-            hint = f"; write it as ISO, e.g. {m[3]}-{int(m[2]):02d}-{int(m[1]):02d} if day first"
-        bad("date", f"{c['date']!r} is not an ISO date (YYYY-MM-DD){hint}")
+    if not _ISO.fullmatch(c["date"]):
+        bad("date", f"{c['date']!r} is not an ISO date (YYYY-MM-DD){_date_hint(c['date'])}")
     else:
         try:
             d = dt.date.fromisoformat(c["date"])
@@ -116,10 +138,13 @@ def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], tod
             bad("date", f"{c['date']!r} is not a real calendar date")
         else:
             if d > today:
-                bad("date", f"{c['date']} is in the future (today is {today.isoformat()})")
-    if c["source"] not in sources:
+                bad("date", f"{c['date']} is in the future (today is {today.isoformat()}); check the year")
+    # With no known sources at all, sources.csv itself is broken and reported: do not repeat it per claim.
+    if sources and c["source"] not in sources:
         known = ", ".join(sorted(sources))
-        bad("source", f"unknown source {c['source']!r}; add it to sources.csv or use one of: {known}")
+        close = difflib.get_close_matches(c["source"], sorted(sources), n=1, cutoff=0.6)
+        guess = f" (did you mean {close[0]!r}?)" if close else ""
+        bad("source", f"unknown source {c['source']!r}; add it to sources.csv or use one of: {known}{guess}")
     kind = c["kind"]
     if kind not in schemas.CLAIM_KINDS:
         bad("kind", f"unknown kind {kind!r}; use one of {', '.join(schemas.CLAIM_KINDS)}")
@@ -127,7 +152,7 @@ def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], tod
     ctrl = c["controller"]
     if ctrl and ctrl not in schemas.CONTROLLERS:
         bad("controller", f"unknown controller {ctrl!r}; use one of {', '.join(schemas.CONTROLLERS)}")
-    if kind in ("control", "area", "count", "relative") and ctrl not in ("UA", "RU"):
+    elif kind in ("control", "area", "count", "relative") and ctrl not in ("UA", "RU"):
         bad("controller", f"a {kind} claim needs controller UA or RU, got {ctrl!r}")
     if kind == "presence" and ctrl and ctrl != "contested":
         bad("controller", f"a presence claim is 'contested', got {ctrl!r}; use kind=control for {ctrl}")
@@ -137,7 +162,8 @@ def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], tod
         bad("settlement", "a region claim names its oblast in 'settlement', e.g. 'Kursk Oblast'")
     value = _number(c["value"])
     if c["value"] and value is None:
-        bad("value", f"{c['value']!r} is not a number")
+        comma = "; use '.' for decimals (2.5) and ',' only between thousands (1,000)" if "," in c["value"] else ""
+        bad("value", f"{c['value']!r} is not a number{comma}")
     elif value is not None and value <= 0:
         bad("value", f"{c['value']} must be positive")
     units = schemas.UNITS.get(kind, {})
@@ -150,10 +176,14 @@ def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], tod
         bad("unit", f"a figure needs its unit; use one of: {', '.join(units)}")
     if kind == "relative":
         b = _number(c["bearing_deg"])
-        if b is None or not 0 <= b < 360:
+        if not c["bearing_deg"]:
+            bad("bearing_deg", "a relative claim needs a compass bearing in degrees (0-359, N=0, E=90)")
+        elif b is None or not 0 <= b < 360:
             bad("bearing_deg", f"{c['bearing_deg']!r} is not a compass bearing in degrees (0-359, N=0, E=90)")
     if kind == "denial" and not c["denies"]:
         bad("denies", "a denial names the claim_id it rejects in 'denies'")
+    elif kind == "denial" and c["denies"] == c["claim_id"]:
+        bad("denies", f"claim {c['claim_id']!r} denies itself; name the claim_id it rejects")
     if not c["summary"]:
         bad("summary", "empty summary; describe the claim in a sentence of your own")
     if msg := _url_problem(c["url"]):
@@ -174,9 +204,11 @@ def read_claims(
     problems: list[Problem] = []
     records: list[dict[str, Any]] = []
     first: dict[str, tuple[str, int]] = {}
+    complete = True
     for path in paths:
         table = read_table(path, required=schemas.CLAIM_REQUIRED, known=schemas.CLAIM_COLUMNS)
         problems.extend(table.problems)
+        complete = complete and table.complete
         for row in table.rows:
             c = {k: row.cells.get(k, "") for k in schemas.CLAIM_COLUMNS}
             errs = _check_claim(table.path, row.line, c, known_sources, today)
@@ -206,6 +238,8 @@ def read_claims(
     kept = []
     for r in records:
         if r["kind"] == "denial" and r["denies"] not in first:
+            if not complete:  # the claim may be on a row that could not be read, which is reported
+                continue
             problems.append(
                 Problem(
                     r["_file"], r["_line"], "denies", f"denies {r['denies']!r}, which is not a claim_id in the ledger"

@@ -195,7 +195,8 @@ def _cmd_resolve(a: argparse.Namespace) -> int:
         )
     elif res.best:
         b = res.best
-        print(f"{b.id}\t{b.name}\t{b.name_ru}\t{b.lat:.5f}\t{b.lon:.5f}\t{b.raion}\t{b.country}\tscore={b.score:.0f}")
+        where = f"{b.lat:.5f}\t{b.lon:.5f}" if b.placed else "unplaced (no reference gives its position)"
+        print(f"{b.id}\t{b.name}\t{b.name_ru}\t{where}\t{b.raion}\t{b.country}\tscore={b.score:.0f}")
     else:
         print(res.describe(), file=sys.stderr)
     return {"match": 0, "unknown": 1, "ambiguous": 2}[res.status]

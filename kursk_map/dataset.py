@@ -43,7 +43,10 @@ class Dataset:
 def claim_files(root: str | Path) -> list[Path]:
     """The claims files of a data directory: ``claims/*.csv`` (sorted) or a single ``claims.csv``."""
     base = Path(root)
-    files = sorted((base / CLAIMS_DIR).glob("*.csv"))
+    try:
+        files = sorted((base / CLAIMS_DIR).glob("*.csv"))
+    except OSError:  # an unreadable claims/ folder: read_claims reports the path it is given
+        return [base / CLAIMS_DIR]
     return files or [base / "claims.csv"]
 
 
@@ -52,21 +55,50 @@ def check_dataset(
 ) -> tuple[Dataset | None, list[Problem]]:
     """Load a data directory and return it with every problem found in any of its files.
 
-    The dataset is ``None`` when a file could not be read at all.
+    The dataset is ``None`` when a file could not be read at all. Claims are checked against the
+    gazetteer and the sources only when those could be read: one unreadable gazetteer is one
+    problem, not one "unknown settlement" per claim.
     """
     base = Path(root)
+    if not base.is_dir():
+        what = "is a file, not a folder" if base.exists() else "does not exist"
+        return None, [
+            Problem(
+                str(base),
+                0,
+                "",
+                f"data folder {what}; give the folder with settlements.csv, "
+                "sources.csv and claims/ (the bundled one is geodata/)",
+            )
+        ]
+    files = claim_files(base)
+    if files == [base / "claims.csv"] and not files[0].exists():
+        return None, [
+            Problem(
+                str(base / CLAIMS_DIR),
+                0,
+                "",
+                "no claims: add claims/<source>.csv files (or one claims.csv); see geodata/README.md",
+            )
+        ]
     gaz, problems = read_gazetteer(base / SETTLEMENTS)
     sources, p2 = read_sources(base / SOURCES)
     problems += p2
-    claims, p3 = read_claims(claim_files(base), sources=list(sources["slug"]), today=today)
+    if (gaz.empty and problems) or (sources.empty and p2):
+        return None, problems
+    claims, p3 = read_claims(files, sources=list(sources["slug"]), today=today)
     problems += p3
     if any(p.line == 0 for p in problems):
         return None, problems
     resolver = Resolver(gaz)
     ledger = resolve_claims(claims, gaz, resolver=resolver, keep_going=keep_going)
     problems += ledger.problems
-    cells = settlement_cells(gaz, load_layer(base / COUNTRIES))
-    ds = Dataset(base, gaz, sources, ledger, load_layer(base / BORDER), resolver, cells)
+    try:
+        border, countries = load_layer(base / BORDER), load_layer(base / COUNTRIES)
+    except DataError as exc:
+        return None, problems + exc.problems
+    cells = settlement_cells(gaz, countries)
+    ds = Dataset(base, gaz, sources, ledger, border, resolver, cells)
     return ds, problems
 
 

@@ -6,6 +6,7 @@ This module and :mod:`kursk_map.claims` are the only ones that read files.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,15 @@ def derive_point(lat: float, lon: float, *, distance_km: float, bearing_deg: flo
     return float(lat2), float(lon2)
 
 
+#: A plain decimal number as written in a CSV file: ASCII digits, optional sign, point and exponent.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+
 def _float(value: str) -> float | None:
-    try:
-        f = float(value)
-    except ValueError:
+    """Parse a decimal number; ``None`` for anything else (``nan``, ``inf``, ``1_000``, full-width digits)."""
+    if not _DECIMAL.fullmatch(value):
         return None
+    f = float(value)
     return f if math.isfinite(f) else None
 
 
@@ -77,17 +82,19 @@ def _check_row(file: str, line: int, c: dict[str, str]) -> list[Problem]:
             f"not a number: lat={c['lat']!r} lon={c['lon']!r}; give decimal degrees or set method=unplaced",
         )
         return out
+    # Swapped only if swapping them back lands in the region covered.
+    hint = " (lat and lon look swapped)" if 44 <= lon <= 53 and 22 <= lat <= 41 else ""
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        hint = " (lat and lon look swapped)" if -90 <= lon <= 90 and -180 <= lat <= 180 else ""
-        bad("lat", f"coordinates out of range: lat={lat} lon={lon}{hint}")
+        col = "lat" if not -90 <= lat <= 90 else "lon"
+        bad(col, f"coordinates out of range: lat={lat} lon={lon}{hint}; lat is -90..90, lon -180..180")
     elif c["country"] in ("RU", "UA") and not (44 <= lat <= 53 and 22 <= lon <= 41):
-        hint = " (lat and lon look swapped)" if 44 <= lon <= 53 and 22 <= lat <= 41 else ""
         bad("lat", f"lat={lat} lon={lon} is outside the region covered (44-53 N, 22-41 E){hint}")
     prec = _float(c["precision_m"])
     if prec is None or prec <= 0:
         bad("precision_m", f"{c['precision_m']!r} is not a positive number of metres")
-    if c["population"] and (_float(c["population"]) is None or (_float(c["population"]) or 0) < 0):
-        bad("population", f"{c['population']!r} is not a non-negative number")
+    pop = _float(c["population"])
+    if c["population"] and (pop is None or pop < 0 or not pop.is_integer()):
+        bad("population", f"{c['population']!r} is not a non-negative number of inhabitants (a whole number)")
     return out
 
 
@@ -124,6 +131,8 @@ def read_gazetteer(path: str | Path) -> tuple[gpd.GeoDataFrame, list[Problem]]:
                 "_line": row.line,
             }
         )
+    if table.complete and not table.rows and not problems:
+        problems.append(Problem(table.path, 0, "", "lists no settlements; add one row per settlement below the header"))
     return _frame(records), problems
 
 
@@ -166,12 +175,24 @@ def load_gazetteer(path: str | Path) -> gpd.GeoDataFrame:
 
 
 def load_layer(path: str | Path) -> gpd.GeoDataFrame:
-    """Load a context layer (border lines, country polygons) in EPSG:4326; empty if the file is absent."""
+    """Load a context layer (border lines, country polygons) in EPSG:4326; empty if the file is absent.
+
+    Raises
+    ------
+    DataError
+        If the file exists but is not a readable vector file (e.g. broken GeoJSON).
+    """
     p = Path(path)
     if not p.exists():
         return gpd.GeoDataFrame({"name": []}, geometry=[], crs=schemas.CRS)
-    gdf = gpd.read_file(p)
-    return gdf.to_crs(schemas.CRS) if gdf.crs else gdf.set_crs(schemas.CRS)
+    try:
+        gdf = gpd.read_file(p)
+        return gdf.to_crs(schemas.CRS) if gdf.crs else gdf.set_crs(schemas.CRS)
+    except (OSError, ValueError, RuntimeError) as exc:  # pyogrio's errors are RuntimeErrors
+        reason = str(exc).replace(str(p), "").split(";")[0].strip(" '.:") or type(exc).__name__
+        raise DataError(
+            [Problem(str(path), 0, "", f"cannot read this layer ({reason}); give a GeoJSON file or delete it")]
+        ) from None
 
 
 def _is_cyrillic(s: str) -> bool:

@@ -33,7 +33,9 @@ def test_neighbours_split_the_ground() -> None:
 
 
 def test_cells_are_clipped_to_the_country() -> None:
-    countries = gpd.GeoDataFrame({"country": ["RU"]}, geometry=[box(35.0, 50.0, 36.0, 52.0).segmentize(0.01)], crs="EPSG:4326")
+    countries = gpd.GeoDataFrame(
+        {"country": ["RU"]}, geometry=[box(35.0, 50.0, 36.0, 52.0).segmentize(0.01)], crs="EPSG:4326"
+    )
     cells = settlement_cells(_pts([(35.0, 51.0)]), countries, max_km=3)
     assert cells.loc["s0", "area_km2"] == pytest.approx(math.pi * 9 / 2, rel=0.02)  # half the disc is abroad
 

@@ -99,7 +99,7 @@ def test_claims_text(data_dir: Path, capsys) -> None:
 
 def test_missing_data_dir(tmp_path: Path, capsys) -> None:
     assert main(["validate", "--data", str(tmp_path / "nope")]) == 1
-    assert "settlements.csv: file not found" in capsys.readouterr().err
+    assert "nope: data folder does not exist" in capsys.readouterr().err
 
 
 def test_diff_json(data_dir: Path, capsys) -> None:
