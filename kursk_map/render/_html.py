@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -47,3 +48,25 @@ def link(url: object, text: object) -> str:
     if href is None:
         return esc(text)
     return f'<a href="{href}" target="_blank" rel="noopener noreferrer">{esc(text)}</a>'
+
+
+_SCRIPT_UNSAFE = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "'": "\\u0027",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def script_json(data: object) -> str:
+    """Compact JSON that is safe inside a ``<script>`` element (UTF-8 kept, markup characters escaped).
+
+    Examples
+    --------
+    >>> script_json({"a": "</script><b>Суджа</b>"})
+    '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003eСуджа\\\\u003c/b\\\\u003e"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return re.sub("[<>&'\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group()], text)

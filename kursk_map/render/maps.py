@@ -10,6 +10,7 @@ import contextlib
 import itertools
 import json
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,7 @@ from folium.utilities import JsCode
 
 from .. import schemas
 from ._assets import leaflet_css, leaflet_js
-from ._html import esc, link
+from ._html import esc, link, script_json
 from .style import BORDER_COLOUR, COLOURS, LABELS, RELATIVE_COLOUR
 
 LEAFLET_VERSION = "1.9.3"
@@ -164,23 +165,37 @@ def _position(r: Mapping[str, Any]) -> str:
     return f"{label} {esc(where)} ({link(ref, 'reference') if ref.startswith('http') else esc(ref)})"
 
 
-def _settlement_features(ctx: MapContext, group: str) -> dict[str, Any]:
-    st = ctx.state
-    rows = (
-        st[(st["basis"] == "baseline")]
-        if group == "baseline"
-        else st[(st["basis"] != "baseline") & (st["controller"] == group)]
-    )
+_CODES = {"UA": "U", "RU": "R", "contested": "c", "baseline": "-"}
+_GEONAMES_REF = re.compile(r"^https://www\.geonames\.org/(\d+)$")
+
+
+def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
+    """The settlements of one map as compact, already escaped columns (about 100 bytes each).
+
+    Texts shared by many settlements (places, verdicts, claim lines, references) are stored once
+    and referenced by index; the browser builds tooltips and popups from them when asked.
+    Every string is escaped HTML; the page embeds the payload with ``tojson`` (safe in a script).
+    """
+    st = ctx.state.sort_values("id")
     src = ctx.source["name"]
-    feats = []
-    for r in rows.sort_values("id").to_dict("records"):
-        name = esc(r["name"])
+    tables: dict[str, dict[str, int]] = {"places": {}, "verdicts": {}, "claims": {}, "refs": {}}
+
+    def index(table: str, text: str) -> int:
+        return tables[table].setdefault(text, len(tables[table]))
+
+    cols: dict[str, list[Any]] = {k: [] for k in ("lat", "lon", "n", "p", "v", "c", "r", "e")}
+    codes, approx = [], []
+    for r in st.to_dict("records"):
+        group = "baseline" if r["basis"] == "baseline" else str(r["controller"])
+        codes.append(_CODES[group])
+        approx.append("1" if r["method"] == "derived" else "0")
         cyr = " / ".join(dict.fromkeys(x for x in (r["name_ru"], r["name_uk"]) if x))
-        tooltip = f"<b>{name}</b>" + (f" · {esc(cyr)}" if cyr else "")
-        if r["method"] == "derived":
-            tooltip += " <i>(approx.)</i>"
+        cols["lat"].append(round(float(r["lat"]), 4))
+        cols["lon"].append(round(float(r["lon"]), 4))
+        cols["n"].append(f"<b>{esc(r['name'])}</b>" + (f" · {esc(cyr)}" if cyr else ""))
         place = ", ".join(x for x in (r["raion"] and f"{r['raion']} raion", f"{r['oblast']} Oblast") if x)
-        if r["basis"] == "baseline":
+        cols["p"].append(index("places", esc(place)))
+        if group == "baseline":
             verdict = (
                 f"No claim by {esc(src)} up to {esc(ctx.date)}; shown at its de jure country ({esc(r['country'])})."
             )
@@ -190,30 +205,78 @@ def _settlement_features(ctx: MapContext, group: str) -> dict[str, Any]:
                 f"<b>{esc(r['controller'])}</b> according to {esc(src)} on {esc(ctx.date)} "
                 f"({how} of {esc(r['since'])})."
             )
-        lines = [_claim_line(ctx.claims[cid], src) for cid in r["claim_ids"][:6] if cid in ctx.claims]
-        popup = (
-            f"<div class='km-pop'><b>{name}</b>{(' · ' + esc(cyr)) if cyr else ''}<br>"
-            f"<small>{esc(place)}</small><br>{verdict}"
-            + (f"<ul>{''.join(lines)}</ul>" if lines else "")
-            + f"<small>{_position(r)}</small></div>"
+        cols["v"].append(index("verdicts", verdict))
+        cols["c"].append(
+            [index("claims", _claim_line(ctx.claims[cid], src)) for cid in r["claim_ids"][:6] if cid in ctx.claims]
         )
-        props: dict[str, Any] = {"t": tooltip, "p": popup}
-        if r["method"] == "derived":
-            props["a"] = 1
-        feats.append(
-            {
-                "type": "Feature",
-                "id": r["id"],
-                "properties": props,
-                "geometry": {"type": "Point", "coordinates": [round(float(r["lon"]), 5), round(float(r["lat"]), 5)]},
-            }
-        )
-    return {"type": "FeatureCollection", "features": feats}
+        ref = str(r.get("ref") or "")
+        m = _GEONAMES_REF.match(ref)
+        if m:
+            cols["r"].append("g" + m.group(1))
+        else:
+            cols["r"].append(index("refs", link(ref, "reference") if ref.startswith("http") else esc(ref)))
+        prec = _number(r.get("precision_m"))
+        cols["e"].append(f"{prec / 1000:.1f}" if prec else "")
+    out: dict[str, Any] = {**cols, "g": "".join(codes), "a": "".join(approx)}
+    out.update({k: list(v) for k, v in tables.items()})
+    return out
+
+
+_BIND_SETTLEMENT = JsCode(
+    """function(f, layer) {
+    const D = window.__km[f.properties.k], i = f.properties.i, approx = D.a[i] === "1";
+    layer.bindTooltip(function () { return D.n[i] + (approx ? " <i>(approx.)</i>" : ""); });
+    layer.bindPopup(function () { return window.__kmPopup(D, i); }, {maxWidth: 380});
+    if (approx && layer.setStyle) { layer.setStyle({fillOpacity: 0.05, dashArray: '2 3', weight: 2}); }
+}"""
+)
+
+
+class _SettlementData(MacroElement):
+    """Fills the per-group GeoJSON layers from one compact payload (see :func:`_settlement_payload`)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+  const D = {{ this.payload_json }};
+  window.__km = window.__km || {};
+  window.__km[{{ this.key|tojson }}] = D;
+  window.__kmPopup = window.__kmPopup || function (D, i) {
+    const approx = D.a[i] === "1", r = D.r[i];
+    const ref = typeof r === "number" ? D.refs[r]
+      : "<a href=\\"https://www.geonames.org/" + r.slice(1) +
+        "\\" target=\\"_blank\\" rel=\\"noopener noreferrer\\">reference</a>";
+    const claims = D.c[i].map(function (k) { return D.claims[k]; }).join("");
+    return "<div class='km-pop'>" + D.n[i] + "<br><small>" + D.places[D.p[i]] + "</small><br>" +
+      D.verdicts[D.v[i]] + (claims ? "<ul>" + claims + "</ul>" : "") + "<small>" +
+      (approx ? "approximate position" : "position") + (D.e[i] ? " ±" + D.e[i] + " km" : "") + " (" + ref +
+      ")</small></div>";
+  };
+  const layers = { {% for g, layer in this.layers.items() %}{{ g|tojson }}: {{ layer }},{% endfor %} };
+  const byCode = {U: "UA", R: "RU", c: "contested", "-": "baseline"};
+  const feats = {UA: [], RU: [], contested: [], baseline: []};
+  for (let i = 0; i < D.lat.length; i++) {
+    feats[byCode[D.g[i]]].push({type: "Feature", properties: {k: {{ this.key|tojson }}, i: i},
+                                geometry: {type: "Point", coordinates: [D.lon[i], D.lat[i]]}});
+  }
+  Object.keys(layers).forEach(function (g) { layers[g].addData(feats[g]); });
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, payload: dict[str, Any], layers: Mapping[str, str], key: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "KmSettlements"
+        self.payload_json = script_json(payload)
+        self.layers = dict(layers)
+        self.key = key
 
 
 def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
+    payload = _settlement_payload(ctx)
+    counts = {g: payload["g"].count(code) for g, code in _CODES.items()}
+    layers = {}
     for group in schemas.GROUPS:
-        fc = _settlement_features(ctx, group)
         colour = COLOURS[group]
         baseline = group == "baseline"
         marker = folium.CircleMarker(
@@ -224,14 +287,16 @@ def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
             fill_color=colour,
             fill_opacity=0.55 if baseline else 0.9,
         )
-        n = len(fc["features"])
-        folium.GeoJson(
-            fc,
-            name=f"{esc(LABELS[group])} ({n})",
+        layer = folium.GeoJson(
+            {"type": "FeatureCollection", "features": []},
+            name=f"{esc(LABELS[group])} ({counts[group]})",
             marker=marker,
-            on_each_feature=_BIND,
+            on_each_feature=_BIND_SETTLEMENT,
             show=True,
-        ).add_to(m)
+        )
+        layer.add_to(m)
+        layers[group] = layer.get_name()
+    m.add_child(_SettlementData(payload, layers, key=m.get_name()))
 
 
 def _add_relative(m: folium.Map, ctx: MapContext) -> None:
