@@ -61,12 +61,12 @@ _SCRIPT_UNSAFE = {
 
 
 def script_json(data: object) -> str:
-    """Compact JSON that is safe inside a ``<script>`` element (UTF-8 kept, markup characters escaped).
+    r"""Compact JSON that is safe inside a ``<script>`` element (UTF-8 kept, markup characters escaped).
 
     Examples
     --------
-    >>> script_json({"a": "</script><b>Суджа</b>"})
-    '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003eСуджа\\\\u003c/b\\\\u003e"}'
+    >>> print(script_json({"a": "</script><b>Суджа</b>"}))
+    {"a":"\u003c/script\u003e\u003cb\u003eСуджа\u003c/b\u003e"}
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return re.sub("[<>&'\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group()], text)
