@@ -8,10 +8,12 @@ import ctypes.util
 import datetime as dt
 import json
 import math
+import multiprocessing as mp
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from . import __version__
 from ._errors import KurskMapError, Problem, UnplacedClaimsError
 from .areas import area_polygons, held_areas
 from .dataset import Dataset, load_dataset
+from .export import ExportContext, export_context, geojson_text, render_image
 from .render import (
     CompareContext,
     MapContext,
@@ -172,15 +175,66 @@ def _counts(state: gpd.GeoDataFrame) -> dict[str, int]:
     return counts
 
 
-def render_atlas(ds: Dataset, write: Callable[[str, str], None], *, self_contained: bool = False) -> dict[str, Any]:
-    """Render every map and the index through ``write(relative_path, text)``; return the manifest."""
+def _export_context(
+    ds: Dataset, slug: str, ctx: MapContext, state: gpd.GeoDataFrame, claims_to_date: int
+) -> ExportContext:
+    return ExportContext(
+        source={**ctx.source, "slug": slug},
+        date=dt.date.fromisoformat(ctx.date),
+        state=state,
+        border=ds.border,
+        claims_to_date=claims_to_date,
+        unplaced=len(ctx.unplaced),
+    )
+
+
+_IMAGE_DS: Dataset | None = None  # the dataset image workers inherit (set before the pool forks)
+
+
+def _image(task: tuple[str, str]) -> bytes:
+    slug, iso = task
+    assert _IMAGE_DS is not None
+    return render_image(export_context(_IMAGE_DS, slug, iso), fmt="png", size="16x9")
+
+
+def render_images(ds: Dataset, tasks: list[tuple[str, str]], *, workers: int | None = None) -> list[bytes]:
+    """Draw the static PNG of each ``(source, date)``, in parallel processes; results in task order."""
+    global _IMAGE_DS  # noqa: PLW0603 - handed to forked workers without pickling the dataset
+    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
+    _IMAGE_DS = ds
+    try:
+        if workers == 1 or "fork" not in mp.get_all_start_methods():
+            return [_image(t) for t in tasks]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            return list(pool.map(_image, tasks, chunksize=4))
+    finally:
+        _IMAGE_DS = None
+
+
+def render_atlas(
+    ds: Dataset, write: Callable[[str, str | bytes], None], *, self_contained: bool = False, images: bool = False
+) -> dict[str, Any]:
+    """Render every map and the index through ``write(relative_path, text)``; return the manifest.
+
+    Each map gets its data beside it (``<source>/<date>.geojson``, for QGIS); with ``images`` the
+    pages also link a static picture (``<source>/<date>.png``), which :func:`build_atlas` draws.
+    """
     claims = _claim_records(ds)
     entries: list[dict[str, Any]] = []
     for slug, dates in plan_maps(ds):
         states: list[gpd.GeoDataFrame] = []
         for i, (day, state) in enumerate(iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)):
             states.append(state)
-            nav = {"index": "../index.html"}
+            iso = day.isoformat()
+            nav = {
+                "index": "../index.html",
+                "timeline": "timeline.html",
+                "compare": f"../{compare_path(day)}",
+                "data": f"{iso}.geojson",
+                "embed": map_path(slug, day),
+            }
+            if images:
+                nav["image"] = f"{iso}.png"
             if i > 0:
                 nav["prev"] = f"{dates[i - 1].isoformat()}.html"
             if i + 1 < len(dates):
@@ -191,11 +245,15 @@ def render_atlas(ds: Dataset, write: Callable[[str, str], None], *, self_contain
             path = map_path(slug, day)
             write(path, html)
             to_date = (ds.ledger.claims["source"] == slug) & (ds.ledger.claims["date"] <= pd.Timestamp(day))
+            data_path = f"{slug}/{iso}.geojson"
+            write(data_path, geojson_text(_export_context(ds, slug, ctx, state, int(to_date.sum()))))
             entries.append(
                 {
                     "source": slug,
                     "date": ctx.date,
                     "path": path,
+                    "data": data_path,
+                    "image": f"{slug}/{iso}.png" if images else None,
                     "counts": _counts(state),
                     "implied_km2": dict(ctx.areas),
                     "claims_to_date": int(to_date.sum()),
@@ -260,7 +318,7 @@ def compare_path(date: dt.date | str) -> str:
 
 
 def _render_compares(
-    ds: Dataset, claims: dict[str, dict[str, Any]], write: Callable[[str, str], None], *, self_contained: bool
+    ds: Dataset, claims: dict[str, dict[str, Any]], write: Callable[[str, str | bytes], None], *, self_contained: bool
 ) -> list[dict[str, Any]]:
     """One comparison page per date on which any source made a claim; states advance in lockstep."""
     plan = plan_maps(ds)
@@ -361,6 +419,7 @@ def build_atlas(
     keep_going: bool = False,
     strict: bool = False,
     self_contained: bool = False,
+    images: bool = True,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Build the whole atlas from a data directory into ``out_dir``, atomically.
@@ -378,6 +437,8 @@ def build_atlas(
         Fail if any claim is unplaced.
     self_contained : bool
         Inline Leaflet into every page (no CDN request; works from a USB stick, without tiles offline).
+    images : bool
+        Also draw a static PNG of every map (16:9, for reports), in parallel processes.
 
     Returns
     -------
@@ -399,12 +460,19 @@ def build_atlas(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     try:
 
-        def write(rel: str, text: str) -> None:
+        def write(rel: str, data: str | bytes) -> None:
             p = tmp / rel
             p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_text(text, encoding="utf-8", newline="\n")
+            if isinstance(data, bytes):
+                p.write_bytes(data)
+            else:
+                p.write_text(data, encoding="utf-8", newline="\n")
 
-        manifest = render_atlas(ds, write, self_contained=self_contained)
+        manifest = render_atlas(ds, write, self_contained=self_contained, images=images)
+        if images:
+            tasks = [(m["source"], m["date"]) for m in manifest["maps"]]
+            for m, png in zip(manifest["maps"], render_images(ds, tasks), strict=True):
+                write(m["image"], png)
         tmp.chmod(0o755)  # a web-readable folder, like one made by mkdir
         swap_in(tmp, out)
     finally:

@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--keep-going", action="store_true", help="list unresolved names as unplaced instead of failing")
     b.add_argument("--strict", action="store_true", help="fail if any claim cannot be placed")
     b.add_argument("--self-contained", action="store_true", help="inline Leaflet in every page: no CDN, works offline")
+    b.add_argument("--no-images", action="store_true", help="skip the static PNG of every map (faster)")
 
     v = sub.add_parser("validate", help="check the data; print every problem as file:line: column: message")
     data_arg(v)
@@ -112,7 +113,14 @@ def _clean(v: Any) -> Any:
 def _cmd_build(a: argparse.Namespace) -> int:
     from .build import build_atlas
 
-    manifest = build_atlas(a.data, a.out, keep_going=a.keep_going, strict=a.strict, self_contained=a.self_contained)
+    manifest = build_atlas(
+        a.data,
+        a.out,
+        keep_going=a.keep_going,
+        strict=a.strict,
+        self_contained=a.self_contained,
+        images=not a.no_images,
+    )
     n_unplaced = len(manifest["unplaced"])
     print(
         f"built {len(manifest['maps'])} maps from {manifest['claims']} claims"

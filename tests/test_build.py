@@ -112,3 +112,35 @@ def test_swap_in_replaces_directory(tmp_path: Path) -> None:
     swap_in(new, old)
     assert sorted(p.name for p in old.iterdir()) == ["b.txt"]
     assert not new.exists()
+
+
+def test_every_map_has_its_image_data_and_embed_snippet(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "atlas"
+    manifest = build_atlas(data_dir, out, today=TODAY)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for e in manifest["maps"]:
+        png = (out / e["image"]).read_bytes()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        fc = json.loads((out / e["data"]).read_text(encoding="utf-8"))
+        claimed = {f["properties"]["id"]: f["properties"]["controller"] for f in fc["features"]}
+        assert sum(1 for f in fc["features"] if f["properties"]["basis"] != "baseline") == sum(
+            v for k, v in e["counts"].items() if k != "baseline"
+        )
+        assert len(claimed) == sum(e["counts"].values())
+        page = (out / e["path"]).read_text(encoding="utf-8")
+        day = e["date"]
+        for href in (f"{day}.png", f"{day}.geojson", "timeline.html", f"../compare/{day}.html"):
+            assert f"href=\\u0027{href}\\u0027" in page, href  # the panel's HTML sits in a JSON string
+        assert f"https://YOUR-SITE/atlas/{e['path']}" in page
+        assert e["image"] in index and e["data"] in index
+    sudzha = json.loads((out / "ru-mod/2025-03-15.geojson").read_text(encoding="utf-8"))
+    props = {f["properties"]["name"]: f["properties"] for f in sudzha["features"]}
+    assert (props["Sudzha"]["controller"], props["Sudzha"]["basis"]) == ("RU", "claim")
+
+
+def test_build_without_images(data_dir: Path, tmp_path: Path) -> None:
+    manifest = build_atlas(data_dir, tmp_path / "atlas", today=TODAY, images=False)
+    assert not list((tmp_path / "atlas").rglob("*.png"))
+    assert all(e["image"] is None for e in manifest["maps"])
+    page = (tmp_path / "atlas" / manifest["maps"][0]["path"]).read_text(encoding="utf-8")
+    assert ".png'" not in page

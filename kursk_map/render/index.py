@@ -21,7 +21,10 @@ def _cell(entry: Mapping[str, Any]) -> str:
         if c.get(g)
     )
     unpl = f" <span class='u' title='unplaced claims'>+{len(entry['unplaced'])}?</span>" if entry["unplaced"] else ""
-    return f"<a href='{esc(entry['path'])}'>map</a><br><small>{bits or '—'}{unpl}</small>"
+    extra = "".join(
+        f" · <a href='{esc(entry[k])}'>{label}</a>" for k, label in (("image", "png"), ("data", "data")) if entry.get(k)
+    )
+    return f"<a href='{esc(entry['path'])}'>map</a><small>{extra}</small><br><small>{bits or '—'}{unpl}</small>"
 
 
 def _method(manifest: Mapping[str, Any]) -> str:

@@ -81,7 +81,8 @@ class MapContext:
     border : GeoDataFrame
         Context lines (international border).
     nav : mapping
-        Optional links: ``index``, ``prev``, ``next`` (relative URLs).
+        Optional links (relative URLs): ``index``, ``prev``, ``next``, ``timeline``, ``compare``,
+        ``image``, ``data``; and ``embed``, the page's path in the atlas, for the iframe snippet.
     areas : mapping
         km² per controller implied by the source's settlement claims (see :mod:`kursk_map.areas`).
     area_shapes : GeoDataFrame, optional
@@ -413,6 +414,27 @@ def _panel_html(ctx: MapContext) -> str:
         for key, label in (("prev", "← previous date"), ("index", "all maps"), ("next", "next date →"))
         if (url := ctx.nav.get(key))
     )
+    more = " · ".join(
+        f"<a href='{esc(url)}'>{esc(label)}</a>"
+        for key, label in (
+            ("timeline", "timeline"),
+            ("compare", "all sources this day"),
+            ("image", "static image (PNG)"),
+            ("data", "data (GeoJSON)"),
+        )
+        if (url := ctx.nav.get(key))
+    )
+    if more:
+        nav += f"<br>{more}"
+    if embed := ctx.nav.get("embed"):
+        snippet = (
+            f'<iframe src="https://YOUR-SITE/atlas/{embed}" width="100%" height="600" style="border:0" '
+            f'title="{src["name"]}, {ctx.date} (kursk_map)" loading="lazy"></iframe>'
+        )
+        nav += (
+            "<details><summary>Embed this map</summary><small>Publish the atlas folder, replace YOUR-SITE, "
+            f"and paste:</small><textarea readonly rows='4' class='km-embed'>{esc(snippet)}</textarea></details>"
+        )
     side = esc(src.get("side", ""))
     return f"""
 <div class="km-panel-body">
@@ -498,7 +520,7 @@ _CSS = """
 .km-hollow{background:transparent;border:2px dashed #222}
 .km-line{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed;vertical-align:3px}
 .km-panel details{margin-top:4px}.km-panel summary{cursor:pointer;font-weight:600}
-.km-nav{margin-top:6px}
+.km-nav{margin-top:6px}.km-embed{width:100%;font:11px monospace;box-sizing:border-box}
 .km-implied{margin:4px 0;padding:4px 6px;background:#f3f3f3;border-radius:4px}.km-pop ul{padding-left:16px;margin:4px 0}
 @media (max-width:600px){.km-panel{max-width:60vw;font-size:12px}}
 </style>"""

@@ -1,0 +1,190 @@
+"""``python -m bench --size small|medium|kursk``: kursk_map against a naive folium build and the limit.
+
+Generates (or reuses) the scenario, runs each peer in its own process, prints one table per size and
+writes ``bench/results/<size>.json``. See ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .report import machine, table, total
+from .scenario import SIZES, generate
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+#: Per size: seconds a sampled stage may run before the rest is extrapolated (None: run everything),
+#: and the atlas sampling (render every k-th date of each source; 1: the real build_atlas).
+PLANS: dict[str, dict[str, Any]] = {
+    "kursk": {"ours": None, "naive": None, "limit": None, "every": 1},
+    "small": {"ours": None, "naive": 20.0, "limit": None, "every": 1},
+    "medium": {"ours": 90.0, "naive": 90.0, "limit": 90.0, "every": 122},
+}
+
+
+def _worker(peer: str, data: Path, scratch: Path, *, budget: float | None, every: int = 1) -> dict[str, Any]:
+    result = scratch / f"{peer}.json"
+    cmd = [sys.executable, "-m", "bench.worker", peer, str(data), str(result), "--every", str(every)]
+    if budget is not None:
+        cmd += ["--budget", str(budget)]
+    t0 = time.perf_counter()
+    print(f"  {peer} ...", end="", flush=True)
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        print(" failed")
+        sys.stderr.write(proc.stderr[-4000:])
+        raise SystemExit(f"bench: peer {peer} failed (exit {proc.returncode})")
+    print(f" {time.perf_counter() - t0:.0f} s", flush=True)
+    out: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
+    return out
+
+
+def _kursk_data() -> tuple[Path | None, dict[str, Any]]:
+    import kursk_map as km  # noqa: PLC0415 - only this size needs the package in the parent process
+
+    data = REPO / "geodata"
+    try:
+        ds, problems = km.check_dataset(data)
+    except Exception as exc:  # any failure means: skip this size, and say why
+        return None, {"skipped": f"bundled geodata/ does not load: {exc}"}
+    if problems or ds is None:
+        return None, {"skipped": f"bundled geodata/ does not validate yet ({len(problems)} problems)"}
+    info = {
+        "settlements": int(ds.gazetteer.geometry.notna().sum()),
+        "sources": int(ds.ledger.claims["source"].nunique()),
+        "days": int(ds.ledger.claims["date"].nunique()),
+        "claims": len(ds.ledger.claims),
+    }
+    return data, info
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def _container(stage: dict[str, Any]) -> bool:
+    """A stage that only wraps others (its time is the sum of the parts reported after it)."""
+    return bool(stage["extra"].get("container")) or stage["name"].startswith("atlas: render_atlas")
+
+
+def _summary(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    t = {p: total(results.get(p), p) for p in ("ours", "naive", "limit")}
+    secs = {p: (v[0] if v else None) for p, v in t.items()}
+    atlas_stages = results["atlas"]["stages"]
+    atlas_s = sum(s["estimate_s"] for s in atlas_stages if not _container(s))
+    atlas = {
+        "seconds": atlas_s,
+        "peak_mb": max(s["peak_mb"] for s in atlas_stages),
+        "extrapolated": any(s["extrapolated"] for s in atlas_stages),
+        "note": (
+            f"every {results['atlas']['sampled_every']}-th date of each source rendered from the full ledger, "
+            "each page kind scaled to its full count"
+        ),
+        "pages": results["atlas"].get("pages"),
+        "parts": {
+            s["name"].removeprefix("atlas: "): s["estimate_s"]
+            for s in atlas_stages
+            if not _container(s) and s["name"] != "atlas build (build_atlas)"
+        },
+    }
+    values = {
+        "naive / kursk_map, the same maps (≥ 20 wanted)": _ratio(secs["naive"], secs["ours"]),
+        "kursk_map / limit, the same maps (≤ 3 wanted)": _ratio(secs["ours"], secs["limit"]),
+        "naive / full atlas build (atlas has more pages)": _ratio(secs["naive"], atlas_s),
+        "full atlas build / limit": _ratio(atlas_s, secs["limit"]),
+    }
+    return {
+        "maps_total_s": secs,
+        "atlas": atlas,
+        "ratio_values": values,
+        "ratios": {k: ("n/a" if v is None else f"{v:.1f}×") for k, v in values.items()},
+    }
+
+
+def run_size(size: str, *, regenerate: bool, results_dir: Path, plan: dict[str, Any]) -> dict[str, Any]:
+    """Run every peer on one size, print its table, write its JSON; return the JSON data."""
+    print(f"bench {size}:", flush=True)
+    if size == "kursk":
+        data, scenario = _kursk_data()
+        if data is None:
+            print(f"  skipped: {scenario['skipped']}")
+            return {"size": size, **scenario}
+    else:
+        data = HERE / ".data" / size
+        t0 = time.perf_counter()
+        scenario = generate(SIZES[size], data, force=regenerate)
+        print(f"  scenario in {data.relative_to(REPO)} ({time.perf_counter() - t0:.0f} s)", flush=True)
+    with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
+        scratch = Path(tmp)
+        results = {
+            "ours": _worker("ours-stages", data, scratch, budget=plan["ours"]),
+            "atlas": _worker("ours-atlas", data, scratch, budget=None, every=plan["every"]),
+            "naive": _worker("naive", data, scratch, budget=plan["naive"]),
+            "limit": _worker("limit", data, scratch, budget=plan["limit"]),
+        }
+    summary = _summary(results)
+    print()
+    print(table(size, scenario, results, summary))
+    print()
+    out = {
+        "size": size,
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "scenario": {k: v for k, v in scenario.items() if k != "fingerprint"},
+        "plan": plan,
+        "summary": summary,
+        "results": results,
+    }
+    results_dir.mkdir(parents=True, exist_ok=True)
+    path = results_dir / f"{size}.json"
+    path.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
+    return out
+
+
+def report_only(size: str, results_dir: Path) -> None:
+    """Print the table of a stored result again (recomputing its summary) without running anything."""
+    path = results_dir / f"{size}.json"
+    out = json.loads(path.read_text(encoding="utf-8"))
+    if "results" not in out:
+        print(f"{size}: {out.get('skipped', 'no results')}")
+        return
+    out["summary"] = _summary(out["results"])
+    print(table(size, out["scenario"], out["results"], out["summary"]))
+    path.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the arguments and run the chosen sizes."""
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    ap.add_argument("--size", action="append", choices=["small", "medium", "kursk"], help="repeatable; default small")
+    ap.add_argument("--regenerate", action="store_true", help="write the synthetic scenario again")
+    ap.add_argument("--results", type=Path, default=HERE / "results", help="where <size>.json goes")
+    ap.add_argument("--budget", type=float, default=None, help="seconds per sampled stage, overriding the size's plan")
+    ap.add_argument("--full", action="store_true", help="no sampling at all (medium then takes hours)")
+    ap.add_argument("--report", action="store_true", help="only print the stored results of the sizes again")
+    args = ap.parse_args(argv)
+    for size in args.size or ["small"]:
+        if args.report:
+            report_only(size, args.results)
+            continue
+        plan = dict(PLANS[size])
+        if args.full:
+            plan.update(ours=None, naive=None, limit=None, every=1)
+        elif args.budget is not None:
+            plan.update(dict.fromkeys(("ours", "naive", "limit"), args.budget))
+        run_size(size, regenerate=args.regenerate, results_dir=args.results, plan=plan)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

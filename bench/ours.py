@@ -1,0 +1,216 @@
+"""kursk_map itself: its stages one by one (per source-date maps), and the whole atlas through its API.
+
+The stage pipeline calls the same functions, in the same order, as ``kursk_map.build.render_atlas``
+does for the per-source-date maps; the atlas run calls ``build_atlas`` (all pages: maps, timelines,
+comparison pages, index, manifest). Where a stage would run longer than its budget, it runs a sample
+spread evenly over the sources and dates and the full time is extrapolated linearly (marked in the
+results).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import kursk_map as km
+from kursk_map import build as km_build
+from kursk_map.areas import settlement_cells
+from kursk_map.dataset import BORDER, COUNTRIES, SETTLEMENTS, SOURCES, Dataset, claim_files
+from kursk_map.gazetteer import load_layer
+from kursk_map.render import render_map
+from kursk_map.render.maps import deterministic_ids
+
+from .measure import Budget, Recorder, spread
+
+
+def _check(problems: list[km.Problem], what: str) -> None:
+    if problems:
+        raise km.DataError(problems[:20]) from RuntimeError(f"{len(problems)} problems while {what}")
+
+
+def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, Any]:
+    """Every stage of the per-source-date maps, timed; returns stages and page sizes."""
+    rec = Recorder()
+    with rec.stage("load + validate") as st:
+        gaz, problems = km.read_gazetteer(data / SETTLEMENTS)
+        sources, p2 = km.read_sources(data / SOURCES)
+        claims, p3 = km.read_claims(claim_files(data), sources=list(sources["slug"]))
+        _check(problems + p2 + p3, "loading")
+        st.note = f"{len(gaz)} settlements, {len(claims)} claims"
+    with rec.stage("settlement cells (areas)") as st:
+        cells = settlement_cells(gaz, load_layer(data / COUNTRIES))
+        border = load_layer(data / BORDER)
+    with rec.stage("name resolution") as st:
+        resolver = km.Resolver(gaz)
+        ledger = km.resolve_claims(claims, gaz, resolver=resolver)
+        _check(ledger.problems, "resolving names")
+    ds = Dataset(data, gaz, sources, ledger, border, resolver, cells)
+    plan = km_build.plan_maps(ds)
+    maps = [(slug, day) for slug, dates in plan for day in dates]
+    n_maps = len(maps)
+
+    with rec.stage("state, every source and date", total=n_maps) as st:
+        budget = Budget(budget_s)
+        done = 0
+        for slug, dates in plan:
+            for _day, _state in km.iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates):
+                done += 1
+                if budget.exhausted():
+                    break
+            if budget.exhausted():
+                break
+        st.done = done
+
+    # Rendering: a sample spread over sources and dates when the budget does not allow all maps.
+    claim_records = km_build._claim_records(ds)
+    order = spread(maps)
+    t_ctx = t_render = 0.0
+    pages: list[tuple[str, str]] = []
+    budget = Budget(budget_s)
+    contexts_done = 0
+    for slug, day in order:
+        state = km.compute_state(ds.gazetteer, ds.ledger, source=slug, date=day)
+        t0 = time.perf_counter()
+        ctx = km_build.map_context(ds, slug, day, state=state, claims=claim_records, nav={"index": "../index.html"})
+        t1 = time.perf_counter()
+        with deterministic_ids():
+            html = render_map(ctx).get_root().render()
+        t2 = time.perf_counter()
+        t_ctx += t1 - t0
+        t_render += t2 - t1
+        pages.append((km_build.map_path(slug, day), html))
+        contexts_done += 1
+        if budget.exhausted():
+            break
+    rec.add("map context (areas, figures, panel data)", t_ctx, done=contexts_done, total=n_maps)
+    rec.add("folium render to HTML", t_render, done=contexts_done, total=n_maps)
+
+    with rec.stage("writing", total=n_maps) as st:
+        tmp = Path(tempfile.mkdtemp(prefix="bench-ours-", dir=out))
+        total_bytes = 0
+        for rel, html in pages:
+            p = tmp / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            data_bytes = html.encode("utf-8")
+            p.write_bytes(data_bytes)
+            total_bytes += len(data_bytes)
+        st.done = len(pages)
+    shutil.rmtree(tmp, ignore_errors=True)
+    placed = int(gaz.geometry.notna().sum())
+    return {
+        "stages": rec.as_list(),
+        "maps": n_maps,
+        "maps_rendered": len(pages),
+        "settlements_placed": placed,
+        "claims": len(claims),
+        "html_bytes_per_map": total_bytes / max(len(pages), 1),
+        "html_bytes_per_settlement_per_map": total_bytes / max(len(pages), 1) / max(placed, 1),
+    }
+
+
+def _sampled_plan(
+    original: Callable[[Dataset], list[tuple[str, list[dt.date]]]], every: int
+) -> Callable[[Dataset], list[tuple[str, list[dt.date]]]]:
+    def plan(ds: Dataset) -> list[tuple[str, list[dt.date]]]:
+        return [(slug, dates[::every]) for slug, dates in original(ds)]
+
+    return plan
+
+
+def _kind(rel: str) -> str:
+    if rel.startswith("compare/"):
+        return "compare pages"
+    if rel.endswith("timeline.html"):
+        return "timelines"
+    if rel in ("index.html", "manifest.json"):
+        return "index + manifest"
+    if rel.endswith(".png"):
+        return "map images"
+    if rel.endswith(".geojson"):
+        return "map data (GeoJSON)"
+    return "maps"
+
+
+def run_atlas(data: Path, out: Path, *, every: int) -> dict[str, Any]:
+    """The whole atlas through kursk_map's API.
+
+    With ``every == 1`` this is ``build_atlas`` itself. Otherwise ``plan_maps`` is replaced (in this
+    process only) by one that keeps every ``every``-th date of each source, ``render_atlas`` renders
+    those pages from the full ledger, and each page kind is scaled to the full number of pages.
+    """
+    rec = Recorder()
+    target = Path(tempfile.mkdtemp(prefix="bench-atlas-", dir=out)) / "atlas"
+    if every == 1:
+        with rec.stage("atlas build (build_atlas)") as st:
+            manifest = km_build.build_atlas(data, target)
+        sizes = _sizes(target)
+        st.extra = {"pages": sizes}
+        shutil.rmtree(target.parent, ignore_errors=True)
+        return {"stages": rec.as_list(), "maps": len(manifest["maps"]), "pages": sizes, "sampled_every": 1}
+
+    with rec.stage("atlas: load_dataset") as st:
+        ds = km.load_dataset(data)
+    full_plan = km_build.plan_maps(ds)
+    full = {
+        "maps": sum(len(d) for _, d in full_plan),
+        "map images": sum(len(d) for _, d in full_plan),
+        "map data (GeoJSON)": sum(len(d) for _, d in full_plan),
+        "timelines": sum(len(d) for _, d in full_plan),  # a timeline's cost grows with its dates
+        "compare pages": len({d for _, ds_ in full_plan for d in ds_}),
+    }
+    original = km_build.plan_maps
+    km_build.plan_maps = _sampled_plan(original, every)
+    try:
+        sample_plan = km_build.plan_maps(ds)
+        done = {
+            "maps": sum(len(d) for _, d in sample_plan),
+            "map images": sum(len(d) for _, d in sample_plan),
+            "map data (GeoJSON)": sum(len(d) for _, d in sample_plan),
+            "timelines": sum(len(d) for _, d in sample_plan),
+            "compare pages": len({d for _, ds_ in sample_plan for d in ds_}),
+        }
+        spent: dict[str, float] = {}
+        nbytes: dict[str, int] = {}
+        count: dict[str, int] = {}
+        last = [time.perf_counter()]
+        target.mkdir(parents=True)
+
+        def write(rel: str, text: str | bytes) -> None:
+            kind = _kind(rel)
+            p = target / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            b = text.encode("utf-8") if isinstance(text, str) else text
+            p.write_bytes(b)
+            after = time.perf_counter()
+            spent[kind] = spent.get(kind, 0.0) + (after - last[0])
+            nbytes[kind] = nbytes.get(kind, 0) + len(b)
+            count[kind] = count.get(kind, 0) + 1
+            last[0] = after
+
+        with rec.stage("atlas: render_atlas on a sample of dates") as st:
+            km_build.render_atlas(ds, write)
+            st.note = f"every {every}-th date of each source; the sum of the page kinds below"
+            st.extra = {"container": True}  # not added to the total: its parts are
+    finally:
+        km_build.plan_maps = original
+    for kind, seconds in spent.items():
+        rec.add(f"atlas: {kind}", seconds, done=done.get(kind, 1), total=full.get(kind, done.get(kind, 1)))
+    shutil.rmtree(target.parent, ignore_errors=True)
+    pages = {k: {"count": count[k], "bytes": nbytes[k]} for k in count}
+    return {"stages": rec.as_list(), "maps": full["maps"], "pages": pages, "sampled_every": every, "full": full}
+
+
+def _sizes(root: Path) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for p in root.rglob("*"):
+        if p.is_file():
+            k = _kind(p.relative_to(root).as_posix())
+            e = out.setdefault(k, {"count": 0, "bytes": 0})
+            e["count"] += 1
+            e["bytes"] += p.stat().st_size
+    return out
