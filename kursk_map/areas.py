@@ -44,8 +44,10 @@ def settlement_cells(
     if placed.empty:
         return gpd.GeoDataFrame({"area_km2": []}, geometry=[], crs=EQUAL_AREA_CRS)
     pts = placed.geometry
-    # Points at exactly the same place share one cell: keep the first, give the others empty cells.
-    first = ~pts.apply(lambda p: (round(p.x, 1), round(p.y, 1))).duplicated()
+    # Settlements drawn at the same point (e.g. "across the river from X", derived at X) share one
+    # cell; each gets the shape and an equal share of its area.
+    key = pts.apply(lambda p: (round(p.x, 1), round(p.y, 1)))
+    first = ~key.duplicated()
     uniq = pts[first]
     envelope = MultiPoint(list(uniq)).envelope.buffer(max_km * 4000)
     if len(uniq) == 1:
@@ -53,23 +55,18 @@ def settlement_cells(
     else:
         cells = shapely.voronoi_polygons(MultiPoint(list(uniq)), extend_to=envelope, ordered=True)
         cells_geoms = list(cells.geoms)
-    cell_by_id = dict(zip(uniq.index, cells_geoms, strict=True))
     clip_by_country = {}
     if countries is not None and not countries.empty:
         c = countries.to_crs(EQUAL_AREA_CRS)
         clip_by_country = {str(k): g for k, g in zip(c["country"], c.geometry, strict=True)}
-    geoms = []
-    for sid, pt, country in zip(placed.index, pts, placed["country"], strict=True):
-        cell = cell_by_id.get(sid)
-        if cell is None:
-            geoms.append(shapely.Polygon())
-            continue
+    cell_by_key = {}
+    for k, pt, country, cell in zip(key[first], uniq, placed["country"][first], cells_geoms, strict=True):
         cell = cell.intersection(pt.buffer(max_km * 1000, quad_segs=16))
         if str(country) in clip_by_country:
             cell = cell.intersection(clip_by_country[str(country)])
-        geoms.append(cell)
-    out = gpd.GeoDataFrame(index=placed.index, geometry=geoms, crs=EQUAL_AREA_CRS)
-    out["area_km2"] = out.geometry.area / 1e6
+        cell_by_key[k] = cell
+    out = gpd.GeoDataFrame(index=placed.index, geometry=[cell_by_key[k] for k in key], crs=EQUAL_AREA_CRS)
+    out["area_km2"] = out.geometry.area / 1e6 / key.map(key.value_counts())
     return out
 
 

@@ -40,9 +40,13 @@ def test_cells_are_clipped_to_the_country() -> None:
     assert cells.loc["s0", "area_km2"] == pytest.approx(math.pi * 9 / 2, rel=0.02)  # half the disc is abroad
 
 
-def test_duplicate_points_do_not_break() -> None:
-    cells = settlement_cells(_pts([(35.0, 51.0), (35.0, 51.0)]), max_km=2)
-    assert cells.loc["s1", "area_km2"] == 0
+def test_settlements_at_one_point_share_its_cell() -> None:
+    cells = settlement_cells(_pts([(35.0, 51.0), (35.0, 51.0), (35.3, 51.0)]), max_km=2)
+    disc = math.pi * 2**2  # the third point is 21 km away: each cell is a full 2 km disc
+    assert cells.loc["s0", "area_km2"] == pytest.approx(disc / 2, rel=0.01)
+    assert cells.loc["s1", "area_km2"] == pytest.approx(disc / 2, rel=0.01)
+    assert cells.loc["s2", "area_km2"] == pytest.approx(disc, rel=0.01)
+    assert cells.loc["s0", "geometry"].equals(cells.loc["s1", "geometry"])
 
 
 def test_max_km_must_be_positive() -> None:
