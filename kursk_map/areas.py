@@ -60,8 +60,8 @@ def settlement_cells(
         c = countries.to_crs(EQUAL_AREA_CRS)
         clip_by_country = {str(k): g for k, g in zip(c["country"], c.geometry, strict=True)}
     cell_by_key = {}
-    for k, pt, country, cell in zip(key[first], uniq, placed["country"][first], cells_geoms, strict=True):
-        cell = cell.intersection(pt.buffer(max_km * 1000, quad_segs=16))
+    for k, pt, country, voronoi in zip(key[first], uniq, placed["country"][first], cells_geoms, strict=True):
+        cell = voronoi.intersection(pt.buffer(max_km * 1000, quad_segs=16))
         if str(country) in clip_by_country:
             cell = cell.intersection(clip_by_country[str(country)])
         cell_by_key[k] = cell
