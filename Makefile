@@ -32,8 +32,8 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check kursk_map tests geodata
-	$(BIN)/ruff format --check kursk_map tests geodata
+	$(BIN)/ruff check kursk_map tests geodata bench
+	$(BIN)/ruff format --check kursk_map tests geodata bench
 	$(BIN)/mypy
 
 test: $(STAMP) chromium
