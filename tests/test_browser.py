@@ -212,3 +212,45 @@ def test_side_by_side_panes_move_together(tmp_path: Path) -> None:
         assert (a_zoom, b_zoom) == (11, 11)
         assert abs(a_lat - b_lat) < 1e-6
         assert errors == []
+
+
+@pytest.fixture(scope="module")
+def hostile_atlas(tmp_path_factory) -> tuple[Path, str]:
+    """A ledger full of attack strings: in a source's name, a settlement's name, summaries and URLs."""
+    from .conftest import SETTLEMENTS, SOURCES
+
+    root = tmp_path_factory.mktemp("hostile")
+    attack = HOSTILE_TEXT.replace(",", ";")
+    settlements = SETTLEMENTS + (
+        f'kmap:hostile,"{attack}",,,,51.3,35.4,RU,Kursk,Sudzhansky,,https://example.org/h,500,page,\n'
+    )
+    sources = SOURCES.replace("ru-mod,Russian Ministry of Defence,", f'ru-mod,"Ministry {attack}",')
+    ru = HEADER + (
+        f'ru-1,2025-03-13,ru-mod,control,"{attack}",RU,,,,,"{HOSTILE_TEXT}",https://example.org/a?x=<b>&y="1",\n'
+        f'ru-2,2025-03-15,ru-mod,control,Zaoleshenka,RU,,,,,"{HOSTILE_TEXT}",https://example.org/ru2,\n'
+        "ru-3,2025-04-26,ru-mod,region,Kursk Oblast,RU,,,,,Declares the oblast retaken.,https://example.org/ru3,\n"
+    )  # (javascript: URLs never get this far: the loader refuses them, see test_catalogue)
+    data = write_dataset(root / "data", ru=ru, ua=UA_CLAIMS, settlements=settlements, sources=sources)
+    out = root / "atlas"
+    build_atlas(data, out, today=TODAY, images=False)
+    return out, attack
+
+
+@pytest.mark.parametrize("page", ["ru-mod/2025-03-13.html", "ru-mod/timeline.html", "compare/2025-03-13.html"])
+def test_attack_strings_stay_text_on_every_view(hostile_atlas: tuple[Path, str], page: str) -> None:
+    out, attack = hostile_atlas
+    with browser_page() as (p, errors, blocked):
+        _open(p, out / page)
+        if page.startswith("ru-mod/2025"):
+            assert attack.split(" | ")[0] in p.locator(".km-panel").inner_text()  # the source's name, as text
+        _click_settlement(p, 51.3, 35.4)  # the settlement whose name is an attack
+        popup = p.locator(".leaflet-popup-content")
+        popup.wait_for()
+        text = popup.inner_text()
+        assert "window.__pwned=1" in text and "${window.__pwned=2}" in text
+        assert "[U+202E]evil" in text
+        assert p.locator(".leaflet-popup-content img, .leaflet-popup-content script").count() == 0
+        assert p.locator("a[href^='javascript']").count() == 0
+        assert p.evaluate("() => window.__pwned") is None
+        assert errors == []
+        assert [u for u in blocked if not u.startswith("https://example.org")] == []
