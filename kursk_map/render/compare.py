@@ -5,18 +5,21 @@ Also the two-pane view: two sources' maps side by side, panning and zooming toge
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from ._html import esc, link
-from .maps import MapContext, _add_border, _base_map, _bounds, _panel_html, render_map
+from ._html import esc, link, script_json
+from .maps import _CODES, MapContext, _add_border, _base_map, _bounds, _panel_html, render_map
 from .style import COLOURS, LABELS
 
 DISAGREE_COLOUR = "#000000"
@@ -59,79 +62,185 @@ def disagreements(states: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict[str,
     >>> disagreements({"a": a, "b": b})
     {'x': {'a': 'UA', 'b': 'RU'}}
     """
-    said: dict[str, dict[str, str]] = {}
-    for slug, st in states.items():
-        claimed = st[st["basis"] != "baseline"]
-        for sid, ctrl in zip(claimed.index, claimed["controller"], strict=True):
-            said.setdefault(str(sid), {})[slug] = str(ctrl)
-    return {sid: by for sid, by in sorted(said.items()) if len(set(by.values())) > 1}
+    if not states:
+        return {}
+    index = next(iter(states.values())).index
+    for st in states.values():
+        if not st.index.equals(index):
+            index = index.union(st.index)
+    cols = []
+    for st in states.values():
+        col = np.where(st["basis"].to_numpy() != "baseline", st["controller"].to_numpy(dtype=object), None)
+        if not st.index.equals(index):
+            pos = st.index.get_indexer(index)
+            col = np.where(pos >= 0, col[pos], None)
+        cols.append(col)
+    values = np.column_stack(cols)
+    codes = pd.factorize(values.ravel())[0].reshape(values.shape)  # -1 where a source made no claim
+    high = codes.max(axis=1)
+    low = np.where(codes < 0, np.iinfo(codes.dtype).max, codes).min(axis=1)
+    rows = np.flatnonzero((high >= 0) & (low != high)).tolist()
+    out = {
+        str(index[r]): {slug: str(v) for slug, v in zip(states, values[r], strict=True) if v is not None} for r in rows
+    }
+    return dict(sorted(out.items()))
 
 
-def _table(ctx: CompareContext, sid: str) -> str:
-    any_state = next(iter(ctx.states.values()))
-    r = any_state.loc[sid]
-    head = f"<b>{esc(r['name'])}</b>" + (f" · {esc(r['name_ru'])}" if r["name_ru"] else "")
-    rows = []
-    for src in ctx.sources:
-        st = ctx.states[src["slug"]]
-        s = st.loc[sid]
-        if s["basis"] == "baseline":
-            verdict, detail = "no claim", ""
-        else:
-            verdict = str(s["controller"])
-            c = ctx.claims.get(s["claim_ids"][0]) if s["claim_ids"] else None
-            detail = (
-                f"{esc(s['since'])}: {esc(c['summary'])} [{link(c['url'], 'link')}]"
-                + (" <i>(region-wide)</i>" if s["basis"] == "region" else "")
-                if c
-                else ""
-            )
-        colour = COLOURS["baseline" if s["basis"] == "baseline" else s["controller"]]
-        rows.append(
-            f"<tr><td>{esc(src['name'])}</td><td><b style='color:{colour}'>{esc(verdict)}</b></td>"
-            f"<td>{detail}</td></tr>"
-        )
-    return (
-        f"<div class='km-pop'>{head}<br><small>What each source claims as of {esc(ctx.date)}</small>"
-        f"<table class='km-cmp'>{''.join(rows)}</table></div>"
+def _detail(c: Mapping[str, Any], since: object, basis: str) -> str:
+    """One source's claim behind a settlement's state: date, our summary, link (escaped HTML)."""
+    return f"{esc(since)}: {esc(c['summary'])} [{link(c['url'], 'link')}]" + (
+        " <i>(region-wide)</i>" if basis == "region" else ""
     )
 
 
-_BIND = JsCode(
-    """function(f, layer) {
-    layer.bindTooltip(f.properties.t);
-    layer.bindPopup(function () { return window.KM_POPUPS[f.id]; }, {maxWidth: 520});
-}"""
-)
+@functools.lru_cache(maxsize=1 << 16)
+def _name_html(name: str, name_ru: str) -> str:
+    """A settlement's names as escaped HTML (cached: every comparison page repeats them)."""
+    return f"<b>{esc(name)}</b>" + (f" · {esc(name_ru)}" if name_ru else "")
 
 
-class _Popups(MacroElement):
+def _positions(st: gpd.GeoDataFrame, ids: Sequence[str], slug: str) -> np.ndarray:
+    pos: np.ndarray = st.index.get_indexer(ids)
+    if (pos < 0).any():
+        missing = [sid for sid, i in zip(ids, pos, strict=True) if i < 0]
+        raise ValueError(
+            f"the state of {slug!r} lacks {len(missing)} settlement(s) of the others, e.g. {missing[:3]}; "
+            "compute every source's state from the same gazetteer"
+        )
+    return pos
+
+
+def _source_columns(ctx: CompareContext, slug: str, ids: Sequence[str], lines: dict[str, int]) -> tuple[str, list[int]]:
+    """One source's code string (a character per settlement) and its claim lines (see below)."""
+    st = ctx.states[slug]
+    pos = _positions(st, ids, slug)
+    ctrl, basis = st["controller"].to_numpy()[pos], st["basis"].to_numpy()[pos]
+    claimed = basis != "baseline"
+    codes = np.full(len(ids), _CODES["baseline"], dtype="<U1")
+    known = ~claimed
+    for group, code in _CODES.items():
+        if group != "baseline":
+            is_group = claimed & (ctrl == group)
+            codes[is_group] = code
+            known |= is_group
+    if not known.all():
+        bad = sorted({str(c) for c in ctrl[~known]})
+        raise ValueError(f"the state of {slug!r} has unknown controller(s) {bad}; expected one of {sorted(_CODES)}")
+    cids, since = st["claim_ids"].to_numpy()[pos][claimed], st["since"].to_numpy()[pos][claimed]
+    seen: dict[tuple[Any, ...], int] = {}
+    refs = []
+    for cid_list, day, how in zip(cids, since, basis[claimed], strict=True):
+        key = (cid_list[0] if len(cid_list) else None, day, how)
+        if key not in seen:
+            c = ctx.claims.get(key[0]) if key[0] is not None else None
+            seen[key] = lines.setdefault(_detail(c, day, str(how)), len(lines)) if c else -1
+        refs.append(seen[key])
+    return "".join(codes.tolist()), refs
+
+
+def _compare_payload(ctx: CompareContext, ids: Sequence[str], disagree: Sequence[str]) -> dict[str, Any]:
+    """Every source's state on one date as compact, already escaped columns.
+
+    Positions and names are stored once per page; each source is ``[name, codes, refs]``: one
+    character per settlement (``U``, ``R``, ``c``, or ``-`` for no claim) and, for each settlement
+    it claims (in the same order), the index of its claim line in ``lines`` (-1 if the claim is
+    not among the records). The browser builds tooltips and popups from them when asked.
+    Every string is escaped HTML; the page embeds the payload with :func:`script_json`.
+    """
+    lines: dict[str, int] = {}
+    sources = [[esc(src["name"]), *_source_columns(ctx, src["slug"], ids, lines)] for src in ctx.sources]
+    slug = ctx.sources[0]["slug"]
+    first = ctx.states[slug]
+    pos = _positions(first, ids, slug)
+    names, names_ru = first["name"].to_numpy()[pos], first["name_ru"].to_numpy()[pos]
+    where = {sid: i for i, sid in enumerate(ids)}
+    return {
+        "date": esc(ctx.date),
+        "lat": [round(float(x), 4) for x in first["lat"].to_numpy()[pos]],
+        "lon": [round(float(x), 4) for x in first["lon"].to_numpy()[pos]],
+        "n": [_name_html(str(n), str(r) if r else "") for n, r in zip(names, names_ru, strict=True)],
+        "src": sources,
+        "lines": list(lines),
+        "dis": [where[sid] for sid in disagree],
+        "colours": {code: COLOURS[g] for g, code in _CODES.items()},
+    }
+
+
+# Folium repeats this for every layer, so it only calls the binder the page's script defines.
+_BIND = JsCode("function(f, layer) { window.__kmCmpBind(f, layer); }")
+
+
+class _CompareData(MacroElement):
+    """Fills the empty per-source GeoJSON layers from one compact payload (see :func:`_compare_payload`)."""
+
     _template = Template(
         """{% macro script(this, kwargs) %}
-        window.KM_POPUPS = {{ this.popups|tojson }};
-        {% endmacro %}"""
+(function () {
+  const D = {{ this.payload_json }}, key = {{ this.key|tojson }};
+  window.__kmCmp = window.__kmCmp || {};
+  window.__kmCmp[key] = D;
+  window.__kmCmpPopup = window.__kmCmpPopup || function (D, i) {
+    const VERDICT = {U: "UA", R: "RU", c: "contested", "-": "no claim"};
+    if (!D.at) {  // for each source: settlement -> its entry in refs, or -1 (built on the first click)
+      D.at = D.src.map(function (s) {
+        const at = new Int32Array(s[1].length);
+        let k = 0;
+        for (let j = 0; j < at.length; j++) { at[j] = s[1][j] === "-" ? -1 : k++; }
+        return at;
+      });
+    }
+    const rows = D.src.map(function (s, j) {
+      const code = s[1][i], ref = D.at[j][i] < 0 ? -1 : s[2][D.at[j][i]];
+      return "<tr><td>" + s[0] + "</td><td><b style='color:" + D.colours[code] + "'>" + VERDICT[code] +
+        "</b></td><td>" + (ref < 0 ? "" : D.lines[ref]) + "</td></tr>";
+    });
+    return "<div class='km-pop'>" + D.n[i] + "<br><small>What each source claims as of " + D.date +
+      "</small><table class='km-cmp'>" + rows.join("") + "</table></div>";
+  };
+  window.__kmCmpBind = window.__kmCmpBind || function (f, layer) {
+    const D = window.__kmCmp[f.properties.k], i = f.properties.i;
+    layer.bindTooltip(function () { return D.n[i]; });
+    if (f.properties.p) { layer.bindPopup(function () { return window.__kmCmpPopup(D, i); }, {maxWidth: 520}); }
+  };
+  function feature(i, popup) {
+    return {type: "Feature", properties: {k: key, i: i, p: popup},
+            geometry: {type: "Point", coordinates: [D.lon[i], D.lat[i]]}};
+  }
+  const layers = [{% for group in this.layers %}
+    { {% for code, layer in group.items() %}{{ code|tojson }}: {{ layer }},{% endfor %} },{% endfor %}
+  ];
+  const claimed = new Uint8Array(D.lat.length);
+  D.src.forEach(function (s, j) {
+    const feats = {U: [], R: [], c: []};
+    for (let i = 0; i < D.lat.length; i++) {
+      const code = s[1][i];
+      if (code !== "-") { claimed[i] = 1; feats[code].push(feature(i, 1)); }
+    }
+    Object.keys(layers[j]).forEach(function (code) { layers[j][code].addData(feats[code]); });
+  });
+  const unclaimed = [];
+  for (let i = 0; i < D.lat.length; i++) { if (!claimed[i]) { unclaimed.push(feature(i, 0)); } }
+  {{ this.unclaimed }}.addData(unclaimed);
+  {{ this.disagree }}.addData(D.dis.map(function (i) { return feature(i, 1); }));
+})();
+{% endmacro %}"""
     )
 
-    def __init__(self, popups: dict[str, str]) -> None:
+    def __init__(
+        self, payload: dict[str, Any], layers: Sequence[Mapping[str, str]], unclaimed: str, disagree: str, key: str
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "KmPopups"
-        self.popups = popups
+        self._name = "KmCompare"
+        self.payload = payload
+        self.payload_json = script_json(payload)
+        self.layers = [dict(x) for x in layers]
+        self.unclaimed, self.disagree, self.key = unclaimed, disagree, key
 
 
-def _features(st: gpd.GeoDataFrame, ids: Sequence[str]) -> dict[str, Any]:
-    feats = []
-    for sid in ids:
-        r = st.loc[sid]
-        tip = f"<b>{esc(r['name'])}</b>" + (f" · {esc(r['name_ru'])}" if r["name_ru"] else "")
-        feats.append(
-            {
-                "type": "Feature",
-                "id": sid,
-                "properties": {"t": tip},
-                "geometry": {"type": "Point", "coordinates": [round(float(r["lon"]), 5), round(float(r["lat"]), 5)]},
-            }
-        )
-    return {"type": "FeatureCollection", "features": feats}
+def _empty_layer(name: str, marker: folium.CircleMarker) -> folium.GeoJson:
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": []}, name=name, marker=marker, on_each_feature=_BIND, show=True
+    )
 
 
 def _panel(ctx: CompareContext, n_disagree: int) -> str:
@@ -163,11 +272,19 @@ def _panel(ctx: CompareContext, n_disagree: int) -> str:
 
 
 def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> folium.Map:
-    """Draw every source's claims on one date as toggleable layers, with a disagreement layer."""
+    """Draw every source's claims on one date as toggleable layers, with a disagreement layer.
+
+    One GeoJSON layer per source and controller group (those with settlements), one for the
+    settlements no source has claimed, and one ringing the settlements where sources disagree.
+    The page carries the states as one compact payload (see :func:`_compare_payload`); a few
+    lines of JavaScript fill the layers and build each popup (what every source says) on click.
+    """
     if not ctx.sources:
         raise ValueError("a comparison needs at least one source")
-    first = ctx.states[ctx.sources[0]["slug"]]
-    claimed_ids = sorted({str(i) for st in ctx.states.values() for i in st.index[st["basis"] != "baseline"]})
+    states = [ctx.states[s["slug"]] for s in ctx.sources]
+    first = states[0]
+    ids = sorted(str(i) for i in first.index)
+    claimed_ids = sorted({str(i) for st in states for i in st.index[st["basis"] != "baseline"]})
     dis = disagreements({s["slug"]: ctx.states[s["slug"]] for s in ctx.sources})
     pts = first.loc[claimed_ids] if claimed_ids else first
     bounds = [
@@ -183,13 +300,11 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
         ),
         name="km_cmp_css",
     )
-    m.add_child(_Popups({sid: _table(ctx, sid) for sid in claimed_ids}))
     _add_border(m, ctx.border)
-    unclaimed = [str(i) for i in first.index if str(i) not in set(claimed_ids)]
-    folium.GeoJson(
-        _features(first, unclaimed),
-        name=f"No claim by any source (de jure country) ({len(unclaimed)})",
-        marker=folium.CircleMarker(
+    payload = _compare_payload(ctx, ids, list(dis))
+    unclaimed = _empty_layer(
+        f"No claim by any source (de jure country) ({len(ids) - len(claimed_ids)})",
+        folium.CircleMarker(
             radius=3.5,
             color=COLOURS["baseline"],
             weight=1,
@@ -197,30 +312,30 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
             fill_color=COLOURS["baseline"],
             fill_opacity=0.55,
         ),
-        on_each_feature=JsCode("function(f, layer) { layer.bindTooltip(f.properties.t); }"),
     ).add_to(m)
-    for src in ctx.sources:
-        st = ctx.states[src["slug"]]
-        claimed = st[st["basis"] != "baseline"]
-        for group in ("UA", "RU", "contested"):
-            ids = [str(i) for i in claimed.index[claimed["controller"] == group]]
-            if not ids:
+    markers = {  # folium reads only a marker's options, so the layers of one group share one
+        group: folium.CircleMarker(
+            radius=6, color="#222222", weight=1, fill=True, fill_color=COLOURS[group], fill_opacity=0.85
+        )
+        for group in ("UA", "RU", "contested")
+    }
+    layers = []
+    for src, (_name, codes, _refs) in zip(ctx.sources, payload["src"], strict=True):
+        by_code = {}
+        for group, marker in markers.items():
+            n = codes.count(_CODES[group])
+            if not n:
                 continue
-            folium.GeoJson(
-                _features(st, ids),
-                name=f"{esc(src['name'])}: {esc(LABELS[group])} ({len(ids)})",
-                marker=folium.CircleMarker(
-                    radius=6, color="#222222", weight=1, fill=True, fill_color=COLOURS[group], fill_opacity=0.85
-                ),
-                on_each_feature=_BIND,
-            ).add_to(m)
-    folium.GeoJson(
-        _features(first, list(dis)),
-        name=f"Sources disagree ({len(dis)})",
-        marker=folium.CircleMarker(radius=11, color=DISAGREE_COLOUR, weight=3, fill=False),
-        on_each_feature=_BIND,
+            layer = _empty_layer(f"{esc(src['name'])}: {esc(LABELS[group])} ({n})", marker).add_to(m)
+            by_code[_CODES[group]] = layer.get_name()
+        layers.append(by_code)
+    disagree = _empty_layer(
+        f"Sources disagree ({len(dis)})",
+        folium.CircleMarker(radius=11, color=DISAGREE_COLOUR, weight=3, fill=False),
     ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    m.add_child(_CompareData(payload, layers, unclaimed.get_name(), disagree.get_name(), key=m.get_name()))
+    # With many sources an open layer list would cover the map: it folds into the layers button.
+    folium.LayerControl(collapsed=len(layers) > 6).add_to(m)
     return m
 
 
