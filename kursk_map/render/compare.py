@@ -374,7 +374,15 @@ def render_side_by_side(left: MapContext, right: MapContext, *, self_contained: 
     title = f"{left.source['name']} vs {right.source['name']} — {left.date} — kursk_map"
     maps = []
     for ctx, x in ((left, "0%"), (right, "50%")):
-        m = _base_map(bounds, title, _panel_html(ctx), self_contained=self_contained, figure=fig, width="50%", left=x)
+        m = _base_map(
+            bounds,
+            title,
+            _panel_html(ctx, compact=True),
+            self_contained=self_contained,
+            figure=fig,
+            width="50%",
+            left=x,
+        )
         render_map(ctx, m=m, compact=True)
         maps.append(m)
     fig.html.add_child(Element("<style>.folium-map{top:0;height:100%}</style>"), name="km_sbs_css")

@@ -384,7 +384,8 @@ def _add_border(m: folium.Map, border: gpd.GeoDataFrame | None) -> None:
     ).add_to(m)
 
 
-def _panel_html(ctx: MapContext) -> str:
+def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
+    """The panel's HTML; ``compact`` (half-width panes) starts with the long lists folded."""
     st = ctx.state
     src = ctx.source
     counts = dict.fromkeys(schemas.GROUPS, 0)
@@ -437,15 +438,15 @@ def _panel_html(ctx: MapContext) -> str:
         )
     side = esc(src.get("side", ""))
     return f"""
-<div class="km-panel-body">
+<div class="km-panel-body{" km-compact" if compact else ""}">
   <div class="km-title">{esc(src["name"])} <span class="km-date">{esc(ctx.date)}</span></div>
   <div class="km-sub">Claimed by <b>{esc(src["name"])}</b> ({side}, {esc(src.get("kind", ""))}) up to this date:
   each settlement is coloured by this source's latest claim about it. A claim, not an assessment of fact.</div>
   <ul class="km-legend">{legend}</ul>
   {implied}
-  <details{" open" if figs else ""}><summary>Figures and statements by this source ({len(ctx.figures)})</summary>
+  <details{" open" if figs and not compact else ""}><summary>Figures and statements by this source ({len(ctx.figures)})</summary>
   <ul class="km-list">{figs or "<li>none up to this date</li>"}</ul></details>
-  <details{" open" if unpl else ""}><summary>Unplaced claims ({len(ctx.unplaced)})</summary>
+  <details{" open" if unpl and not compact else ""}><summary>Unplaced claims ({len(ctx.unplaced)})</summary>
   <ul class="km-list">{unpl or "<li>none</li>"}</ul></details>
   <div class="km-nav">{nav}</div>
 </div>"""
@@ -520,7 +521,7 @@ _CSS = """
 .km-hollow{background:transparent;border:2px dashed #222}
 .km-line{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed;vertical-align:3px}
 .km-panel details{margin-top:4px}.km-panel summary{cursor:pointer;font-weight:600}
-.km-nav{margin-top:6px}.km-embed{width:100%;font:11px monospace;box-sizing:border-box}
+.km-nav{margin-top:6px}.km-compact{max-width:250px;font-size:12px}.km-embed{width:100%;font:11px monospace;box-sizing:border-box}
 .km-implied{margin:4px 0;padding:4px 6px;background:#f3f3f3;border-radius:4px}.km-pop ul{padding-left:16px;margin:4px 0}
 @media (max-width:600px){.km-panel{max-width:60vw;font-size:12px}}
 </style>"""
