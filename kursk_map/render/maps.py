@@ -444,7 +444,8 @@ def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
   each settlement is coloured by this source's latest claim about it. A claim, not an assessment of fact.</div>
   <ul class="km-legend">{legend}</ul>
   {implied}
-  <details{" open" if figs and not compact else ""}><summary>Figures and statements by this source ({len(ctx.figures)})</summary>
+  <details{" open" if figs and not compact else ""}>
+  <summary>Figures and statements by this source ({len(ctx.figures)})</summary>
   <ul class="km-list">{figs or "<li>none up to this date</li>"}</ul></details>
   <details{" open" if unpl and not compact else ""}><summary>Unplaced claims ({len(ctx.unplaced)})</summary>
   <ul class="km-list">{unpl or "<li>none</li>"}</ul></details>
@@ -521,7 +522,8 @@ _CSS = """
 .km-hollow{background:transparent;border:2px dashed #222}
 .km-line{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed;vertical-align:3px}
 .km-panel details{margin-top:4px}.km-panel summary{cursor:pointer;font-weight:600}
-.km-nav{margin-top:6px}.km-compact{max-width:250px;font-size:12px}.km-embed{width:100%;font:11px monospace;box-sizing:border-box}
+.km-nav{margin-top:6px}.km-compact{max-width:250px;font-size:12px}
+.km-embed{width:100%;font:11px monospace;box-sizing:border-box}
 .km-implied{margin:4px 0;padding:4px 6px;background:#f3f3f3;border-radius:4px}.km-pop ul{padding-left:16px;margin:4px 0}
 @media (max-width:600px){.km-panel{max-width:60vw;font-size:12px}}
 </style>"""
