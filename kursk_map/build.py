@@ -211,70 +211,133 @@ def render_images(ds: Dataset, tasks: list[tuple[str, str]], *, workers: int | N
         _IMAGE_DS = None
 
 
+def _render_source(
+    ds: Dataset,
+    claims: dict[str, dict[str, Any]],
+    slug: str,
+    dates: list[dt.date],
+    *,
+    self_contained: bool,
+    images: bool,
+) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+    """The maps, data files and timeline of one source: ``(files, manifest entries)``."""
+    files: list[tuple[str, str]] = []
+    entries: list[dict[str, Any]] = []
+    states: list[gpd.GeoDataFrame] = []
+    mine = ds.ledger.claims["source"] == slug
+    for i, (day, state) in enumerate(iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)):
+        states.append(state)
+        iso = day.isoformat()
+        nav = {
+            "index": "../index.html",
+            "timeline": "timeline.html",
+            "compare": f"../{compare_path(day)}",
+            "data": f"{iso}.geojson",
+            "embed": map_path(slug, day),
+        }
+        if images:
+            nav["image"] = f"{iso}.png"
+        if i > 0:
+            nav["prev"] = f"{dates[i - 1].isoformat()}.html"
+        if i + 1 < len(dates):
+            nav["next"] = f"{dates[i + 1].isoformat()}.html"
+        ctx = map_context(ds, slug, day, state=state, claims=claims, nav=nav)
+        with deterministic_ids():
+            html = render_map(ctx, self_contained=self_contained).get_root().render()
+        path = map_path(slug, day)
+        files.append((path, html))
+        to_date = int((mine & (ds.ledger.claims["date"] <= pd.Timestamp(day))).sum())
+        data_path = f"{slug}/{iso}.geojson"
+        files.append((data_path, geojson_text(_export_context(ds, slug, ctx, state, to_date))))
+        entries.append(
+            {
+                "source": slug,
+                "date": ctx.date,
+                "path": path,
+                "data": data_path,
+                "image": f"{slug}/{iso}.png" if images else None,
+                "counts": _counts(state),
+                "implied_km2": dict(ctx.areas),
+                "claims_to_date": to_date,
+                "figures": [
+                    {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in f.items()}
+                    for f in ctx.figures
+                ],
+                "unplaced": [u["claim_id"] for u in ctx.unplaced],
+            }
+        )
+    tl = TimelineContext(
+        source=ctx.source,
+        dates=[d.isoformat() for d in dates],
+        states=states,
+        claims=claims,
+        figures=figures(ds.ledger, source=slug, date=dates[-1]),
+        border=ds.border,
+    )
+    with deterministic_ids():
+        files.append((timeline_path(slug), render_timeline(tl, self_contained=self_contained).get_root().render()))
+    return files, entries
+
+
+#: What forked page workers inherit: (dataset, claim records, self_contained, images).
+_PAGES: tuple[Dataset, dict[str, dict[str, Any]], bool, bool] | None = None
+
+
+def _page_task(task: tuple[str, Any]) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+    """One unit of the atlas: a source's maps and timeline, or a run of comparison pages."""
+    assert _PAGES is not None
+    ds, claims, self_contained, images = _PAGES
+    kind, arg = task
+    if kind == "source":
+        slug, dates = arg
+        return _render_source(ds, claims, slug, dates, self_contained=self_contained, images=images)
+    files: list[tuple[str, str]] = []
+    entries = _render_compares(
+        ds, claims, lambda rel, text: files.append((rel, str(text))), self_contained=self_contained, chunk=arg
+    )
+    return files, entries
+
+
 def render_atlas(
-    ds: Dataset, write: Callable[[str, str | bytes], None], *, self_contained: bool = False, images: bool = False
+    ds: Dataset,
+    write: Callable[[str, str | bytes], None],
+    *,
+    self_contained: bool = False,
+    images: bool = False,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     """Render every map and the index through ``write(relative_path, text)``; return the manifest.
 
     Each map gets its data beside it (``<source>/<date>.geojson``, for QGIS); with ``images`` the
     pages also link a static picture (``<source>/<date>.png``), which :func:`build_atlas` draws.
+    Pages are rendered in ``workers`` processes (default: one per CPU): each source's maps, and runs
+    of comparison pages, are independent units; the output does not depend on how they are split.
     """
-    claims = _claim_records(ds)
+    global _PAGES  # noqa: PLW0603 - handed to forked workers without pickling the dataset
+    plan = plan_maps(ds)
+    n_dates = len({d for _, dates in plan for d in dates})
+    workers = max(1, workers or os.cpu_count() or 1)
+    step = max(1, -(-n_dates // (2 * workers)))
+    tasks: list[tuple[str, Any]] = [("source", (slug, dates)) for slug, dates in plan]
+    tasks += [("compare", (i, min(i + step, n_dates))) for i in range(0, n_dates, step)]
+    tasks.sort(key=lambda t: -len(t[1][1]) if t[0] == "source" else -step)  # big units first
+    _PAGES = (ds, _claim_records(ds), self_contained, images)
+    try:
+        if workers == 1 or "fork" not in mp.get_all_start_methods():
+            results = [_page_task(t) for t in tasks]
+        else:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+                results = list(pool.map(_page_task, tasks))
+    finally:
+        _PAGES = None
     entries: list[dict[str, Any]] = []
-    for slug, dates in plan_maps(ds):
-        states: list[gpd.GeoDataFrame] = []
-        for i, (day, state) in enumerate(iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)):
-            states.append(state)
-            iso = day.isoformat()
-            nav = {
-                "index": "../index.html",
-                "timeline": "timeline.html",
-                "compare": f"../{compare_path(day)}",
-                "data": f"{iso}.geojson",
-                "embed": map_path(slug, day),
-            }
-            if images:
-                nav["image"] = f"{iso}.png"
-            if i > 0:
-                nav["prev"] = f"{dates[i - 1].isoformat()}.html"
-            if i + 1 < len(dates):
-                nav["next"] = f"{dates[i + 1].isoformat()}.html"
-            ctx = map_context(ds, slug, day, state=state, claims=claims, nav=nav)
-            with deterministic_ids():
-                html = render_map(ctx, self_contained=self_contained).get_root().render()
-            path = map_path(slug, day)
-            write(path, html)
-            to_date = (ds.ledger.claims["source"] == slug) & (ds.ledger.claims["date"] <= pd.Timestamp(day))
-            data_path = f"{slug}/{iso}.geojson"
-            write(data_path, geojson_text(_export_context(ds, slug, ctx, state, int(to_date.sum()))))
-            entries.append(
-                {
-                    "source": slug,
-                    "date": ctx.date,
-                    "path": path,
-                    "data": data_path,
-                    "image": f"{slug}/{iso}.png" if images else None,
-                    "counts": _counts(state),
-                    "implied_km2": dict(ctx.areas),
-                    "claims_to_date": int(to_date.sum()),
-                    "figures": [
-                        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in f.items()}
-                        for f in ctx.figures
-                    ],
-                    "unplaced": [u["claim_id"] for u in ctx.unplaced],
-                }
-            )
-        tl = TimelineContext(
-            source=ctx.source,
-            dates=[d.isoformat() for d in dates],
-            states=states,
-            claims=claims,
-            figures=figures(ds.ledger, source=slug, date=dates[-1]),
-            border=ds.border,
-        )
-        with deterministic_ids():
-            write(timeline_path(slug), render_timeline(tl, self_contained=self_contained).get_root().render())
-    compares = _render_compares(ds, claims, write, self_contained=self_contained)
+    compares: list[dict[str, Any]] = []
+    for (kind, _), (files, part) in zip(tasks, results, strict=True):
+        for rel, text in files:
+            write(rel, text)
+        (entries if kind == "source" else compares).extend(part)
+    entries.sort(key=lambda e: (e["source"], e["date"]))
+    compares.sort(key=lambda c: c["date"])
     manifest = {
         "generator": f"kursk_map {__version__}",
         "claims": len(ds.ledger.claims),
@@ -284,7 +347,7 @@ def render_atlas(
             for r in ds.sources.sort_values("slug").to_dict("records")
         ],
         "maps": entries,
-        "timelines": {slug: timeline_path(slug) for slug, _ in plan_maps(ds)},
+        "timelines": {slug: timeline_path(slug) for slug, _ in plan},
         "compare": compares,
         "unplaced": _unplaced(ds),
         "conflicts": conflicts(ds.ledger),
@@ -318,16 +381,25 @@ def compare_path(date: dt.date | str) -> str:
 
 
 def _render_compares(
-    ds: Dataset, claims: dict[str, dict[str, Any]], write: Callable[[str, str | bytes], None], *, self_contained: bool
+    ds: Dataset,
+    claims: dict[str, dict[str, Any]],
+    write: Callable[[str, str | bytes], None],
+    *,
+    self_contained: bool,
+    chunk: tuple[int, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """One comparison page per date on which any source made a claim; states advance in lockstep."""
+    """One comparison page per date on which any source made a claim; states advance in lockstep.
+
+    ``chunk`` (start, stop) renders only those positions of the sorted list of dates.
+    """
     plan = plan_maps(ds)
     all_dates = sorted({d for _, dates in plan for d in dates})
+    start, stop = chunk or (0, len(all_dates))
     first = {slug: dates[0] for slug, dates in plan}
-    iters = {slug: iter_states(ds.gazetteer, ds.ledger, source=slug, dates=all_dates) for slug, _ in plan}
+    iters = {slug: iter_states(ds.gazetteer, ds.ledger, source=slug, dates=all_dates[start:stop]) for slug, _ in plan}
     src_rows = {str(r["slug"]): {str(k): str(v) for k, v in r.items()} for r in ds.sources.to_dict("records")}
     out = []
-    for i, day in enumerate(all_dates):
+    for i, day in enumerate(all_dates[start:stop], start):
         states = {slug: next(it)[1] for slug, it in iters.items()}
         active = [src_rows[slug] for slug, _ in plan if first[slug] <= day]
         nav = {"index": "../index.html"}
