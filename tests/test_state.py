@@ -8,7 +8,7 @@ import pytest
 from kursk_map import compute_state, iter_states, load_dataset, resolve_claims, source_dates
 from kursk_map.state import figures, relative_geometries
 
-from .conftest import HEADER, RU_CLAIMS, TODAY, write_dataset
+from .conftest import HEADER, RU_CLAIMS, SETTLEMENTS, TODAY, write_dataset
 
 D = dt.date
 
@@ -142,3 +142,104 @@ def test_unknown_oblast(tmp_path) -> None:
     ru = HEADER + "r1,2025-03-20,ru-mod,region,Narnia Oblast,RU,,,,,All of it.,https://example.org/r1,\n"
     with pytest.raises(ValueError, match=r"ru-mod\.csv:2: settlement: unknown oblast 'Narnia Oblast'; use one of: "):
         load_dataset(write_dataset(tmp_path, ru=ru), today=TODAY)
+
+
+def test_states_stay_as_yielded(dataset) -> None:
+    dates = [D(2025, 1, 1), *source_dates(dataset.ledger, "ru-mod")]
+    states = list(iter_states(dataset.gazetteer, dataset.ledger, source="ru-mod", dates=dates))
+    states[0][1].loc["486816", "controller"] = "UA"  # a caller's edit stays in its own frame
+    for day, st in states[1:]:
+        pd.testing.assert_frame_equal(st, compute_state(dataset.gazetteer, dataset.ledger, source="ru-mod", date=day))
+    first = compute_state(dataset.gazetteer, dataset.ledger, source="ru-mod", date=D(2025, 1, 1))
+    assert first.loc["486816", "controller"] == "RU"
+    assert [tuple(st.loc["486816", "claim_ids"]) for _, st in states] == [(), ("ru-1",), ("ru-1",), ("ru-3", "ru-1")]
+
+
+def test_unsorted_and_repeated_dates(dataset) -> None:
+    dates = [D(2025, 4, 26), D(2025, 3, 13), D(2025, 4, 26)]
+    got = [
+        (day, st.loc["486816", "basis"])
+        for day, st in iter_states(dataset.gazetteer, dataset.ledger, source="ru-mod", dates=dates)
+    ]
+    assert got == [(D(2025, 3, 13), "claim"), (D(2025, 4, 26), "region"), (D(2025, 4, 26), "region")]
+
+
+GLUSHKOVO = "kmap:glushkovo,Glushkovo,Глушково,,,51.34,34.63,RU,Kursk,Glushkovsky,,https://example.org/g,500,page,\n"
+
+
+def test_one_name_resolves_near_each_days_group(tmp_path) -> None:
+    ru = RU_CLAIMS + (
+        "r1,2025-03-20,ru-mod,control,Nikolayevka,RU,,,,,Taken.,https://example.org/r1,\n"
+        "r2,2025-03-20,ru-mod,control,Sudzha,RU,,,,,Taken.,https://example.org/r2,\n"
+        "r3,2025-03-21,ru-mod,control,Glushkovo,RU,,,,,Taken.,https://example.org/r3,\n"
+        "r4,2025-03-21,ru-mod,control,Nikolaevka,RU,,,,,Taken.,https://example.org/r4,\n"
+        "r5,2025-03-22,ru-mod,control,Nikolayevka,RU,,,,,Taken.,https://example.org/r5,\n"
+    )
+    ds = load_dataset(write_dataset(tmp_path, ru=ru, settlements=SETTLEMENTS + GLUSHKOVO), today=TODAY, keep_going=True)
+    c = ds.ledger.claims.set_index("claim_id")
+    assert c.loc["r1", "settlement_id"] == "kmap:nikolayevka-a"
+    assert c.loc["r4", "settlement_id"] == "kmap:nikolayevka-b"
+    assert (c.loc["r5", "settlement_id"], bool(c.loc["r5", "placed"])) == ("", False)
+    assert c.loc["r5", "unplaced_reason"].startswith("ambiguous settlement 'Nikolayevka'")
+    assert c["placed"].dtype == bool and c["settlement_id"].dtype == c["settlement"].dtype
+
+
+def _ledger(rows: list[tuple[str, str, str, str]]):
+    """Claims (claim_id, source, settlement_id, controller), all placed ``control`` claims of one day."""
+    from kursk_map.state import ResolvedLedger
+
+    c = pd.DataFrame(rows, columns=["claim_id", "source", "settlement_id", "controller"])
+    c["kind"] = "control"
+    c["settlement"] = c["settlement_id"].str.upper()
+    c["date"] = pd.Timestamp("2025-01-01")
+    c["placed"] = True
+    c["_file"] = "f.csv"
+    c["_line"] = range(2, len(c) + 2)
+    return ResolvedLedger(c, [])
+
+
+def test_conflicts_in_order_of_source_and_settlement() -> None:
+    from kursk_map.state import conflicts
+
+    ledger = _ledger(
+        [("a", "t", "y", "RU"), ("b", "s", "y", "RU"), ("c", "t", "y", "UA"), ("d", "s", "x", "RU"),
+         ("e", "s", "y", "contested"), ("f", "s", "x", "RU")]
+    )  # fmt: skip
+    got = [(k["source"], k["settlement_id"], k["claim_ids"], k["controllers"], k["where"]) for k in conflicts(ledger)]
+    assert got == [
+        ("s", "y", ["b", "e"], ["RU", "contested"], "f.csv:3"),
+        ("t", "y", ["a", "c"], ["RU", "UA"], "f.csv:2"),
+    ]
+
+
+GAZ = pd.DataFrame(
+    {"lat": [51.0, 51.05, 51.1, 52.0, 51.02], "lon": [35.0, 35.05, 35.1, 36.0, 35.0]}, index=["a", "b", "c", "far", "d"]
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([("1", "s", "a", "RU"), ("2", "s", "b", "RU"), ("3", "s", "c", "RU"), ("4", "s", "far", "RU")], [("4", 125)]),
+        ([("1", "s", "a", "RU"), ("2", "s", "b", "RU"), ("3", "s", "far", "RU")], [("1", 69), ("2", 59), ("3", 128)]),
+        ([("1", "s", "a", "RU"), ("2", "s", "far", "RU"), ("3", "s", "far", "UA")], []),  # two places only
+        (  # the median of the others: a namesake twice is one place, not two
+            [("1", "s", "a", "RU"), ("2", "s", "far", "RU"), ("3", "s", "b", "RU"), ("4", "s", "far", "RU"),
+             ("5", "s", "c", "RU"), ("6", "s", "d", "RU"), ("7", "t", "far", "RU")],
+            [("2", 127), ("4", 127)],
+        ),
+    ],
+)  # fmt: skip
+def test_far_from_group(rows: list[tuple[str, str, str, str]], expected: list[tuple[str, int]]) -> None:
+    from kursk_map.state import far_from_group
+
+    got = far_from_group(_ledger(rows), GAZ)
+    assert [(k["claim_id"], k["km"]) for k in got] == expected
+    assert all(k["where"] == f"f.csv:{int(k['claim_id']) + 1}" and k["date"] == "2025-01-01" for k in got)
+
+
+def test_far_from_group_unknown_id_is_a_key_error() -> None:
+    from kursk_map.state import far_from_group
+
+    with pytest.raises(KeyError, match="nowhere"):
+        far_from_group(_ledger([("1", "s", "a", "RU"), ("2", "s", "b", "RU"), ("3", "s", "nowhere", "RU")]), GAZ)
