@@ -181,3 +181,23 @@ def test_ledger_size_and_span(bundled) -> None:
     c = bundled.ledger.claims
     assert len(c) >= 300 and c["source"].nunique() >= 10
     assert c["date"].min() == pd.Timestamp("2024-08-06") and c["date"].max() >= pd.Timestamp("2025-05-21")
+
+
+def test_settlements_lie_near_their_raion(bundled) -> None:
+    """A point far from the other settlements of its raion is a misplaced row (or a wrong raion)."""
+    from pyproj import Geod
+
+    g = bundled.gazetteer[bundled.gazetteer.geometry.notna() & (bundled.gazetteer["raion"] != "")]
+    geod = Geod(ellps="WGS84")
+    checked = 0
+    for raion, grp in g.groupby("raion"):
+        if len(grp) < 3:
+            continue
+        for sid in grp.index:
+            others = grp.drop(index=sid)
+            _, _, metres = geod.inv(
+                others["lon"].median(), others["lat"].median(), grp.at[sid, "lon"], grp.at[sid, "lat"]
+            )
+            assert metres < 35_000, (raion, grp.at[sid, "name"], round(metres / 1000))
+            checked += 1
+    assert checked >= 25
