@@ -139,7 +139,8 @@ def _kind(rel: str) -> str:
 def run_atlas(data: Path, out: Path, *, every: int) -> dict[str, Any]:
     """The whole atlas through kursk_map's API.
 
-    With ``every == 1`` this is ``build_atlas`` itself. Otherwise ``plan_maps`` is replaced (in this
+    With ``every == 1`` this is ``build_atlas`` itself, without the static PNG images (the peers draw
+    none; ``make maps`` draws them in a process pool, about 0.5 s each). Otherwise ``plan_maps`` is replaced (in this
     process only) by one that keeps every ``every``-th date of each source, ``render_atlas`` renders
     those pages from the full ledger, and each page kind is scaled to the full number of pages.
     """
@@ -147,7 +148,7 @@ def run_atlas(data: Path, out: Path, *, every: int) -> dict[str, Any]:
     target = Path(tempfile.mkdtemp(prefix="bench-atlas-", dir=out)) / "atlas"
     if every == 1:
         with rec.stage("atlas build (build_atlas)") as st:
-            manifest = km_build.build_atlas(data, target)
+            manifest = km_build.build_atlas(data, target, images=False)
         sizes = _sizes(target)
         st.extra = {"pages": sizes}
         shutil.rmtree(target.parent, ignore_errors=True)

@@ -6,13 +6,14 @@ import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
+import hashlib
 import json
 import math
 import multiprocessing as mp
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -211,6 +212,60 @@ def render_images(ds: Dataset, tasks: list[tuple[str, str]], *, workers: int | N
         _IMAGE_DS = None
 
 
+_KEY_COLUMNS = (
+    "claim_id",
+    "date",
+    "kind",
+    "settlement",
+    "settlement_id",
+    "controller",
+    "value",
+    "unit",
+    "bearing_deg",
+    "denies",
+    "summary",
+    "url",
+    "placed",
+    "unplaced_reason",
+)
+
+
+def _digest(*parts: object) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, pd.DataFrame | pd.Series):
+            h.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
+        else:
+            h.update(json.dumps(part, sort_keys=True, default=str).encode())
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def _base_key(ds: Dataset, *, self_contained: bool, images: bool) -> str:
+    """What every page depends on: the code version, the gazetteer, its cells, the border and the flags."""
+    gaz = ds.gazetteer.drop(columns=ds.gazetteer.geometry.name).astype(str)
+    return _digest(
+        __version__,
+        gaz,
+        ds.cells["area_km2"].round(6),
+        ds.border.geometry.to_wkt(),
+        ds.sources.astype(str),
+        self_contained,
+        images,
+    )
+
+
+def map_key(ds: Dataset, base: str, slug: str, day: dt.date, nav: dict[str, str]) -> str:
+    """Content hash of everything one map page shows: a changed claim changes only the keys it affects.
+
+    The page of ``slug`` on ``day`` depends on the gazetteer (in ``base``), the source's claims made
+    on or before ``day`` and the page's links.
+    """
+    c = ds.ledger.claims
+    mine = c[(c["source"] == slug) & (c["date"] <= pd.Timestamp(day))]
+    return _digest(base, slug, day.isoformat(), nav, mine[list(_KEY_COLUMNS)].astype(str))
+
+
 def _render_source(
     ds: Dataset,
     claims: dict[str, dict[str, Any]],
@@ -219,8 +274,14 @@ def _render_source(
     *,
     self_contained: bool,
     images: bool,
+    base: str = "",
+    previous: Mapping[str, str] | None = None,
 ) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
-    """The maps, data files and timeline of one source: ``(files, manifest entries)``."""
+    """The maps, data files and timeline of one source: ``(files, manifest entries)``.
+
+    A map whose key is in ``previous`` (path -> key of the last build) is not rendered again: its
+    entry is marked ``reused`` and the caller copies its files from the previous atlas.
+    """
     files: list[tuple[str, str]] = []
     entries: list[dict[str, Any]] = []
     states: list[gpd.GeoDataFrame] = []
@@ -242,17 +303,21 @@ def _render_source(
         if i + 1 < len(dates):
             nav["next"] = f"{dates[i + 1].isoformat()}.html"
         ctx = map_context(ds, slug, day, state=state, claims=claims, nav=nav)
-        with deterministic_ids():
-            html = render_map(ctx, self_contained=self_contained).get_root().render()
         path = map_path(slug, day)
-        files.append((path, html))
+        key = map_key(ds, base, slug, day, nav)
+        reused = previous is not None and previous.get(path) == key
         to_date = int((mine & (ds.ledger.claims["date"] <= pd.Timestamp(day))).sum())
         data_path = f"{slug}/{iso}.geojson"
-        files.append((data_path, geojson_text(_export_context(ds, slug, ctx, state, to_date))))
+        if not reused:
+            with deterministic_ids():
+                files.append((path, render_map(ctx, self_contained=self_contained).get_root().render()))
+            files.append((data_path, geojson_text(_export_context(ds, slug, ctx, state, to_date))))
         entries.append(
             {
                 "source": slug,
                 "date": ctx.date,
+                "key": key,
+                "reused": reused,
                 "path": path,
                 "data": data_path,
                 "image": f"{slug}/{iso}.png" if images else None,
@@ -279,18 +344,20 @@ def _render_source(
     return files, entries
 
 
-#: What forked page workers inherit: (dataset, claim records, self_contained, images).
-_PAGES: tuple[Dataset, dict[str, dict[str, Any]], bool, bool] | None = None
+#: What forked page workers inherit: (dataset, claim records, self_contained, images, base key, previous keys).
+_PAGES: tuple[Dataset, dict[str, dict[str, Any]], bool, bool, str, Mapping[str, str] | None] | None = None
 
 
 def _page_task(task: tuple[str, Any]) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
     """One unit of the atlas: a source's maps and timeline, or a run of comparison pages."""
     assert _PAGES is not None
-    ds, claims, self_contained, images = _PAGES
+    ds, claims, self_contained, images, base, previous = _PAGES
     kind, arg = task
     if kind == "source":
         slug, dates = arg
-        return _render_source(ds, claims, slug, dates, self_contained=self_contained, images=images)
+        return _render_source(
+            ds, claims, slug, dates, self_contained=self_contained, images=images, base=base, previous=previous
+        )
     files: list[tuple[str, str]] = []
     entries = _render_compares(
         ds, claims, lambda rel, text: files.append((rel, str(text))), self_contained=self_contained, chunk=arg
@@ -305,6 +372,7 @@ def render_atlas(
     self_contained: bool = False,
     images: bool = False,
     workers: int | None = None,
+    previous: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Render every map and the index through ``write(relative_path, text)``; return the manifest.
 
@@ -312,6 +380,8 @@ def render_atlas(
     pages also link a static picture (``<source>/<date>.png``), which :func:`build_atlas` draws.
     Pages are rendered in ``workers`` processes (default: one per CPU): each source's maps, and runs
     of comparison pages, are independent units; the output does not depend on how they are split.
+    Maps whose content key is in ``previous`` (path -> key) are not rendered; their manifest entries
+    say ``reused`` and the caller copies their files (see :func:`build_atlas`).
     """
     global _PAGES  # noqa: PLW0603 - handed to forked workers without pickling the dataset
     plan = plan_maps(ds)
@@ -321,7 +391,14 @@ def render_atlas(
     tasks: list[tuple[str, Any]] = [("source", (slug, dates)) for slug, dates in plan]
     tasks += [("compare", (i, min(i + step, n_dates))) for i in range(0, n_dates, step)]
     tasks.sort(key=lambda t: -len(t[1][1]) if t[0] == "source" else -step)  # big units first
-    _PAGES = (ds, _claim_records(ds), self_contained, images)
+    _PAGES = (
+        ds,
+        _claim_records(ds),
+        self_contained,
+        images,
+        _base_key(ds, self_contained=self_contained, images=images),
+        previous,
+    )
     try:
         if workers == 1 or "fork" not in mp.get_all_start_methods():
             results = [_page_task(t) for t in tasks]
@@ -337,6 +414,7 @@ def render_atlas(
             write(rel, text)
         (entries if kind == "source" else compares).extend(part)
     entries.sort(key=lambda e: (e["source"], e["date"]))
+    reused = sorted(e["path"] for e in entries if e.pop("reused"))
     compares.sort(key=lambda c: c["date"])
     manifest = {
         "generator": f"kursk_map {__version__}",
@@ -355,7 +433,24 @@ def render_atlas(
     }
     write("index.html", render_index(manifest))
     write("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-    return manifest
+    return {**manifest, "reused": reused}
+
+
+def _previous_keys(out: Path, *, images: bool) -> dict[str, str]:
+    """Keys (by page path) of the maps of the atlas already in ``out`` whose files are all there."""
+    try:
+        old = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        maps = old["maps"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    keys = {}
+    for m in maps if isinstance(maps, list) else []:
+        if not isinstance(m, dict) or not isinstance(m.get("key"), str):
+            continue
+        files = [m.get("path"), m.get("data")] + ([m.get("image")] if images else [])
+        if all(isinstance(f, str) and (out / f).is_file() for f in files):
+            keys[str(m["path"])] = m["key"]
+    return keys
 
 
 def write_page(path: str | Path, page: Any) -> None:
@@ -492,6 +587,7 @@ def build_atlas(
     strict: bool = False,
     self_contained: bool = False,
     images: bool = True,
+    incremental: bool = True,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Build the whole atlas from a data directory into ``out_dir``, atomically.
@@ -511,11 +607,14 @@ def build_atlas(
         Inline Leaflet into every page (no CDN request; works from a USB stick, without tiles offline).
     images : bool
         Also draw a static PNG of every map (16:9, for reports), in parallel processes.
+    incremental : bool
+        Reuse the files of maps whose content key (see :func:`map_key`) is unchanged since the atlas
+        already in ``out_dir``: changing one claim re-renders only the maps it affects.
 
     Returns
     -------
     dict
-        The manifest (also written as ``manifest.json``).
+        The manifest (also written as ``manifest.json``), plus ``reused``: the maps not re-rendered.
     """
     ds = load_dataset(data_dir, keep_going=keep_going, today=today)
     if strict and len(ds.ledger.unplaced):
@@ -540,10 +639,18 @@ def build_atlas(
             else:
                 p.write_text(data, encoding="utf-8", newline="\n")
 
-        manifest = render_atlas(ds, write, self_contained=self_contained, images=images)
+        previous = _previous_keys(out, images=images) if incremental else None
+        manifest = render_atlas(ds, write, self_contained=self_contained, images=images, previous=previous)
+        reused = set(manifest["reused"])
+        for m in manifest["maps"]:
+            if m["path"] in reused:
+                for rel in (m["path"], m["data"], m["image"]):
+                    if rel:
+                        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copyfile(out / rel, tmp / rel)
         if images:
-            tasks = [(m["source"], m["date"]) for m in manifest["maps"]]
-            for m, png in zip(manifest["maps"], render_images(ds, tasks), strict=True):
+            todo = [m for m in manifest["maps"] if m["path"] not in reused]
+            for m, png in zip(todo, render_images(ds, [(m["source"], m["date"]) for m in todo]), strict=True):
                 write(m["image"], png)
         tmp.chmod(0o755)  # a web-readable folder, like one made by mkdir
         swap_in(tmp, out)

@@ -124,6 +124,7 @@ def _cmd_build(a: argparse.Namespace) -> int:
     n_unplaced = len(manifest["unplaced"])
     print(
         f"built {len(manifest['maps'])} maps from {manifest['claims']} claims"
+        + (f", {len(manifest['reused'])} unchanged since the last build" if manifest.get("reused") else "")
         + (f" ({n_unplaced} unplaced, listed in manifest.json)" if n_unplaced else "")
     )
     print(f"open {Path(a.out).absolute() / 'index.html'}")

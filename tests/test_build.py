@@ -38,7 +38,7 @@ def test_build_writes_maps_index_manifest(data_dir: Path, tmp_path: Path) -> Non
     } <= files
     assert len(manifest["maps"]) == 3 + 4
     on_disk = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert on_disk == json.loads(json.dumps(manifest))
+    assert on_disk == json.loads(json.dumps({k: v for k, v in manifest.items() if k != "reused"}))
     m = {(e["source"], e["date"]): e for e in on_disk["maps"]}
     assert m[("ru-mod", "2025-03-15")]["counts"] == {"UA": 0, "RU": 2, "contested": 0, "baseline": 4}
     assert [f["claim_id"] for f in m[("ua-gs", "2024-08-14")]["figures"]] == ["ua-2"]
@@ -144,3 +144,22 @@ def test_build_without_images(data_dir: Path, tmp_path: Path) -> None:
     assert all(e["image"] is None for e in manifest["maps"])
     page = (tmp_path / "atlas" / manifest["maps"][0]["path"]).read_text(encoding="utf-8")
     assert ".png'" not in page
+
+
+def test_incremental_rebuild_renders_only_what_a_change_affects(tmp_path: Path) -> None:
+    data = write_dataset(tmp_path / "data")
+    out = tmp_path / "atlas"
+    first = build_atlas(data, out, today=TODAY)
+    assert first["reused"] == []
+    again = build_atlas(data, out, today=TODAY)
+    assert again["reused"] == sorted(m["path"] for m in first["maps"])  # nothing changed
+    changed = RU_CLAIMS.replace("Says Zaoleshenka was taken.", "Says Zaoleshenka was taken after a week of fighting.")
+    write_dataset(data, ru=changed)
+    third = build_atlas(data, out, today=TODAY)
+    rerendered = sorted(m["path"] for m in third["maps"] if m["path"] not in third["reused"])
+    assert rerendered == ["ru-mod/2025-03-15.html", "ru-mod/2025-04-26.html"]  # the claim's date and later
+    assert "week of fighting" in (out / "ru-mod" / "2025-03-15.html").read_text(encoding="utf-8")
+    # the incremental atlas is byte-identical to a fresh build of the changed data
+    fresh = tmp_path / "fresh"
+    build_atlas(data, fresh, today=TODAY, incremental=False)
+    assert _digest(out) == _digest(fresh)
