@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -163,3 +164,18 @@ def test_incremental_rebuild_renders_only_what_a_change_affects(tmp_path: Path) 
     fresh = tmp_path / "fresh"
     build_atlas(data, fresh, today=TODAY, incremental=False)
     assert _digest(out) == _digest(fresh)
+
+
+def test_template_syntax_in_a_claim_is_shown_not_run(tmp_path: Path) -> None:
+    """branca re-reads rendered scripts as Jinja templates: '{{ ... }}' in a claim must stay text."""
+    attack = "T1 {{ 7*7 }} {% for i in range(3) %}X{% endfor %} {{ cycler.__init__.__globals__ }} T2"
+    ru = RU_CLAIMS.replace("Says Zaoleshenka was taken.", f'"{attack}"')
+    out = tmp_path / "atlas"
+    build_atlas(write_dataset(tmp_path / "data", ru=ru), out, today=TODAY, images=False)
+    pages = [out / "ru-mod" / "2025-03-15.html", out / "ru-mod" / "timeline.html", out / "compare" / "2025-03-15.html"]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        shown = re.search(r"T1 (.*?) T2", html)
+        assert shown, page
+        assert "49" not in shown.group(1) and "XXX" not in shown.group(1) and "os" not in shown.group(1), page
+        assert "&#123;&#123; 7*7 &#125;&#125;" in shown.group(1).replace("\\u0026", "&"), page

@@ -14,16 +14,20 @@ def esc(text: object) -> str:
     """Escape text for HTML element content and attributes, and for JS template literals.
 
     Backticks and ``$`` are escaped too (folium puts popup and tooltip text inside JavaScript
-    template literals, where ``${...}`` would run), and Unicode direction overrides are made
-    visible instead of silently reordering the text.
+    template literals, where ``${...}`` would run), braces as well (branca re-reads rendered
+    scripts as Jinja templates, where ``{{ ... }}`` would run at build time), and Unicode direction
+    overrides are made visible instead of silently reordering the text.
 
     Examples
     --------
-    >>> esc("<img src=x onerror=alert(1)> `${x}` \u202e")
-    '&lt;img src=x onerror=alert(1)&gt; &#96;&#36;{x}&#96; [U+202E]'
+    >>> esc("<img src=x onerror=alert(1)> `${x}` {{ 7*7 }} \u202e")
+    '&lt;img src=x onerror=alert(1)&gt; &#96;&#36;&#123;x&#125;&#96; &#123;&#123; 7*7 &#125;&#125; [U+202E]'
     """
     s = "" if text is None else str(text)
     s = html.escape(s, quote=True).replace("`", "&#96;").replace("$", "&#36;")
+    # Braces too: branca compiles every rendered script as a Jinja template, so a "{{ ... }}" in a
+    # claim would otherwise be evaluated (in Python, at build time) instead of shown.
+    s = s.replace("{", "&#123;").replace("}", "&#125;")
     return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", s)
 
 

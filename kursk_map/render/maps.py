@@ -7,6 +7,7 @@ made deterministic so that the same input gives byte-identical pages.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 import math
@@ -170,12 +171,41 @@ _CODES = {"UA": "U", "RU": "R", "contested": "c", "baseline": "-"}
 _GEONAMES_REF = re.compile(r"^https://www\.geonames\.org/(\d+)$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _static_texts(  # noqa: PLR0917 - positional: a cheap cache key
+    name: str, name_ru: str, name_uk: str, raion: str, oblast: str, ref: str, precision: float | None
+) -> tuple[str, str, str | None, str, str]:
+    """A settlement's texts that no claim changes: (name html, place, GeoNames id, reference link, ±km).
+
+    Cached: an atlas shows the same settlements on every map.
+    """
+    cyr = " / ".join(dict.fromkeys(x for x in (name_ru, name_uk) if x))
+    name_html = f"<b>{esc(name)}</b>" + (f" · {esc(cyr)}" if cyr else "")
+    place = esc(", ".join(x for x in (raion and f"{raion} raion", f"{oblast} Oblast") if x))
+    m = _GEONAMES_REF.match(ref)
+    ref_html = "" if m else (link(ref, "reference") if ref.startswith("http") else esc(ref))
+    prec = f"{precision / 1000:.1f}" if precision else ""
+    return name_html, place, m.group(1) if m else None, ref_html, prec
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _verdict(src: str, date: str, controller: str, basis: str, since: str, country: str) -> str:  # noqa: PLR0917
+    if basis == "baseline":
+        return f"No claim by {esc(src)} up to {esc(date)}; shown at its de jure country ({esc(country)})."
+    how = "region-wide claim" if basis == "region" else "claim"
+    return f"<b>{esc(controller)}</b> according to {esc(src)} on {esc(date)} ({how} of {esc(since)})."
+
+
+def _text(v: Any) -> str:
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+
 def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
     """The settlements of one map as compact, already escaped columns (about 100 bytes each).
 
     Texts shared by many settlements (places, verdicts, claim lines, references) are stored once
     and referenced by index; the browser builds tooltips and popups from them when asked.
-    Every string is escaped HTML; the page embeds the payload with ``tojson`` (safe in a script).
+    Every string is escaped HTML; the page embeds the payload with ``script_json`` (safe in a script).
     """
     st = ctx.state.sort_values("id")
     src = ctx.source["name"]
@@ -184,41 +214,51 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
     def index(table: str, text: str) -> int:
         return tables[table].setdefault(text, len(tables[table]))
 
-    cols: dict[str, list[Any]] = {k: [] for k in ("lat", "lon", "n", "p", "v", "c", "r", "e")}
+    lines: dict[str, int] = {}
+
+    def claim_index(cid: str) -> int:
+        if cid not in lines:
+            lines[cid] = index("claims", _claim_line(ctx.claims[cid], src))
+        return lines[cid]
+
+    cols: dict[str, list[Any]] = {k: [] for k in ("n", "p", "v", "c", "r", "e")}
     codes, approx = [], []
-    for r in st.to_dict("records"):
-        group = "baseline" if r["basis"] == "baseline" else str(r["controller"])
+    rows = zip(
+        st["basis"],
+        st["controller"],
+        st["method"],
+        st["name"],
+        st["name_ru"],
+        st["name_uk"],
+        st["raion"],
+        st["oblast"],
+        st["ref"],
+        st["precision_m"],
+        st["since"],
+        st["country"],
+        st["claim_ids"],
+        strict=True,
+    )
+    for basis, ctrl, method, name, ru, uk, raion, oblast, ref, prec, since, country, cids in rows:
+        group = "baseline" if basis == "baseline" else str(ctrl)
         codes.append(_CODES[group])
-        approx.append("1" if r["method"] == "derived" else "0")
-        cyr = " / ".join(dict.fromkeys(x for x in (r["name_ru"], r["name_uk"]) if x))
-        cols["lat"].append(round(float(r["lat"]), 4))
-        cols["lon"].append(round(float(r["lon"]), 4))
-        cols["n"].append(f"<b>{esc(r['name'])}</b>" + (f" · {esc(cyr)}" if cyr else ""))
-        place = ", ".join(x for x in (r["raion"] and f"{r['raion']} raion", f"{r['oblast']} Oblast") if x)
-        cols["p"].append(index("places", esc(place)))
-        if group == "baseline":
-            verdict = (
-                f"No claim by {esc(src)} up to {esc(ctx.date)}; shown at its de jure country ({esc(r['country'])})."
-            )
-        else:
-            how = "region-wide claim" if r["basis"] == "region" else "claim"
-            verdict = (
-                f"<b>{esc(r['controller'])}</b> according to {esc(src)} on {esc(ctx.date)} "
-                f"({how} of {esc(r['since'])})."
-            )
-        cols["v"].append(index("verdicts", verdict))
-        cols["c"].append(
-            [index("claims", _claim_line(ctx.claims[cid], src)) for cid in r["claim_ids"][:6] if cid in ctx.claims]
+        approx.append("1" if method == "derived" else "0")
+        name_html, place, geonames, ref_html, prec_km = _static_texts(
+            _text(name), _text(ru), _text(uk), _text(raion), _text(oblast), _text(ref), _number(prec)
         )
-        ref = str(r.get("ref") or "")
-        m = _GEONAMES_REF.match(ref)
-        if m:
-            cols["r"].append("g" + m.group(1))
-        else:
-            cols["r"].append(index("refs", link(ref, "reference") if ref.startswith("http") else esc(ref)))
-        prec = _number(r.get("precision_m"))
-        cols["e"].append(f"{prec / 1000:.1f}" if prec else "")
-    out: dict[str, Any] = {**cols, "g": "".join(codes), "a": "".join(approx)}
+        cols["n"].append(name_html)
+        cols["p"].append(index("places", place))
+        cols["v"].append(index("verdicts", _verdict(src, ctx.date, str(ctrl), str(basis), _text(since), str(country))))
+        cols["c"].append([claim_index(cid) for cid in cids[:6] if cid in ctx.claims])
+        cols["r"].append("g" + geonames if geonames else index("refs", ref_html))
+        cols["e"].append(prec_km)
+    out: dict[str, Any] = {
+        "lat": [round(float(x), 4) for x in st["lat"]],
+        "lon": [round(float(x), 4) for x in st["lon"]],
+        **cols,
+        "g": "".join(codes),
+        "a": "".join(approx),
+    }
     out.update({k: list(v) for k, v in tables.items()})
     return out
 
