@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -241,11 +242,21 @@ def _digest(*parts: object) -> str:
     return h.hexdigest()
 
 
+@functools.cache
+def _code_digest() -> str:
+    """Digest of the package's own code, so that an upgraded kursk_map never reuses stale pages."""
+    h = hashlib.sha256()
+    for f in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def _base_key(ds: Dataset, *, self_contained: bool, images: bool) -> str:
-    """What every page depends on: the code version, the gazetteer, its cells, the border and the flags."""
+    """What every page depends on: the code, the gazetteer, its cells, the border and the flags."""
     gaz = ds.gazetteer.drop(columns=ds.gazetteer.geometry.name).astype(str)
     return _digest(
         __version__,
+        _code_digest(),
         gaz,
         ds.cells["area_km2"].round(6),
         ds.border.geometry.to_wkt(),

@@ -14,12 +14,12 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element, Figure, MacroElement
+from branca.element import Element, Figure
 from folium.template import Template
 from folium.utilities import JsCode
 
 from ._html import esc, link, script_json
-from .maps import _CODES, MapContext, _add_border, _base_map, _bounds, _panel_html, render_map
+from .maps import _CODES, MapContext, ScriptMacro, _add_border, _base_map, _bounds, _panel_html, render_map
 from .style import COLOURS, LABELS
 
 DISAGREE_COLOUR = "#000000"
@@ -170,7 +170,7 @@ def _compare_payload(ctx: CompareContext, ids: Sequence[str], disagree: Sequence
 _BIND = JsCode("function(f, layer) { window.__kmCmpBind(f, layer); }")
 
 
-class _CompareData(MacroElement):
+class _CompareData(ScriptMacro):
     """Fills the empty per-source GeoJSON layers from one compact payload (see :func:`_compare_payload`)."""
 
     _template = Template(
@@ -339,7 +339,7 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
     return m
 
 
-class _Sync(MacroElement):
+class _Sync(ScriptMacro):
     """Keeps two maps on the same view (our own few lines instead of a CDN plugin)."""
 
     _template = Template(

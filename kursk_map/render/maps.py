@@ -113,7 +113,35 @@ _BIND = JsCode(
 )
 
 
-class _Panel(MacroElement):
+class _Verbatim(Element):
+    """Text that goes into the page as it is (branca would compile it as a Jinja template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text.removesuffix("\n")  # as a compiled template would (Jinja drops one final newline)
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class ScriptMacro(MacroElement):
+    """A MacroElement with only a ``script`` macro, added to the page verbatim.
+
+    branca's ``MacroElement.render`` wraps each rendered macro in ``Element(text)``, which compiles
+    the text as a Jinja template again: slow for large payloads, and a second reading of text that
+    must never be read as a template. This renders the macro once and adds the result as it is.
+    """
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's MacroElement returns None too
+        """Add the rendered ``script`` macro to the page's scripts, then render the children."""
+        figure = self.get_root()
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Verbatim(script(self, kwargs)), name=self.get_name())  # type: ignore[attr-defined]
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _Panel(ScriptMacro):
     """The title/legend panel as a Leaflet control, so it lives inside its own map's container."""
 
     _template = Template(
@@ -138,7 +166,7 @@ class _Panel(MacroElement):
         self.html = html
 
 
-class _Prefix(MacroElement):
+class _Prefix(ScriptMacro):
     """Sets Leaflet's attribution prefix (Leaflet 1.9's default shows a national flag)."""
 
     _template = Template(
@@ -273,7 +301,7 @@ _BIND_SETTLEMENT = JsCode(
 )
 
 
-class _SettlementData(MacroElement):
+class _SettlementData(ScriptMacro):
     """Fills the per-group GeoJSON layers from one compact payload (see :func:`_settlement_payload`)."""
 
     _template = Template(

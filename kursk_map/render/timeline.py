@@ -14,11 +14,11 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-from branca.element import Element, MacroElement
+from branca.element import Element
 from folium.template import Template
 
 from ._html import esc, link
-from .maps import _add_border, _base_map, _claim_line, _position
+from .maps import ScriptMacro, _add_border, _base_map, _claim_line, _position
 from .style import COLOURS, LABELS
 
 #: One character per settlement and date: the controller a source claims, or baseline.
@@ -95,7 +95,7 @@ def _payload(ctx: TimelineContext) -> dict[str, Any]:
     }
 
 
-class _TimelineScript(MacroElement):
+class _TimelineScript(ScriptMacro):
     _template = Template(
         """{% macro script(this, kwargs) %}
 (function () {
