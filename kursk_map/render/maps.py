@@ -182,8 +182,14 @@ class _Prefix(ScriptMacro):
 
 
 def _claim_line(c: Mapping[str, Any], source_name: str) -> str:
-    what = c.get("controller") or c.get("kind")
-    return f"<li><b>{esc(c['date'])}</b> · {esc(what)} · {esc(c['summary'])} [{link(c['url'], source_name)}]</li>"
+    return _claim_li(
+        str(c["date"]), str(c.get("controller") or c.get("kind")), str(c["summary"]), str(c["url"]), source_name
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _claim_li(date: str, what: str, summary: str, url: str, source_name: str) -> str:
+    return f"<li><b>{esc(date)}</b> · {esc(what)} · {esc(summary)} [{link(url, source_name)}]</li>"
 
 
 def _position(r: Mapping[str, Any]) -> str:
@@ -252,19 +258,24 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
     cols: dict[str, list[Any]] = {k: [] for k in ("n", "p", "v", "c", "r", "e")}
     codes, approx = [], []
     rows = zip(
-        st["basis"],
-        st["controller"],
-        st["method"],
-        st["name"],
-        st["name_ru"],
-        st["name_uk"],
-        st["raion"],
-        st["oblast"],
-        st["ref"],
-        st["precision_m"],
-        st["since"],
-        st["country"],
-        st["claim_ids"],
+        *(
+            st[c].tolist()
+            for c in (
+                "basis",
+                "controller",
+                "method",
+                "name",
+                "name_ru",
+                "name_uk",
+                "raion",
+                "oblast",
+                "ref",
+                "precision_m",
+                "since",
+                "country",
+                "claim_ids",
+            )
+        ),
         strict=True,
     )
     for basis, ctrl, method, name, ru, uk, raion, oblast, ref, prec, since, country, cids in rows:
