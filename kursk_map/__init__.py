@@ -16,8 +16,17 @@ from ._errors import DataError, KurskMapError, Problem, UnplacedClaimsError
 from .claims import load_claims, load_sources, read_claims, read_sources
 from .dataset import Dataset, check_dataset, load_dataset
 from .gazetteer import derive_point, load_gazetteer, load_layer, read_gazetteer
+from .importers import read_geonames_dump, read_point_file, write_gazetteer
 from .names import Resolution, Resolver, normalise, skeleton, transliterate
-from .state import ResolvedLedger, compute_state, iter_states, resolve_claims, source_dates
+from .state import (
+    ResolvedLedger,
+    compute_state,
+    conflicts,
+    far_from_group,
+    iter_states,
+    resolve_claims,
+    source_dates,
+)
 
 __all__ = [
     "DataError",
@@ -31,7 +40,9 @@ __all__ = [
     "__version__",
     "check_dataset",
     "compute_state",
+    "conflicts",
     "derive_point",
+    "far_from_group",
     "iter_states",
     "load_claims",
     "load_dataset",
@@ -41,9 +52,12 @@ __all__ = [
     "normalise",
     "read_claims",
     "read_gazetteer",
+    "read_geonames_dump",
+    "read_point_file",
     "read_sources",
     "resolve_claims",
     "skeleton",
     "source_dates",
     "transliterate",
+    "write_gazetteer",
 ]
