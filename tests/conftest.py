@@ -44,6 +44,40 @@ ua-5,2025-05-21,ua-gs,presence,Gornal,contested,,,,,Says positions near Gornal a
 """
 )
 
+#: One valid row of each table, as dicts: tests change a cell or two and write them back.
+CLAIM_ROW = {
+    "claim_id": "ru-4",
+    "date": "2025-03-16",
+    "source": "ru-mod",
+    "kind": "control",
+    "settlement": "Sudzha",
+    "controller": "RU",
+    "value": "",
+    "unit": "",
+    "bearing_deg": "",
+    "denies": "",
+    "summary": "Says Sudzha is held.",
+    "url": "https://example.org/ru4",
+    "note": "",
+}
+PLACE_ROW = {
+    "id": "kmap:testovo-sudzhansky",
+    "name": "Testovo",
+    "name_ru": "Тестово",
+    "name_uk": "",
+    "alt_names": "",
+    "lat": "51.3",
+    "lon": "35.2",
+    "country": "RU",
+    "oblast": "Kursk",
+    "raion": "Sudzhansky",
+    "population": "",
+    "ref": "https://example.org/testovo",
+    "precision_m": "500",
+    "method": "page",
+    "note": "",
+}
+
 TODAY = dt.date(2026, 1, 1)
 BORDER = (
     '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "border"}, '

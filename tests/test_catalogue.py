@@ -37,42 +37,12 @@ from kursk_map.cli import main
 from kursk_map.dataset import Dataset, check_dataset, claim_files
 from kursk_map.gazetteer import load_gazetteer, read_gazetteer
 
-from .conftest import HEADER, RU_CLAIMS, SETTLEMENTS, SOURCES, TODAY, UA_CLAIMS, write_dataset
+from .conftest import CLAIM_ROW, HEADER, PLACE_ROW, RU_CLAIMS, SETTLEMENTS, SOURCES, TODAY, UA_CLAIMS, write_dataset
 
 # --------------------------------------------------------------------------------------------- rows
 
-CLAIM = {
-    "claim_id": "ru-4",
-    "date": "2025-03-16",
-    "source": "ru-mod",
-    "kind": "control",
-    "settlement": "Sudzha",
-    "controller": "RU",
-    "value": "",
-    "unit": "",
-    "bearing_deg": "",
-    "denies": "",
-    "summary": "Says Sudzha is held.",
-    "url": "https://example.org/ru4",
-    "note": "",
-}
-PLACE = {
-    "id": "kmap:testovo-sudzhansky",
-    "name": "Testovo",
-    "name_ru": "Тестово",
-    "name_uk": "",
-    "alt_names": "",
-    "lat": "51.3",
-    "lon": "35.2",
-    "country": "RU",
-    "oblast": "Kursk",
-    "raion": "Sudzhansky",
-    "population": "",
-    "ref": "https://example.org/testovo",
-    "precision_m": "500",
-    "method": "page",
-    "note": "",
-}
+CLAIM = CLAIM_ROW
+PLACE = PLACE_ROW
 SOURCE = {
     "slug": "isw",
     "name": "Institute for the Study of War",

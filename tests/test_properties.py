@@ -24,7 +24,7 @@ from kursk_map.dataset import check_dataset
 from kursk_map.gazetteer import load_gazetteer, read_gazetteer
 from kursk_map.names import Resolver, normalise, skeleton, spellings, transliterate
 
-from .conftest import HEADER, SETTLEMENTS, TODAY, write_dataset
+from .conftest import CLAIM_ROW, HEADER, PLACE_ROW, SETTLEMENTS, TODAY, write_dataset
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -73,38 +73,8 @@ def _cell(plausible: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.one_of(plausible, plausible, plausible, TEXT)
 
 
-CLAIM_BASE = {
-    "claim_id": "ru-{i}",
-    "date": "2025-03-16",
-    "source": "ru-mod",
-    "kind": "control",
-    "settlement": "Sudzha",
-    "controller": "RU",
-    "value": "",
-    "unit": "",
-    "bearing_deg": "",
-    "denies": "",
-    "summary": "Says so.",
-    "url": "https://example.org/a",
-    "note": "",
-}
-PLACE_BASE = {
-    "id": "kmap:{i}",
-    "name": "Testovo",
-    "name_ru": "Тестово",
-    "name_uk": "",
-    "alt_names": "",
-    "lat": "51.3",
-    "lon": "35.2",
-    "country": "RU",
-    "oblast": "Kursk",
-    "raion": "Sudzhansky",
-    "population": "",
-    "ref": "https://example.org/t",
-    "precision_m": "500",
-    "method": "page",
-    "note": "",
-}
+CLAIM_BASE = {**CLAIM_ROW, "claim_id": "ru-{i}", "summary": "Says so.", "url": "https://example.org/a"}
+PLACE_BASE = {**PLACE_ROW, "id": "kmap:{i}", "ref": "https://example.org/t"}
 SOURCE_BASE = {"slug": "src-{i}", "name": "A source", "side": "RU", "kind": "official", "url": ""}
 
 
