@@ -22,7 +22,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from . import __version__
+from . import __version__, schemas
 from ._errors import KurskMapError, Problem, UnplacedClaimsError
 from .areas import area_polygons, held_areas
 from .dataset import Dataset, load_dataset
@@ -213,22 +213,8 @@ def render_images(ds: Dataset, tasks: list[tuple[str, str]], *, workers: int | N
         _IMAGE_DS = None
 
 
-_KEY_COLUMNS = (
-    "claim_id",
-    "date",
-    "kind",
-    "settlement",
-    "settlement_id",
-    "controller",
-    "value",
-    "unit",
-    "bearing_deg",
-    "denies",
-    "summary",
-    "url",
-    "placed",
-    "unplaced_reason",
-)
+#: Claim columns a map depends on (every column of the ledger, and how it was resolved).
+_KEY_COLUMNS = (*schemas.CLAIM_COLUMNS, "settlement_id", "placed", "unplaced_reason")
 
 
 def _digest(*parts: object) -> str:
