@@ -164,6 +164,21 @@ def run_resolver(results_dir: Path) -> dict[str, Any]:
     return out
 
 
+def run_browser(results_dir: Path, *, regenerate: bool = False) -> dict[str, Any]:
+    """A 10,000-settlement map and timeline timed in headless Chromium (see bench/browser.py)."""
+    from .browser import run, table  # noqa: PLC0415 - needs the package and playwright
+
+    print("bench browser:", flush=True)
+    data = HERE / ".data" / "medium"
+    generate(SIZES["medium"], data, force=regenerate)
+    r = run(data)
+    print(table(r))
+    out = {"size": "browser", "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(), **r}
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / "browser.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return out
+
+
 def report_only(size: str, results_dir: Path) -> None:
     """Print the table of a stored result again (recomputing its summary) without running anything."""
     path = results_dir / f"{size}.json"
@@ -182,8 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--size",
         action="append",
-        choices=["small", "medium", "kursk", "resolver"],
-        help="repeatable; default: small and resolver",
+        choices=["small", "medium", "kursk", "resolver", "browser"],
+        help="repeatable; default: small and resolver (browser: medium pages timed in Chromium)",
     )
     ap.add_argument("--regenerate", action="store_true", help="write the synthetic scenario again")
     ap.add_argument("--results", type=Path, default=HERE / "results", help="where <size>.json goes")
@@ -194,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.size or ["small", "resolver"]:
         if size == "resolver":
             run_resolver(args.results)
+            continue
+        if size == "browser":
+            run_browser(args.results, regenerate=args.regenerate)
             continue
         if args.report:
             report_only(size, args.results)
