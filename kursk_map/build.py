@@ -26,7 +26,7 @@ from . import __version__, schemas
 from ._errors import KurskMapError, Problem, UnplacedClaimsError
 from .areas import area_polygons, held_areas
 from .dataset import Dataset, load_dataset
-from .export import ExportContext, export_context, geojson_text, render_image
+from .export import export_context, geojson_text, render_image
 from .render import (
     CompareContext,
     MapContext,
@@ -177,19 +177,6 @@ def _counts(state: gpd.GeoDataFrame) -> dict[str, int]:
     return counts
 
 
-def _export_context(
-    ds: Dataset, slug: str, ctx: MapContext, state: gpd.GeoDataFrame, claims_to_date: int
-) -> ExportContext:
-    return ExportContext(
-        source={**ctx.source, "slug": slug},
-        date=dt.date.fromisoformat(ctx.date),
-        state=state,
-        border=ds.border,
-        claims_to_date=claims_to_date,
-        unplaced=len(ctx.unplaced),
-    )
-
-
 _IMAGE_DS: Dataset | None = None  # the dataset image workers inherit (set before the pool forks)
 
 
@@ -308,7 +295,7 @@ def _render_source(
         if not reused:
             with deterministic_ids():
                 files.append((path, render_map(ctx, self_contained=self_contained).get_root().render()))
-            files.append((data_path, geojson_text(_export_context(ds, slug, ctx, state, to_date))))
+            files.append((data_path, geojson_text(export_context(ds, slug, day, state=state))))
         entries.append(
             {
                 "source": slug,

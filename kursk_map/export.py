@@ -94,7 +94,9 @@ class ExportContext:
     unplaced: int
 
 
-def export_context(ds: Dataset, source: str, date: dt.date | str) -> ExportContext:
+def export_context(
+    ds: Dataset, source: str, date: dt.date | str, *, state: gpd.GeoDataFrame | None = None
+) -> ExportContext:
     """Check ``source`` and ``date`` and compute what an export of them shows.
 
     Parameters
@@ -105,6 +107,8 @@ def export_context(ds: Dataset, source: str, date: dt.date | str) -> ExportConte
         Slug of a source with claims (``sources.csv``).
     date : datetime.date or str
         The day of the state (ISO ``YYYY-MM-DD`` when a string); on or after the source's first claim.
+    state : GeoDataFrame, optional
+        The source's state on that day when already computed (the atlas build has it).
 
     Raises
     ------
@@ -135,7 +139,7 @@ def export_context(ds: Dataset, source: str, date: dt.date | str) -> ExportConte
     return ExportContext(
         source={str(k): str(v) for k, v in ds.sources.loc[source].to_dict().items()} | {"slug": source},
         date=day,
-        state=compute_state(ds.gazetteer, ds.ledger, source=source, date=day),
+        state=compute_state(ds.gazetteer, ds.ledger, source=source, date=day) if state is None else state,
         border=ds.border,
         claims_to_date=int(mine.sum()),
         unplaced=int(((u["source"] == source) & (u["date"] <= pd.Timestamp(day))).sum()),
