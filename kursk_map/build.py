@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -37,8 +38,17 @@ from .render import (
     render_map,
     render_timeline,
 )
-from .render.maps import deterministic_ids
-from .state import compute_state, conflicts, far_from_group, figures, iter_states, relative_geometries, source_dates
+from .render.maps import ClaimsFile, claims_file, deterministic_ids
+from .state import (
+    ResolvedLedger,
+    compute_state,
+    conflicts,
+    far_from_group,
+    figures,
+    iter_states,
+    relative_geometries,
+    source_dates,
+)
 
 _RENAME_EXCHANGE = 2
 
@@ -107,10 +117,12 @@ def map_context(
     state: gpd.GeoDataFrame | None = None,
     claims: dict[str, dict[str, Any]] | None = None,
     nav: dict[str, str] | None = None,
+    claims_js: ClaimsFile | None = None,
 ) -> MapContext:
     """Everything the map of ``source`` on ``date`` shows (state, figures, relative claims, unplaced).
 
-    ``state`` and ``claims`` may be passed when already computed (the atlas build does).
+    ``state`` and ``claims`` may be passed when already computed (the atlas build does);
+    ``claims_js`` makes the page load its claim texts from the source's shared script.
     """
     if source not in set(ds.sources["slug"]):
         raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
@@ -131,6 +143,7 @@ def map_context(
         unplaced=unplaced,
         border=ds.border,
         nav=nav or {},
+        claims_file=claims_js,
     )
 
 
@@ -250,6 +263,16 @@ def map_key(ds: Dataset, base: str, slug: str, day: dt.date, nav: dict[str, str]
     return _digest(base, slug, day.isoformat(), nav, mine[list(_KEY_COLUMNS)].astype(str))
 
 
+def _source_view(ds: Dataset, slug: str) -> Dataset:
+    """``ds`` with only the claims of ``slug``: everything a source's pages show depends on those alone.
+
+    (A denial names the claim it denies, but is itself a claim of the denying source.) Filtering
+    once spares every per-date step a scan of the whole ledger.
+    """
+    c = ds.ledger.claims
+    return dataclasses.replace(ds, ledger=ResolvedLedger(c[c["source"] == slug], ds.ledger.problems))
+
+
 def _render_source(
     ds: Dataset,
     claims: dict[str, dict[str, Any]],
@@ -269,7 +292,12 @@ def _render_source(
     files: list[tuple[str, str]] = []
     entries: list[dict[str, Any]] = []
     states: list[gpd.GeoDataFrame] = []
+    ds = _source_view(ds, slug)
     mine = ds.ledger.claims["source"] == slug
+    # One script with the source's claim texts, loaded by all its maps (inlined when self-contained).
+    shared = None if self_contained else claims_file(claims, slug)
+    if shared is not None:
+        files.append((f"{slug}/{shared.url}", shared.text))
     for i, (day, state) in enumerate(iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)):
         states.append(state)
         iso = day.isoformat()
@@ -286,7 +314,7 @@ def _render_source(
             nav["prev"] = f"{dates[i - 1].isoformat()}.html"
         if i + 1 < len(dates):
             nav["next"] = f"{dates[i + 1].isoformat()}.html"
-        ctx = map_context(ds, slug, day, state=state, claims=claims, nav=nav)
+        ctx = map_context(ds, slug, day, state=state, claims=claims, nav=nav, claims_js=shared)
         path = map_path(slug, day)
         key = map_key(ds, base, slug, day, nav)
         reused = previous is not None and previous.get(path) == key

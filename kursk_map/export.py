@@ -14,6 +14,7 @@ Only this module imports matplotlib, and only when an image is asked for.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import math
@@ -279,13 +280,34 @@ def export_frame(ctx: ExportContext) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(out["lon"], out["lat"]), crs=schemas.CRS)
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _fragment(keys: tuple[str, ...], values: tuple[Any, ...]) -> str:
+    """``"k1":v1,"k2":v2`` exactly as ``json.dumps`` writes them (cached: most values repeat across maps)."""
+    return ",".join(
+        f"{json.dumps(k)}:{json.dumps(_clean(v), ensure_ascii=False, allow_nan=False)}"
+        for k, v in zip(keys, values, strict=True)
+    )
+
+
+_STATIC = ("id", "name", "name_ru", "name_uk", "raion", "oblast", "country")
+_CLAIMED = ("controller", "label", "colour", "basis", "since", "claim_ids")
+_PLACE = ("lat", "lon", "precision_m", "method", "ref")
+assert (*_STATIC, *_CLAIMED, *_PLACE, "source", "as_of") == FIELDS
+
+
+def _column(st: pd.DataFrame, name: str) -> list[Any]:
+    return [None if isinstance(v, float) and math.isnan(v) else v for v in st[name].tolist()]
+
+
 def geojson_text(ctx: ExportContext) -> str:
     """The state as RFC 7946 GeoJSON text: features sorted by id, coordinates to 5 decimals.
 
-    One feature per line, keys in a fixed order, so the same state gives the same bytes and
-    two dates diff line by line.
+    One feature per line, keys in a fixed order (:data:`FIELDS`), so the same state gives the same
+    bytes and two dates diff line by line. The properties are those of :func:`export_frame`; the
+    text is assembled from cached per-settlement fragments, because an atlas writes the same
+    settlements on every map.
     """
-    frame = export_frame(ctx)
+    st = ctx.state.sort_values("id", kind="stable")
     head = {
         "type": "FeatureCollection",
         "name": f"{ctx.source['slug']} {ctx.date.isoformat()}",
@@ -294,16 +316,31 @@ def geojson_text(ctx: ExportContext) -> str:
             f"{ctx.date.isoformat()}. Claims, not assessments."
         ),
     }
+    ids = [str(v) for v in st["id"].tolist()]
+    static = zip(ids, *(_column(st, c) for c in _STATIC[1:]), strict=True)
+    claimed = zip(
+        _column(st, "controller"), _column(st, "basis"), _column(st, "since"), st["claim_ids"].tolist(), strict=True
+    )
+    lats = [round(float(x), _DECIMALS) for x in st["lat"].tolist()]
+    lons = [round(float(x), _DECIMALS) for x in st["lon"].tolist()]
+    place = zip(
+        lats,
+        lons,
+        (float(x) for x in st["precision_m"].tolist()),
+        _column(st, "method"),
+        _column(st, "ref"),
+        strict=True,
+    )
+    tail = _fragment(("source", "as_of"), (ctx.source["slug"], ctx.date.isoformat()))
     lines = []
-    for r in frame[list(FIELDS)].to_dict("records"):
-        props = {k: _clean(r[k]) for k in FIELDS}
-        feat = {
-            "type": "Feature",
-            "id": r["id"],
-            "properties": props,
-            "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-        }
-        lines.append(json.dumps(feat, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+    for sid, s_vals, (ctrl, basis, since, cids), p_vals in zip(ids, static, claimed, place, strict=True):
+        group = "baseline" if basis == "baseline" else ctrl
+        c_vals = (ctrl, LABELS[group], COLOURS[group], basis, since, ";".join(cids))
+        lines.append(
+            f'{{"type":"Feature","id":{json.dumps(sid, ensure_ascii=False)},"properties":{{'
+            f"{_fragment(_STATIC, s_vals)},{_fragment(_CLAIMED, c_vals)},{_fragment(_PLACE, p_vals)},{tail}"
+            f'}},"geometry":{{"type":"Point","coordinates":[{p_vals[1]!r},{p_vals[0]!r}]}}}}'
+        )
     opening = json.dumps(head, ensure_ascii=False)[:-1] + ',\n"features":[\n'
     return opening + ",\n".join(lines) + "\n]}\n"
 

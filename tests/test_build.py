@@ -159,7 +159,9 @@ def test_incremental_rebuild_renders_only_what_a_change_affects(tmp_path: Path) 
     third = build_atlas(data, out, today=TODAY)
     rerendered = sorted(m["path"] for m in third["maps"] if m["path"] not in third["reused"])
     assert rerendered == ["ru-mod/2025-03-15.html", "ru-mod/2025-04-26.html"]  # the claim's date and later
-    assert "week of fighting" in (out / "ru-mod" / "2025-03-15.html").read_text(encoding="utf-8")
+    # the texts live in the source's shared claims script, which every build writes again
+    assert "week of fighting" in (out / "ru-mod" / "claims.js").read_text(encoding="utf-8")
+    assert '<script src="claims.js">' in (out / "ru-mod" / "2025-03-15.html").read_text(encoding="utf-8")
     # the incremental atlas is byte-identical to a fresh build of the changed data
     fresh = tmp_path / "fresh"
     build_atlas(data, fresh, today=TODAY, incremental=False)
@@ -171,8 +173,16 @@ def test_template_syntax_in_a_claim_is_shown_not_run(tmp_path: Path) -> None:
     attack = "T1 {{ 7*7 }} {% for i in range(3) %}X{% endfor %} {{ cycler.__init__.__globals__ }} T2"
     ru = RU_CLAIMS.replace("Says Zaoleshenka was taken.", f'"{attack}"')
     out = tmp_path / "atlas"
-    build_atlas(write_dataset(tmp_path / "data", ru=ru), out, today=TODAY, images=False)
-    pages = [out / "ru-mod" / "2025-03-15.html", out / "ru-mod" / "timeline.html", out / "compare" / "2025-03-15.html"]
+    data = write_dataset(tmp_path / "data", ru=ru)
+    build_atlas(data, out, today=TODAY, images=False)
+    alone = tmp_path / "alone"
+    build_atlas(data, alone, today=TODAY, images=False, self_contained=True)  # the map page embeds the texts
+    pages = [
+        out / "ru-mod" / "claims.js",
+        out / "ru-mod" / "timeline.html",
+        out / "compare" / "2025-03-15.html",
+        alone / "ru-mod" / "2025-03-15.html",
+    ]
     for page in pages:
         html = page.read_text(encoding="utf-8")
         shown = re.search(r"T1 (.*?) T2", html)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import math
 import struct
 import sys
 import xml.etree.ElementTree as ET
@@ -12,7 +14,7 @@ import pytest
 
 from kursk_map import KurskMapError, compute_state, load_dataset
 from kursk_map.cli import main
-from kursk_map.export import export_context, export_state, geojson_text
+from kursk_map.export import FIELDS, export_context, export_frame, export_state, geojson_text
 from kursk_map.render.style import COLOURS, LABELS
 
 from .conftest import TODAY, write_dataset
@@ -227,3 +229,51 @@ def test_cli_export_rejects_a_bad_date(data_dir: Path, capsys: pytest.CaptureFix
         main(["export", "--data", str(data_dir), "--source", "ru-mod", "--date", "15.03.2025"])
     assert exc.value.code == 2
     assert "is not an ISO date" in capsys.readouterr().err
+
+
+def _geojson_reference(ctx) -> str:
+    """The GeoJSON text written the plain way: one ``json.dumps`` per feature of ``export_frame``."""
+    frame = export_frame(ctx)
+    head = {
+        "type": "FeatureCollection",
+        "name": f"{ctx.source['slug']} {ctx.date.isoformat()}",
+        "description": (
+            f"Settlement control claimed by {ctx.source['name']}, latest claim on or before "
+            f"{ctx.date.isoformat()}. Claims, not assessments."
+        ),
+    }
+    lines = []
+    for r in frame[list(FIELDS)].to_dict("records"):
+        props = {
+            k: (None if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" else v) for k, v in r.items()
+        }
+        feat = {
+            "type": "Feature",
+            "id": r["id"],
+            "properties": props,
+            "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+        }
+        lines.append(json.dumps(feat, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+    return json.dumps(head, ensure_ascii=False)[:-1] + ',\n"features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "day"), [("ru-mod", "2025-03-15"), ("ru-mod", "2025-04-27"), ("ua-gs", "2025-02-06")]
+)
+def test_geojson_text_matches_plain_serialisation(dataset, source: str, day: str) -> None:
+    # geojson_text assembles cached fragments for speed; it must write what json.dumps writes.
+    ctx = export_context(dataset, source, day)
+    assert geojson_text(ctx) == _geojson_reference(ctx)
+
+
+def test_geojson_text_matches_plain_serialisation_on_awkward_values(dataset) -> None:
+    ctx = export_context(dataset, "ru-mod", "2025-03-15")
+    st = ctx.state.copy()
+    first = st.index[0]
+    st.loc[first, "name"] = 'Quote " back\\slash </script> Суджа \u2028'
+    st.loc[first, "raion"] = ""
+    st.loc[first, "precision_m"] = float("nan")
+    awkward = dataclasses.replace(ctx, state=st)
+    text = geojson_text(awkward)
+    assert text == _geojson_reference(awkward)
+    assert json.loads(text)["features"]

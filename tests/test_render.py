@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -11,7 +12,7 @@ from kursk_map import compute_state
 from kursk_map.build import _claim_records
 from kursk_map.render import MapContext, render_index, render_map
 from kursk_map.render._html import esc, link, safe_url
-from kursk_map.render.maps import deterministic_ids
+from kursk_map.render.maps import claims_file, deterministic_ids
 from kursk_map.state import figures, relative_geometries
 
 ATTACKS = [
@@ -170,3 +171,39 @@ def test_index_links_timelines_and_comparisons() -> None:
     html = render_index(manifest)
     assert "href='a/timeline.html'" in html
     assert "href='compare/2025-01-01.html'" in html and "2 disagree" in html
+
+
+def _payload(html: str) -> dict:
+    m = re.search(r"const D = (\{.*?\});\n", html)
+    assert m, "no settlement payload in the page"
+    return json.loads(m.group(1))
+
+
+def test_settlement_names_follow_the_state_not_a_cached_copy(dataset) -> None:
+    # the static payload columns are cached per gazetteer; a state with other names must not reuse them
+    ctx = _ctx(dataset)
+    before = _payload(_html(ctx))
+    st = ctx.state.copy()
+    st.loc[st["name"] == "Sudzha", "name"] = "Renamed-Sudzha"
+    after = _payload(_html(dataclasses.replace(ctx, state=st)))
+    assert any("Sudzha" in n for n in before["n"]) and not any("Renamed-Sudzha" in n for n in before["n"])
+    assert any("Renamed-Sudzha" in n for n in after["n"])
+    assert _payload(_html(ctx)) == before  # and back again
+
+
+def test_shared_claims_file_moves_the_texts_out_of_the_page(dataset) -> None:
+    claims = _claim_records(dataset)
+    shared = claims_file(claims, "ru-mod")
+    inline = _html(_ctx(dataset, claims=claims))
+    page = _html(_ctx(dataset, claims=claims, claims_file=shared))
+    summary = esc(claims["ru-1"]["summary"])
+    assert summary in inline and summary not in page and summary in shared.text
+    assert '<script src="claims.js"></script>' in page
+    p = _payload(page)
+    assert p["cs"] == "ru-mod" and "claims" not in p
+    table = json.loads(shared.text.split(" = ", 2)[-1].rstrip(";\n"))
+    # every index the page uses points at a claim of this source, in (date, id) order
+    ordered = sorted((c["date"], cid) for cid, c in claims.items() if c["source"] == "ru-mod")
+    assert [row[0] for row in table] == [d for d, _ in ordered]
+    used = {i for refs in p["c"] for i in refs}
+    assert used and max(used) < len(table)

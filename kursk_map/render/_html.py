@@ -69,9 +69,6 @@ _SCRIPT_UNSAFE = {
 }
 
 
-_SCRIPT_TABLE = str.maketrans(_SCRIPT_UNSAFE)
-
-
 def script_json(data: object) -> str:
     r"""Compact JSON that is safe inside a ``<script>`` element (UTF-8 kept, markup characters escaped).
 
@@ -81,4 +78,8 @@ def script_json(data: object) -> str:
     {"a":"\u003c/script\u003e\u003cb\u003eСуджа\u003c/b\u003e"}
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.translate(_SCRIPT_TABLE)
+    # str.replace runs in C; translate with a mapping calls back per character (10x slower on MBs).
+    for char, repl in _SCRIPT_UNSAFE.items():
+        if char in text:
+            text = text.replace(char, repl)
+    return text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import itertools
 import json
 import math
@@ -18,13 +19,14 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import pandas as pd
 from branca.element import Element, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
 from .. import schemas
 from ._assets import leaflet_css, leaflet_js
-from ._html import esc, link, script_json
+from ._html import esc, link, safe_url, script_json
 from .style import BORDER_COLOUR, COLOURS, LABELS, RELATIVE_COLOUR
 
 LEAFLET_VERSION = "1.9.3"
@@ -88,6 +90,9 @@ class MapContext:
         km² per controller implied by the source's settlement claims (see :mod:`kursk_map.areas`).
     area_shapes : GeoDataFrame, optional
         Those areas as polygons (``controller``, ``area_km2``), drawn semi-transparent.
+    claims_file : ClaimsFile, optional
+        The source's claim texts in a script shared by all its maps (see :func:`claims_file`); the
+        page then carries only indices into it. Without it, the page embeds the texts it needs.
     """
 
     source: Mapping[str, str]
@@ -101,6 +106,7 @@ class MapContext:
     nav: Mapping[str, str] = field(default_factory=dict)
     areas: Mapping[str, float] = field(default_factory=dict)
     area_shapes: gpd.GeoDataFrame | None = None
+    claims_file: ClaimsFile | None = None
 
 
 _BIND = JsCode(
@@ -181,6 +187,46 @@ class _Prefix(ScriptMacro):
         self.prefix = prefix
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _claim_entry(date: str, what: str, summary: str, url: str) -> tuple[str, str, str, str | None]:
+    """A claim as escaped columns for a popup: (date, what, summary, safe href or None)."""
+    return esc(date), esc(what), esc(summary), safe_url(url)
+
+
+def _entry(c: Mapping[str, Any]) -> tuple[str, str, str, str | None]:
+    return _claim_entry(str(c["date"]), str(c.get("controller") or c.get("kind")), str(c["summary"]), str(c["url"]))
+
+
+@dataclass(frozen=True)
+class ClaimsFile:
+    """A source's claim texts as one script that every map of the source loads.
+
+    ``url`` is the script's address relative to the maps, ``index`` the position of each claim id in
+    it, ``text`` the script itself (write it at ``url``; a self-contained page inlines it).
+    """
+
+    slug: str
+    url: str
+    index: Mapping[str, int]
+    text: str
+
+
+def claims_file(claims: Mapping[str, Mapping[str, Any]], source: str, *, url: str = "claims.js") -> ClaimsFile:
+    """The shared claims script of ``source``: its claims in (date, id) order, escaped.
+
+    The order keeps a map's indices valid when claims are added or changed after its date, so the
+    pages an incremental build reuses still point at the right texts.
+    """
+    mine = sorted((str(c["date"]), cid) for cid, c in claims.items() if c.get("source") == source)
+    index = {cid: i for i, (_d, cid) in enumerate(mine)}
+    table = [_entry(claims[cid]) for _d, cid in mine]
+    text = (
+        "window.__kmClaims = window.__kmClaims || {};\n"
+        f"window.__kmClaims[{script_json(source)}] = {script_json(table)};\n"
+    )
+    return ClaimsFile(slug=source, url=url, index=index, text=text)
+
+
 def _claim_line(c: Mapping[str, Any], source_name: str) -> str:
     return _claim_li(
         str(c["date"]), str(c.get("controller") or c.get("kind")), str(c["summary"]), str(c["url"]), source_name
@@ -234,71 +280,100 @@ def _text(v: Any) -> str:
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
 
+_STATIC_COLUMNS = ("id", "method", "name", "name_ru", "name_uk", "raion", "oblast", "ref", "precision_m", "lat", "lon")
+
+
+@dataclass(frozen=True)
+class _StaticColumns:
+    """The payload columns no claim changes (names, places, references, positions), in id order."""
+
+    columns: dict[str, Any]
+
+
+_STATIC_CACHE: dict[str, _StaticColumns] = {}
+
+
+def _static_columns(st: pd.DataFrame) -> _StaticColumns:
+    """Static payload columns of a state sorted by id; cached by a hash of the values they come from.
+
+    An atlas draws the same settlements on every map; only the controller and claims change.
+    """
+    key = hashlib.sha256(pd.util.hash_pandas_object(st[list(_STATIC_COLUMNS)], index=False).to_numpy().tobytes())
+    digest = key.hexdigest()
+    hit = _STATIC_CACHE.get(digest)
+    if hit is not None:
+        return hit
+    places: dict[str, int] = {}
+    refs: dict[str, int] = {}
+    n, p, r, e, approx = [], [], [], [], []
+    rows = zip(*(st[c].tolist() for c in _STATIC_COLUMNS[1:9]), strict=True)
+    for method, name, ru, uk, raion, oblast, ref, prec in rows:
+        name_html, place, geonames, ref_html, prec_km = _static_texts(
+            _text(name), _text(ru), _text(uk), _text(raion), _text(oblast), _text(ref), _number(prec)
+        )
+        n.append(name_html)
+        p.append(places.setdefault(place, len(places)))
+        r.append("g" + geonames if geonames else refs.setdefault(ref_html, len(refs)))
+        e.append(prec_km)
+        approx.append("1" if method == "derived" else "0")
+    out = _StaticColumns(
+        {
+            "lat": [round(float(x), 4) for x in st["lat"].tolist()],
+            "lon": [round(float(x), 4) for x in st["lon"].tolist()],
+            "n": n,
+            "p": p,
+            "r": r,
+            "e": e,
+            "a": "".join(approx),
+            "places": list(places),
+            "refs": list(refs),
+        }
+    )
+    if len(_STATIC_CACHE) >= 8:  # one entry per gazetteer; a process rarely sees more than one
+        _STATIC_CACHE.clear()
+    _STATIC_CACHE[digest] = out
+    return out
+
+
 def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
     """The settlements of one map as compact, already escaped columns (about 100 bytes each).
 
     Texts shared by many settlements (places, verdicts, claim lines, references) are stored once
-    and referenced by index; the browser builds tooltips and popups from them when asked.
+    and referenced by index; the browser builds tooltips and popups from them when asked. Claim
+    texts come from the source's shared script when the context names one (``claims_file``).
     Every string is escaped HTML; the page embeds the payload with ``script_json`` (safe in a script).
     """
     st = ctx.state.sort_values("id")
     src = ctx.source["name"]
-    tables: dict[str, dict[str, int]] = {"places": {}, "verdicts": {}, "claims": {}, "refs": {}}
-
-    def index(table: str, text: str) -> int:
-        return tables[table].setdefault(text, len(tables[table]))
-
-    lines: dict[str, int] = {}
+    verdicts: dict[str, int] = {}
+    table: dict[tuple[str, str, str, str | None], int] = {}
+    shared = ctx.claims_file
+    lines: dict[str, int] = dict(shared.index) if shared is not None else {}
 
     def claim_index(cid: str) -> int:
         if cid not in lines:
-            lines[cid] = index("claims", _claim_line(ctx.claims[cid], src))
+            lines[cid] = table.setdefault(_entry(ctx.claims[cid]), len(table))
         return lines[cid]
 
-    cols: dict[str, list[Any]] = {k: [] for k in ("n", "p", "v", "c", "r", "e")}
-    codes, approx = [], []
-    rows = zip(
-        *(
-            st[c].tolist()
-            for c in (
-                "basis",
-                "controller",
-                "method",
-                "name",
-                "name_ru",
-                "name_uk",
-                "raion",
-                "oblast",
-                "ref",
-                "precision_m",
-                "since",
-                "country",
-                "claim_ids",
-            )
-        ),
-        strict=True,
-    )
-    for basis, ctrl, method, name, ru, uk, raion, oblast, ref, prec, since, country, cids in rows:
-        group = "baseline" if basis == "baseline" else str(ctrl)
-        codes.append(_CODES[group])
-        approx.append("1" if method == "derived" else "0")
-        name_html, place, geonames, ref_html, prec_km = _static_texts(
-            _text(name), _text(ru), _text(uk), _text(raion), _text(oblast), _text(ref), _number(prec)
-        )
-        cols["n"].append(name_html)
-        cols["p"].append(index("places", place))
-        cols["v"].append(index("verdicts", _verdict(src, ctx.date, str(ctrl), str(basis), _text(since), str(country))))
-        cols["c"].append([claim_index(cid) for cid in cids[:6] if cid in ctx.claims])
-        cols["r"].append("g" + geonames if geonames else index("refs", ref_html))
-        cols["e"].append(prec_km)
+    codes, v, c = [], [], []
+    rows = zip(*(st[k].tolist() for k in ("basis", "controller", "since", "country", "claim_ids")), strict=True)
+    for basis, ctrl, since, country, cids in rows:
+        codes.append(_CODES["baseline" if basis == "baseline" else str(ctrl)])
+        verdict = _verdict(src, ctx.date, str(ctrl), str(basis), _text(since), str(country))
+        v.append(verdicts.setdefault(verdict, len(verdicts)))
+        c.append([claim_index(cid) for cid in cids[:6] if cid in ctx.claims])
     out: dict[str, Any] = {
-        "lat": [round(float(x), 4) for x in st["lat"]],
-        "lon": [round(float(x), 4) for x in st["lon"]],
-        **cols,
+        **_static_columns(st).columns,
+        "v": v,
+        "c": c,
         "g": "".join(codes),
-        "a": "".join(approx),
+        "src": esc(src),
+        "verdicts": list(verdicts),
     }
-    out.update({k: list(v) for k, v in tables.items()})
+    if shared is None:
+        out["claims"] = list(table)
+    else:
+        out["cs"] = shared.slug
     return out
 
 
@@ -326,7 +401,13 @@ class _SettlementData(ScriptMacro):
     const ref = typeof r === "number" ? D.refs[r]
       : "<a href=\\"https://www.geonames.org/" + r.slice(1) +
         "\\" target=\\"_blank\\" rel=\\"noopener noreferrer\\">reference</a>";
-    const claims = D.c[i].map(function (k) { return D.claims[k]; }).join("");
+    const table = D.cs === undefined ? D.claims : (window.__kmClaims || {})[D.cs];
+    const claims = !table ? "<li>(the claims file of this source did not load)</li>" :
+      D.c[i].map(function (k) {
+        const c = table[k], by = c[3] ? "<a href=\\"" + c[3] +
+          "\\" target=\\"_blank\\" rel=\\"noopener noreferrer\\">" + D.src + "</a>" : D.src;
+        return "<li><b>" + c[0] + "</b> · " + c[1] + " · " + c[2] + " [" + by + "]</li>";
+      }).join("");
     return "<div class='km-pop'>" + D.n[i] + "<br><small>" + D.places[D.p[i]] + "</small><br>" +
       D.verdicts[D.v[i]] + (claims ? "<ul>" + claims + "</ul>" : "") + "<small>" +
       (approx ? "approximate position" : "position") + (D.e[i] ? " ±" + D.e[i] + " km" : "") + " (" + ref +
@@ -377,6 +458,9 @@ def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
         layer.add_to(m)
         layers[group] = layer.get_name()
     m.add_child(_SettlementData(payload, layers, key=m.get_name()))
+    if ctx.claims_file is not None:
+        root: Any = m.get_root()  # a branca Figure
+        root.header.add_child(_Verbatim(f'<script src="{esc(ctx.claims_file.url)}"></script>'), name="km_claims_file")
 
 
 def _add_relative(m: folium.Map, ctx: MapContext) -> None:
