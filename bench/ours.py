@@ -10,6 +10,7 @@ results).
 from __future__ import annotations
 
 import datetime as dt
+import resource
 import shutil
 import tempfile
 import time
@@ -23,7 +24,7 @@ from kursk_map.areas import settlement_cells
 from kursk_map.dataset import BORDER, COUNTRIES, SETTLEMENTS, SOURCES, Dataset, claim_files
 from kursk_map.gazetteer import load_layer
 from kursk_map.render import render_map
-from kursk_map.render.maps import deterministic_ids
+from kursk_map.render.maps import claims_file, deterministic_ids
 
 from .measure import Budget, Recorder, spread
 
@@ -73,10 +74,21 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
     pages: list[tuple[str, str]] = []
     budget = Budget(budget_s)
     contexts_done = 0
+    # As render_atlas does: each source's pages work on its own claims and share one claims script.
+    views: dict[str, Dataset] = {}
+    shared: dict[str, Any] = {}
     for slug, day in order:
-        state = km.compute_state(ds.gazetteer, ds.ledger, source=slug, date=day)
         t0 = time.perf_counter()
-        ctx = km_build.map_context(ds, slug, day, state=state, claims=claim_records, nav={"index": "../index.html"})
+        if slug not in views:
+            views[slug] = km_build._source_view(ds, slug)
+            shared[slug] = claims_file(claim_records, slug)
+        view = views[slug]
+        t_ctx += time.perf_counter() - t0
+        state = km.compute_state(view.gazetteer, view.ledger, source=slug, date=day)
+        t0 = time.perf_counter()
+        ctx = km_build.map_context(
+            view, slug, day, state=state, claims=claim_records, nav={"index": "../index.html"}, claims_js=shared[slug]
+        )
         t1 = time.perf_counter()
         with deterministic_ids():
             html = render_map(ctx).get_root().render()
@@ -99,6 +111,13 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
             data_bytes = html.encode("utf-8")
             p.write_bytes(data_bytes)
             total_bytes += len(data_bytes)
+        shared_bytes = 0
+        for slug, script in shared.items():
+            p = tmp / slug / script.url
+            p.parent.mkdir(parents=True, exist_ok=True)
+            data_bytes = script.text.encode("utf-8")
+            p.write_bytes(data_bytes)
+            shared_bytes += len(data_bytes)
         st.done = len(pages)
     shutil.rmtree(tmp, ignore_errors=True)
     placed = int(gaz.geometry.notna().sum())
@@ -110,6 +129,9 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
         "claims": len(claims),
         "html_bytes_per_map": total_bytes / max(len(pages), 1),
         "html_bytes_per_settlement_per_map": total_bytes / max(len(pages), 1) / max(placed, 1),
+        # the claims scripts serve every map of their source: amortised over all maps
+        "shared_bytes": shared_bytes,
+        "shared_bytes_per_settlement_per_map": shared_bytes / max(n_maps, 1) / max(placed, 1),
     }
 
 
@@ -149,6 +171,7 @@ def run_atlas(data: Path, out: Path, *, every: int) -> dict[str, Any]:
     if every == 1:
         with rec.stage("atlas build (build_atlas)") as st:
             manifest = km_build.build_atlas(data, target, images=False)
+        st.peak_mb = max(st.peak_mb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
         sizes = _sizes(target)
         st.extra = {"pages": sizes}
         shutil.rmtree(target.parent, ignore_errors=True)
@@ -175,34 +198,33 @@ def run_atlas(data: Path, out: Path, *, every: int) -> dict[str, Any]:
             "timelines": sum(len(d) for _, d in sample_plan),
             "compare pages": len({d for _, ds_ in sample_plan for d in ds_}),
         }
-        spent: dict[str, float] = {}
-        nbytes: dict[str, int] = {}
-        count: dict[str, int] = {}
-        last = [time.perf_counter()]
         target.mkdir(parents=True)
 
-        def write(rel: str, text: str | bytes) -> None:
-            kind = _kind(rel)
+        def write(rel: str, text: str | bytes) -> None:  # called in the worker processes, as build_atlas does
             p = target / rel
             p.parent.mkdir(parents=True, exist_ok=True)
-            b = text.encode("utf-8") if isinstance(text, str) else text
-            p.write_bytes(b)
-            after = time.perf_counter()
-            spent[kind] = spent.get(kind, 0.0) + (after - last[0])
-            nbytes[kind] = nbytes.get(kind, 0) + len(b)
-            count[kind] = count.get(kind, 0) + 1
-            last[0] = after
+            p.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
 
-        with rec.stage("atlas: render_atlas on a sample of dates") as st:
-            km_build.render_atlas(ds, write)
-            st.note = f"every {every}-th date of each source; the sum of the page kinds below"
-            st.extra = {"container": True}  # not added to the total: its parts are
+        t0 = time.perf_counter()
+        km_build.render_atlas(ds, write, write_in_workers=True)
+        seconds = time.perf_counter() - t0
     finally:
         km_build.plan_maps = original
-    for kind, seconds in spent.items():
-        rec.add(f"atlas: {kind}", seconds, done=done.get(kind, 1), total=full.get(kind, done.get(kind, 1)))
+    # Every page kind grows with the dates sampled (maps, their data, compare pages, and the timelines'
+    # states), so the whole render scales by the share of maps rendered.
+    st = rec.add(
+        "atlas: render_atlas, workers writing the pages",
+        seconds,
+        done=done["maps"],
+        total=full["maps"],
+        note=f"every {every}-th date of each source, scaled to all dates",
+    )
+    # the pages are made in worker processes: their peak counts too (the largest worker's resident set)
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    st.extra = {"workers_peak_mb": workers_mb}
+    st.peak_mb = max(st.peak_mb, workers_mb)
+    pages = _sizes(target)
     shutil.rmtree(target.parent, ignore_errors=True)
-    pages = {k: {"count": count[k], "bytes": nbytes[k]} for k in count}
     return {"stages": rec.as_list(), "maps": full["maps"], "pages": pages, "sampled_every": every, "full": full}
 
 
@@ -215,3 +237,47 @@ def _sizes(root: Path) -> dict[str, dict[str, int]]:
             e["count"] += 1
             e["bytes"] += p.stat().st_size
     return out
+
+
+def run_incremental(data: Path, out: Path) -> dict[str, Any]:
+    """A full ``build_atlas`` (no images), then one claim's summary changed and the atlas rebuilt.
+
+    The claim changed is the middle one (by date) of the source with most claims: it affects that
+    source's maps from its date on and the comparison pages of those dates.
+    """
+    import csv  # noqa: PLC0415
+
+    rec = Recorder()
+    work = Path(tempfile.mkdtemp(prefix="bench-incr-", dir=out))
+    copy = work / "data"
+    shutil.copytree(data, copy)
+    target = work / "atlas"
+    with rec.stage("full build (build_atlas, no images)"):
+        first = km_build.build_atlas(copy, target, images=False)
+    files = claim_files(copy)
+    biggest = max(files, key=lambda f: sum(1 for _ in f.open(encoding="utf-8")))
+    with biggest.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    fields = list(rows[0])
+    rows_by_date = sorted(range(len(rows)), key=lambda i: (rows[i]["date"], rows[i]["claim_id"]))
+    changed = rows[rows_by_date[len(rows_by_date) // 2]]
+    changed["summary"] = changed["summary"] + " (edited for the benchmark)"
+    with biggest.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    with rec.stage("rebuild after one changed claim") as st:
+        second = km_build.build_atlas(copy, target, images=False)
+        st.note = f"claim {changed['claim_id']} of {changed['date']}"
+    shutil.rmtree(work, ignore_errors=True)
+    stages = rec.as_list()
+    full_s, incr_s = stages[0]["estimate_s"], stages[1]["estimate_s"]
+    return {
+        "stages": stages,
+        "maps": len(first["maps"]),
+        "maps_rerendered": len(second["maps"]) - len(second["reused"]),
+        "changed_claim": changed["claim_id"],
+        "full_s": full_s,
+        "incremental_s": incr_s,
+        "incremental_share": incr_s / full_s if full_s else None,
+    }

@@ -165,6 +165,9 @@ def table(size: str, scenario: dict[str, Any], results: dict[str, dict[str, Any]
         text = "—" if not r else f"{r['html_bytes_per_settlement_per_map']:,.0f}"
         row += f"{text:>{w}}"
     lines.append(row)
+    if ours and "shared_bytes_per_settlement_per_map" in ours:
+        text = f"{ours['shared_bytes_per_settlement_per_map']:,.1f}"
+        lines.append(f"{'  + claims script, amortised':<{w0}}{text:>{w}}")
     samples = []
     for peer, label in PEERS:
         r = results.get(peer)
@@ -174,6 +177,12 @@ def table(size: str, scenario: dict[str, Any], results: dict[str, dict[str, Any]
         samples.append(f"build_atlas: {atlas['note']}")
     lines.append("* extrapolated linearly from a sample spread over sources and dates" + (": " if samples else ""))
     lines.extend(f"    {s}" for s in samples)
+    incr = summary.get("incremental")
+    if incr:
+        lines.append(
+            f"incremental: full build {fmt_s(incr['full_s'])}; after changing claim {incr['changed_claim']}, "
+            f"rebuild {fmt_s(incr['incremental_s'])} ({incr['maps_rerendered']} of {incr['maps']} maps re-rendered)"
+        )
     lines.append("ratios:")
     for key, text in summary["ratios"].items():
         lines.append(f"    {key:<48} {text}")

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-PEERS = ("ours-stages", "ours-atlas", "naive", "limit")
+PEERS = ("ours-stages", "ours-atlas", "ours-incremental", "naive", "limit")
 
 
 def run(peer: str, data: Path, out: Path, *, budget_s: float | None, every: int) -> dict[str, Any]:
@@ -26,6 +26,10 @@ def run(peer: str, data: Path, out: Path, *, budget_s: float | None, every: int)
         from .ours import run_atlas  # noqa: PLC0415
 
         res = run_atlas(data, out, every=every)
+    elif peer == "ours-incremental":
+        from .ours import run_incremental  # noqa: PLC0415
+
+        res = run_incremental(data, out)
     elif peer == "naive":
         from .naive import run_naive  # noqa: PLC0415
 

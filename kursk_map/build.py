@@ -283,23 +283,24 @@ def _render_source(
     images: bool,
     base: str = "",
     previous: Mapping[str, str] | None = None,
+    sink: Callable[[str, str], None] | None = None,
 ) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
     """The maps, data files and timeline of one source: ``(files, manifest entries)``.
 
     A map whose key is in ``previous`` (path -> key of the last build) is not rendered again: its
-    entry is marked ``reused`` and the caller copies its files from the previous atlas.
+    entry is marked ``reused`` and the caller copies its files from the previous atlas. With
+    ``sink``, files go to ``sink(rel, text)`` as they are made and ``files`` stays empty.
     """
     files: list[tuple[str, str]] = []
     entries: list[dict[str, Any]] = []
-    states: list[gpd.GeoDataFrame] = []
+    emit = sink or (lambda rel, text: files.append((rel, text)))
     ds = _source_view(ds, slug)
     mine = ds.ledger.claims["source"] == slug
     # One script with the source's claim texts, loaded by all its maps (inlined when self-contained).
     shared = None if self_contained else claims_file(claims, slug)
     if shared is not None:
-        files.append((f"{slug}/{shared.url}", shared.text))
+        emit(f"{slug}/{shared.url}", shared.text)
     for i, (day, state) in enumerate(iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)):
-        states.append(state)
         iso = day.isoformat()
         nav = {
             "index": "../index.html",
@@ -322,8 +323,8 @@ def _render_source(
         data_path = f"{slug}/{iso}.geojson"
         if not reused:
             with deterministic_ids():
-                files.append((path, render_map(ctx, self_contained=self_contained).get_root().render()))
-            files.append((data_path, geojson_text(export_context(ds, slug, day, state=state))))
+                emit(path, render_map(ctx, self_contained=self_contained).get_root().render())
+            emit(data_path, geojson_text(export_context(ds, slug, day, state=state)))
         entries.append(
             {
                 "source": slug,
@@ -343,36 +344,61 @@ def _render_source(
                 "unplaced": [u["claim_id"] for u in ctx.unplaced],
             }
         )
+    # The timeline reads the states once, in order: advance them again rather than hold 365 frames.
     tl = TimelineContext(
         source=ctx.source,
         dates=[d.isoformat() for d in dates],
-        states=states,
+        states=(state for _day, state in iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)),
         claims=claims,
         figures=figures(ds.ledger, source=slug, date=dates[-1]),
         border=ds.border,
     )
     with deterministic_ids():
-        files.append((timeline_path(slug), render_timeline(tl, self_contained=self_contained).get_root().render()))
+        emit(timeline_path(slug), render_timeline(tl, self_contained=self_contained).get_root().render())
     return files, entries
 
 
-#: What forked page workers inherit: (dataset, claim records, self_contained, images, base key, previous keys).
-_PAGES: tuple[Dataset, dict[str, dict[str, Any]], bool, bool, str, Mapping[str, str] | None] | None = None
+#: What forked page workers inherit: (dataset, claim records, self_contained, images, base key, previous
+#: keys, and the writer when workers write their files themselves).
+_PAGES: (
+    tuple[
+        Dataset,
+        dict[str, dict[str, Any]],
+        bool,
+        bool,
+        str,
+        Mapping[str, str] | None,
+        Callable[[str, str | bytes], None] | None,
+    ]
+    | None
+) = None
 
 
 def _page_task(task: tuple[str, Any]) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
     """One unit of the atlas: a source's maps and timeline, or a run of comparison pages."""
     assert _PAGES is not None
-    ds, claims, self_contained, images, base, previous = _PAGES
+    ds, claims, self_contained, images, base, previous, direct = _PAGES
     kind, arg = task
     if kind == "source":
         slug, dates = arg
         return _render_source(
-            ds, claims, slug, dates, self_contained=self_contained, images=images, base=base, previous=previous
+            ds,
+            claims,
+            slug,
+            dates,
+            self_contained=self_contained,
+            images=images,
+            base=base,
+            previous=previous,
+            sink=direct,
         )
     files: list[tuple[str, str]] = []
     entries = _render_compares(
-        ds, claims, lambda rel, text: files.append((rel, str(text))), self_contained=self_contained, chunk=arg
+        ds,
+        claims,
+        direct or (lambda rel, text: files.append((rel, str(text)))),
+        self_contained=self_contained,
+        chunk=arg,
     )
     return files, entries
 
@@ -385,6 +411,7 @@ def render_atlas(
     images: bool = False,
     workers: int | None = None,
     previous: Mapping[str, str] | None = None,
+    write_in_workers: bool = False,
 ) -> dict[str, Any]:
     """Render every map and the index through ``write(relative_path, text)``; return the manifest.
 
@@ -393,7 +420,9 @@ def render_atlas(
     Pages are rendered in ``workers`` processes (default: one per CPU): each source's maps, and runs
     of comparison pages, are independent units; the output does not depend on how they are split.
     Maps whose content key is in ``previous`` (path -> key) are not rendered; their manifest entries
-    say ``reused`` and the caller copies their files (see :func:`build_atlas`).
+    say ``reused`` and the caller copies their files (see :func:`build_atlas`). With
+    ``write_in_workers`` each worker process calls ``write`` itself as it renders (``write`` must then
+    work in a forked process, e.g. write files), so no page is held in memory or sent back.
     """
     global _PAGES  # noqa: PLW0603 - handed to forked workers without pickling the dataset
     plan = plan_maps(ds)
@@ -410,6 +439,7 @@ def render_atlas(
         images,
         _base_key(ds, self_contained=self_contained, images=images),
         previous,
+        write if write_in_workers else None,
     )
     try:
         if workers == 1 or "fork" not in mp.get_all_start_methods():
@@ -652,7 +682,9 @@ def build_atlas(
                 p.write_text(data, encoding="utf-8", newline="\n")
 
         previous = _previous_keys(out, images=images) if incremental else None
-        manifest = render_atlas(ds, write, self_contained=self_contained, images=images, previous=previous)
+        manifest = render_atlas(
+            ds, write, self_contained=self_contained, images=images, previous=previous, write_in_workers=True
+        )
         reused = set(manifest["reused"])
         for m in manifest["maps"]:
             if m["path"] in reused:

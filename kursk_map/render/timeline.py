@@ -7,8 +7,9 @@ slider moves. All text in the JSON is escaped HTML; the JSON is made safe for a 
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,8 +37,9 @@ class TimelineContext:
         ``slug``, ``name``, ``side``, ``kind``.
     dates : sequence of str
         ISO dates of the source's claims, ascending.
-    states : sequence of GeoDataFrame
-        The source's state on each date (same settlements, same order).
+    states : iterable of GeoDataFrame
+        The source's state on each date (same settlements, same order); read once, in order, so a
+        generator will do (a build advances the states again rather than hold them all).
     claims : mapping
         claim_id -> claim record, for the popups.
     figures : sequence of mapping
@@ -48,14 +50,19 @@ class TimelineContext:
 
     source: Mapping[str, str]
     dates: Sequence[str]
-    states: Sequence[gpd.GeoDataFrame]
+    states: Iterable[gpd.GeoDataFrame]
     claims: Mapping[str, Mapping[str, Any]]
     figures: Sequence[Mapping[str, Any]] = ()
     border: gpd.GeoDataFrame | None = None
 
 
-def _payload(ctx: TimelineContext) -> dict[str, Any]:
-    first = ctx.states[0]
+def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
+    """The page's data, and the last state (for the initial view)."""
+    states_in = iter(ctx.states)  # read once, in order: a build may pass a generator
+    first = next(states_in, None)
+    if first is None or not ctx.dates:
+        raise ValueError("a timeline needs one state per date, and at least one date")
+    last = first
     ids = list(first.index)
     claim_index: dict[str, int] = {}
     lines: list[str] = []
@@ -67,7 +74,8 @@ def _payload(ctx: TimelineContext) -> dict[str, Any]:
         return claim_index[cid]
 
     states = []
-    for state in ctx.states:
+    for state in itertools.chain([first], states_in):
+        last = state
         st = state.loc[ids]
         codes = "".join(
             BASELINE if basis == "baseline" else CODES[ctrl]
@@ -75,8 +83,10 @@ def _payload(ctx: TimelineContext) -> dict[str, Any]:
         )
         refs = [cid_index(c[0]) if c else -1 for c in st["claim_ids"]]
         states.append([codes, refs])
+    if len(states) != len(ctx.dates):
+        raise ValueError(f"a timeline needs one state per date: {len(ctx.dates)} dates, {len(states)} states")
     rows = first.to_dict("records")
-    return {
+    payload = {
         "dates": list(ctx.dates),
         "pos": [[round(float(r["lat"]), 5), round(float(r["lon"]), 5)] for r in rows],
         "names": [esc(r["name"]) + (f" · {esc(r['name_ru'])}" if r["name_ru"] else "") for r in rows],
@@ -93,6 +103,7 @@ def _payload(ctx: TimelineContext) -> dict[str, Any]:
         "colours": COLOURS,
         "labels": LABELS,
     }
+    return payload, last
 
 
 class _TimelineScript(ScriptMacro):
@@ -187,9 +198,7 @@ def _panel(ctx: TimelineContext) -> str:
 
 def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> folium.Map:
     """Draw a source's claims over time with a date slider; return the map."""
-    if not ctx.dates or len(ctx.dates) != len(ctx.states):
-        raise ValueError("a timeline needs one state per date, and at least one date")
-    st = ctx.states[-1]
+    payload, st = _payload(ctx)
     claimed = st[st["basis"] != "baseline"]
     pts = claimed if len(claimed) else st
     bounds = [
@@ -201,11 +210,11 @@ def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> fo
     root: Any = m.get_root()
     root.header.add_child(Element("<style>.km-ticks{display:flex;justify-content:space-between;color:#555}</style>"))
     _add_border(m, ctx.border)
-    m.add_child(_TimelineScript(_payload(ctx)))
+    m.add_child(_TimelineScript(payload))
     folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 
 def timeline_json(ctx: TimelineContext) -> str:
     """The timeline's data as JSON text (what the page embeds), for tests and other front ends."""
-    return json.dumps(_payload(ctx), ensure_ascii=False, sort_keys=True)
+    return json.dumps(_payload(ctx)[0], ensure_ascii=False, sort_keys=True)
