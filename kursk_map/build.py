@@ -38,7 +38,7 @@ from .render import (
     render_map,
     render_timeline,
 )
-from .render.maps import ClaimsFile, claims_file, deterministic_ids
+from .render.maps import ClaimsFile, SettlementsFile, claims_file, deterministic_ids, settlements_file
 from .state import (
     ResolvedLedger,
     compute_state,
@@ -118,6 +118,7 @@ def map_context(
     claims: dict[str, dict[str, Any]] | None = None,
     nav: dict[str, str] | None = None,
     claims_js: ClaimsFile | None = None,
+    settlements_js: SettlementsFile | None = None,
 ) -> MapContext:
     """Everything the map of ``source`` on ``date`` shows (state, figures, relative claims, unplaced).
 
@@ -144,6 +145,7 @@ def map_context(
         border=ds.border,
         nav=nav or {},
         claims_file=claims_js,
+        settlements_file=settlements_js,
     )
 
 
@@ -298,6 +300,7 @@ def _render_source(
     mine = ds.ledger.claims["source"] == slug
     # One script with the source's claim texts, loaded by all its maps (inlined when self-contained).
     shared = None if self_contained else claims_file(claims, slug)
+    common: SettlementsFile | None = None
     if shared is not None:
         emit(f"{slug}/{shared.url}", shared.text)
     for i, (day, state) in enumerate(iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)):
@@ -315,7 +318,9 @@ def _render_source(
             nav["prev"] = f"{dates[i - 1].isoformat()}.html"
         if i + 1 < len(dates):
             nav["next"] = f"{dates[i + 1].isoformat()}.html"
-        ctx = map_context(ds, slug, day, state=state, claims=claims, nav=nav, claims_js=shared)
+        if i == 0 and not self_contained:  # the atlas's settlements.js (render_atlas writes it)
+            common = settlements_file(state)
+        ctx = map_context(ds, slug, day, state=state, claims=claims, nav=nav, claims_js=shared, settlements_js=common)
         path = map_path(slug, day)
         key = map_key(ds, base, slug, day, nav)
         reused = previous is not None and previous.get(path) == key
@@ -441,6 +446,11 @@ def render_atlas(
         previous,
         write if write_in_workers else None,
     )
+    if not self_contained and plan:  # the settlement columns every map shares, written once
+        slug, dates = plan[0]
+        write(
+            "settlements.js", settlements_file(compute_state(ds.gazetteer, ds.ledger, source=slug, date=dates[0])).text
+        )
     try:
         if workers == 1 or "fork" not in mp.get_all_start_methods():
             results = [_page_task(t) for t in tasks]

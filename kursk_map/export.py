@@ -299,6 +299,18 @@ def _column(st: pd.DataFrame, name: str) -> list[Any]:
     return [None if isinstance(v, float) and math.isnan(v) else v for v in st[name].tolist()]
 
 
+def geojson_head(ctx: ExportContext) -> dict[str, str]:
+    """The FeatureCollection's members before ``features``: type, name and a one-line description."""
+    return {
+        "type": "FeatureCollection",
+        "name": f"{ctx.source['slug']} {ctx.date.isoformat()}",
+        "description": (
+            f"Settlement control claimed by {ctx.source['name']}, latest claim on or before "
+            f"{ctx.date.isoformat()}. Claims, not assessments."
+        ),
+    }
+
+
 def geojson_text(ctx: ExportContext) -> str:
     """The state as RFC 7946 GeoJSON text: features sorted by id, coordinates to 5 decimals.
 
@@ -308,14 +320,7 @@ def geojson_text(ctx: ExportContext) -> str:
     settlements on every map.
     """
     st = ctx.state.sort_values("id", kind="stable")
-    head = {
-        "type": "FeatureCollection",
-        "name": f"{ctx.source['slug']} {ctx.date.isoformat()}",
-        "description": (
-            f"Settlement control claimed by {ctx.source['name']}, latest claim on or before "
-            f"{ctx.date.isoformat()}. Claims, not assessments."
-        ),
-    }
+    head = geojson_head(ctx)
     ids = [str(v) for v in st["id"].tolist()]
     static = zip(ids, *(_column(st, c) for c in _STATIC[1:]), strict=True)
     claimed = zip(

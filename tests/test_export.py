@@ -14,7 +14,7 @@ import pytest
 
 from kursk_map import KurskMapError, compute_state, load_dataset
 from kursk_map.cli import main
-from kursk_map.export import FIELDS, export_context, export_frame, export_state, geojson_text
+from kursk_map.export import FIELDS, export_context, export_frame, export_state, geojson_head, geojson_text
 from kursk_map.render.style import COLOURS, LABELS
 
 from .conftest import TODAY, write_dataset
@@ -234,14 +234,7 @@ def test_cli_export_rejects_a_bad_date(data_dir: Path, capsys: pytest.CaptureFix
 def _geojson_reference(ctx) -> str:
     """The GeoJSON text written the plain way: one ``json.dumps`` per feature of ``export_frame``."""
     frame = export_frame(ctx)
-    head = {
-        "type": "FeatureCollection",
-        "name": f"{ctx.source['slug']} {ctx.date.isoformat()}",
-        "description": (
-            f"Settlement control claimed by {ctx.source['name']}, latest claim on or before "
-            f"{ctx.date.isoformat()}. Claims, not assessments."
-        ),
-    }
+    head = geojson_head(ctx)
     lines = []
     for r in frame[list(FIELDS)].to_dict("records"):
         props = {

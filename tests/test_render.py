@@ -12,7 +12,7 @@ from kursk_map import compute_state
 from kursk_map.build import _claim_records
 from kursk_map.render import MapContext, render_index, render_map
 from kursk_map.render._html import esc, link, safe_url
-from kursk_map.render.maps import claims_file, deterministic_ids
+from kursk_map.render.maps import claims_file, deterministic_ids, settlements_file
 from kursk_map.state import figures, relative_geometries
 
 ATTACKS = [
@@ -207,3 +207,21 @@ def test_shared_claims_file_moves_the_texts_out_of_the_page(dataset) -> None:
     assert [row[0] for row in table] == [d for d, _ in ordered]
     used = {i for refs in p["c"] for i in refs}
     assert used and max(used) < len(table)
+
+
+def test_shared_settlements_file_is_used_only_for_its_own_gazetteer(dataset) -> None:
+    ctx = _ctx(dataset)
+    common = settlements_file(ctx.state)
+    page = _html(dataclasses.replace(ctx, settlements_file=common))
+    p = _payload(page)
+    assert p["sk"] == common.key and "n" not in p and "lat" not in p
+    assert '<script src="../settlements.js"></script>' in page and "Sudzha" not in page.split("const D = ")[1]
+    shared = json.loads(common.text.split(" = ", 2)[-1].rstrip(";\n"))
+    assert len(shared["lat"]) == len(p["g"])  # one code per shared settlement, in the same order
+    # a file made from another gazetteer is not trusted: the page embeds its own columns
+    st = ctx.state.copy()
+    st.loc[st["name"] == "Sudzha", "name"] = "Sudzha-2"
+    page2 = _html(dataclasses.replace(ctx, state=st, settlements_file=common))
+    p2 = _payload(page2)
+    assert "sk" not in p2 and any("Sudzha-2" in n for n in p2["n"])
+    assert '<script src="../settlements.js">' not in page2

@@ -93,6 +93,9 @@ class MapContext:
     claims_file : ClaimsFile, optional
         The source's claim texts in a script shared by all its maps (see :func:`claims_file`); the
         page then carries only indices into it. Without it, the page embeds the texts it needs.
+    settlements_file : SettlementsFile, optional
+        The settlement columns shared by every map (see :func:`settlements_file`); used when it was
+        made from the same gazetteer as ``state``, else the page embeds them.
     """
 
     source: Mapping[str, str]
@@ -107,6 +110,7 @@ class MapContext:
     areas: Mapping[str, float] = field(default_factory=dict)
     area_shapes: gpd.GeoDataFrame | None = None
     claims_file: ClaimsFile | None = None
+    settlements_file: SettlementsFile | None = None
 
 
 _BIND = JsCode(
@@ -287,6 +291,7 @@ _STATIC_COLUMNS = ("id", "method", "name", "name_ru", "name_uk", "raion", "oblas
 class _StaticColumns:
     """The payload columns no claim changes (names, places, references, positions), in id order."""
 
+    key: str
     columns: dict[str, Any]
 
 
@@ -299,7 +304,7 @@ def _static_columns(st: pd.DataFrame) -> _StaticColumns:
     An atlas draws the same settlements on every map; only the controller and claims change.
     """
     key = hashlib.sha256(pd.util.hash_pandas_object(st[list(_STATIC_COLUMNS)], index=False).to_numpy().tobytes())
-    digest = key.hexdigest()
+    digest = key.hexdigest()[:20]
     hit = _STATIC_CACHE.get(digest)
     if hit is not None:
         return hit
@@ -317,6 +322,7 @@ def _static_columns(st: pd.DataFrame) -> _StaticColumns:
         e.append(prec_km)
         approx.append("1" if method == "derived" else "0")
     out = _StaticColumns(
+        digest,
         {
             "lat": [round(float(x), 4) for x in st["lat"].tolist()],
             "lon": [round(float(x), 4) for x in st["lon"].tolist()],
@@ -327,12 +333,34 @@ def _static_columns(st: pd.DataFrame) -> _StaticColumns:
             "a": "".join(approx),
             "places": list(places),
             "refs": list(refs),
-        }
+        },
     )
     if len(_STATIC_CACHE) >= 8:  # one entry per gazetteer; a process rarely sees more than one
         _STATIC_CACHE.clear()
     _STATIC_CACHE[digest] = out
     return out
+
+
+@dataclass(frozen=True)
+class SettlementsFile:
+    """The settlement columns no claim changes, as one script every map of an atlas loads.
+
+    Names, places, references and positions; ``key`` identifies the gazetteer they were made from.
+    """
+
+    key: str
+    url: str
+    text: str
+
+
+def settlements_file(state: pd.DataFrame, *, url: str = "../settlements.js") -> SettlementsFile:
+    """The shared settlements script for the maps of states like ``state`` (same gazetteer)."""
+    static = _static_columns(state.sort_values("id"))
+    text = (
+        "window.__kmSettlements = window.__kmSettlements || {};\n"
+        f"window.__kmSettlements[{script_json(static.key)}] = {script_json(static.columns)};\n"
+    )
+    return SettlementsFile(key=static.key, url=url, text=text)
 
 
 def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
@@ -362,8 +390,10 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
         verdict = _verdict(src, ctx.date, str(ctrl), str(basis), _text(since), str(country))
         v.append(verdicts.setdefault(verdict, len(verdicts)))
         c.append([claim_index(cid) for cid in cids[:6] if cid in ctx.claims])
+    static = _static_columns(st)
+    common = ctx.settlements_file
     out: dict[str, Any] = {
-        **_static_columns(st).columns,
+        **({"sk": static.key} if common is not None and common.key == static.key else static.columns),
         "v": v,
         "c": c,
         "g": "".join(codes),
@@ -394,6 +424,11 @@ class _SettlementData(ScriptMacro):
         """{% macro script(this, kwargs) %}
 (function () {
   const D = {{ this.payload_json }};
+  if (D.sk !== undefined) {  // the columns every map shares come from settlements.js
+    const S = (window.__kmSettlements || {})[D.sk];
+    if (!S) { console.error("kursk_map: settlements.js (" + D.sk + ") did not load"); return; }
+    Object.keys(S).forEach(function (k) { if (!(k in D)) { D[k] = S[k]; } });
+  }
   window.__km = window.__km || {};
   window.__km[{{ this.key|tojson }}] = D;
   window.__kmPopup = window.__kmPopup || function (D, i) {
@@ -458,8 +493,12 @@ def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
         layer.add_to(m)
         layers[group] = layer.get_name()
     m.add_child(_SettlementData(payload, layers, key=m.get_name()))
+    root: Any = m.get_root()  # a branca Figure
+    if "sk" in payload and ctx.settlements_file is not None:
+        root.header.add_child(
+            _Verbatim(f'<script src="{esc(ctx.settlements_file.url)}"></script>'), name="km_settlements_file"
+        )
     if ctx.claims_file is not None:
-        root: Any = m.get_root()  # a branca Figure
         root.header.add_child(_Verbatim(f'<script src="{esc(ctx.claims_file.url)}"></script>'), name="km_claims_file")
 
 
