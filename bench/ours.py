@@ -24,7 +24,7 @@ from kursk_map.areas import settlement_cells
 from kursk_map.dataset import BORDER, COUNTRIES, SETTLEMENTS, SOURCES, Dataset, claim_files
 from kursk_map.gazetteer import load_layer
 from kursk_map.render import render_map
-from kursk_map.render.maps import claims_file, deterministic_ids
+from kursk_map.render.maps import claims_file, deterministic_ids, settlements_file
 
 from .measure import Budget, Recorder, spread
 
@@ -75,8 +75,10 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
     budget = Budget(budget_s)
     contexts_done = 0
     # As render_atlas does: each source's pages work on its own claims and share one claims script.
+    # and every map loads the settlement columns from the atlas's settlements.js.
     views: dict[str, Dataset] = {}
     shared: dict[str, Any] = {}
+    common = None
     for slug, day in order:
         t0 = time.perf_counter()
         if slug not in views:
@@ -86,8 +88,17 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
         t_ctx += time.perf_counter() - t0
         state = km.compute_state(view.gazetteer, view.ledger, source=slug, date=day)
         t0 = time.perf_counter()
+        if common is None:
+            common = settlements_file(state)
         ctx = km_build.map_context(
-            view, slug, day, state=state, claims=claim_records, nav={"index": "../index.html"}, claims_js=shared[slug]
+            view,
+            slug,
+            day,
+            state=state,
+            claims=claim_records,
+            nav={"index": "../index.html"},
+            claims_js=shared[slug],
+            settlements_js=common,
         )
         t1 = time.perf_counter()
         with deterministic_ids():
@@ -112,10 +123,13 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
             p.write_bytes(data_bytes)
             total_bytes += len(data_bytes)
         shared_bytes = 0
-        for slug, script in shared.items():
-            p = tmp / slug / script.url
+        scripts = [(f"{slug}/{script.url}", script.text) for slug, script in shared.items()]
+        if common is not None:
+            scripts.append(("settlements.js", common.text))
+        for rel, text in scripts:
+            p = tmp / rel
             p.parent.mkdir(parents=True, exist_ok=True)
-            data_bytes = script.text.encode("utf-8")
+            data_bytes = text.encode("utf-8")
             p.write_bytes(data_bytes)
             shared_bytes += len(data_bytes)
         st.done = len(pages)
@@ -129,7 +143,7 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
         "claims": len(claims),
         "html_bytes_per_map": total_bytes / max(len(pages), 1),
         "html_bytes_per_settlement_per_map": total_bytes / max(len(pages), 1) / max(placed, 1),
-        # the claims scripts serve every map of their source: amortised over all maps
+        # the claims and settlements scripts serve every map: amortised over all maps
         "shared_bytes": shared_bytes,
         "shared_bytes_per_settlement_per_map": shared_bytes / max(n_maps, 1) / max(placed, 1),
     }

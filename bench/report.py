@@ -167,7 +167,7 @@ def table(size: str, scenario: dict[str, Any], results: dict[str, dict[str, Any]
     lines.append(row)
     if ours and "shared_bytes_per_settlement_per_map" in ours:
         text = f"{ours['shared_bytes_per_settlement_per_map']:,.1f}"
-        lines.append(f"{'  + claims script, amortised':<{w0}}{text:>{w}}")
+        lines.append(f"{'  + shared scripts, amortised':<{w0}}{text:>{w}}")
     samples = []
     for peer, label in PEERS:
         r = results.get(peer)

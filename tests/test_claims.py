@@ -6,7 +6,7 @@ import pytest
 
 from kursk_map import DataError, load_claims, load_sources, read_claims
 
-from .conftest import HEADER, SOURCES, TODAY
+from .conftest import CLAIM_ROW, HEADER, SOURCES, TODAY
 
 SRC = ["ru-mod", "ua-gs"]
 
@@ -38,21 +38,8 @@ def test_minimal_columns_are_enough(tmp_path) -> None:
     assert load_claims([p], sources=SRC, today=TODAY).loc[0, "unit"] == ""
 
 
-OK = {
-    "claim_id": "a",
-    "date": "2025-03-13",
-    "source": "ru-mod",
-    "kind": "control",
-    "settlement": "Sudzha",
-    "controller": "RU",
-    "value": "",
-    "unit": "",
-    "bearing_deg": "",
-    "denies": "",
-    "summary": "ok",
-    "url": "https://example.org/x",
-    "note": "",
-}
+#: A valid claims row (the shared fixture row with its own id, date, summary and URL).
+OK = {**CLAIM_ROW, "claim_id": "a", "date": "2025-03-13", "summary": "ok", "url": "https://example.org/x"}
 
 
 def _row(**changes: str) -> str:

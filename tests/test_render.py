@@ -225,3 +225,10 @@ def test_shared_settlements_file_is_used_only_for_its_own_gazetteer(dataset) -> 
     p2 = _payload(page2)
     assert "sk" not in p2 and any("Sudzha-2" in n for n in p2["n"])
     assert '<script src="../settlements.js">' not in page2
+
+
+def test_claims_script_of_another_source_is_refused(dataset) -> None:
+    # an index into the wrong file would show another claim's text in the popup: refuse instead
+    claims = _claim_records(dataset)
+    with pytest.raises(ValueError, match="not in the claims script of 'ua-gs'"):
+        _html(_ctx(dataset, claims=claims, claims_file=claims_file(claims, "ua-gs")))

@@ -376,9 +376,14 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
     verdicts: dict[str, int] = {}
     table: dict[tuple[str, str, str, str | None], int] = {}
     shared = ctx.claims_file
-    lines: dict[str, int] = dict(shared.index) if shared is not None else {}
+    lines: dict[str, int] = {}
 
     def claim_index(cid: str) -> int:
+        if shared is not None:  # an index into the source's claims script, which has all its claims
+            try:
+                return shared.index[cid]
+            except KeyError:
+                raise ValueError(f"claim {cid!r} is not in the claims script of {shared.slug!r}") from None
         if cid not in lines:
             lines[cid] = table.setdefault(_entry(ctx.claims[cid]), len(table))
         return lines[cid]
