@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from . import __version__, schemas
@@ -224,6 +225,8 @@ def _digest(*parts: object) -> str:
     for part in parts:
         if isinstance(part, pd.DataFrame | pd.Series):
             h.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
+        elif isinstance(part, np.ndarray):
+            h.update(part.tobytes())
         else:
             h.update(json.dumps(part, sort_keys=True, default=str).encode())
         h.update(b"\x1f")
@@ -265,6 +268,21 @@ def map_key(ds: Dataset, base: str, slug: str, day: dt.date, nav: dict[str, str]
     return _digest(base, slug, day.isoformat(), nav, mine[list(_KEY_COLUMNS)].astype(str))
 
 
+def claim_hashes(claims: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per claim row (over the columns a page depends on), in the frame's order."""
+    return pd.util.hash_pandas_object(claims[list(_KEY_COLUMNS)].astype(str), index=True).to_numpy()
+
+
+def page_key(base: str, path: str, nav: Mapping[str, str], hashes: np.ndarray) -> str:
+    """Content hash of a timeline or comparison page.
+
+    It covers the code and data (``base``), the page's path and links, and the claims it draws, as
+    their :func:`claim_hashes`: all of a source's for its timeline, every claim up to the date for a
+    comparison page (hashed once per build, then selected per date).
+    """
+    return _digest(base, path, dict(nav), hashes)
+
+
 def _source_view(ds: Dataset, slug: str) -> Dataset:
     """``ds`` with only the claims of ``slug``: everything a source's pages show depends on those alone.
 
@@ -286,11 +304,12 @@ def _render_source(
     base: str = "",
     previous: Mapping[str, str] | None = None,
     sink: Callable[[str, str], None] | None = None,
-) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
-    """The maps, data files and timeline of one source: ``(files, manifest entries)``.
+) -> tuple[list[tuple[str, str]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The maps, data files and timeline of one source: ``(files, map entries, page keys)``.
 
     A map whose key is in ``previous`` (path -> key of the last build) is not rendered again: its
-    entry is marked ``reused`` and the caller copies its files from the previous atlas. With
+    entry is marked ``reused`` and the caller copies its files from the previous atlas; the timeline
+    likewise (its key and ``reused`` in the third list). With
     ``sink``, files go to ``sink(rel, text)`` as they are made and ``files`` stays empty.
     """
     files: list[tuple[str, str]] = []
@@ -349,6 +368,11 @@ def _render_source(
                 "unplaced": [u["claim_id"] for u in ctx.unplaced],
             }
         )
+    tl_path = timeline_path(slug)
+    tl_key = page_key(base, tl_path, {}, claim_hashes(ds.ledger.claims))
+    pages = [{"path": tl_path, "key": tl_key, "reused": previous is not None and previous.get(tl_path) == tl_key}]
+    if pages[0]["reused"]:
+        return files, entries, pages
     # The timeline reads the states once, in order: advance them again rather than hold 365 frames.
     tl = TimelineContext(
         source=ctx.source,
@@ -359,8 +383,8 @@ def _render_source(
         border=ds.border,
     )
     with deterministic_ids():
-        emit(timeline_path(slug), render_timeline(tl, self_contained=self_contained).get_root().render())
-    return files, entries
+        emit(tl_path, render_timeline(tl, self_contained=self_contained).get_root().render())
+    return files, entries, pages
 
 
 #: What forked page workers inherit: (dataset, claim records, self_contained, images, base key, previous
@@ -379,7 +403,9 @@ _PAGES: (
 ) = None
 
 
-def _page_task(task: tuple[str, Any]) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+def _page_task(
+    task: tuple[str, Any],
+) -> tuple[list[tuple[str, str]], list[dict[str, Any]], list[dict[str, Any]]]:
     """One unit of the atlas: a source's maps and timeline, or a run of comparison pages."""
     assert _PAGES is not None
     ds, claims, self_contained, images, base, previous, direct = _PAGES
@@ -398,14 +424,16 @@ def _page_task(task: tuple[str, Any]) -> tuple[list[tuple[str, str]], list[dict[
             sink=direct,
         )
     files: list[tuple[str, str]] = []
-    entries = _render_compares(
+    entries, pages = _render_compares(
         ds,
         claims,
         direct or (lambda rel, text: files.append((rel, str(text)))),
         self_contained=self_contained,
         chunk=arg,
+        base=base,
+        previous=previous,
     )
-    return files, entries
+    return files, entries, pages
 
 
 def render_atlas(
@@ -461,10 +489,13 @@ def render_atlas(
         _PAGES = None
     entries: list[dict[str, Any]] = []
     compares: list[dict[str, Any]] = []
-    for (kind, _), (files, part) in zip(tasks, results, strict=True):
+    pages: list[dict[str, Any]] = []
+    for (kind, _), (files, part, keyed) in zip(tasks, results, strict=True):
         for rel, text in files:
             write(rel, text)
         (entries if kind == "source" else compares).extend(part)
+        pages.extend(keyed)
+    pages.sort(key=lambda p: p["path"])
     entries.sort(key=lambda e: (e["source"], e["date"]))
     reused = sorted(e["path"] for e in entries if e.pop("reused"))
     compares.sort(key=lambda c: c["date"])
@@ -478,6 +509,7 @@ def render_atlas(
         ],
         "maps": entries,
         "timelines": {slug: timeline_path(slug) for slug, _ in plan},
+        "page_keys": {p["path"]: p["key"] for p in pages},
         "compare": compares,
         "unplaced": _unplaced(ds),
         "conflicts": conflicts(ds.ledger),
@@ -489,13 +521,17 @@ def render_atlas(
 
 
 def _previous_keys(out: Path, *, images: bool) -> dict[str, str]:
-    """Keys (by page path) of the maps of the atlas already in ``out`` whose files are all there."""
+    """Keys (by page path) of the pages of the atlas already in ``out`` whose files are all there."""
     try:
         old = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         maps = old["maps"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
     keys = {}
+    pages = old.get("page_keys") if isinstance(old, dict) else None
+    for path, key in (pages or {}).items() if isinstance(pages, dict) else []:
+        if isinstance(path, str) and isinstance(key, str) and (out / path).is_file():
+            keys[path] = key
     for m in maps if isinstance(maps, list) else []:
         if not isinstance(m, dict) or not isinstance(m.get("key"), str):
             continue
@@ -534,10 +570,13 @@ def _render_compares(
     *,
     self_contained: bool,
     chunk: tuple[int, int] | None = None,
-) -> list[dict[str, Any]]:
+    base: str = "",
+    previous: Mapping[str, str] | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One comparison page per date on which any source made a claim; states advance in lockstep.
 
-    ``chunk`` (start, stop) renders only those positions of the sorted list of dates.
+    ``chunk`` (start, stop) renders only those positions of the sorted list of dates. Returns the
+    manifest entries and the pages' keys; a page whose key is in ``previous`` is not rendered again.
     """
     plan = plan_maps(ds)
     all_dates = sorted({d for _, dates in plan for d in dates})
@@ -546,6 +585,9 @@ def _render_compares(
     iters = {slug: iter_states(ds.gazetteer, ds.ledger, source=slug, dates=all_dates[start:stop]) for slug, _ in plan}
     src_rows = {str(r["slug"]): {str(k): str(v) for k, v in r.items()} for r in ds.sources.to_dict("records")}
     out = []
+    pages = []
+    c = ds.ledger.claims
+    hashes, claim_dates = claim_hashes(c), c["date"].to_numpy()
     for i, day in enumerate(all_dates[start:stop], start):
         states = {slug: next(it)[1] for slug, it in iters.items()}
         active = [src_rows[slug] for slug, _ in plan if first[slug] <= day]
@@ -562,9 +604,14 @@ def _render_compares(
             border=ds.border,
             nav=nav,
         )
-        with deterministic_ids():
-            fmap = render_compare(ctx, self_contained=self_contained)
-            write(compare_path(day), fmap.get_root().render())
+        path = compare_path(day)
+        key = page_key(base, path, nav, hashes[claim_dates <= np.datetime64(day)])
+        reused = previous is not None and previous.get(path) == key
+        pages.append({"path": path, "key": key, "reused": reused})
+        if not reused:
+            with deterministic_ids():
+                fmap = render_compare(ctx, self_contained=self_contained)
+                write(path, fmap.get_root().render())
         out.append(
             {
                 "date": ctx.date,
@@ -573,7 +620,7 @@ def _render_compares(
                 "disagreements": sorted(disagreements(ctx.states)),
             }
         )
-    return out
+    return out, pages
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -696,6 +743,10 @@ def build_atlas(
             ds, write, self_contained=self_contained, images=images, previous=previous, write_in_workers=True
         )
         reused = set(manifest["reused"])
+        # timelines and comparison pages with the key of the previous build were not rendered again
+        for rel in sorted(p for p, k in manifest["page_keys"].items() if previous and previous.get(p) == k):
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(out / rel, tmp / rel)
         for m in manifest["maps"]:
             if m["path"] in reused:
                 for rel in (m["path"], m["data"], m["image"]):

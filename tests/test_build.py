@@ -189,3 +189,25 @@ def test_template_syntax_in_a_claim_is_shown_not_run(tmp_path: Path) -> None:
         assert shown, page
         assert "49" not in shown.group(1) and "XXX" not in shown.group(1) and "os" not in shown.group(1), page
         assert "&#123;&#123; 7*7 &#125;&#125;" in shown.group(1).replace("\\u0026", "&"), page
+
+
+def test_incremental_rebuild_reuses_unaffected_timelines_and_comparison_pages(tmp_path: Path) -> None:
+    data = write_dataset(tmp_path / "data")
+    out = tmp_path / "atlas"
+    first = build_atlas(data, out, today=TODAY, images=False)
+    # mark every timeline and comparison page of the first build: a page copied forward keeps its mark
+    marked = sorted(first["page_keys"])
+    assert any(p.startswith("compare/") for p in marked) and any(p.endswith("timeline.html") for p in marked)
+    for rel in marked:
+        with (out / rel).open("a", encoding="utf-8") as fh:
+            fh.write("<!-- from the first build -->")
+    changed = RU_CLAIMS.replace("Says Zaoleshenka was taken.", "Says Zaoleshenka was taken after a week of fighting.")
+    write_dataset(data, ru=changed)
+    build_atlas(data, out, today=TODAY, images=False)
+    kept = {rel for rel in marked if (out / rel).read_text(encoding="utf-8").endswith("<!-- from the first build -->")}
+    # the changed claim (ru-mod, 2025-03-15) affects ru-mod's timeline and comparison pages from that date on
+    redrawn = sorted(set(marked) - kept)
+    assert redrawn == sorted(
+        ["ru-mod/timeline.html"] + [p for p in marked if p.startswith("compare/") and p >= "compare/2025-03-15.html"]
+    )
+    assert "ua-gs/timeline.html" in kept
