@@ -181,7 +181,9 @@ def table(size: str, scenario: dict[str, Any], results: dict[str, dict[str, Any]
     if incr:
         lines.append(
             f"incremental: full build {fmt_s(incr['full_s'])}; after changing claim {incr['changed_claim']}, "
-            f"rebuild {fmt_s(incr['incremental_s'])} ({incr['maps_rerendered']} of {incr['maps']} maps re-rendered)"
+            f"rebuild {fmt_s(incr['incremental_s'])} ({incr['maps_rerendered']} of {incr['maps']} maps re-rendered"
+            + (f"; every {incr['sampled_every']}-th date" if incr.get("sampled_every", 1) > 1 else "")
+            + ")"
         )
     lines.append("ratios:")
     for key, text in summary["ratios"].items():

@@ -29,7 +29,7 @@ def run(peer: str, data: Path, out: Path, *, budget_s: float | None, every: int)
     elif peer == "ours-incremental":
         from .ours import run_incremental  # noqa: PLC0415
 
-        res = run_incremental(data, out)
+        res = run_incremental(data, out, every=every)
     elif peer == "naive":
         from .naive import run_naive  # noqa: PLC0415
 

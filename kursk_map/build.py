@@ -257,20 +257,18 @@ def _base_key(ds: Dataset, *, self_contained: bool, images: bool) -> str:
     )
 
 
-def map_key(ds: Dataset, base: str, slug: str, day: dt.date, nav: dict[str, str]) -> str:
-    """Content hash of everything one map page shows: a changed claim changes only the keys it affects.
-
-    The page of ``slug`` on ``day`` depends on the gazetteer (in ``base``), the source's claims made
-    on or before ``day`` and the page's links.
-    """
-    c = ds.ledger.claims
-    mine = c[(c["source"] == slug) & (c["date"] <= pd.Timestamp(day))]
-    return _digest(base, slug, day.isoformat(), nav, mine[list(_KEY_COLUMNS)].astype(str))
-
-
 def claim_hashes(claims: pd.DataFrame) -> np.ndarray:
     """One 64-bit hash per claim row (over the columns a page depends on), in the frame's order."""
     return pd.util.hash_pandas_object(claims[list(_KEY_COLUMNS)].astype(str), index=True).to_numpy()
+
+
+def map_key(base: str, slug: str, day: dt.date, nav: Mapping[str, str], hashes: np.ndarray) -> str:
+    """Content hash of everything one map page shows: a changed claim changes only the keys it affects.
+
+    The page of ``slug`` on ``day`` depends on the gazetteer (in ``base``), the page's links and the
+    source's claims made on or before ``day``, given as their :func:`claim_hashes`.
+    """
+    return _digest(base, slug, day.isoformat(), dict(nav), hashes)
 
 
 def page_key(base: str, path: str, nav: Mapping[str, str], hashes: np.ndarray) -> str:
@@ -302,27 +300,30 @@ def _render_source(
     self_contained: bool,
     images: bool,
     base: str = "",
-    previous: Mapping[str, str] | None = None,
+    previous: Mapping[str, Mapping[str, Any]] | None = None,
     sink: Callable[[str, str], None] | None = None,
 ) -> tuple[list[tuple[str, str]], list[dict[str, Any]], list[dict[str, Any]]]:
     """The maps, data files and timeline of one source: ``(files, map entries, page keys)``.
 
-    A map whose key is in ``previous`` (path -> key of the last build) is not rendered again: its
-    entry is marked ``reused`` and the caller copies its files from the previous atlas; the timeline
-    likewise (its key and ``reused`` in the third list). With
-    ``sink``, files go to ``sink(rel, text)`` as they are made and ``files`` stays empty.
+    ``previous`` maps page paths to the last build's manifest entries (with their ``key``). A map
+    whose key is unchanged is not rendered again: its old entry comes back marked ``reused`` and the
+    caller copies its files from the previous atlas; the timeline likewise (its key and ``reused`` in
+    the third list); when nothing changed, no state is computed at all. With ``sink``, files go to
+    ``sink(rel, text)`` as they are made and ``files`` stays empty.
     """
     files: list[tuple[str, str]] = []
     entries: list[dict[str, Any]] = []
     emit = sink or (lambda rel, text: files.append((rel, text)))
     ds = _source_view(ds, slug)
-    mine = ds.ledger.claims["source"] == slug
     # One script with the source's claim texts, loaded by all its maps (inlined when self-contained).
     shared = None if self_contained else claims_file(claims, slug)
     common: SettlementsFile | None = None
     if shared is not None:
         emit(f"{slug}/{shared.url}", shared.text)
-    for i, (day, state) in enumerate(iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)):
+    hashes, claim_dates = claim_hashes(ds.ledger.claims), ds.ledger.claims["date"].to_numpy()
+    # First the keys: a map whose key is that of the previous build keeps its files and manifest entry.
+    todo: list[tuple[dt.date, dict[str, str], str, str, Mapping[str, Any] | None]] = []
+    for i, day in enumerate(dates):
         iso = day.isoformat()
         nav = {
             "index": "../index.html",
@@ -337,45 +338,54 @@ def _render_source(
             nav["prev"] = f"{dates[i - 1].isoformat()}.html"
         if i + 1 < len(dates):
             nav["next"] = f"{dates[i + 1].isoformat()}.html"
-        if i == 0 and not self_contained:  # the atlas's settlements.js (render_atlas writes it)
-            common = settlements_file(state)
-        ctx = map_context(ds, slug, day, state=state, claims=claims, nav=nav, claims_js=shared, settlements_js=common)
         path = map_path(slug, day)
-        key = map_key(ds, base, slug, day, nav)
-        reused = previous is not None and previous.get(path) == key
-        to_date = int((mine & (ds.ledger.claims["date"] <= pd.Timestamp(day))).sum())
-        data_path = f"{slug}/{iso}.geojson"
-        if not reused:
+        key = map_key(base, slug, day, nav, hashes[claim_dates <= np.datetime64(day)])
+        old = (previous or {}).get(path)
+        todo.append((day, nav, path, key, old if old is not None and old.get("key") == key else None))
+    tl_path = timeline_path(slug)
+    tl_key = page_key(base, tl_path, {}, hashes)
+    tl_old = (previous or {}).get(tl_path)
+    pages = [{"path": tl_path, "key": tl_key, "reused": tl_old is not None and tl_old.get("key") == tl_key}]
+    if any(old is None for *_, old in todo):
+        states = iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)
+        for (day, nav, path, key, old), (_day, state) in zip(todo, states, strict=True):
+            if old is not None:
+                continue
+            if common is None and not self_contained:  # the atlas's settlements.js (render_atlas writes it)
+                common = settlements_file(state)
+            ctx = map_context(
+                ds, slug, day, state=state, claims=claims, nav=nav, claims_js=shared, settlements_js=common
+            )
+            data_path = f"{slug}/{day.isoformat()}.geojson"
             with deterministic_ids():
                 emit(path, render_map(ctx, self_contained=self_contained).get_root().render())
             emit(data_path, geojson_text(export_context(ds, slug, day, state=state)))
-        entries.append(
-            {
-                "source": slug,
-                "date": ctx.date,
-                "key": key,
-                "reused": reused,
-                "path": path,
-                "data": data_path,
-                "image": f"{slug}/{iso}.png" if images else None,
-                "counts": _counts(state),
-                "implied_km2": dict(ctx.areas),
-                "claims_to_date": to_date,
-                "figures": [
-                    {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in f.items()}
-                    for f in ctx.figures
-                ],
-                "unplaced": [u["claim_id"] for u in ctx.unplaced],
-            }
-        )
-    tl_path = timeline_path(slug)
-    tl_key = page_key(base, tl_path, {}, claim_hashes(ds.ledger.claims))
-    pages = [{"path": tl_path, "key": tl_key, "reused": previous is not None and previous.get(tl_path) == tl_key}]
+            entries.append(
+                {
+                    "source": slug,
+                    "date": ctx.date,
+                    "key": key,
+                    "reused": False,
+                    "path": path,
+                    "data": data_path,
+                    "image": f"{slug}/{day.isoformat()}.png" if images else None,
+                    "counts": _counts(state),
+                    "implied_km2": dict(ctx.areas),
+                    "claims_to_date": int((claim_dates <= np.datetime64(day)).sum()),
+                    "figures": [
+                        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in f.items()}
+                        for f in ctx.figures
+                    ],
+                    "unplaced": [u["claim_id"] for u in ctx.unplaced],
+                }
+            )
+    entries += [{**old, "reused": True} for *_, old in todo if old is not None]
+    entries.sort(key=lambda e: e["date"])
     if pages[0]["reused"]:
         return files, entries, pages
     # The timeline reads the states once, in order: advance them again rather than hold 365 frames.
     tl = TimelineContext(
-        source=ctx.source,
+        source={str(k): str(v) for k, v in ds.sources.loc[slug].to_dict().items()},
         dates=[d.isoformat() for d in dates],
         states=(state for _day, state in iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)),
         claims=claims,
@@ -396,7 +406,7 @@ _PAGES: (
         bool,
         bool,
         str,
-        Mapping[str, str] | None,
+        Mapping[str, Mapping[str, Any]] | None,
         Callable[[str, str | bytes], None] | None,
     ]
     | None
@@ -443,7 +453,7 @@ def render_atlas(
     self_contained: bool = False,
     images: bool = False,
     workers: int | None = None,
-    previous: Mapping[str, str] | None = None,
+    previous: Mapping[str, Mapping[str, Any]] | None = None,
     write_in_workers: bool = False,
 ) -> dict[str, Any]:
     """Render every map and the index through ``write(relative_path, text)``; return the manifest.
@@ -452,7 +462,7 @@ def render_atlas(
     pages also link a static picture (``<source>/<date>.png``), which :func:`build_atlas` draws.
     Pages are rendered in ``workers`` processes (default: one per CPU): each source's maps, and runs
     of comparison pages, are independent units; the output does not depend on how they are split.
-    Maps whose content key is in ``previous`` (path -> key) are not rendered; their manifest entries
+    Pages whose content key is that of ``previous`` (path -> last manifest entry) are not rendered; their entries
     say ``reused`` and the caller copies their files (see :func:`build_atlas`). With
     ``write_in_workers`` each worker process calls ``write`` itself as it renders (``write`` must then
     work in a forked process, e.g. write files), so no page is held in memory or sent back.
@@ -520,25 +530,28 @@ def render_atlas(
     return {**manifest, "reused": reused}
 
 
-def _previous_keys(out: Path, *, images: bool) -> dict[str, str]:
-    """Keys (by page path) of the pages of the atlas already in ``out`` whose files are all there."""
+def _previous_entries(out: Path, *, images: bool) -> dict[str, dict[str, Any]]:
+    """The manifest entries (with their ``key``), by page path, of the atlas already in ``out``.
+
+    Only pages whose files are all there: maps (page, data, image), timelines and comparison pages.
+    """
     try:
         old = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        maps = old["maps"]
-    except (OSError, ValueError, KeyError, TypeError):
+        maps, keys = old["maps"], old.get("page_keys") or {}
+        compares = {c["path"]: c for c in old.get("compare") or [] if isinstance(c, dict) and "path" in c}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
-    keys = {}
-    pages = old.get("page_keys") if isinstance(old, dict) else None
-    for path, key in (pages or {}).items() if isinstance(pages, dict) else []:
+    entries: dict[str, dict[str, Any]] = {}
+    for path, key in keys.items() if isinstance(keys, dict) else []:
         if isinstance(path, str) and isinstance(key, str) and (out / path).is_file():
-            keys[path] = key
+            entries[path] = {**compares.get(path, {}), "key": key}
     for m in maps if isinstance(maps, list) else []:
         if not isinstance(m, dict) or not isinstance(m.get("key"), str):
             continue
         files = [m.get("path"), m.get("data")] + ([m.get("image")] if images else [])
         if all(isinstance(f, str) and (out / f).is_file() for f in files):
-            keys[str(m["path"])] = m["key"]
-    return keys
+            entries[str(m["path"])] = m
+    return entries
 
 
 def write_page(path: str | Path, page: Any) -> None:
@@ -571,7 +584,7 @@ def _render_compares(
     self_contained: bool,
     chunk: tuple[int, int] | None = None,
     base: str = "",
-    previous: Mapping[str, str] | None = None,
+    previous: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One comparison page per date on which any source made a claim; states advance in lockstep.
 
@@ -582,20 +595,32 @@ def _render_compares(
     all_dates = sorted({d for _, dates in plan for d in dates})
     start, stop = chunk or (0, len(all_dates))
     first = {slug: dates[0] for slug, dates in plan}
-    iters = {slug: iter_states(ds.gazetteer, ds.ledger, source=slug, dates=all_dates[start:stop]) for slug, _ in plan}
-    src_rows = {str(r["slug"]): {str(k): str(v) for k, v in r.items()} for r in ds.sources.to_dict("records")}
-    out = []
-    pages = []
     c = ds.ledger.claims
     hashes, claim_dates = claim_hashes(c), c["date"].to_numpy()
+    todo: list[tuple[int, dt.date, dict[str, str], str, Mapping[str, Any] | None]] = []
+    pages = []
     for i, day in enumerate(all_dates[start:stop], start):
-        states = {slug: next(it)[1] for slug, it in iters.items()}
-        active = [src_rows[slug] for slug, _ in plan if first[slug] <= day]
         nav = {"index": "../index.html"}
         if i > 0:
             nav["prev"] = f"{all_dates[i - 1].isoformat()}.html"
         if i + 1 < len(all_dates):
             nav["next"] = f"{all_dates[i + 1].isoformat()}.html"
+        path = compare_path(day)
+        key = page_key(base, path, nav, hashes[claim_dates <= np.datetime64(day)])
+        old = (previous or {}).get(path)
+        old = old if old is not None and old.get("key") == key else None
+        pages.append({"path": path, "key": key, "reused": old is not None})
+        todo.append((i, day, nav, path, old))
+    out = [{k: v for k, v in old.items() if k != "key"} for *_, old in todo if old is not None]
+    if len(out) == len(todo):  # nothing changed: no state to advance
+        return out, pages
+    iters = {slug: iter_states(ds.gazetteer, ds.ledger, source=slug, dates=all_dates[start:stop]) for slug, _ in plan}
+    src_rows = {str(r["slug"]): {str(k): str(v) for k, v in r.items()} for r in ds.sources.to_dict("records")}
+    for _i, day, nav, path, old in todo:
+        states = {slug: next(it)[1] for slug, it in iters.items()}
+        if old is not None:
+            continue
+        active = [src_rows[slug] for slug, _ in plan if first[slug] <= day]
         ctx = CompareContext(
             date=day.isoformat(),
             sources=active,
@@ -604,22 +629,18 @@ def _render_compares(
             border=ds.border,
             nav=nav,
         )
-        path = compare_path(day)
-        key = page_key(base, path, nav, hashes[claim_dates <= np.datetime64(day)])
-        reused = previous is not None and previous.get(path) == key
-        pages.append({"path": path, "key": key, "reused": reused})
-        if not reused:
-            with deterministic_ids():
-                fmap = render_compare(ctx, self_contained=self_contained)
-                write(path, fmap.get_root().render())
+        with deterministic_ids():
+            fmap = render_compare(ctx, self_contained=self_contained)
+            write(path, fmap.get_root().render())
         out.append(
             {
                 "date": ctx.date,
-                "path": compare_path(day),
+                "path": path,
                 "sources": [s["slug"] for s in active],
                 "disagreements": sorted(disagreements(ctx.states)),
             }
         )
+    out.sort(key=lambda e: e["date"])
     return out, pages
 
 
@@ -738,13 +759,13 @@ def build_atlas(
             else:
                 p.write_text(data, encoding="utf-8", newline="\n")
 
-        previous = _previous_keys(out, images=images) if incremental else None
+        previous = _previous_entries(out, images=images) if incremental else None
         manifest = render_atlas(
             ds, write, self_contained=self_contained, images=images, previous=previous, write_in_workers=True
         )
         reused = set(manifest["reused"])
         # timelines and comparison pages with the key of the previous build were not rendered again
-        for rel in sorted(p for p, k in manifest["page_keys"].items() if previous and previous.get(p) == k):
+        for rel in sorted(p for p, k in manifest["page_keys"].items() if (previous or {}).get(p, {}).get("key") == k):
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(out / rel, tmp / rel)
         for m in manifest["maps"]:
