@@ -56,19 +56,9 @@ _RENAME_EXCHANGE = 2
 
 def _claim_records(ds: Dataset) -> dict[str, dict[str, Any]]:
     c = ds.ledger.claims
-    return {
-        r["claim_id"]: {
-            "claim_id": r["claim_id"],
-            "date": r["date"].date().isoformat(),
-            "source": r["source"],
-            "kind": r["kind"],
-            "settlement": r["settlement"],
-            "controller": r["controller"],
-            "summary": r["summary"],
-            "url": r["url"],
-        }
-        for r in c.to_dict("records")
-    }
+    names = ("claim_id", "date", "source", "kind", "settlement", "controller", "summary", "url")
+    cols = [c["date"].dt.strftime("%Y-%m-%d").tolist() if k == "date" else c[k].tolist() for k in names]
+    return {row[0]: dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)}
 
 
 def _unplaced(ds: Dataset) -> list[dict[str, Any]]:
@@ -302,6 +292,7 @@ def _render_source(
     base: str = "",
     previous: Mapping[str, Mapping[str, Any]] | None = None,
     sink: Callable[[str, str], None] | None = None,
+    hashes: np.ndarray | None = None,
 ) -> tuple[list[tuple[str, str]], list[dict[str, Any]], list[dict[str, Any]]]:
     """The maps, data files and timeline of one source: ``(files, map entries, page keys)``.
 
@@ -318,9 +309,17 @@ def _render_source(
     # One script with the source's claim texts, loaded by all its maps (inlined when self-contained).
     shared = None if self_contained else claims_file(claims, slug)
     common: SettlementsFile | None = None
-    if shared is not None:
-        emit(f"{slug}/{shared.url}", shared.text)
-    hashes, claim_dates = claim_hashes(ds.ledger.claims), ds.ledger.claims["date"].to_numpy()
+    if hashes is None:  # claim_hashes of this source's claims, unless the caller has them
+        hashes = claim_hashes(ds.ledger.claims)
+    pages = []
+    if shared is not None:  # written again only when the source's claims changed
+        js_path = f"{slug}/{shared.url}"
+        js_key = page_key(base, js_path, {}, hashes)
+        js_old = (previous or {}).get(js_path)
+        pages.append({"path": js_path, "key": js_key, "reused": js_old is not None and js_old.get("key") == js_key})
+        if not pages[-1]["reused"]:
+            emit(js_path, shared.text)
+    claim_dates = ds.ledger.claims["date"].to_numpy()
     # First the keys: a map whose key is that of the previous build keeps its files and manifest entry.
     todo: list[tuple[dt.date, dict[str, str], str, str, Mapping[str, Any] | None]] = []
     for i, day in enumerate(dates):
@@ -345,7 +344,7 @@ def _render_source(
     tl_path = timeline_path(slug)
     tl_key = page_key(base, tl_path, {}, hashes)
     tl_old = (previous or {}).get(tl_path)
-    pages = [{"path": tl_path, "key": tl_key, "reused": tl_old is not None and tl_old.get("key") == tl_key}]
+    pages.append({"path": tl_path, "key": tl_key, "reused": tl_old is not None and tl_old.get("key") == tl_key})
     if any(old is None for *_, old in todo):
         states = iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)
         for (day, nav, path, key, old), (_day, state) in zip(todo, states, strict=True):
@@ -381,7 +380,7 @@ def _render_source(
             )
     entries += [{**old, "reused": True} for *_, old in todo if old is not None]
     entries.sort(key=lambda e: e["date"])
-    if pages[0]["reused"]:
+    if pages[-1]["reused"]:
         return files, entries, pages
     # The timeline reads the states once, in order: advance them again rather than hold 365 frames.
     tl = TimelineContext(
@@ -397,51 +396,55 @@ def _render_source(
     return files, entries, pages
 
 
-#: What forked page workers inherit: (dataset, claim records, self_contained, images, base key, previous
-#: keys, and the writer when workers write their files themselves).
-_PAGES: (
-    tuple[
-        Dataset,
-        dict[str, dict[str, Any]],
-        bool,
-        bool,
-        str,
-        Mapping[str, Mapping[str, Any]] | None,
-        Callable[[str, str | bytes], None] | None,
-    ]
-    | None
-) = None
+@dataclasses.dataclass(frozen=True)
+class _Job:
+    """What forked page workers inherit (module global, so the dataset is never pickled)."""
+
+    ds: Dataset
+    claims: dict[str, dict[str, Any]]
+    self_contained: bool
+    images: bool
+    base: str  # the key every page depends on (_base_key)
+    previous: Mapping[str, Mapping[str, Any]] | None  # the last build's entries by path
+    write: Callable[[str, str | bytes], None] | None  # set when workers write their own files
+    hashes: np.ndarray  # claim_hashes of the whole ledger, for the page keys
+
+
+_PAGES: _Job | None = None
 
 
 def _page_task(
     task: tuple[str, Any],
 ) -> tuple[list[tuple[str, str]], list[dict[str, Any]], list[dict[str, Any]]]:
     """One unit of the atlas: a source's maps and timeline, or a run of comparison pages."""
-    assert _PAGES is not None
-    ds, claims, self_contained, images, base, previous, direct = _PAGES
+    job = _PAGES
+    assert job is not None
     kind, arg = task
     if kind == "source":
         slug, dates = arg
+        mine = (job.ds.ledger.claims["source"] == slug).to_numpy()
         return _render_source(
-            ds,
-            claims,
+            job.ds,
+            job.claims,
             slug,
             dates,
-            self_contained=self_contained,
-            images=images,
-            base=base,
-            previous=previous,
-            sink=direct,
+            self_contained=job.self_contained,
+            images=job.images,
+            base=job.base,
+            previous=job.previous,
+            sink=job.write,
+            hashes=job.hashes[mine],
         )
     files: list[tuple[str, str]] = []
     entries, pages = _render_compares(
-        ds,
-        claims,
-        direct or (lambda rel, text: files.append((rel, str(text)))),
-        self_contained=self_contained,
+        job.ds,
+        job.claims,
+        job.write or (lambda rel, text: files.append((rel, str(text)))),
+        self_contained=job.self_contained,
         chunk=arg,
-        base=base,
-        previous=previous,
+        base=job.base,
+        previous=job.previous,
+        hashes=job.hashes,
     )
     return files, entries, pages
 
@@ -475,14 +478,15 @@ def render_atlas(
     tasks: list[tuple[str, Any]] = [("source", (slug, dates)) for slug, dates in plan]
     tasks += [("compare", (i, min(i + step, n_dates))) for i in range(0, n_dates, step)]
     tasks.sort(key=lambda t: -len(t[1][1]) if t[0] == "source" else -step)  # big units first
-    _PAGES = (
-        ds,
-        _claim_records(ds),
-        self_contained,
-        images,
-        _base_key(ds, self_contained=self_contained, images=images),
-        previous,
-        write if write_in_workers else None,
+    _PAGES = _Job(
+        ds=ds,
+        claims=_claim_records(ds),
+        self_contained=self_contained,
+        images=images,
+        base=_base_key(ds, self_contained=self_contained, images=images),
+        previous=previous,
+        write=write if write_in_workers else None,
+        hashes=claim_hashes(ds.ledger.claims),
     )
     if not self_contained and plan:  # the settlement columns every map shares, written once
         slug, dates = plan[0]
@@ -585,6 +589,7 @@ def _render_compares(
     chunk: tuple[int, int] | None = None,
     base: str = "",
     previous: Mapping[str, Mapping[str, Any]] | None = None,
+    hashes: np.ndarray | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One comparison page per date on which any source made a claim; states advance in lockstep.
 
@@ -596,7 +601,8 @@ def _render_compares(
     start, stop = chunk or (0, len(all_dates))
     first = {slug: dates[0] for slug, dates in plan}
     c = ds.ledger.claims
-    hashes, claim_dates = claim_hashes(c), c["date"].to_numpy()
+    hashes = claim_hashes(c) if hashes is None else hashes
+    claim_dates = c["date"].to_numpy()
     todo: list[tuple[int, dt.date, dict[str, str], str, Mapping[str, Any] | None]] = []
     pages = []
     for i, day in enumerate(all_dates[start:stop], start):
@@ -699,6 +705,19 @@ def swap_in(tmp: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _carry(old: Path, new: Path) -> None:
+    """Bring an unchanged file of the previous atlas into the new one.
+
+    A hard link (the previous atlas is swapped out whole, never edited in place), or a copy where
+    links are not possible.
+    """
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)
+    except OSError:
+        shutil.copyfile(old, new)
+
+
 def build_atlas(
     data_dir: str | Path,
     out_dir: str | Path,
@@ -766,14 +785,12 @@ def build_atlas(
         reused = set(manifest["reused"])
         # timelines and comparison pages with the key of the previous build were not rendered again
         for rel in sorted(p for p, k in manifest["page_keys"].items() if (previous or {}).get(p, {}).get("key") == k):
-            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(out / rel, tmp / rel)
+            _carry(out / rel, tmp / rel)
         for m in manifest["maps"]:
             if m["path"] in reused:
                 for rel in (m["path"], m["data"], m["image"]):
                     if rel:
-                        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-                        shutil.copyfile(out / rel, tmp / rel)
+                        _carry(out / rel, tmp / rel)
         if images:
             todo = [m for m in manifest["maps"] if m["path"] not in reused]
             for m, png in zip(todo, render_images(ds, [(m["source"], m["date"]) for m in todo]), strict=True):

@@ -195,7 +195,8 @@ def test_incremental_rebuild_reuses_unaffected_timelines_and_comparison_pages(tm
     data = write_dataset(tmp_path / "data")
     out = tmp_path / "atlas"
     first = build_atlas(data, out, today=TODAY, images=False)
-    # mark every timeline and comparison page of the first build: a page copied forward keeps its mark
+    # mark every keyed page of the first build (timelines, comparison pages, claims scripts): a page
+    # carried forward keeps its mark
     marked = sorted(first["page_keys"])
     assert any(p.startswith("compare/") for p in marked) and any(p.endswith("timeline.html") for p in marked)
     for rel in marked:
@@ -208,6 +209,7 @@ def test_incremental_rebuild_reuses_unaffected_timelines_and_comparison_pages(tm
     # the changed claim (ru-mod, 2025-03-15) affects ru-mod's timeline and comparison pages from that date on
     redrawn = sorted(set(marked) - kept)
     assert redrawn == sorted(
-        ["ru-mod/timeline.html"] + [p for p in marked if p.startswith("compare/") and p >= "compare/2025-03-15.html"]
+        ["ru-mod/claims.js", "ru-mod/timeline.html"]
+        + [p for p in marked if p.startswith("compare/") and p >= "compare/2025-03-15.html"]
     )
-    assert "ua-gs/timeline.html" in kept
+    assert "ua-gs/timeline.html" in kept and "ua-gs/claims.js" in kept

@@ -206,13 +206,24 @@ class ClaimsFile:
     """A source's claim texts as one script that every map of the source loads.
 
     ``url`` is the script's address relative to the maps, ``index`` the position of each claim id in
-    it, ``text`` the script itself (write it at ``url``; a self-contained page inlines it).
+    it, ``text`` the script itself (write it at ``url``; a self-contained page inlines it). The text
+    is made when first asked for: an incremental build that keeps the previous file needs only the
+    index.
     """
 
     slug: str
     url: str
     index: Mapping[str, int]
-    text: str
+    claims: Mapping[str, Mapping[str, Any]] = field(repr=False)
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The script: ``window.__kmClaims[slug]`` = the escaped claims in index order."""
+        table = [_entry(self.claims[cid]) for cid in self.index]
+        return (
+            "window.__kmClaims = window.__kmClaims || {};\n"
+            f"window.__kmClaims[{script_json(self.slug)}] = {script_json(table)};\n"
+        )
 
 
 def claims_file(claims: Mapping[str, Mapping[str, Any]], source: str, *, url: str = "claims.js") -> ClaimsFile:
@@ -222,13 +233,7 @@ def claims_file(claims: Mapping[str, Mapping[str, Any]], source: str, *, url: st
     pages an incremental build reuses still point at the right texts.
     """
     mine = sorted((str(c["date"]), cid) for cid, c in claims.items() if c.get("source") == source)
-    index = {cid: i for i, (_d, cid) in enumerate(mine)}
-    table = [_entry(claims[cid]) for _d, cid in mine]
-    text = (
-        "window.__kmClaims = window.__kmClaims || {};\n"
-        f"window.__kmClaims[{script_json(source)}] = {script_json(table)};\n"
-    )
-    return ClaimsFile(slug=source, url=url, index=index, text=text)
+    return ClaimsFile(slug=source, url=url, index={cid: i for i, (_d, cid) in enumerate(mine)}, claims=claims)
 
 
 def _claim_line(c: Mapping[str, Any], source_name: str) -> str:
