@@ -14,6 +14,8 @@ import math
 import multiprocessing as mp
 import os
 import shutil
+import signal
+import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -52,6 +54,7 @@ from .state import (
 )
 
 _RENAME_EXCHANGE = 2
+_PR_SET_PDEATHSIG = 1
 
 
 def _claim_records(ds: Dataset) -> dict[str, dict[str, Any]]:
@@ -200,7 +203,7 @@ def render_images(ds: Dataset, tasks: list[tuple[str, str]], *, workers: int | N
     try:
         if workers == 1 or "fork" not in mp.get_all_start_methods():
             return [_image(t) for t in tasks]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        with _pool(workers) as pool:
             return list(pool.map(_image, tasks, chunksize=4))
     finally:
         _IMAGE_DS = None
@@ -497,7 +500,7 @@ def render_atlas(
         if workers == 1 or "fork" not in mp.get_all_start_methods():
             results = [_page_task(t) for t in tasks]
         else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            with _pool(workers) as pool:
                 results = list(pool.map(_page_task, tasks))
     finally:
         _PAGES = None
@@ -650,12 +653,36 @@ def _render_compares(
     return out, pages
 
 
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name, use_errno=True) if name else None
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: a worker ends when the build that forked it is killed.
+
+    Without it, a build killed with SIGKILL leaves its workers waiting forever on a queue nobody
+    writes (Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; elsewhere the pool's own checks apply).
+    """
+    libc = _libc() if sys.platform.startswith("linux") else None
+    if libc is not None:
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:  # the build died before the request took effect
+        os._exit(1)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """The build's process pool: forked workers (they inherit the dataset) that die with the build."""
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=mp.get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)
+    )
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two directories (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
+    libc = _libc()
+    if libc is None:
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
     fn = getattr(libc, "renameat2", None)
     if fn is None:
         return False

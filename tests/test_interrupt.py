@@ -172,3 +172,49 @@ def test_same_bytes_across_hash_seeds(setup: dict[str, object], tmp_path: Path) 
     assert a == b
     assert a == setup["new"]  # and the same as the build in another directory, with a random seed
     assert len(a) > 5
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_killed_build_leaves_no_worker_processes(setup: dict[str, object], tmp_path: Path) -> None:
+    """A build killed with SIGKILL takes its page workers with it (they used to wait forever)."""
+    proc = subprocess.Popen(
+        [*_command(), "build", "--data", str(setup["new_data"]), "--out", str(tmp_path / "atlas")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while not workers:
+            assert proc.poll() is None and time.monotonic() < deadline, "no worker process was seen"
+            workers = _children(proc.pid)
+            time.sleep(0.005)
+        time.sleep(0.2)  # let the pool start all its workers
+        workers = _children(proc.pid) or workers
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [w for w in workers if _alive(w)], "worker processes outlived the killed build"
