@@ -105,12 +105,15 @@ def _summary(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     incr = results.get("incremental")
     if incr:
         values["incremental rebuild / full build (≤ 0.1 wanted)"] = incr["incremental_share"]
+        latest = (incr.get("rebuilds") or {}).get("latest")
+        if latest:
+            values["  the same after the latest claim changed"] = latest["share"]
     return {
         "maps_total_s": secs,
         "atlas": atlas,
         "ratio_values": values,
         "ratios": {
-            k: ("n/a" if v is None else f"{v:.2f}" if k.startswith("incremental") else f"{v:.1f}×")
+            k: ("n/a" if v is None else f"{v:.2f}" if k.startswith(("incremental", "  ")) else f"{v:.1f}×")
             for k, v in values.items()
         },
         "incremental": incr
@@ -124,6 +127,7 @@ def _summary(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
                 "incremental_s",
                 "incremental_share",
                 "sampled_every",
+                "rebuilds",
             )
         },
     }

@@ -185,6 +185,12 @@ def table(size: str, scenario: dict[str, Any], results: dict[str, dict[str, Any]
             + (f"; every {incr['sampled_every']}-th date" if incr.get("sampled_every", 1) > 1 else "")
             + ")"
         )
+        latest = (incr.get("rebuilds") or {}).get("latest") if isinstance(incr.get("rebuilds"), dict) else None
+        if latest:
+            lines.append(
+                f"  then after changing the latest claim {latest['changed_claim']}: {fmt_s(latest['seconds'])} "
+                f"({latest['maps_rerendered']} maps re-rendered)"
+            )
     lines.append("ratios:")
     for key, text in summary["ratios"].items():
         lines.append(f"    {key:<48} {text}")
