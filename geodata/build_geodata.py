@@ -17,14 +17,19 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 import sys
 from pathlib import Path
+
+import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from kursk_map.gazetteer import derive_point, gazetteer_rows_from_geonames  # noqa: E402
-from kursk_map.schemas import SETTLEMENT_COLUMNS  # noqa: E402
+from kursk_map.coverage import assign_raions, match_inventory  # noqa: E402
+from kursk_map.gazetteer import derive_point, gazetteer_rows_from_geonames, load_inventory  # noqa: E402
+from kursk_map.names import transliterate  # noqa: E402
+from kursk_map.schemas import OBLAST_COUNTRY, SETTLEMENT_COLUMNS  # noqa: E402
 
 COLUMNS = [*SETTLEMENT_COLUMNS, "note"]
 #: lon_min, lat_min, lon_max, lat_max of the border excerpt.
@@ -70,12 +75,56 @@ def curated_rows(known: dict[str, dict[str, object]]) -> list[dict[str, object]]
     return out
 
 
+def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    df = pd.DataFrame([{c: r.get(c, "") for c in COLUMNS} for r in rows], dtype=object).fillna("")
+    df["lat"] = pd.to_numeric(df["lat"].replace("", None))
+    df["lon"] = pd.to_numeric(df["lon"].replace("", None))
+    return df
+
+
+def with_inventory(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Raions for GeoNames rows from the inventory, and an unplaced row for every listed locality
+    that no reference places (so the resolver knows the name and says it has no position)."""
+    inventory = load_inventory(HERE / "inventory.csv")
+    for gid, raion in assign_raions(_frame(rows), inventory).items():
+        row = next(r for r in rows if str(r["id"]) == gid)
+        row["raion"] = raion
+    pairs = match_inventory(inventory, _frame(rows))
+    taken = {str(r["id"]) for r in rows}
+    for pos, inv in inventory.iterrows():
+        if pos in pairs:
+            continue
+        name = str(inv["name_en"] or transliterate(str(inv["name_ru"] or inv["name_uk"]), "bgn"))
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        base_id = f"kmap:{slug}-{str(inv['raion']).lower()}"
+        sid, n = base_id, 2
+        while sid in taken:
+            sid, n = f"{base_id}-{n}", n + 1
+        taken.add(sid)
+        where = f"{inv['unit']}, {inv['raion']}" if inv["unit"] else str(inv["raion"])
+        rows.append(
+            {
+                "id": sid,
+                "name": name,
+                "name_ru": inv["name_ru"],
+                "name_uk": inv["name_uk"],
+                "country": OBLAST_COUNTRY.get(str(inv["oblast"]), ""),
+                "oblast": inv["oblast"],
+                "raion": inv["raion"],
+                "ref": inv["ref"],
+                "method": "unplaced",
+                "note": f"listed as a locality of {where} by the cited page; no reference found for its position",
+            }
+        )
+    return rows
+
+
 def write_settlements() -> int:
     base = geonames_rows()
     known = {str(r["id"]): r for r in base}
     curated = curated_rows(known)
     overrides = {str(r["id"]): r for r in curated}
-    rows = [overrides.pop(str(r["id"]), r) for r in base] + list(overrides.values())
+    rows = with_inventory([overrides.pop(str(r["id"]), r) for r in base] + list(overrides.values()))
     with (HERE / "settlements.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()

@@ -60,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     gb.add_argument("--min-population", type=int, default=0, help="drop smaller places (default: keep all)")
     gb.add_argument("--ref", help="with --points: the http(s) URL the points come from (cited in every row)")
     gb.add_argument("--out", required=True, help="output CSV")
+    gc = gsub.add_parser("coverage", help="per raion: how many listed localities are placed, unplaced or missing")
+    data_arg(gc)
+    gc.add_argument("--inventory", help="inventory CSV (default: DATA/inventory.csv)")
+    gc.add_argument("--json", action="store_true")
 
     s = sub.add_parser("state", help="what a source claims on a date, settlement by settlement")
     data_arg(s)
@@ -211,10 +215,40 @@ def _cmd_resolve(a: argparse.Namespace) -> int:
     return {"match": 0, "unknown": 1, "ambiguous": 2}[res.status]
 
 
+def _cmd_coverage(a: argparse.Namespace) -> int:
+    from .coverage import raion_coverage
+    from .gazetteer import load_gazetteer, load_inventory, read_raion_counts
+
+    path = Path(a.inventory) if a.inventory else Path(a.data) / "inventory.csv"
+    if not path.exists():
+        print(f"{path}: no inventory; list each raion's localities there (see geodata/README.md)", file=sys.stderr)
+        return 1
+    counts, problems = read_raion_counts(path.with_name("raion_counts.csv"))
+    if problems:
+        raise DataError(problems)
+    rows = raion_coverage(load_inventory(path), load_gazetteer(Path(a.data) / "settlements.csv"), counts)
+    if a.json:
+        print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=1))
+        return 0
+    print("oblast\traion\tunit\tofficial\tlisted\tplaced\tprecise\tapprox\tunplaced\tmissing\tcomplete")
+    for r in rows:
+        official = "" if r.official is None else str(r.official)
+        print(
+            f"{r.oblast}\t{r.raion}\t{r.unit or '(all)'}\t{official}\t{r.listed}\t{r.placed}\t{r.precise}\t"
+            f"{r.approximate}\t{len(r.unplaced)}\t{len(r.missing)}\t{'yes' if r.complete else 'no'}"
+        )
+    for r in rows:
+        if r.missing and not r.unit:
+            print(f"not in the gazetteer ({r.raion}): {', '.join(r.missing)}", file=sys.stderr)
+    return 0
+
+
 def _cmd_gazetteer(a: argparse.Namespace) -> int:
     from .gazetteer import read_gazetteer
     from .importers import read_geonames_dump, read_point_file, write_gazetteer
 
+    if a.gazetteer_command == "coverage":
+        return _cmd_coverage(a)
     if a.geonames:
         codes = a.admin1 or []
         if not codes:

@@ -255,3 +255,63 @@ def gazetteer_rows_from_geonames(
             }
         )
     return out
+
+
+def read_inventory(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read a raion inventory CSV (``schemas.INVENTORY_COLUMNS``): the localities a cited list names.
+
+    A missing file is not a problem: the inventory is optional and the frame is then empty.
+    """
+    cols = list(schemas.INVENTORY_COLUMNS)
+    if not Path(path).exists():
+        return pd.DataFrame(columns=[*cols, "_line"]), []
+    table = read_table(path, required=schemas.INVENTORY_COLUMNS, known=(*schemas.INVENTORY_COLUMNS, "note"))
+    problems = list(table.problems)
+    records: list[dict[str, Any]] = []
+    for row in table.rows:
+        c = {k: row.cells.get(k, "") for k in cols}
+        found: list[Problem] = []
+        for col in ("oblast", "raion"):
+            if not c[col]:
+                found.append(Problem(table.path, row.line, col, f"empty {col}; every listed locality belongs to one"))
+        if not (c["name_ru"] or c["name_uk"] or c["name_en"]):
+            found.append(Problem(table.path, row.line, "name_ru", "no name; give name_ru, name_uk or name_en"))
+        if not re.match(r"https?://\S+$", c["ref"]):
+            found.append(
+                Problem(table.path, row.line, "ref", f"{c['ref']!r} is not an http(s) URL; cite the page that lists it")
+            )
+        problems.extend(found)
+        if not found:
+            records.append({**c, "_line": row.line})
+    return pd.DataFrame.from_records(records, columns=[*cols, "_line"]), problems
+
+
+def load_inventory(path: str | Path) -> pd.DataFrame:
+    """Load and validate a raion inventory; raise :class:`DataError` with every problem found."""
+    frame, problems = read_inventory(path)
+    if problems:
+        raise DataError(problems)
+    return frame
+
+
+def read_raion_counts(path: str | Path) -> tuple[dict[tuple[str, str, str], int], list[Problem]]:
+    """Read ``raion_counts.csv``: how many inhabited localities a cited page gives per raion or unit.
+
+    Returns ``{(oblast, raion, unit): count}`` (unit empty for a whole raion); a missing file is empty.
+    """
+    if not Path(path).exists():
+        return {}, []
+    cols = ("oblast", "raion", "unit", "localities", "ref")
+    table = read_table(path, required=cols, known=(*cols, "note"))
+    problems = list(table.problems)
+    out: dict[tuple[str, str, str], int] = {}
+    for row in table.rows:
+        c = {k: row.cells.get(k, "") for k in cols}
+        n = _float(c["localities"])
+        if n is None or n < 1 or not n.is_integer():
+            problems.append(Problem(table.path, row.line, "localities", f"{c['localities']!r} is not a whole number"))
+        elif not re.match(r"https?://\S+$", c["ref"]):
+            problems.append(Problem(table.path, row.line, "ref", f"{c['ref']!r} is not an http(s) URL"))
+        else:
+            out[(c["oblast"], c["raion"], c["unit"])] = int(n)
+    return out, problems

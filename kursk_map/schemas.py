@@ -35,6 +35,9 @@ COUNTRIES: Final = ("RU", "UA")
 #: Oblast of each country that the bundled gazetteer knows (other values are allowed).
 OBLAST_COUNTRY: Final = {"Kursk": "RU", "Belgorod": "RU", "Sumy": "UA"}
 
+#: The raion inventory: every inhabited locality a cited list gives for a raion (or hromada).
+INVENTORY_COLUMNS: Final = ("oblast", "raion", "unit", "name_ru", "name_uk", "name_en", "kind", "ref")
+
 SOURCE_COLUMNS: Final = ("slug", "name", "side", "kind", "url")
 SIDES: Final = ("UA", "RU", "independent")
 SOURCE_KINDS: Final = ("official", "analyst", "osint-map", "blogger", "media")

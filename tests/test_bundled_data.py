@@ -210,3 +210,22 @@ def test_settlements_lie_near_their_raion(bundled) -> None:
             assert min(to_each) < 25_000, (raion, grp.at[sid, "name"], round(min(to_each) / 1000))
             checked += 1
     assert checked >= 80
+
+
+def test_every_inventory_locality_is_in_the_gazetteer(bundled) -> None:
+    """settlements.csv is regenerated from inventory.csv: every listed locality has a row, placed or not."""
+    from kursk_map.coverage import raion_coverage
+    from kursk_map.gazetteer import read_inventory, read_raion_counts
+
+    inventory, problems = read_inventory(GEODATA / "inventory.csv")
+    counts, count_problems = read_raion_counts(GEODATA / "raion_counts.csv")
+    assert [str(p) for p in problems + count_problems] == []
+    assert len(inventory) > 150 and len(counts) > 10
+    report = raion_coverage(inventory, bundled.gazetteer, counts)
+    assert {(r.raion, r.unit): r.missing for r in report if r.missing} == {}
+    # Units whose whole list the cited pages give, and every locality of them placed.
+    complete = {(r.raion, r.unit) for r in report if r.complete}
+    assert ("Belovsky", "Belovsky selsoviet") in complete
+    assert ("Sudzhansky", "Sudzha urban settlement") in complete
+    # A GeoNames row gets its raion from the inventory (Guyevo is listed for Sudzhansky).
+    assert bundled.gazetteer.loc["557731", "raion"] == "Sudzhansky"
