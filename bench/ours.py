@@ -34,6 +34,18 @@ def _check(problems: list[km.Problem], what: str) -> None:
         raise km.DataError(problems[:20]) from RuntimeError(f"{len(problems)} problems while {what}")
 
 
+def _write_texts(root: Path, files: list[tuple[str, str]]) -> int:
+    """Write (relative path, text) pairs under ``root`` as UTF-8; return the bytes written."""
+    total = 0
+    for rel, text in files:
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        p.write_bytes(data)
+        total += len(data)
+    return total
+
+
 def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, Any]:
     """Every stage of the per-source-date maps, timed; returns stages and page sizes."""
     rec = Recorder()
@@ -115,23 +127,11 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
 
     with rec.stage("writing", total=n_maps) as st:
         tmp = Path(tempfile.mkdtemp(prefix="bench-ours-", dir=out))
-        total_bytes = 0
-        for rel, html in pages:
-            p = tmp / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            data_bytes = html.encode("utf-8")
-            p.write_bytes(data_bytes)
-            total_bytes += len(data_bytes)
-        shared_bytes = 0
+        total_bytes = _write_texts(tmp, pages)
         scripts = [(f"{slug}/{script.url}", script.text) for slug, script in shared.items()]
         if common is not None:
             scripts.append(("settlements.js", common.text))
-        for rel, text in scripts:
-            p = tmp / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            data_bytes = text.encode("utf-8")
-            p.write_bytes(data_bytes)
-            shared_bytes += len(data_bytes)
+        shared_bytes = _write_texts(tmp, scripts)
         st.done = len(pages)
     shutil.rmtree(tmp, ignore_errors=True)
     placed = int(gaz.geometry.notna().sum())
