@@ -86,11 +86,11 @@ def with_inventory(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     """Raions for GeoNames rows from the inventory, and an unplaced row for every listed locality
     that no reference places (so the resolver knows the name and says it has no position)."""
     inventory = load_inventory(HERE / "inventory.csv")
+    by_id = {str(r["id"]): r for r in rows}
     for gid, raion in assign_raions(_frame(rows), inventory).items():
-        row = next(r for r in rows if str(r["id"]) == gid)
-        row["raion"] = raion
+        by_id[gid]["raion"] = raion
     pairs = match_inventory(inventory, _frame(rows))
-    taken = {str(r["id"]) for r in rows}
+    taken = set(by_id)
     for pos, inv in inventory.iterrows():
         if pos in pairs:
             continue

@@ -8,6 +8,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ._errors import Problem
 
@@ -158,3 +159,13 @@ def read_table(path: str | Path, *, required: tuple[str, ...], known: tuple[str,
         problems.append(Problem(name, line, "", f"cannot parse CSV: {exc}; check the quotes on this line"))
         complete = False
     return Table(name, header, tuple(rows), tuple(problems), complete=complete)
+
+
+def url_problem(url: str, hint: str) -> str | None:
+    """What is wrong with a cited address (``None`` if it is a well-formed http(s) URL); ``hint`` says what to give."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"{url!r} is not an http(s) URL; {hint}"
+    if not parts.netloc or "." not in parts.netloc or any(ch.isspace() for ch in url):
+        return f"{url!r} is not a well-formed URL"
+    return None

@@ -13,12 +13,11 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pandas as pd
 
 from . import schemas
-from ._csvio import read_table
+from ._csvio import read_table, url_problem
 from ._errors import DataError, Problem
 
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
@@ -67,7 +66,7 @@ def read_sources(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
             )
         if not c["name"]:
             errs.append(Problem(table.path, row.line, "name", "empty name"))
-        if c["url"] and (msg := _url_problem(c["url"])):
+        if c["url"] and (msg := url_problem(c["url"], _URL_HINT)):
             errs.append(Problem(table.path, row.line, "url", msg))
         problems.extend(errs)
         if not errs:
@@ -87,13 +86,8 @@ def load_sources(path: str | Path) -> pd.DataFrame:
     return df
 
 
-def _url_problem(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        return f"{url!r} is not an http(s) URL; give the address of the page the claim comes from"
-    if not parts.netloc or "." not in parts.netloc or any(ch.isspace() for ch in url):
-        return f"{url!r} is not a well-formed URL"
-    return None
+#: What a claim's or a source's ``url`` must be.
+_URL_HINT = "give the address of the page the claim comes from"
 
 
 def _number(value: str) -> float | None:
@@ -186,7 +180,7 @@ def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], tod
         bad("denies", f"claim {c['claim_id']!r} denies itself; name the claim_id it rejects")
     if not c["summary"]:
         bad("summary", "empty summary; describe the claim in a sentence of your own")
-    if msg := _url_problem(c["url"]):
+    if msg := url_problem(c["url"], _URL_HINT):
         bad("url", msg)
     return out
 

@@ -156,7 +156,8 @@ def raion_coverage(
         extra: tuple[str, ...] = ()
         if not unit and len(gazetteer):
             in_raion = gazetteer.index[(gazetteer["oblast"] == oblast) & (gazetteer["raion"] == raion)]
-            extra = tuple(sorted(name[g] for g in in_raion if g not in set(hits)))
+            found = set(hits)
+            extra = tuple(sorted(name[g] for g in in_raion if g not in found))
         return RaionCoverage(
             oblast=oblast,
             raion=raion,

@@ -17,7 +17,7 @@ from pyproj import Geod
 from shapely.geometry import Point
 
 from . import schemas
-from ._csvio import read_table
+from ._csvio import read_table, url_problem
 from ._errors import DataError, Problem
 
 _GEOD = Geod(ellps="WGS84")
@@ -276,10 +276,8 @@ def read_inventory(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
                 found.append(Problem(table.path, row.line, col, f"empty {col}; every listed locality belongs to one"))
         if not (c["name_ru"] or c["name_uk"] or c["name_en"]):
             found.append(Problem(table.path, row.line, "name_ru", "no name; give name_ru, name_uk or name_en"))
-        if not re.match(r"https?://\S+$", c["ref"]):
-            found.append(
-                Problem(table.path, row.line, "ref", f"{c['ref']!r} is not an http(s) URL; cite the page that lists it")
-            )
+        if msg := url_problem(c["ref"], "cite the page that lists it"):
+            found.append(Problem(table.path, row.line, "ref", msg))
         problems.extend(found)
         if not found:
             records.append({**c, "_line": row.line})
@@ -310,8 +308,8 @@ def read_raion_counts(path: str | Path) -> tuple[dict[tuple[str, str, str], int]
         n = _float(c["localities"])
         if n is None or n < 1 or not n.is_integer():
             problems.append(Problem(table.path, row.line, "localities", f"{c['localities']!r} is not a whole number"))
-        elif not re.match(r"https?://\S+$", c["ref"]):
-            problems.append(Problem(table.path, row.line, "ref", f"{c['ref']!r} is not an http(s) URL"))
+        elif msg := url_problem(c["ref"], "cite the page that gives the count"):
+            problems.append(Problem(table.path, row.line, "ref", msg))
         else:
             out[(c["oblast"], c["raion"], c["unit"])] = int(n)
     return out, problems
