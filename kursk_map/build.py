@@ -29,6 +29,7 @@ import pandas as pd
 from . import __version__, schemas
 from ._errors import KurskMapError, Problem, UnplacedClaimsError
 from .areas import area_polygons, held_areas
+from .attribution import attribution
 from .dataset import Dataset, load_dataset
 from .export import export_context, geojson_text, render_image
 from .render import (
@@ -44,6 +45,7 @@ from .render import (
 from .render.maps import ClaimsFile, SettlementsFile, claims_file, deterministic_ids, settlements_file
 from .state import (
     ResolvedLedger,
+    attacks,
     compute_state,
     conflicts,
     far_from_group,
@@ -58,10 +60,19 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _claim_records(ds: Dataset) -> dict[str, dict[str, Any]]:
+    """Claim records for the renderers, each with ``attribution`` ("Russian MoD, as reported by news.az")."""
     c = ds.ledger.claims
-    names = ("claim_id", "date", "source", "kind", "settlement", "controller", "summary", "url")
+    names = ("claim_id", "date", "source", "kind", "settlement", "controller", "summary", "url", "primary_url")
     cols = [c["date"].dt.strftime("%Y-%m-%d").tolist() if k == "date" else c[k].tolist() for k in names]
-    return {row[0]: dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)}
+    records = {row[0]: dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)}
+    who = {
+        str(s): (str(n), str(u))
+        for s, n, u in zip(ds.sources["slug"], ds.sources["name"], ds.sources["url"], strict=True)
+    }
+    for r in records.values():
+        name, homepage = who.get(str(r["source"]), (str(r["source"]), ""))
+        r["attribution"] = attribution(name, str(r["url"]), homepage=homepage, primary_url=str(r["primary_url"]))
+    return records
 
 
 def _unplaced(ds: Dataset) -> list[dict[str, Any]]:
@@ -114,7 +125,7 @@ def map_context(
     claims_js: ClaimsFile | None = None,
     settlements_js: SettlementsFile | None = None,
 ) -> MapContext:
-    """Everything the map of ``source`` on ``date`` shows (state, figures, relative claims, unplaced).
+    """Everything the map of ``source`` on ``date`` shows (state, figures, relative claims, attacks, unplaced).
 
     ``state`` and ``claims`` may be passed when already computed (the atlas build does);
     ``claims_js`` makes the page load its claim texts from the source's shared script.
@@ -135,6 +146,7 @@ def map_context(
         claims=claims if claims is not None else _claim_records(ds),
         figures=figures(ds.ledger, source=source, date=date),
         relative=relative_geometries(ds.ledger, ds.gazetteer, source=source, date=date),
+        attacks=attacks(ds.ledger, source=source, date=date),
         unplaced=unplaced,
         border=ds.border,
         nav=nav or {},

@@ -88,6 +88,8 @@ def load_sources(path: str | Path) -> pd.DataFrame:
 
 #: What a claim's or a source's ``url`` must be.
 _URL_HINT = "give the address of the page the claim comes from"
+#: What a claim's optional ``primary_url`` must be.
+_PRIMARY_HINT = "give the address of the claimant's own publication, or leave it empty"
 
 
 def _number(value: str) -> float | None:
@@ -113,6 +115,11 @@ def _date_hint(text: str) -> str:
         if not any(r.startswith(iso) for r in readings):
             readings.append(f"{iso} if {label}")
     return f"; write it as ISO, e.g. {' or '.join(readings)}" if readings else ""
+
+
+def _a(word: str) -> str:
+    """The indefinite article for ``word`` ("an area claim", "a control claim")."""
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], today: dt.date) -> list[Problem]:
@@ -147,11 +154,13 @@ def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], tod
     if ctrl and ctrl not in schemas.CONTROLLERS:
         bad("controller", f"unknown controller {ctrl!r}; use one of {', '.join(schemas.CONTROLLERS)}")
     elif kind in ("control", "area", "count", "relative") and ctrl not in ("UA", "RU"):
-        bad("controller", f"a {kind} claim needs controller UA or RU, got {ctrl!r}")
+        bad("controller", f"{_a(kind)} {kind} claim needs controller UA or RU, got {ctrl!r}")
     if kind == "presence" and ctrl and ctrl != "contested":
         bad("controller", f"a presence claim is 'contested', got {ctrl!r}; use kind=control for {ctrl}")
+    if kind == "attack" and ctrl not in ("UA", "RU"):
+        bad("controller", f"an attack claim names the side that attacked, UA or RU, got {ctrl!r}")
     if kind in schemas.PLACED_KINDS and not c["settlement"]:
-        bad("settlement", f"a {kind} claim needs the settlement it is about")
+        bad("settlement", f"{_a(kind)} {kind} claim needs the settlement it is about")
     if kind == "region" and not c["settlement"]:
         bad("settlement", "a region claim names its oblast in 'settlement', e.g. 'Kursk Oblast'")
     value = _number(c["value"])
@@ -162,10 +171,10 @@ def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], tod
         bad("value", f"{c['value']} must be positive")
     units = schemas.UNITS.get(kind, {})
     if kind in ("area", "count", "relative") and value is None and not c["value"]:
-        bad("value", f"a {kind} claim needs a figure in 'value'")
+        bad("value", f"{_a(kind)} {kind} claim needs a figure in 'value'")
     if c["unit"] and c["unit"] not in units:
         allowed = ", ".join(units) or "none"
-        bad("unit", f"unit {c['unit']!r} is not known for a {kind} claim; use one of: {allowed}")
+        bad("unit", f"unit {c['unit']!r} is not known for {_a(kind)} {kind} claim; use one of: {allowed}")
     elif c["value"] and not c["unit"] and units:
         bad("unit", f"a figure needs its unit; use one of: {', '.join(units)}")
     if kind == "relative":
@@ -182,6 +191,8 @@ def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], tod
         bad("summary", "empty summary; describe the claim in a sentence of your own")
     if msg := url_problem(c["url"], _URL_HINT):
         bad("url", msg)
+    if c["primary_url"] and (msg := url_problem(c["primary_url"], _PRIMARY_HINT)):
+        bad("primary_url", msg)
     return out
 
 

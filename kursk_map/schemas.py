@@ -56,13 +56,17 @@ CLAIM_COLUMNS: Final = (
     "summary",
     "url",
     "note",
+    "primary_url",
 )
 #: Columns a claims file must have; the others may be absent and are then empty.
 CLAIM_REQUIRED: Final = ("claim_id", "date", "source", "kind", "settlement", "controller", "summary", "url")
-CLAIM_KINDS: Final = ("control", "presence", "area", "count", "region", "relative", "denial")
+CLAIM_KINDS: Final = ("control", "presence", "attack", "area", "count", "region", "relative", "denial")
 CONTROLLERS: Final = ("UA", "RU", "contested")
 #: Kinds whose ``settlement`` names a settlement of the gazetteer.
-PLACED_KINDS: Final = ("control", "presence", "relative")
+PLACED_KINDS: Final = ("control", "presence", "attack", "relative")
+#: Kinds that decide who holds a settlement on a source's map. An ``attack`` (an attempted advance
+#: or a strike near a settlement; ``controller`` is the side that attacked) never does: it is listed.
+STATE_KINDS: Final = ("control", "presence")
 #: The canonical unit of each accepted unit, with the factor that converts to it.
 CANONICAL_UNIT: Final = {
     "km2": ("km2", 1.0),

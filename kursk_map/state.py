@@ -3,7 +3,8 @@
 Rules (written in README.md as well):
 
 * the state of source S on date D gives each placed settlement the controller of the latest
-  ``control``/``presence`` claim by S dated on or before D about that settlement;
+  ``control``/``presence`` claim by S dated on or before D about that settlement (an ``attack``
+  claim never changes it: see :func:`attacks`);
 * a ``region`` claim with a controller (e.g. "full control of Kursk Oblast") applies to every
   settlement of that oblast; it overrides earlier settlement claims, and later ones override it;
   on the same day the settlement's own claim wins;
@@ -313,7 +314,7 @@ def iter_states(
 def _state_events(claims: pd.DataFrame, source: str) -> pd.DataFrame:
     """The claims of ``source`` that move its state, in the order they apply (regions first each day)."""
     mine = claims[(claims["source"] == source)].sort_values(["date", "claim_id"], kind="stable")
-    settle_rows = mine[mine["kind"].isin(("control", "presence")) & mine["placed"]]
+    settle_rows = mine[mine["kind"].isin(schemas.STATE_KINDS) & mine["placed"]]
     region_rows = mine[(mine["kind"] == "region") & mine["controller"].isin(("UA", "RU", "contested"))]
     events = pd.concat([settle_rows.assign(_rank=1), region_rows.assign(_rank=0)]).sort_values(
         ["date", "_rank", "claim_id"], kind="stable"
@@ -465,7 +466,7 @@ def conflicts(ledger: ResolvedLedger) -> list[dict[str, Any]]:
     [('X', ['a', 'b'], ['RU', 'UA'])]
     """
     c = ledger.claims
-    c = c[c["kind"].isin(("control", "presence")) & (c["settlement_id"] != "")]
+    c = c[c["kind"].isin(schemas.STATE_KINDS) & (c["settlement_id"] != "")]
     keys = ["source", "settlement_id", "date"]
     # only groups with more than one distinct controller (missing ones included) can conflict
     distinct = c.drop_duplicates([*keys, "controller"])
@@ -609,6 +610,43 @@ def figures(ledger: ResolvedLedger, *, source: str, date: dt.date) -> list[dict[
             "summary": r["summary"],
             "url": r["url"],
             "denies": r["denies"],
+        }
+        for r in sel.to_dict("records")
+    ]
+
+
+def attacks(ledger: ResolvedLedger, *, source: str, date: dt.date) -> list[dict[str, object]]:
+    """The ``attack`` claims of ``source`` up to ``date``, newest first: listed, never part of the state.
+
+    An attack is an attempted advance or a strike near a settlement ("repelled an attack towards X",
+    "struck units near X"); ``controller`` is the side that attacked. It says nothing about who holds
+    the settlement, so :func:`iter_states` ignores it. ``placed`` tells whether the settlement is on
+    the map (``settlement_id`` then names its gazetteer row), for a renderer that draws a marker.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"claim_id": ["a", "b"], "source": ["s", "s"], "kind": ["attack", "control"],
+    ...     "settlement": ["X", "Y"], "settlement_id": ["x", "y"], "placed": [True, True],
+    ...     "controller": ["UA", "RU"], "summary": ["Attack towards X repelled.", "Y taken."],
+    ...     "url": ["https://e.org/1", "https://e.org/2"], "date": pd.to_datetime(["2025-01-01"] * 2)})
+    >>> [(a["claim_id"], a["settlement"], a["controller"]) for a in attacks(ResolvedLedger(c, []), source="s",
+    ...     date=dt.date(2025, 1, 1))]
+    [('a', 'X', 'UA')]
+    """
+    c = ledger.claims
+    sel = c[(c["source"] == source) & (c["kind"] == "attack") & (c["date"] <= pd.Timestamp(date))]
+    sel = sel.sort_values(["date", "claim_id"], ascending=[False, True], kind="stable")
+    return [
+        {
+            "claim_id": r["claim_id"],
+            "date": r["date"].date().isoformat(),
+            "settlement": r["settlement"],
+            "settlement_id": r["settlement_id"],
+            "placed": bool(r["placed"]),
+            "controller": r["controller"],
+            "summary": r["summary"],
+            "url": r["url"],
         }
         for r in sel.to_dict("records")
     ]

@@ -52,7 +52,7 @@ def test_coordinates_fall_in_their_country(bundled) -> None:
 def test_every_ledger_settlement_is_known(bundled) -> None:
     """Every name resolves to a gazetteer row; a claim is unplaced only when no reference gives a position."""
     c = bundled.ledger.claims
-    named = c[c["kind"].isin(["control", "presence", "relative"])]
+    named = c[c["kind"].isin(["control", "presence", "attack", "relative"])]
     unplaced = named[~named["placed"]]
     known_without_point = unplaced["unplaced_reason"].str.contains("without coordinates")
     assert known_without_point.all(), unplaced.loc[~known_without_point, ["claim_id", "settlement", "unplaced_reason"]]
@@ -145,7 +145,7 @@ PHASES = [
     ("deepstate", D(2024, 8, 9), "Sudzha", "contested", "deepstate-20240809-05"),
     # September 2024 Russian counter-attack
     ("ru-mod", D(2024, 9, 12), "Snagost", "RU", "ru-mod-20240912-09"),
-    ("isw", D(2024, 9, 10), "Snagost", "contested", "isw-20240910-01"),
+    ("isw", D(2024, 9, 14), "Cherkasskoye Porechnoye", "contested", "isw-20240914-01"),
     # October-December 2024
     ("ru-mod", D(2024, 10, 9), "Novaya Sorochina", "RU", "ru-mod-20241009-01"),
     ("ru-mod", D(2024, 12, 11), "Plekhovo", "RU", "ru-mod-20241211-02"),

@@ -100,7 +100,9 @@ UTF16 = (
 )
 SEMICOLON = "columns are separated by ';'; kursk_map reads comma-separated files"
 CLAIM_REQ = "claim_id,date,source,kind,settlement,controller,summary,url"
-CLAIM_KNOWN = "claim_id,date,source,kind,settlement,controller,value,unit,bearing_deg,denies,summary,url,note"
+CLAIM_KNOWN = (
+    "claim_id,date,source,kind,settlement,controller,value,unit,bearing_deg,denies,summary,url,note,primary_url"
+)
 GAZ_REQ = "id,name,name_ru,name_uk,alt_names,lat,lon,country,oblast,raion,population,ref,precision_m,method"
 NOT_FOUND = "file not found; check the path (relative paths start at the current directory)"
 NO_URL = "is not an http(s) URL; give the address of the page the claim comes from"
@@ -715,7 +717,7 @@ CASES: list[Case] = [
         {CLAIMS_F: ru(kind="capture")},
         (
             f"{CLAIMS_F}:5: kind: unknown kind 'capture'; "
-            "use one of control, presence, area, count, region, relative, denial",
+            "use one of control, presence, attack, area, count, region, relative, denial",
         ),
         1,
         "claims",
@@ -761,7 +763,7 @@ CASES: list[Case] = [
     Case(
         "unknown-unit",
         {CLAIMS_F: ru(kind="area", settlement="", value="100", unit="acres")},
-        (f"{CLAIMS_F}:5: unit: unit 'acres' is not known for a area claim; use one of: {AREA_UNITS}",),
+        (f"{CLAIMS_F}:5: unit: unit 'acres' is not known for an area claim; use one of: {AREA_UNITS}",),
         1,
         "claims",
     ),

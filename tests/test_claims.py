@@ -59,7 +59,7 @@ def _row(**changes: str) -> str:
         ({"source": "ru-modd"}, "source: unknown source 'ru-modd'; add it to sources.csv or use one of: ru-mod, ua-gs"),
         (
             {"kind": "capture"},
-            "kind: unknown kind 'capture'; use one of control, presence, area, count, region, relative, denial",
+            "kind: unknown kind 'capture'; use one of control, presence, attack, area, count, region, relative, denial",
         ),
         ({"controller": "Ukraine"}, "controller: unknown controller 'Ukraine'; use one of UA, RU, contested"),
         ({"controller": "contested"}, "controller: a control claim needs controller UA or RU, got 'contested'"),
@@ -67,16 +67,21 @@ def _row(**changes: str) -> str:
             {"kind": "presence", "controller": "UA"},
             "controller: a presence claim is 'contested', got 'UA'; use kind=control for UA",
         ),
+        (
+            {"kind": "attack", "controller": "contested"},
+            "controller: an attack claim names the side that attacked, UA or RU, got 'contested'",
+        ),
+        ({"kind": "attack", "settlement": ""}, "settlement: an attack claim needs the settlement it is about"),
         ({"settlement": ""}, "settlement: a control claim needs the settlement it is about"),
         ({"kind": "area", "settlement": "", "value": "-5", "unit": "km2"}, "value: -5 must be positive"),
         ({"kind": "area", "settlement": "", "value": "lots", "unit": "km2"}, "value: 'lots' is not a number"),
         (
             {"kind": "area", "settlement": "", "value": "", "unit": "km2"},
-            "value: a area claim needs a figure in 'value'",
+            "value: an area claim needs a figure in 'value'",
         ),
         (
             {"kind": "area", "settlement": "", "value": "5", "unit": "acres"},
-            "unit: unit 'acres' is not known for a area claim; use one of: km2, sq mi, ha",
+            "unit: unit 'acres' is not known for an area claim; use one of: km2, sq mi, ha",
         ),
         (
             {"kind": "area", "settlement": "", "value": "5", "unit": ""},
@@ -120,6 +125,16 @@ def test_many_errors_each_reported_once(tmp_path) -> None:
 def test_ragged_row(tmp_path) -> None:
     with pytest.raises(DataError, match=r"c\.csv:2: 3 cells but the header has 13 columns"):
         load_claims([_claims(tmp_path, "a,b,c\n")], sources=SRC, today=TODAY)
+
+
+def test_primary_url_is_optional_and_checked(tmp_path) -> None:
+    header = HEADER.strip() + ",primary_url\n"
+    own = "https://www.understandingwar.org/backgrounder/x"
+    p = _claims(tmp_path, _row().strip() + f",{own}\n", header=header)
+    assert load_claims([p], sources=SRC, today=TODAY).loc[0, "primary_url"] == own
+    p = _claims(tmp_path, _row().strip() + ",t.me/mod_russia\n", header=header)
+    with pytest.raises(DataError, match=r"c\.csv:2: primary_url: 't\.me/mod_russia' is not an http\(s\) URL"):
+        load_claims([p], sources=SRC, today=TODAY)
 
 
 def test_unknown_column(tmp_path) -> None:

@@ -81,6 +81,10 @@ class MapContext:
         claim_id -> claim record (date, summary, url, kind, controller, settlement).
     figures, relative, unplaced : sequences of mappings
         Figure statements, relative-claim geometries and unplaced claims up to ``date``.
+    attacks : sequence of mappings
+        Attempted advances and strikes near settlements up to ``date`` (see
+        :func:`kursk_map.state.attacks`): listed in the panel; they never colour a settlement.
+        A marker layer for the placed ones is still to be drawn (hook: this list).
     border : GeoDataFrame
         Context lines (international border).
     nav : mapping
@@ -104,6 +108,7 @@ class MapContext:
     claims: Mapping[str, Mapping[str, Any]]
     figures: Sequence[Mapping[str, Any]] = ()
     relative: Sequence[Mapping[str, Any]] = ()
+    attacks: Sequence[Mapping[str, Any]] = ()
     unplaced: Sequence[Mapping[str, Any]] = ()
     border: gpd.GeoDataFrame | None = None
     nav: Mapping[str, str] = field(default_factory=dict)
@@ -618,6 +623,11 @@ def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
         for f in ctx.figures
     )
     implied = _implied(ctx, counts)
+    hits = "".join(
+        f"<li><b>{esc(a['date'])}</b> · {esc(a['settlement'])} (by {esc(a['controller'])}) · {esc(a['summary'])} "
+        f"[{link(a['url'], 'link')}]</li>"
+        for a in ctx.attacks
+    )
     unpl = "".join(
         f"<li><b>{esc(u['date'])}</b> · {esc(u['settlement'])}: {esc(u['reason'])} [{link(u['url'], 'link')}]</li>"
         for u in ctx.unplaced
@@ -659,6 +669,8 @@ def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
   <details{" open" if figs and not compact else ""}>
   <summary>Figures and statements by this source ({len(ctx.figures)})</summary>
   <ul class="km-list">{figs or "<li>none up to this date</li>"}</ul></details>
+  <details><summary>Attacks and strikes near settlements, not control ({len(ctx.attacks)})</summary>
+  <ul class="km-list">{hits or "<li>none up to this date</li>"}</ul></details>
   <details{" open" if unpl and not compact else ""}><summary>Unplaced claims ({len(ctx.unplaced)})</summary>
   <ul class="km-list">{unpl or "<li>none</li>"}</ul></details>
   <div class="km-nav">{nav}</div>
