@@ -94,13 +94,14 @@ def test_rule_on_a_real_row(  # noqa: PLR0917 (one parameter per column of RULES
 
 #: Wording of rules 11-13: an attack repelled, an assault under way, a strike.
 ATTACK_WORDS = re.compile(
-    r"\b(repel\w*|foil\w*|stopped|beat(en)? back|beat off|struck|strikes? on|striking|hit|hitting|attacking|assault\w*)\b",
+    r"\b(repel\w*|foil\w*|stopped|beat(en)? back|beat off|struck|strikes? on|striking|hit|hitting|attacking|counter-?attack\w*|assault\w*)\b",
     re.I,
 )
 #: Wording of rules 1-10, which name who holds the settlement or say that forces are in it.
 HOLD_WORDS = re.compile(
     r"\b(taken|took|captured|retaken|retook|liberated|cleared|under (Russian|Ukrainian) control|still held|inside"
-    r"|entered|in (central|eastern|the southern part of)|positions in|mop-up|fighting (was going on|continued|with))\b",
+    r"|entered|in (central|eastern|the southern part of)|positions in|mop-up|fighting (was going on|continued|with)"
+    r"|outskirts|edge)\b",
     re.I,
 )
 
