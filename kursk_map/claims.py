@@ -193,7 +193,20 @@ def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], tod
         bad("url", msg)
     if c["primary_url"] and (msg := url_problem(c["primary_url"], _PRIMARY_HINT)):
         bad("primary_url", msg)
+    if msg := _review_problem(c.get("status", "")):
+        bad("status", msg)
     return out
+
+
+def _review_problem(status: str) -> str | None:
+    """Rows proposed by ``kursk-map extract`` load once a person has set ``status`` to ``accepted``."""
+    if status in ("", "accepted"):
+        return None
+    if status == "proposed":
+        return "still 'proposed': check it against the article, then set status to 'accepted' (or delete the row)"
+    if status == "rejected":
+        return "'rejected' in review: delete the row from the claims file"
+    return f"unknown status {status!r}; use 'accepted' (or leave it empty)"
 
 
 def read_claims(
@@ -211,12 +224,16 @@ def read_claims(
     first: dict[str, tuple[str, int]] = {}
     complete = True
     for path in paths:
-        table = read_table(path, required=schemas.CLAIM_REQUIRED, known=schemas.CLAIM_COLUMNS)
+        table = read_table(
+            path, required=schemas.CLAIM_REQUIRED, known=(*schemas.CLAIM_COLUMNS, *schemas.REVIEW_COLUMNS)
+        )
         problems.extend(table.problems)
         complete = complete and table.complete
         for row in table.rows:
             c = {k: row.cells.get(k, "") for k in schemas.CLAIM_COLUMNS}
-            errs = _check_claim(table.path, row.line, c, known_sources, today)
+            errs = _check_claim(
+                table.path, row.line, {**c, "status": row.cells.get("status", "")}, known_sources, today
+            )
             cid = c["claim_id"]
             if cid in first:
                 f, ln = first[cid]

@@ -99,6 +99,14 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--out", help="output file (default: SOURCE-DATE.FORMAT)")
     e.add_argument("--size", choices=("a4", "16x9"), default="a4", help="image size (default: %(default)s landscape)")
 
+    x = sub.add_parser("extract", help="read articles and propose claims for the ledger, to be checked by a person")
+    data_arg(x)
+    x.add_argument("articles", nargs="+", metavar="ARTICLE", help="plain text, Markdown or HTML files")
+    x.add_argument("--published", type=_date, help="publication date (default: the page's metadata or dateline)")
+    x.add_argument("--source-hint", metavar="S", help="slug of the outlet: who says what the article says unattributed")
+    x.add_argument("--url", help="address of the article (default: the page's canonical link)")
+    x.add_argument("--out", metavar="FILE", help="write the proposals CSV here (default: print it)")
+
     c = sub.add_parser("claims", help="list the claims of the ledger")
     data_arg(c)
     c.add_argument("--source")
@@ -383,6 +391,31 @@ def _cmd_export(a: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_extract(a: argparse.Namespace) -> int:
+    from .extract import extract_files, proposals_csv
+    from .extract._out import write_proposals
+
+    results, skipped = extract_files(
+        a.articles, data=a.data, published=a.published, source_hint=a.source_hint, url=a.url
+    )
+    for msg in skipped:
+        print(msg, file=sys.stderr)
+    for r in results:
+        for w in r.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+    text = proposals_csv(results)
+    n = sum(len(r.rows) for r in results)
+    if a.out:
+        path = write_proposals(a.out, text)
+        print(
+            f"wrote {n} proposed claim(s) from {len(results)} article(s) to {path}; review them "
+            "(set status to 'accepted'), then move the rows into claims/<source>.csv and run validate"
+        )
+    else:
+        sys.stdout.write(text)
+    return 1 if skipped else 0
+
+
 def _cmd_claims(a: argparse.Namespace) -> int:
     from .dataset import load_dataset
 
@@ -430,6 +463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compare": _cmd_compare,
         "figures": _cmd_figures,
         "export": _cmd_export,
+        "extract": _cmd_extract,
         "gazetteer": _cmd_gazetteer,
     }[args.command]
     try:

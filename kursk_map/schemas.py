@@ -58,6 +58,10 @@ CLAIM_COLUMNS: Final = (
     "note",
     "primary_url",
 )
+#: Columns that ``kursk-map extract`` adds to the rows it proposes. A claims file may keep them: a
+#: row is loaded when its ``status`` is empty or ``accepted`` (a person checked it against the article).
+REVIEW_COLUMNS: Final = ("status", "confidence", "evidence")
+REVIEW_STATUSES: Final = ("proposed", "accepted", "rejected")
 #: Columns a claims file must have; the others may be absent and are then empty.
 CLAIM_REQUIRED: Final = ("claim_id", "date", "source", "kind", "settlement", "controller", "summary", "url")
 CLAIM_KINDS: Final = ("control", "presence", "attack", "area", "count", "region", "relative", "denial")

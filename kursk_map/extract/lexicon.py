@@ -1,0 +1,606 @@
+"""The words the rules look for, in English, Russian and Ukrainian: one table per job.
+
+Each table is a list of regular expressions (case-insensitive, word-bounded by the caller).
+Russian and Ukrainian words are written as stems (``освобо[дж]``) so that every inflected form
+matches; the rules in :mod:`kursk_map.extract.rules` say what each match means.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+
+@dataclass(frozen=True)
+class Claimant:
+    """Who can make a claim: a ledger source slug, the side it speaks for, how it is written.
+
+    ``kind`` is ``"org"`` (a ministry, a staff, an analyst group), ``"person"`` (a named official)
+    or ``"state"`` (just "Russia", "Kyiv": the claim is theirs, the exact office unknown).
+    """
+
+    slug: str
+    side: str
+    kind: str
+    label: str
+    patterns: tuple[str, ...]
+
+
+_DEF = r"defen[cs]e"
+_UA_ADJ = r"(?:ukraine[’']?s|ukrainian|kyiv[’']?s)"
+_RU_ADJ = r"(?:russia[’']?s|russian|moscow[’']?s)"
+
+#: Known claimants; the first pattern that matches a span decides (longer spans win over shorter).
+CLAIMANTS: Final[tuple[Claimant, ...]] = (
+    Claimant(
+        "ru-mod",
+        "RU",
+        "org",
+        "the Russian defence ministry",
+        (
+            rf"{_RU_ADJ}\s+(?:{_DEF}\s+ministry|ministry\s+of\s+{_DEF}|{_DEF}\s+department|mod|general\s+staff|"
+            r"military(?:\s+command)?|army\s+command|armed\s+forces)",
+            rf"(?:the\s+)?ministry\s+of\s+{_DEF}\s+of\s+(?:russia|the\s+russian\s+federation)",
+            rf"(?:a\s+)?(?:senior\s+|top\s+)?{_RU_ADJ}\s+(?:{_DEF}|military)\s+officials?",
+            r"(?:valery\s+)?gerasimov",
+            r"(?:andrei\s+)?belousov",
+            r"(?:apti\s+)?alaudinov",
+            r"минобороны(?:\s+(?:россии|рф))?",
+            r"министерств\w*\s+обороны\s+(?:россии|рф|российской\s+федерации)",
+            r"российск\w+\s+(?:минобороны|военн\w+\s+ведомств\w*|министерств\w+\s+обороны)",
+            r"генштаб\w*\s+(?:вс\s+)?рф|генеральн\w+\s+штаб\w*\s+(?:вс\s+)?рф",
+            r"міноборони\s+(?:росії|рф)",
+            r"міністерств\w*\s+оборони\s+(?:росії|рф)",
+            r"російськ\w+\s+(?:міноборони|міністерств\w+\s+оборони|військов\w+\s+відомств\w*)",
+            r"генштаб\w*\s+рф",
+            r"герасимов\w*",
+            r"белоусов\w*|білоусов\w*",
+            r"алаудинов\w*|алаудінов\w*",
+        ),
+    ),
+    Claimant(
+        "ua-general-staff",
+        "UA",
+        "org",
+        "Ukraine's General Staff",
+        (
+            rf"{_UA_ADJ}\s+(?:general\s+staff|military(?:\s+leadership|\s+command)?|armed\s+forces|army|"
+            r"commander[-\s]in[-\s]chief|top\s+commander|military\s+chief)",
+            r"general\s+staff\s+of\s+(?:ukraine|the\s+armed\s+forces\s+of\s+ukraine|ukraine[’']s\s+armed\s+forces)",
+            r"(?:oleksandr\s+)?syrsk(?:yi|yy|iy|y|i)",
+            r"генштаб\w*\s+(?:всу|зсу|украины|вс\s+украины)|генеральн\w+\s+штаб\w*\s+(?:всу|зсу|вс\s+украины)",
+            r"сырск\w+|главком\w*\s+всу",
+            r"генштаб\w*(?:\s+зсу)?|генеральн\w+\s+штаб\w*(?:\s+зсу|\s+збройних\s+сил(?:\s+україни)?)?",
+            r"сирськ\w+|головнокомандувач\w*(?:\s+зсу)?",
+        ),
+    ),
+    Claimant(
+        "ua-president",
+        "UA",
+        "person",
+        "Ukraine's president",
+        (
+            r"(?:volodymyr\s+|wolodymyr\s+)?zelensk(?:yy|iy|yi|y|i)",
+            rf"{_UA_ADJ}\s+president|president\s+of\s+ukraine",
+            r"зеленск\w+|президент\w*\s+украины",
+            r"зеленськ\w+|президент\w*\s+україни|офіс\w*\s+президента",
+        ),
+    ),
+    Claimant(
+        "ru-president",
+        "RU",
+        "person",
+        "Russia's president",
+        (
+            r"(?:vladimir\s+)?putin",
+            rf"{_RU_ADJ}\s+president|president\s+of\s+russia",
+            r"(?:dmitry\s+)?peskov",
+            r"путин\w*|путін\w*|песков\w*|пєсков\w*",
+        ),
+    ),
+    Claimant("ru-president", "RU", "org", "the Kremlin", (r"(?:the\s+)?kremlin", r"кремл\w*")),
+    Claimant(
+        "isw",
+        "independent",
+        "org",
+        "ISW",
+        (
+            r"isw",
+            r"(?:the\s+)?institute\s+for\s+the\s+study\s+of\s+war",
+            r"институт\w*\s+(?:по\s+)?изучени\w+\s+войны",
+            r"інститут\w*\s+(?:з\s+)?вивчення\s+війни",
+        ),
+    ),
+    Claimant(
+        "deepstate",
+        "independent",
+        "org",
+        "DeepState",
+        (r"deep\s?state(?:\s?map)?", r"дипстейт\w*|діпстейт\w*"),
+    ),
+    Claimant(
+        "kursk-authorities",
+        "RU",
+        "person",
+        "the Kursk regional authorities",
+        (
+            r"(?:acting\s+)?(?:kursk\s+)?(?:regional\s+)?governor(?:\s+(?:alexei|alexey|alexander|aleksandr))?"
+            r"(?:\s+(?:smirnov|khinshtein|khinstein))?",
+            r"khinshtein|khinstein|(?:alexei\s+)?smirnov",
+            r"kursk\s+regional\s+(?:leadership|authorities|administration|government)",
+            r"(?:врио\s+)?губернатор\w*(?:\s+курской\s+области)?|хинштейн\w*|смирнов\w*",
+            r"(?:тво\s+)?губернатор\w*(?:\s+курської\s+області)?|хінштейн\w*",
+            r"власт\w+\s+курской\s+области|влад\w+\s+курської\s+області",
+        ),
+    ),
+    Claimant(
+        "ru-military-bloggers",
+        "RU",
+        "org",
+        "Russian military bloggers",
+        (
+            r"rybar|(?:the\s+)?two\s+majors|(?:yuri\s+)?podolyak[ai]?|(?:roman\s+)?alekhin|(?:vladimir\s+)?romanov",
+            r"(?:pro-russian\s+|russian\s+|pro-war\s+|pro-kremlin\s+)?(?:military\s+)?bloggers?|milbloggers?",
+            r"(?:russian\s+|pro-war\s+)?war\s+correspondents?|pro-war\s+telegram\s+channels?|z-bloggers?",
+            r"рыбар\w*|рибар\w*|два\s+майора|двоє\s+майорів|подоляк\w*|алехин\w*|альохін\w*",
+            r"военкор\w*|воєнкор\w*|военн\w+\s+блогер\w*|військов\w+\s+блогер\w*|z-блогер\w*|zблогер\w*",
+        ),
+    ),
+    Claimant("tass", "RU", "org", "TASS", (r"tass", r"тасс", r"тасс\w*")),
+    Claimant(
+        "ua-defence-ministry",
+        "UA",
+        "org",
+        "Ukraine's defence ministry",
+        (
+            rf"{_UA_ADJ}\s+(?:{_DEF}\s+ministry|ministry\s+of\s+{_DEF})",
+            r"міноборони\s+україни|міністерств\w*\s+оборони\s+україни|минобороны\s+украины",
+        ),
+    ),
+    Claimant(
+        "ua-cpd",
+        "UA",
+        "org",
+        "Ukraine's Center for Countering Disinformation",
+        (r"(?:the\s+)?center\s+for\s+countering\s+disinformation", r"центр\w*\s+протидії\s+дезінформації|цпд"),
+    ),
+    Claimant("us-president", "independent", "person", "the US president", (r"(?:donald\s+)?trump", r"трамп\w*")),
+    Claimant("cit", "independent", "org", "the Conflict Intelligence Team", (r"conflict\s+intelligence\s+team",)),
+    Claimant("black-bird-group", "independent", "org", "the Black Bird Group", (r"black\s+bird\s+group",)),
+    Claimant("meduza", "independent", "org", "Meduza", (r"meduza", r"медуз[аыеу]")),
+    Claimant("reuters", "independent", "org", "Reuters", (r"reuters", r"рейтер\w*")),
+    Claimant("afp", "independent", "org", "AFP", (r"afp|agence\s+france[-\s]presse",)),
+    # The states themselves: "Russia said", "Kyiv denies". Coded as their usual voice, flagged as generic.
+    Claimant(
+        "ru-mod",
+        "RU",
+        "state",
+        "Russia",
+        (r"russia|moscow|russian\s+officials|(?:the\s+)?russian\s+side", r"росси\w+|москв\w+|росі\w+"),
+    ),
+    Claimant(
+        "ua-general-staff",
+        "UA",
+        "state",
+        "Ukraine",
+        (
+            r"ukraine|kyiv|kiev|ukrainian\s+officials|(?:the\s+)?ukrainian\s+side",
+            r"украин\w+|киев\w*|україн\w+|київ\w*",
+        ),
+    ),
+)
+
+#: Claimants written only in capitals (a lower-case "cit" is not the Conflict Intelligence Team).
+CASE_SENSITIVE: Final = {"cit": r"CIT"}
+
+#: Phrases that point back to a claimant named before ("the ministry said", "it added"), with the
+#: claimants each can mean (a set of slugs, a kind, or ``None`` for any).
+COREFERENCE: Final[tuple[tuple[str, frozenset[str] | str | None], ...]] = (
+    (
+        rf"(?:the\s+)?(?:{_DEF}\s+)?(?:ministry|department)|ведомств\w*|министерств\w*|відомств\w*|міністерств\w*",
+        frozenset({"ru-mod", "ua-defence-ministry"}),
+    ),
+    (r"(?:the\s+)?general\s+staff|генштаб\w*", frozenset({"ua-general-staff", "ru-mod"})),
+    (
+        r"(?:the\s+)?(?:military|army|armed\s+forces|command)|военн\w+|військов\w+",
+        frozenset({"ua-general-staff", "ru-mod"}),
+    ),
+    (r"(?:the\s+)?(?:institute|think\s+tank)|институт\w*|інститут\w*", frozenset({"isw"})),
+    (
+        r"(?:the\s+)?(?:monitoring\s+)?(?:group|project|map)|проект\w*|мапа|карта",
+        frozenset({"deepstate", "black-bird-group", "cit"}),
+    ),
+    (r"(?:the\s+)?governor|губернатор\w*", frozenset({"kursk-authorities"})),
+    (r"(?:the\s+)?(?:president|leader)|президент\w*", frozenset({"ua-president", "ru-president", "us-president"})),
+    (r"(?:the\s+)?(?:bloggers?|channels?)|блогер\w*|канал\w*", frozenset({"ru-military-bloggers"})),
+    (r"(?:the\s+)?(?:statement|report|update|briefing|assessment|post)|заявлени\w+|сводк\w+|заяв\w+|зведенн\w+", None),
+    (r"he|she|он|она|він|вона", "person"),
+    (r"they|it|они|оно|вони|воно", None),
+)
+
+#: Attribution generic enough to be the outlet's own voice ("according to open-source maps").
+GENERIC_ATTRIBUTION: Final = (
+    r"(?:open[-\s]source\s+)?(?:maps?|reports?|sources?|analysts?|observers?|media)",
+    r"(?:battlefield|frontline)\s+maps?",
+)
+
+#: Speech verbs and phrases: they mark who is talking and split what is said from who says it.
+SPEECH: Final = (
+    r"said|says|say|saying|stated|states|stating|claimed|claims|claim|claiming|reported|reports|reporting|announced|"
+    r"announces|confirmed|confirms|declared|declares|insisted|insists|told|wrote|writes|posted|added|adds|noted|"
+    r"notes|noting|acknowledged|acknowledges|admitted|admits|assessed|assesses|assessment|indicated|indicates|"
+    r"asserted|asserts|showed|shows|cited|citing|announcing|confirming|adding|insisting|according\s+to|in\s+(?:a|its|his|her|their)\s+(?:statement|report|update|briefing)",
+    r"заяв\w+|сообщ\w+|утвержда\w+|подтверд\w+|подтвержда\w+|объяв\w+|доложи\w+|доклад\w+|рассказа\w+|"
+    r"отмети\w+|отмеча\w+|написа\w+|пишет|пишут|призна\w+|оценива\w+|говорится|по\s+данным|по\s+словам|"
+    r"по\s+информации|согласно|по\s+оценк\w+",
+    r"повідом\w+|стверджу\w+|підтверд\w+|підтвердж\w+|оголоси\w+|доповіда\w+|доповів|розповіда\w+|розповів|"
+    r"зазнач\w+|написа\w+|пише|пишуть|визна\w+|оціню\w+|йдеться|за\s+даними|за\s+словами|за\s+інформацією|"
+    r"згідно\s+з|за\s+оцінк\w+",
+)
+
+#: Words for a side's troops. Each pattern gives the side it names ("own"/"enemy": the claimant's or not).
+SIDES: Final = (
+    (
+        r"(?:ukrainian|ukraine[’']?s|kyiv[’']?s)\s+(?:\w+\s+)?(?:forces|troops|units|soldiers|army|military|fighters|"
+        r"brigades?|defenders|marines|paratroopers|servicemen|formations|groups?|assault\s+groups?)",
+        "UA",
+    ),
+    (r"ukraine|kyiv|kiev|the\s+ukrainians", "UA"),
+    (
+        r"(?:russian|russia[’']?s|moscow[’']?s|north\s+korean)\s+(?:\w+\s+)?(?:forces|troops|units|soldiers|army|"
+        r"military|fighters|brigades?|servicemen|formations|groups?|paratroopers|marines)",
+        "RU",
+    ),
+    (r"russia|moscow|the\s+russians|north\s+koreans", "RU"),
+    (r"(?:north|northern|sever)\s+(?:group|grouping)(?:\s+of\s+forces)?", "RU"),
+    (r"всу|зсу|украинск\w+\s+(?:войск\w*|военн\w+|подразделени\w+|сил\w*|боевик\w*|формировани\w+)", "UA"),
+    (
+        r"украин\w+|киев\w*|україн\w+|київ\w*|сил\w+\s+оборони|українськ\w+\s+(?:військ\w*|військов\w+|підрозділ\w*|"
+        r"сил\w*|захисник\w*|воїн\w*|бійц\w*)",
+        "UA",
+    ),
+    (
+        r"российск\w+\s+(?:войск\w*|военн\w+|подразделени\w+|сил\w*|арми\w+|бойц\w*)|вс\s+рф|армия\s+россии|"
+        r"группировк\w+\s+(?:войск\s+)?[«\"]?север\w*[»\"]?",
+        "RU",
+    ),
+    (
+        r"російськ\w+\s+(?:військ\w*|військов\w+|підрозділ\w*|сил\w*|армі\w+|окупант\w*)|окупант\w*|оккупант\w*|"
+        r"росіян\w*|россиян\w*|росси\w+|росі\w+|рф|угрупован\w+\s+(?:військ\s+)?[«\"]?північ\w*[»\"]?",
+        "RU",
+    ),
+    (r"(?:its|their|his|our)\s+(?:own\s+)?(?:forces|troops|units|soldiers|fighters|defenders|servicemen)", "own"),
+    (
+        r"наш\w*\s+(?:войск\w*|подразделени\w+|бойц\w*|военн\w+|сил\w*)|наш\w*\s+(?:військ\w*|підрозділ\w*|воїн\w*|"
+        r"захисник\w*|сил\w*|бійц\w*)",
+        "own",
+    ),
+    (r"(?:the\s+)?enemy(?:\s+(?:forces|troops|units))?|противник\w*|враг\w*|неприятел\w*|ворог\w*|ворож\w+", "enemy"),
+)
+
+#: Trigger words, by what they say about a place. Each is (pattern, class).
+#: capture: the actor takes it; retake: the actor takes it back (its owner, when no actor is named);
+#: hold: the actor holds it; lose: the actor leaves it; presence: fighting or troops in or near it;
+#: attack: an attempted advance or a strike near it (never a change of control); advance: a move of N km.
+TRIGGERS: Final = (
+    # English
+    (
+        r"(?:took|take[ns]?|taking|gained|gains?|established|establish(?:es)?|seized?|assumed)\s+(?:full\s+)?"
+        r"control\s+(?:of|over)",
+        "capture",
+    ),
+    (
+        r"captur(?:ed|es|e|ing)|took|tak(?:en|es|ing)|seiz(?:ed|es|e|ing)|occup(?:ied|ies|y|ying)|overran|overrun",
+        "capture",
+    ),
+    (r"(?:drove|driven|pushed|forced|kicked|ousted)\s+(?:\w+\s+){0,3}?(?:out|back)\s+(?:of|from)", "capture"),
+    (r"fell\s+to|fallen\s+to", "capture"),
+    (
+        r"(?:re)?gain(?:ed)?\s+control|retook|retak(?:en|es|ing)|recaptur(?:ed|es|e|ing)|regain(?:ed|s)?|"
+        r"reclaim(?:ed|s|ing)?|won\s+back|liberat(?:ed|es|e|ing|ion\s+of)|freed|clear(?:ed|ing)|"
+        r"completed\s+(?:the\s+)?(?:liberation|clearing|capture)",
+        "retake",
+    ),
+    (
+        r"hold(?:s|ing)?|held|control(?:s|led|ling)?|retain(?:s|ed)?|keep(?:s|ing)?|kept|"
+        r"(?:remain(?:s|ed)?|is|are|was|were)\s+(?:still\s+)?(?:in|under)\s+(?:\w+\s+){0,2}(?:control|hands)",
+        "hold",
+    ),
+    (
+        r"withdr(?:ew|awn|aws|aw)\s+from|withdrawal\s+from|pull(?:ed|s|ing)?\s+(?:back|out)\s+(?:of|from)|"
+        r"retreat(?:ed|s|ing)?\s+from|lost|los(?:es|ing)|abandon(?:ed|s)?|left|"
+        r"(?:were|was|been)\s+(?:driven|pushed|forced|kicked|ousted)\s+(?:\w+\s+)?(?:out|back)\s+(?:of|from)",
+        "lose",
+    ),
+    (
+        r"(?:fight(?:ing|s)?|battl(?:es?|ing)|clash(?:es)?|combat|skirmish(?:es)?|firefights?|hostilities|"
+        r"operations)\s+(?:(?!with\b|alongside\b|on\b|against\b)\w+\s+){0,2}?"
+        r"(?:in|for|near|around|at|on\s+the\s+outskirts\s+of|outside|inside)",
+        "presence",
+    ),
+    (
+        r"entered|broke\s+into|advanc(?:ed|ing)\s+(?:in|into)|positions?\s+(?:in|near|around|at)|"
+        r"(?:encircl|surround)(?:ed|ing|es)|storm(?:ed|ing|s)|(?:grey|gray)\s+zone|contested|"
+        r"(?:are|is|were|remain(?:s|ed)?|still)\s+(?:present|operating|active|fighting|entrenched|dug\s+in)\s+(?:in|near|around)|"
+        r"(?:are|is|were)\s+still\s+(?:in|inside)|(?:still\s+)?remain(?:s|ed|ing)?\s+(?:in|inside)|"
+        r"there\s+(?:are|is|were|remain)\s+(?:still\s+)?(?:\w+\s+){0,2}(?:units|troops|forces|soldiers|groups|fighters)\s+"
+        r"(?:in|near|around)",
+        "presence",
+    ),
+    (
+        r"(?:repell?(?:ed|s|ing)?|repuls(?:ed|es|e|ing)|beat\s+off|beaten\s+off|fended\s+off|thwart(?:ed|s)?|"
+        r"halt(?:ed|s)?|stopp?(?:ed|s)?|foil(?:ed|s)?)\s+(?:\w+\s+){0,5}?(?:attacks?|assaults?|attempts?|advances?|"
+        r"offensives?|counter-?attacks?|counter-?offensives?|raids?|pushe?s?)",
+        "attack",
+    ),
+    (
+        r"(?:attempt(?:ed|s|ing)?|tr(?:ied|ying|ies)|sought|seeking)\s+to\s+(?:advance|break\s+through|attack|push|"
+        r"storm|take|capture|retake|recapture|encircle|enter|regain)",
+        "attack",
+    ),
+    (
+        r"(?:counter-?)?attack(?:s|ed|ing)?\s+(?:on|towards?|near|in\s+the\s+direction\s+of|in\s+the\s+area\s+of)",
+        "attack",
+    ),
+    (
+        r"(?:struck|hit|strik(?:es|ing)|shell(?:ed|ing)|target(?:ed|ing)|pounded)\s+(?:\w+\s+){0,5}?"
+        r"(?:near|around|in\s+the\s+area\s+of|in\s+the\s+areas\s+of|close\s+to)",
+        "attack",
+    ),
+    (r"advanc(?:ed|es|ing)|pushed|moved\s+forward|progress(?:ed)?|advance|advances|gains?", "advance"),
+    # Russian
+    (r"освобо[дж]\w*|освободи\w*|вызвол\w*", "retake"),
+    (r"отби(?:ли|л|та|т)\s+(?:у\s+\w+\s+)?(?:сел\w+|посел\w+|населенн\w+|населённ\w+|деревн\w+|хутор\w*)", "retake"),
+    (r"верну\w+\s+(?:под\s+)?контроль|восстанови\w+\s+контроль|зачисти\w+|зачищ\w+", "retake"),
+    (r"взя(?:л|ли|ла|т|то|ты)\b|взяти\w*|захват\w*|захвач\w*|овладе\w+|заня(?:л|ли|ла|т|то|ты)\b", "capture"),
+    (
+        r"(?:установи\w+|взя\w+)\s+(?:полный\s+)?контроль|перешл\w+\s+под\s+контроль|выбил\w*|выбит\w*|вытесни\w+",
+        "capture",
+    ),
+    (r"контролир\w+|удержива\w+|удерж\w+|под\s+(?:\w+\s+)?контролем", "hold"),
+    (
+        r"отступи\w+|отош(?:ли|ел|ёл)|отход\w*|выш(?:ли|ел)\s+из|покину\w+|покида\w+|оставил\w*|потеря\w+|"
+        r"вытеснен\w*|выдавлен\w*|выбиты\s+из",
+        "lose",
+    ),
+    (
+        r"бо(?:и|ёв|ев|ях|й|ем|ями)\b|сражени\w*|столкновени\w*|боестолкновени\w*|боев\w+\s+действи\w+|"
+        r"вош(?:ли|ел|ёл)\s+в|зашл?и\s+в|закрепи\w+|позици\w+\s+в|окружен\w*|окружи\w+|блокирова\w+|штурм\w*|"
+        r"сер\w+\s+зон\w*|присутств\w+|наход\w+\s+в|оста\w+\s+в",
+        "presence",
+    ),
+    (
+        r"отрази\w+|отраж\w+|отби(?:ли|л|ты|та|то)\s+(?:\w+\s+)?атак\w*|сорва\w+|попытк\w+\s+(?:прорыва|наступлени\w+|"
+        r"атак\w+|контратак\w+)|пыта\w+\s+(?:прорваться|наступать|атаковать|продвинуться|контратаковать)|"
+        r"атак\w+|контратак\w+|наступлени\w+\s+на|нанес\w+\s+поражени\w+|пораже\w+|удар\w*\s+по",
+        "attack",
+    ),
+    (r"продвину\w+|продвига\w+|продвижени\w+", "advance"),
+    # Ukrainian
+    (r"звільн\w+|визвол\w+", "retake"),
+    (
+        r"відби(?:ли|в|то)\s+(?:\w+\s+)?(?:сел\w+|селищ\w+|населен\w+|хутір|хутор\w*)|поверну\w+\s+під\s+контроль|"
+        r"зачисти\w+|зачищ\w+",
+        "retake",
+    ),
+    (r"захопи\w+|захопл\w+|заволоді\w+|зайня(?:ли|в|ла|то)\b|взя(?:ли|в|ла|то)\b", "capture"),
+    (
+        r"(?:встанови\w+|взя\w+)\s+(?:повний\s+)?контроль|перейш\w+\s+під\s+контроль|вибили|вибит\w*|витісни\w+",
+        "capture",
+    ),
+    (r"контролю\w+|утриму\w+|під\s+(?:\w+\s+)?контролем", "hold"),
+    (
+        r"відступи\w+|відійш\w+|відхід|відход\w+|вийш(?:ли|ов)\s+з|покину\w+|залиши\w+|втрати\w+|витіснен\w*|"
+        r"вибиті\s+з",
+        "lose",
+    ),
+    (
+        r"бо(?:ї|їв|ях|ями)\b|бій\b|зіткнен\w+|боєзіткнен\w+|бойов\w+\s+ді\w+|зайш(?:ли|ов)\s+в|увійш(?:ли|ов)\s+в|"
+        r"закріпи\w+|позиці\w+\s+в|оточен\w*|оточи\w+|заблоков\w+|штурм\w*|сір\w+\s+зон\w*|присутн\w+|"
+        r"перебува\w+\s+(?:в|у)|залиша\w+\s+(?:в|у)",
+        "presence",
+    ),
+    (
+        r"відби(?:ли|в|то|ті|та)\s+(?:\w+\s+)?атак\w*|відбива\w+|зірва\w+|спроб\w+\s+(?:прориву|наступу|атак\w+|"
+        r"просуван\w+)|намага\w+\s+(?:прорватися|наступати|атакувати|просунутися)|атак\w+|контратак\w+|"
+        r"наступ\w*\s+на|уразил\w*|ураж\w+|завда\w+\s+(?:\w+\s+)?(?:удар\w*|ураженн\w+)",
+        "attack",
+    ),
+    (r"просуну\w+|просува\w+|просуванн\w+", "advance"),
+)
+
+#: A place after one of these is a landmark of the sentence, not what the verb acts on
+#: ("took Zaoleshenka, near Sudzha"): control verbs skip it; presence and attack verbs keep it.
+LOCATORS: Final = (
+    r"near|close\s+to|not\s+far\s+from|outside|north|south|east|west|north-?east|north-?west|south-?east|south-?west|"
+    r"(?:situated|located|lying)\s+(?:near|by|close\s+to)|from|towards?|of\s+the\s+town\s+of",
+    r"близ|возле|около|рядом\s+с|недалеко\s+от|неподалеку\s+от|севернее|южнее|западнее|восточнее|от|к",
+    r"біля|поблизу|неподалік\s+від|поруч\s+з|північніше|південніше|західніше|східніше|від|до",
+)
+
+#: Negation: just before a trigger, it turns the statement round.
+NEGATION: Final = (
+    r"not|n[’']t|never|no|neither|nor|failed\s+to|without",
+    r"не|ни|нет|никак|никогда",
+    r"не|ні|немає|жодн\w+|ніколи",
+)
+
+#: A plan, a wish, a condition or a forecast: not a claim about the ground.
+MODAL: Final = (
+    r"could|would|might|may|will|shall|should|must|plans?\s+to|planning\s+to|planned\s+to|aims?\s+to|aiming\s+to|"
+    r"aimed\s+to|intends?\s+to|intended\s+to|wants?\s+to|wanted\s+to|hopes?\s+to|hoping\s+to|seeks?\s+to|"
+    r"ready\s+to|threaten(?:s|ed)?\s+to|expected\s+to|in\s+order\s+to|if|unless|once|prepar(?:es|ed|ing)\s+to|"
+    r"preparing|goal|objective|vowed\s+to|promised\s+to|pledged\s+to|to\s+(?=retake|recapture|capture|take|regain)",
+    r"может|могут|мог\w*|смож\w+|планир\w+|намерен\w*|намерева\w+|хоч\w+|хот\w+|собира\w+|готов\w*|будет|будут|"
+    r"если|чтобы|цель\w*|попыта\w+ся|обеща\w+|пообеща\w+",
+    r"може|можуть|міг|могли|змож\w+|планує|планують|плану\w+|має\s+намір|мають\s+намір|хоче|хочуть|збира\w+|"
+    r"готов\w*|буде|будуть|якщо|щоб|мет\w+|обіця\w+|пообіця\w+",
+)
+
+#: Background: the clause restates an earlier event instead of claiming something new.
+BACKGROUND: Final = (
+    r"originally|initially|first|previously|once|last\s+year|earlier\s+(?:this|last)\s+year|"
+    r"(?:at|since)\s+the\s+(?:start|beginning|height|peak)\s+of|at\s+(?:its|the)\s+(?:peak|height)|"
+    r"when\s+(?:ukraine|kyiv|russia|moscow)\s+(?:launched|began|started)|in\s+(?:early|mid|late)\s+\w+|"
+    r"(?:in|since|last)\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+    r"(?:\s+20[0-9]{2})?",
+    r"ранее|прежде|изначально|первоначально|в\s+прошлом\s+году|прошлым\s+летом|летом\s+20[0-9]{2}|"
+    r"в\s+(?:начале|середине|конце)\s+\w+|в\s+(?:январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|"
+    r"октябре|ноябре|декабре)(?:\s+20[0-9]{2})?|с\s+августа|недавно|когда-то",
+    r"раніше|спочатку|первісно|минулого\s+року|торік|влітку\s+20[0-9]{2}|на\s+(?:початку|початку)\s+\w+|"
+    r"у\s+(?:січні|лютому|березні|квітні|травні|червні|липні|серпні|вересні|жовтні|листопаді|грудні)"
+    r"(?:\s+20[0-9]{2})?|із\s+серпня|з\s+серпня|нещодавно",
+)
+
+#: Denial verbs: the claimant rejects what someone else said.
+DENIAL: Final = (
+    r"den(?:ied|ies|y|ying)|dismiss(?:ed|es|ing)?|refut(?:ed|es|e|ing)|reject(?:ed|s|ing)?|disput(?:ed|es|e|ing)|"
+    r"rebuff(?:ed|s)?|(?:called|calling)\s+(?:\w+\s+){0,4}?(?:false|untrue|fake|lies|a\s+lie|propaganda)|"
+    r"(?:is|are|was|were)\s+(?:false|untrue|not\s+true|fake|a\s+lie)|do(?:es)?\s+not\s+reflect|did\s+not\s+reflect",
+    r"опроверг\w*|опроверга\w+|отверг\w*|отрица\w+|назва\w+\s+(?:\w+\s+)?(?:ложью|фейком|неправдой|вбросом)|"
+    r"не\s+соответству\w+\s+действительности|фейк\w*",
+    r"спростува\w+|спростову\w+|запереч\w+|відкину\w+|відкида\w+|назва\w+\s+(?:\w+\s+)?(?:брехнею|фейком|неправдою|"
+    r"вкидом)|не\s+відповіда\w+\s+дійсності|фейк\w*",
+)
+
+#: "Claims that ...": what follows is someone else's claim (quoted, reported or denied).
+REPORTED_CLAIM: Final = (
+    r"(?:claims?|reports?|statements?|assertions?|allegations?)\s+(?:(?:by|of)\s+(?:\S+\s+){0,3}?)?(?:of|that|about)|"
+    r"alleged(?:ly)?|so-called",
+    r"(?:заявлени\w+|утверждени\w+|сообщени\w+)\s+(?:о|об|что)|якобы|так\s+называем\w+",
+    r"(?:заяв\w+|твердженн\w+|повідомленн\w+)\s+(?:про|що)|нібито|так\s+зван\w+",
+)
+
+#: Encirclement words: "not surrounded", "no encirclement" deny a claim of encirclement.
+ENCIRCLEMENT: Final = (
+    r"surround\w*|encircl\w*|trapped|cut\s+off|cauldron",
+    r"окружен\w*|котел|котл\w+",
+    r"оточен\w*|котел|котл\w+",
+)
+
+#: The whole region: "the region", "the territory", used with a liberation or operations verb.
+REGION_WORDS: Final = (
+    r"the\s+(?:region|territory|oblast|area|border\s+region|whole\s+region|entire\s+region)",
+    r"регион\w*|территори\w+|област\w+",
+    r"регіон\w*|територі\w+|област\w+",
+)
+
+#: Compass directions, with their bearings in degrees.
+DIRECTIONS: Final = {
+    "north": 0,
+    "north-east": 45,
+    "northeast": 45,
+    "east": 90,
+    "south-east": 135,
+    "southeast": 135,
+    "south": 180,
+    "south-west": 225,
+    "southwest": 225,
+    "west": 270,
+    "north-west": 315,
+    "northwest": 315,
+    "север": 0,
+    "северо-восток": 45,
+    "восток": 90,
+    "юго-восток": 135,
+    "юг": 180,
+    "юго-запад": 225,
+    "запад": 270,
+    "северо-запад": 315,
+    "північ": 0,
+    "північний схід": 45,
+    "північно-схід": 45,
+    "схід": 90,
+    "південний схід": 135,
+    "південно-схід": 135,
+    "південь": 180,
+    "південний захід": 225,
+    "південно-захід": 225,
+    "захід": 270,
+    "північний захід": 315,
+    "північно-захід": 315,
+}
+
+#: Units of figures: pattern -> (ledger unit, kind of figure).
+UNITS: Final = (
+    (r"square\s+kilomet(?:er|re)s?|sq\.?\s*km|km2|km²|kilomet(?:er|re)s?\s+squared|square\s+km", "km2", "area"),
+    (r"кв(?:адратн\w+)?\.?\s*(?:км|кілометр\w*|километр\w*)|км2|км²", "km2", "area"),
+    (r"square\s+miles?|sq\.?\s*mi(?:les?)?", "sq mi", "area"),
+    (r"hectares?|га\b|гектар\w*", "ha", "area"),
+    (
+        r"(?:\w+\s+){0,2}?(?:settlements|villages|towns|localities|hamlets|communities|"
+        r"settlement|village|town|locality)",
+        "settlements",
+        "count",
+    ),
+    (
+        r"(?:\w+\s+)?(?:населенн\w+|населённ\w+)\s+пункт\w*|сел(?:а|ениях|ений)?\b|деревен\w*|сёл|сел\b",
+        "settlements",
+        "count",
+    ),
+    (r"(?:\w+\s+)?населен\w+\s+пункт\w*|сіл\b|села\b|селищ\w*", "settlements", "count"),
+    (r"kilomet(?:er|re)s?|km\b|км\b|километр\w*|кілометр\w*", "km", "distance"),
+    (r"miles?\b", "mi", "distance"),
+    (r"met(?:er|re)s?\b|метр\w*", "m", "distance"),
+)
+
+#: Small numbers written as words.
+NUMBER_WORDS: Final = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "dozen": 12,
+    "a dozen": 12,
+    "один": 1,
+    "одного": 1,
+    "два": 2,
+    "двух": 2,
+    "три": 3,
+    "трех": 3,
+    "трёх": 3,
+    "четыре": 4,
+    "пять": 5,
+    "пяти": 5,
+    "шесть": 6,
+    "семь": 7,
+    "восемь": 8,
+    "десять": 10,
+    "десяти": 10,
+    "дві": 2,
+    "двох": 2,
+    "чотири": 4,
+    "п'ять": 5,
+    "п’ять": 5,
+    "пʼять": 5,
+    "шість": 6,
+    "сім": 7,
+    "вісім": 8,
+}
+
+
+def alternation(patterns: tuple[str, ...] | list[str]) -> str:
+    """One non-capturing alternation of several patterns."""
+    return "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
+
+
+def compile_words(patterns: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+    r"""A case-insensitive pattern matching any of ``patterns`` as whole words.
+
+    Examples
+    --------
+    >>> bool(compile_words(NEGATION).search("has not taken")), bool(compile_words(NEGATION).search("notably"))
+    (True, False)
+    """
+    return re.compile(r"(?<![\w-])" + alternation(patterns) + r"(?![\w])", re.IGNORECASE)

@@ -1,0 +1,1233 @@
+"""The extraction rules: from the sentences of an article to findings (who claims what, when).
+
+Pure functions. Every rule is a small named step, written down in README.md ("Extracting
+claims from articles"), and each finding says which rule made it and how sure it is.
+
+Per sentence:
+
+1. **Spans** — places (:mod:`.places`), claimants, sides, trigger words, negations, plans,
+   background markers, denials, figures (:mod:`.figures`) and dates (:mod:`.dates`).
+2. **Attribution** — the claimant of each trigger is the speaker of the nearest speech verb
+   before it ("X said"), or after it (", X said"), "according to X", a pointer back ("the
+   ministry said", "it added") to the last claimant named, or, with no attribution at all, the
+   outlet (``--source-hint``). A claim the speaker only reports ("Russian claims that ...") is
+   not the speaker's: it becomes a denial when the speaker rejects it, and nothing otherwise.
+3. **Traps** — a trigger under a negation, a plan or condition ("aims to retake"), or in a clause
+   that restates the past ("in August 2024", "had originally taken" in the outlet's own voice)
+   gives nothing. A place after a landmark word ("near", "west of") is not what a control verb
+   acts on. Headlines and captions (lines without a sentence ending) give nothing.
+4. **Findings** — control (the actor named before the verb, else the claimant's side; "retook"
+   and "liberated" with no actor mean the place's own country), presence, attack (the side that
+   attacked), relative advances (figure, direction, place), area and count figures (what a side
+   holds), region claims (an oblast with a liberation, operations or presence verb) and denials.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from . import lexicon as lx
+from .dates import DateRef, find_dates
+from .figures import Figure, find_figures
+from .places import Mention, Place, PlaceIndex, decide_namesakes
+from .text import Doc, Sentence
+
+
+def _rx(patterns: Iterable[str]) -> re.Pattern[str]:
+    return lx.compile_words(tuple(patterns))
+
+
+_SPEECH = _rx(lx.SPEECH)
+_ACCORDING = re.compile(
+    r"(?<![\w-])(?:according\s+to|citing|по\s+данным|по\s+словам|по\s+информации|согласно|по\s+оценк\w+|"
+    r"за\s+даними|за\s+словами|за\s+інформацією|згідно\s+з|за\s+оцінк\w+)(?![\w])",
+    re.IGNORECASE,
+)
+_NEG = _rx(lx.NEGATION)
+_MODAL = _rx(lx.MODAL)
+_BACKGROUND = _rx(lx.BACKGROUND)
+_DENIAL = _rx(lx.DENIAL)
+_REPORTED = _rx(lx.REPORTED_CLAIM)
+_ENCIRCLE = _rx(lx.ENCIRCLEMENT)
+_REGION_WORD = _rx(lx.REGION_WORDS)
+_COREF = [(re.compile(rf"(?<![\w-]){p}(?![\w])", re.IGNORECASE), k) for p, k in lx.COREFERENCE]
+_GENERIC = _rx(lx.GENERIC_ATTRIBUTION)
+_TRIGGERS = [(re.compile(rf"(?<![\w-]){p}(?![\w])", re.IGNORECASE), c) for p, c in lx.TRIGGERS]
+_SIDES = [(re.compile(rf"(?<![\w-]){p}(?![\w])", re.IGNORECASE), s) for p, s in lx.SIDES]
+_CLAIMANTS = [
+    (c, re.compile(r"(?<![\w-])" + lx.alternation(c.patterns) + r"(?![\w])", re.IGNORECASE)) for c in lx.CLAIMANTS
+]
+_CLAIMANTS_CASE = [(slug, re.compile(rf"(?<![\w-]){p}(?![\w])")) for slug, p in lx.CASE_SENSITIVE.items()]
+#: Clause boundaries: what is on the other side of one of these is another statement.
+_BOUNDARY = re.compile(
+    r";|:\s|\s[—–]\s|,\s*(?:but|while|whereas|although|though|which|who|as|after|before|when|since|despite|"
+    r"а|но|однако|хотя|который|которая|которое|которые|але|проте|однак|хоча|який|яка|яке|які)\s|"
+    r"\s(?:but|while|whereas|although|though|despite|но|однако|але|проте|однак|тогда\s+как|тоді\s+як)\s",
+    re.IGNORECASE,
+)
+_LOCATOR = re.compile(
+    r"(?:\b(?:near|close\s+to|not\s+far\s+from|outside|around|north|south|east|west|north-?east|north-?west|"
+    r"south-?east|south-?west|from|towards?|beyond)\b(?:\s+of)?|"
+    r"\b(?:situated|located|lying|lies|which\s+lies)\s+(?:near|by|close\s+to)|"
+    r"(?<!\w)(?:близ|возле|около|рядом\s+с|недалеко\s+от|неподалеку\s+от|севернее|южнее|западнее|восточнее|"
+    r"северо-западнее|северо-восточнее|юго-западнее|юго-восточнее|от|к|под|біля|поблизу|неподалік\s+від|поруч\s+з|"
+    r"північніше|південніше|західніше|східніше|від|до|під)(?!\w))"
+    r"(?:\s+(?:the\s+)?(?:(?:border\s+|nearby\s+|key\s+)?(?:town|village|city|settlement|hamlet)s?\s+(?:of\s+)?|"
+    r"(?:села|посёлка|поселка|города|селища|міста|села|пгт)\s+))?\s*$",
+    re.IGNORECASE,
+)
+_PASSIVE = re.compile(
+    r"^(?:was|were|been|is|are|has\s+been|have\s+been|had\s+been)\b|^(?:fell|has\s+fallen|have\s+fallen)\b|"
+    r"(?:ed|en)$|^освобожд[её]н\w*|^взят\w*|^захвачен\w*|^занят\w*|^звільнен\w*|^захоплен\w*|^зайнят\w*",
+    re.IGNORECASE,
+)
+_FULL = re.compile(
+    r"(?<!\w)(?:fully|completely|entirely|whole|entire|all\s+of|full|complete|completed|completion|"
+    r"полностью|полное|полный|целиком|завершил\w*|завершен\w*|всей|всю|вся|повністю|повне|повний|"
+    r"завершил\w*|завершен\w*|всієї|всю|вся)(?!\w)",
+    re.IGNORECASE,
+)
+_CONTINUE = re.compile(
+    r"(?<!\w)(?:also|added|further|furthermore|кроме\s+того|также|також|крім\s+того|додав\w*|добавил\w*)(?!\w)",
+    re.IGNORECASE,
+)
+_PERFECT = re.compile(
+    r"\bhad\s+(?:\w+\s+){0,2}?(?:taken|captured|seized|gained|lost|retaken|recaptured|liberated|"
+    r"withdrawn|pulled|occupied|held|controlled)\b",
+    re.IGNORECASE,
+)
+_MORE = re.compile(r"\b(?:more|another|further|additional|ещё|еще|ещe|ще|інші|других)\s*$", re.IGNORECASE)
+_DIRECTION = re.compile(
+    r"(?<![\w-])(?:(?:to\s+the\s+)?(?P<en>north-?east|north-?west|south-?east|south-?west|north|south|east|west)"
+    r"(?:ward)?\s+of|(?P<ru>северо-восточнее|северо-западнее|юго-восточнее|юго-западнее|севернее|южнее|"
+    r"восточнее|западнее)|на\s+(?P<ru2>северо-восток|северо-запад|юго-восток|юго-запад|север|юг|восток|запад)\s+от"
+    r"|на\s+(?P<uk>північний\s+схід|північний\s+захід|південний\s+схід|південний\s+захід|північ|південь|схід|захід)"
+    r"\s+від|(?P<uk2>північно-східніше|північно-західніше|південно-східніше|південно-західніше|північніше|"
+    r"південніше|східніше|західніше))(?![\w-])",
+    re.IGNORECASE,
+)
+_DIRECTION_WORD = {
+    "севернее": "север",
+    "южнее": "юг",
+    "восточнее": "восток",
+    "западнее": "запад",
+    "северо-восточнее": "северо-восток",
+    "северо-западнее": "северо-запад",
+    "юго-восточнее": "юго-восток",
+    "юго-западнее": "юго-запад",
+    "північніше": "північ",
+    "південніше": "південь",
+    "східніше": "схід",
+    "західніше": "захід",
+    "північно-східніше": "північний схід",
+    "північно-західніше": "північний захід",
+    "південно-східніше": "південний схід",
+    "південно-західніше": "південний захід",
+}
+_SIDE_ADJ = re.compile(
+    r"(?<!\w)(?:(?P<UA>ukrainian|ukraine[’']s|kyiv[’']s|украинск\w+|українськ\w+|всу|зсу)|"
+    r"(?P<RU>russian|russia[’']s|moscow[’']s|российск\w+|російськ\w+|вс\s+рф))(?!\w)",
+    re.IGNORECASE,
+)
+_GROUND = re.compile(
+    r"fight|combat|battl|operation|control|captur|liberat|took|taken|seiz|held|hold|surround|encircl|trapped|"
+    r"бо[иеёй]|бої|сражен|операци|операці|контрол|освобо|звільн|захва|захоп|взя|оточ|окруж",
+    re.IGNORECASE,
+)
+_ONGOING = re.compile(
+    r"(?<!\w)(?:continu\w+|ongoing|still|under\s+way|remain\w*|продолжа\w+|идут|ведутся|"
+    r"триваю\w*|трива\w+|трива|досі|все\s+ще|по-прежнему)(?!\w)",
+    re.IGNORECASE,
+)
+_HOLD_NOT = re.compile(r"^\s*(?:back|off|talks|out\b|on\s+to\b|positions?)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A claimant found in the text: slug, side, kind (org/person/state), how it was written."""
+
+    slug: str
+    side: str
+    kind: str
+    label: str
+    written: str
+    new: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One proposed claim, before it becomes a ledger row.
+
+    ``start``/``end`` index the evidence in :attr:`Doc.text`; ``place`` is the settlement
+    mention (control, presence, attack, relative, denial of a settlement); ``oblast`` is the
+    region of region, area, count and region-wide denials.
+    """
+
+    source: Speaker
+    source_how: str
+    kind: str
+    controller: str
+    date: dt.date | None
+    date_how: str
+    start: int
+    end: int
+    rule: str
+    place: Mention | None = None
+    oblast: str = ""
+    value: float | None = None
+    unit: str = ""
+    bearing: float | None = None
+    verb: str = ""
+    denied_party: str = ""
+    confidence: float = 0.9
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    text: str
+    cls: str = ""
+
+
+@dataclass
+class _Memory:
+    """What earlier sentences said: the last claimant of each kind, and its date."""
+
+    last: Speaker | None = None
+    recent: list[Speaker] = field(default_factory=list)
+    date: dt.date | None = None
+    date_how: str = ""
+    para: int = -1
+
+
+def _spans(rx: re.Pattern[str], text: str, cls: str = "") -> list[_Span]:
+    return [_Span(m.start(), m.end(), m[0], cls) for m in rx.finditer(text)]
+
+
+def _no_overlap(spans: list[_Span]) -> list[_Span]:
+    """Longest first, then leftmost; drop spans overlapping a kept one."""
+    kept: list[_Span] = []
+    for s in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if not any(s.start < k.end and k.start < s.end for k in kept):
+            kept.append(s)
+    return sorted(kept, key=lambda s: s.start)
+
+
+def _words_between(text: str, a: int, b: int) -> int:
+    return len(re.findall(r"\w+", text[a:b]))
+
+
+class Extractor:
+    """Apply the rules to one article at a time.
+
+    Parameters
+    ----------
+    index : PlaceIndex
+        The gazetteer's spellings.
+    sides : mapping, optional
+        Source slug -> side (``UA``, ``RU`` or ``independent``), from ``sources.csv``; a claimant
+        whose slug is missing there is proposed as a new source, flagged for review.
+    """
+
+    def __init__(self, index: PlaceIndex, *, sides: Mapping[str, str] | None = None) -> None:
+        self.index = index
+        self.sides = dict(sides or {})
+
+    # --- article level ---------------------------------------------------------------------------
+
+    def extract(
+        self,
+        doc: Doc,
+        *,
+        published: dt.date | None,
+        published_how: str = "",
+        source_hint: str | None = None,
+    ) -> list[Finding]:
+        """Every finding of an article, namesakes decided by its other places, duplicates merged."""
+        mentions = decide_namesakes(
+            [
+                replace(m, start=m.start + s.start, end=m.end + s.start)
+                for s in doc.sentences
+                for m in self.index.find(s.text)
+            ],
+            self.index.places,
+        )
+        by_sentence: dict[int, list[Mention]] = {}
+        for i, s in enumerate(doc.sentences):
+            by_sentence[i] = [
+                replace(m, start=m.start - s.start, end=m.end - s.start) for m in mentions if s.start <= m.start < s.end
+            ]
+        focus = _focus_oblast(mentions)
+        hint = self._hint_speaker(source_hint)
+        memory = _Memory()
+        out: list[Finding] = []
+        for i, s in enumerate(doc.sentences):
+            if s.para != memory.para:
+                memory.para = s.para
+            if out and (rel := _follow_up_relative(out[-1], s, by_sentence[i], published)) is not None:
+                out[-1] = rel
+                continue
+            found = self._sentence(s, by_sentence[i], published, published_how, hint, focus, memory, out)
+            out.extend(replace(f, start=f.start + s.start, end=f.end + s.start) for f in found)
+        return _merge(out)
+
+    def _hint_speaker(self, slug: str | None) -> Speaker | None:
+        if not slug:
+            return None
+        side = self.sides.get(slug) or next((c.side for c in lx.CLAIMANTS if c.slug == slug), "independent")
+        return Speaker(slug, side, "org", slug, slug, new=bool(self.sides) and slug not in self.sides)
+
+    # --- sentence level --------------------------------------------------------------------------
+
+    def _speakers(self, text: str) -> list[tuple[_Span, Speaker]]:
+        found: list[tuple[_Span, Speaker]] = []
+        for c, rx in _CLAIMANTS:
+            for m in rx.finditer(text):
+                sp = Speaker(c.slug, self.sides.get(c.slug, c.side), c.kind, c.label, m[0])
+                found.append((_Span(m.start(), m.end(), m[0], c.kind), sp))
+        for slug, rx in _CLAIMANTS_CASE:
+            for m in rx.finditer(text):
+                c = next(x for x in lx.CLAIMANTS if x.slug == slug)
+                found.append((_Span(m.start(), m.end(), m[0], c.kind), Speaker(slug, c.side, c.kind, c.label, m[0])))
+        kept = _no_overlap([sp for sp, _ in found])
+        return [(sp, who) for sp, who in found if sp in kept and _first(found, sp) is who]
+
+    def _sentence(
+        self,
+        s: Sentence,
+        places: list[Mention],
+        published: dt.date | None,
+        published_how: str,
+        hint: Speaker | None,
+        focus: str,
+        memory: _Memory,
+        done: list[Finding],
+    ) -> list[Finding]:
+        text = s.text
+        speakers = self._speakers(text)
+        speech = [v for v in _spans(_SPEECH, text, "speech") if not _noun_or_passive(text, v)]
+        speech += [d for d in _spans(_DENIAL, text, "speech") if not any(v.start <= d.start < v.end for v in speech)]
+        speech.sort(key=lambda v: v.start)
+        according = _spans(_ACCORDING, text, "according")
+        dates = [d for d in find_dates(text, published) if d.date is None or published is None or d.date <= published]
+        attributions = self._attributions(text, speakers, speech, according, memory, hint)
+        if attributions:
+            memory.last = attributions[-1][1]
+        memory.recent += [who for _, who, _ in attributions]
+        if s.headline:
+            return []
+        claimant_spans = [sp for sp, _ in speakers]
+        triggers = self._triggers(text, claimant_spans)
+        figures = find_figures(text)
+        ctx = _Context(
+            self,
+            s,
+            text,
+            places,
+            speakers,
+            speech + according,
+            dates,
+            attributions,
+            triggers,
+            figures,
+            published,
+            published_how,
+            hint,
+            focus,
+            memory,
+        )
+        found = ctx.run()
+        if found:
+            memory.date, memory.date_how = found[-1].date, found[-1].date_how
+        return found
+
+    def _attributions(
+        self,
+        text: str,
+        speakers: list[tuple[_Span, Speaker]],
+        speech: list[_Span],
+        according: list[_Span],
+        memory: _Memory,
+        hint: Speaker | None,
+    ) -> list[tuple[int, Speaker, str]]:
+        """(position of the speech verb, speaker, how) for each attributed statement of a sentence.
+
+        How ends with " (trailing)" for an attribution that closes the sentence (", the ministry said."):
+        only such a one covers what comes before it.
+        """
+        speakers = sorted(speakers, key=lambda x: x[0].start)
+        out: list[tuple[int, Speaker, str]] = []
+        for a in according:
+            after = [
+                (sp, who) for sp, who in speakers if a.end <= sp.start and _words_between(text, a.end, sp.start) <= 6
+            ]
+            if after:
+                sp, who = after[0]
+                out.append((a.start, who, f"{a.text} {sp.text}" + (" (trailing)" if _closes(text, a) else "")))
+            elif (g := _GENERIC.search(text, a.end)) and _words_between(text, a.end, g.start()) <= 2 and hint:
+                trailing = " (trailing)" if _closes(text, a) else ""
+                out.append((a.start, hint, f"{a.text} {g[0]} (the outlet's own reading){trailing}"))
+            else:
+                ref = self._coreference(text[a.end : a.end + 40], memory, after=True)
+                if ref:
+                    tail = " (trailing)" if _closes(text, a) else ""
+                    out.append((a.start, ref[0], f"{a.text} {ref[1]} (= {ref[0].label}){tail}"))
+        for v in speech:
+            if any(a.start <= v.start < a.end for a in according):
+                continue
+            reported = [r for r in _spans(_REPORTED, text) if r.end <= v.start]
+            before = [
+                (sp, who)
+                for sp, who in speakers
+                if sp.end <= v.start
+                and _words_between(text, sp.end, v.start) <= 8
+                and not _BOUNDARY.search(text, sp.end, v.start)
+                and not any(r.start - 30 <= sp.start <= r.end + 15 for r in reported)
+            ]
+            after = [
+                (sp, who) for sp, who in speakers if v.end <= sp.start and _words_between(text, v.end, sp.start) <= 2
+            ]
+            trailing = " (trailing)" if _closes(text, v) else ""
+            if before:
+                sp, who = before[-1]
+                out.append((v.start, who, f"{sp.text} … {v.text}{trailing}"))
+            elif after:
+                sp, who = after[0]
+                out.append((v.start, who, f"{v.text} {sp.text}{trailing}"))
+            else:
+                earlier = [
+                    who
+                    for sp, who in speakers
+                    if sp.end <= v.start and not any(r.start - 30 <= sp.start <= r.end + 15 for r in reported)
+                ]
+                ref = self._coreference(text[max(0, v.start - 40) : v.start], memory, after=False, earlier=earlier)
+                if ref:
+                    out.append((v.start, ref[0], f"{ref[1]} {v.text} (= {ref[0].label}, named before){trailing}"))
+        return sorted(out, key=lambda x: x[0])
+
+    @staticmethod
+    def _coreference(
+        window: str, memory: _Memory, *, after: bool, earlier: list[Speaker] | None = None
+    ) -> tuple[Speaker, str] | None:
+        for rx, means in _COREF:
+            hits = list(rx.finditer(window))
+            if not hits:
+                continue
+            m = hits[0] if after else hits[-1]
+            if (after and window[: m.start()].strip(" ,")) or (not after and window[m.end() :].strip()):
+                continue  # the pointer stands right next to the verb: "the ministry said", "according to it"
+
+            def fits(w: Speaker, means: frozenset[str] | str | None = means) -> bool:
+                if means is None:
+                    return w.kind != "state"
+                if isinstance(means, str):
+                    return w.kind == means
+                return w.slug in means
+
+            for w in [*reversed(earlier or []), *reversed(memory.recent)]:
+                if fits(w):
+                    return w, m[0]
+        return None
+
+    @staticmethod
+    def _triggers(text: str, claimant_spans: list[_Span]) -> list[_Span]:
+        spans: list[_Span] = []
+        for rx, cls in _TRIGGERS:
+            for m in rx.finditer(text):
+                if any(c.start <= m.start() < c.end for c in claimant_spans):
+                    continue
+                if cls == "hold" and _HOLD_NOT.match(text[m.end() :]):
+                    continue
+                spans.append(_Span(m.start(), m.end(), m[0], cls))
+        return _no_overlap(spans)
+
+
+def _first(found: list[tuple[_Span, Speaker]], span: _Span) -> Speaker:
+    return next(who for sp, who in found if sp == span)
+
+
+def _focus_oblast(mentions: list[Mention]) -> str:
+    """The oblast the article is about: the most named one, or that of most of its settlements."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.kind == "oblast":
+            counts[m.oblast] = counts.get(m.oblast, 0) + 2
+    return max(sorted(counts), key=lambda k: counts[k]) if counts else ""
+
+
+class _Context:
+    """One sentence being read: its spans, and the rules that turn them into findings."""
+
+    def __init__(
+        self,
+        ex: Extractor,
+        s: Sentence,
+        text: str,
+        places: list[Mention],
+        speakers: list[tuple[_Span, Speaker]],
+        speech: list[_Span],
+        dates: list[DateRef],
+        attributions: list[tuple[int, Speaker, str]],
+        triggers: list[_Span],
+        figures: list[Figure],
+        published: dt.date | None,
+        published_how: str,
+        hint: Speaker | None,
+        focus: str,
+        memory: _Memory,
+    ) -> None:
+        self.ex, self.s, self.text = ex, s, text
+        self.places = places
+        self.settlements = [m for m in places if m.kind == "settlement"]
+        self.oblasts = [m for m in places if m.kind == "oblast"]
+        self.speakers, self.speech, self.dates = speakers, speech, dates
+        self.attributions, self.triggers, self.figures = attributions, triggers, figures
+        self.published, self.published_how = published, published_how
+        self.hint, self.focus, self.memory = hint, focus, memory
+        self.boundaries = [m.start() for m in _BOUNDARY.finditer(text)]
+        self.reported = _spans(_REPORTED, text, "reported")
+        self.denials = _spans(_DENIAL, text, "denial")
+        self.places_of = self.ex.index.places
+
+    # --- who and when ----------------------------------------------------------------------------
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        """The clause around ``pos``: between the boundaries (and speech verbs) before and after it."""
+        cuts = sorted(set(self.boundaries) | {a for a, _, _ in self.attributions})
+        start = max([c for c in cuts if c <= pos], default=0)
+        end = min([c for c in cuts if c > pos], default=len(self.text))
+        return start, end
+
+    def owner(self, pos: int) -> tuple[Speaker | None, str, float, int | None]:
+        """Who makes the statement at ``pos``: (speaker, how, confidence penalty, speech position)."""
+        before = [a for a in self.attributions if a[0] <= pos]
+        after = [a for a in self.attributions if a[0] > pos and a[2].endswith("(trailing)")]
+        pick = before[-1] if before else after[0] if after else None
+        if pick is not None:
+            pos_v, who, how = pick
+            penalty = 0.15 if who.kind == "state" else 0.0
+            if "named before" in how or "(=" in how:
+                penalty += 0.15
+            return who, f"attributed: {how}", penalty, pos_v
+        if self.memory.last is not None and _CONTINUE.search(self.text) and self.memory.para == self.s.para:
+            return self.memory.last, f"carried over from the sentence before ({self.memory.last.label})", 0.2, None
+        if self.hint is not None:
+            return self.hint, "no attribution in the sentence: the outlet's own statement (--source-hint)", 0.2, None
+        return None, "", 0.0, None
+
+    def date_for(self, speech_pos: int | None, trig: int) -> tuple[dt.date | None, str, float]:
+        """The statement's date: next to its speech verb, else in the sentence, else the article's."""
+        exact = [d for d in self.dates if d.date is not None and not d.vague]
+        if speech_pos is not None:
+            near = [d for d in exact if abs(d.start - speech_pos) <= 40]
+            if near:
+                d = min(near, key=lambda d: abs(d.start - speech_pos))
+                return d.date, d.how, 0.0
+        if exact:
+            d = min(exact, key=lambda d: abs(d.start - trig))
+            return d.date, d.how, 0.0
+        vague = [d for d in self.dates if d.vague]
+        if vague:
+            return vague[0].date, vague[0].how, 0.1
+        if self.published is None:
+            return None, "no date in the sentence and no publication date (give --published)", 0.3
+        how = self.published_how or "--published"
+        return self.published, f"no date in the sentence: the article's date {self.published} ({how})", 0.05
+
+    # --- traps -----------------------------------------------------------------------------------
+
+    def negated(self, t: _Span) -> bool:
+        window = self.text[max(0, t.start - 30) : t.start]
+        m = list(_NEG.finditer(window))
+        return bool(m) and _words_between(window, m[-1].end(), len(window)) <= 3
+
+    def modal(self, t: _Span, cstart: int) -> str:
+        window = self.text[cstart : t.start]
+        hits = list(_MODAL.finditer(window))
+        if not hits or _words_between(window, hits[-1].end(), len(window)) > 6:
+            return ""
+        if _FULL.search(self.text[cstart : t.end]) and re.search(r"complet|заверш", self.text[cstart : t.end], re.I):
+            return ""  # "completed an operation to liberate": done, not planned
+        return hits[-1][0]
+
+    def background(self, cstart: int, cend: int, attributed: bool, speech_pos: int | None) -> str:
+        clause = self.text[cstart:cend]
+        for m in _BACKGROUND.finditer(clause):
+            if speech_pos is not None and abs(cstart + m.start() - speech_pos) <= 25:
+                continue  # "declared on April 26": the statement's date, not the event's
+            return m[0]
+        for d in self.dates:
+            if cstart <= d.start < cend and d.date and self.published and (self.published - d.date).days > 31:
+                if speech_pos is None or abs(d.start - speech_pos) > 40:
+                    return d.written
+        if not attributed and _PERFECT.search(clause):
+            return _PERFECT.search(clause)[0]  # type: ignore[index]
+        return ""
+
+    def quoted(self, pos: int, speaker: Speaker) -> _Span | None:
+        """A "claims that ..." of someone else before ``pos`` in the sentence."""
+        for r in self.reported:
+            if r.end <= pos:
+                return r
+        return None
+
+    # --- actors ----------------------------------------------------------------------------------
+
+    def actor(self, t: _Span, cstart: int, speaker: Speaker) -> tuple[str, str]:
+        """The side doing ``t``: named before it in the clause, or inside it ("under Ukrainian control")."""
+        inside = _SIDE_ADJ.search(t.text)
+        if inside:
+            return ("UA" if inside["UA"] else "RU"), "named in the phrase"
+        cands: list[tuple[int, str, str]] = []
+        for rx, side in _SIDES:
+            for m in rx.finditer(self.text, cstart, t.start):
+                cands.append((m.start(), side, m[0]))
+        if t.cls in ("capture", "retake") and re.match(r"^\s+by\s", self.text[t.end : t.end + 5]):
+            for rx, side in _SIDES:
+                m = rx.search(self.text, t.end, t.end + 60)
+                if m:
+                    cands = [(m.start(), side, m[0])]
+                    break
+        if not cands:
+            return "", ""
+        _, side, written = max(cands, key=lambda c: c[0])
+        if side == "own":
+            return speaker.side if speaker.side in ("UA", "RU") else "", f"{written!r} (the claimant's side)"
+        if side == "enemy":
+            return _other(speaker.side), f"{written!r} (the claimant's enemy)"
+        return side, repr(written)
+
+    # --- the rules -------------------------------------------------------------------------------
+
+    def run(self) -> list[Finding]:
+        out: list[Finding] = []
+        out += self.denial_rules()
+        denied_span = bool(out)
+        used_figures: set[int] = set()
+        for t in self.triggers:
+            if denied_span and self.quoted(t.start, self.memory.last or _NOBODY):
+                continue
+            out += self.trigger_rule(t, used_figures)
+        out += self.figure_rules(used_figures)
+        return out
+
+    def _base(self, t: _Span) -> tuple[Speaker, str, float, int | None] | None:
+        who, how, penalty, speech_pos = self.owner(t.start)
+        if who is None:
+            return None
+        return who, how, penalty, speech_pos
+
+    def trigger_rule(self, t: _Span, used_figures: set[int]) -> list[Finding]:
+        base = self._base(t)
+        if base is None:
+            return []
+        who, how, penalty, speech_pos = base
+        cstart, cend = self.clause(t.start)
+        notes: list[str] = []
+        if self.negated(t):
+            return []
+        if (m := self.modal(t, cstart)) and t.cls != "attack":
+            return []
+        if t.cls == "attack" and re.match(
+            r"(?:could|would|might|may|will|plans?|aims?|може|может|буде|будет)", m or ""
+        ):
+            return []
+        bg = self.background(cstart, cend, speech_pos is not None, speech_pos)
+        if bg:
+            return []
+        q = self.quoted(t.start, who)
+        if q is not None and q.start >= cstart - 40:
+            return []  # someone else's claim, reported by the speaker: not the speaker's
+        objs = self.objects(t, cstart, cend)
+        date, date_how, dpen = self.date_for(speech_pos, t.start)
+        conf = 0.9 - penalty - dpen
+        out: list[Finding] = []
+
+        def add(kind: str, controller: str, place: Mention | None, rule: str, *, c: float = conf, **kw: object) -> None:
+            end = max(t.end, place.end if place else t.end)
+            start = min(t.start, place.start if place else t.start)
+            out.append(
+                Finding(
+                    who,
+                    how,
+                    kind,
+                    controller,
+                    date,
+                    date_how,
+                    start,
+                    end,
+                    rule,
+                    place=place,
+                    verb=t.text,
+                    confidence=round(max(0.05, min(0.99, c)), 2),
+                    notes=tuple(notes),
+                    **kw,
+                )  # type: ignore[arg-type]
+            )
+
+        if t.cls in ("capture", "retake", "hold", "lose"):
+            side, side_how = self.actor(t, cstart, who)
+            settlements = [p for p in objs if p.kind == "settlement"]
+            oblasts = [p for p in objs if p.kind == "oblast"] or self._region_words(t, cstart, cend)
+            for p in settlements:
+                ctrl, why = self._controller(t, side, side_how, who, p)
+                if not ctrl:
+                    continue
+                c = conf - (0.1 if "claimant's side" in why or "own country" in why else 0.0)
+                notes.append(f"controller {ctrl}: {why}")
+                add("control", ctrl, p, f"{t.cls} verb with the place after or before it", c=c)
+                notes.pop()
+            if not settlements and oblasts and t.cls in ("capture", "retake") and _FULL.search(self.text[cstart:cend]):
+                ctrl, why = self._controller(t, side, side_how, who, None)
+                if ctrl:
+                    notes.append(f"controller {ctrl}: {why}")
+                    add("region", ctrl, None, "whole region taken or freed", oblast=oblasts[0].oblast)
+        elif t.cls == "presence":
+            settlements = [p for p in objs if p.kind == "settlement"]
+            for p in settlements:
+                add("presence", "contested", p, "fighting, positions or troops in or near the place")
+            ongoing = _ONGOING.search(self.text) or who is not self.hint
+            if not settlements and ongoing:
+                oblasts = [p for p in objs if p.kind == "oblast"] or self._region_words(t, cstart, cend)
+                if oblasts:
+                    add(
+                        "region",
+                        "",
+                        None,
+                        "fighting or troops in the region, no settlement named",
+                        oblast=oblasts[0].oblast,
+                        c=conf - 0.1,
+                    )
+        elif t.cls == "attack":
+            side, side_how = self.actor(t, cstart, who)
+            repel = re.match(
+                r"repel|repuls|beat|fend|thwart|halt|stop|foil|отраз|отраж|отби|сорва|відби|зірва", t.text, re.I
+            )
+            if repel:
+                doer = side or (who.side if who.side in ("UA", "RU") else "")
+                attacker, why = _other(doer), "the side that repelled it is " + (side_how or "the claimant's")
+                adj = _SIDE_ADJ.search(self.text, t.start, min(cend, t.end + 40))
+                if adj:
+                    attacker, why = ("UA" if adj["UA"] else "RU"), "the attack is called " + repr(adj[0])
+            else:
+                attacker, why = side, side_how
+                if not attacker:
+                    adj = _SIDE_ADJ.search(self.text, t.start, min(cend, t.end + 30))
+                    if adj and not re.match(
+                        r"(?:struck|hit|strik|shell|target|pound|удар|пораж|нанес|ураж|завда)", t.text, re.I
+                    ):
+                        attacker, why = ("UA" if adj["UA"] else "RU"), repr(adj[0])
+                    elif who.side in ("UA", "RU"):
+                        strike = re.match(
+                            r"(?:struck|hit|strik|shell|target|pound|удар|пораж|нанес|ураж|завда)", t.text, re.I
+                        )
+                        attacker = who.side if strike else _other(who.side)
+                        why = "the claimant's side struck" if strike else "an attempt reported by the other side"
+            settlements = [p for p in objs if p.kind == "settlement"]
+            if attacker:
+                notes.append(f"attacker {attacker}: {why}")
+                for p in settlements:
+                    add(
+                        "attack",
+                        attacker,
+                        p,
+                        "attack towards, or strike near, the place",
+                        c=conf - (0.1 if "claimant" in why or "other side" in why else 0),
+                    )
+                notes.pop()
+            if not settlements:
+                oblasts = [p for p in objs if p.kind == "oblast"] or [
+                    p for p in self.oblasts if cstart <= p.start < cend
+                ]
+                if not oblasts and self.oblasts and self.oblasts[0].oblast == self.focus:
+                    oblasts = self.oblasts[:1]
+                counts = [f for f in self.figures if cstart <= f.start < cend and f.kind == "count"]
+                if oblasts or counts:
+                    obl = oblasts[0].oblast if oblasts else self.focus
+                    if obl:
+                        kw: dict[str, object] = {}
+                        if counts:
+                            kw = {"value": counts[0].value, "unit": counts[0].unit}
+                            used_figures.add(counts[0].start)
+                        add(
+                            "region",
+                            "",
+                            None,
+                            "fighting or attacks in the region, no settlement named",
+                            oblast=obl,
+                            c=conf - 0.1,
+                            **kw,
+                        )
+        elif t.cls == "advance":
+            out += self._advance(t, who, how, conf, cstart, cend, date, date_how, used_figures)
+        return out
+
+    def _region_words(self, t: _Span, cstart: int, cend: int) -> list[Mention]:
+        if not self.focus:
+            return []
+        m = _REGION_WORD.search(self.text, t.end, cend)
+        if m and _words_between(self.text, t.end, m.start()) <= 4:
+            return [Mention(m.start(), m.end(), m[0], "oblast", oblast=self.focus, how="the region named before")]
+        return []
+
+    def _controller(self, t: _Span, side: str, side_how: str, who: Speaker, place: Mention | None) -> tuple[str, str]:
+        if t.cls == "lose":
+            if side:
+                return _other(side), f"{side_how} left it"
+            if who.side in ("UA", "RU"):
+                return "", ""
+            return "", ""
+        if side:
+            return side, f"{side_how} {t.cls}"
+        if t.cls == "retake" and place is not None and place.ids:
+            countries = {self.places_of[i].country for i in place.ids}
+            if len(countries) == 1:
+                return next(iter(countries)), f"'{t.text}' with no actor named: the place's own country"
+        if who.side in ("UA", "RU"):
+            return who.side, f"no actor named: the claimant's side ({who.label})"
+        if t.cls == "retake" and place is None and self.focus:
+            return "", ""
+        return "", ""
+
+    def objects(self, t: _Span, cstart: int, cend: int) -> list[Mention]:
+        """The places a trigger acts on: after it up to the next trigger, else before it (passives)."""
+        nxt = min([x.start for x in self.triggers if x.start > t.start] + [cend])
+        after = [p for p in self.places if t.end <= p.start < nxt]
+        if t.cls in ("capture", "retake", "hold", "lose"):
+            after = [p for p in after if not self._landmark(p, t)]
+            after = after[:1] + [p for p in after[1:] if _listed(self.text, after, p)]
+        if after:
+            return after
+        prev = max([x.end for x in self.triggers if x.end <= t.start] + [cstart])
+        before = [p for p in self.places if prev <= p.start and p.end <= t.start]
+        if (
+            t.cls in ("capture", "retake", "hold", "lose")
+            and not _PASSIVE.search(t.text)
+            and not re.search(
+                r"\b(?:was|were|been|is|are|has|have|had)\s+(?:\w+\s+)?$", self.text[max(0, t.start - 25) : t.start]
+            )
+        ):
+            return []
+        if t.cls in ("capture", "retake", "hold", "lose"):
+            before = [p for p in before if not self._landmark(p, t)]
+        return before
+
+    def _landmark(self, p: Mention, t: _Span) -> bool:
+        left = self.text[max(0, p.start - 45) : p.start]
+        if _LOCATOR.search(left):
+            return True
+        # "Zaoleshenka, a village north of Sudzha": a place described by another
+        return bool(
+            re.search(r"(?:,|—|–)\s*(?:a|the|both)?\s*(?:\w+\s+){0,4}(?:of|near)\s+(?:the\s+\w+\s+of\s+)?$", left)
+        )
+
+    def _advance(
+        self,
+        t: _Span,
+        who: Speaker,
+        how: str,
+        conf: float,
+        cstart: int,
+        cend: int,
+        date: dt.date | None,
+        date_how: str,
+        used: set[int],
+    ) -> list[Finding]:
+        dist = [f for f in self.figures if f.kind == "distance" and cstart <= f.start < cend and f.start not in used]
+        if not dist:
+            return []
+        side, side_how = self.actor(t, cstart, who)
+        if not side:
+            side = who.side if who.side in ("UA", "RU") else ""
+            side_how = "no actor named: the claimant's side"
+        if not side:
+            return []
+        f = dist[0]
+        used.add(f.start)
+        d = _DIRECTION.search(self.text, f.end, cend)
+        place = None
+        if d is not None:
+            after = [p for p in self.settlements if d.end <= p.start <= d.end + 30]
+            place = after[0] if after else None
+        notes = (f"controller {side}: {side_how}",) + ((f.note,) if f.note else ())
+        start, end = min(t.start, f.start), max(t.end, f.end, place.end if place else 0)
+        if place is not None and d is not None:
+            word = (d["en"] or d["ru"] or d["ru2"] or d["uk"] or d["uk2"]).lower().replace("  ", " ")
+            word = _DIRECTION_WORD.get(word, word)
+            bearing = lx.DIRECTIONS.get(
+                word.replace("northeast", "north-east")
+                .replace("southeast", "south-east")
+                .replace("northwest", "north-west")
+                .replace("southwest", "south-west")
+            )
+            if bearing is not None:
+                return [
+                    Finding(
+                        who,
+                        how,
+                        "relative",
+                        side,
+                        date,
+                        date_how,
+                        start,
+                        end,
+                        "advance of N km in a direction from a place",
+                        place=place,
+                        value=f.value,
+                        unit=f.unit,
+                        bearing=float(bearing),
+                        verb=t.text,
+                        confidence=round(conf, 2),
+                        notes=notes,
+                    )
+                ]
+        obl = self.oblasts[0].oblast if self.oblasts else self.focus
+        if not obl:
+            return []
+        return [
+            Finding(
+                who,
+                how,
+                "region",
+                "",
+                date,
+                date_how,
+                start,
+                end,
+                "advance of N km, no place named",
+                oblast=obl,
+                value=f.value,
+                unit=f.unit,
+                verb=t.text,
+                confidence=round(conf - 0.1, 2),
+                notes=notes,
+            )
+        ]
+
+    def figure_rules(self, used: set[int]) -> list[Finding]:
+        out: list[Finding] = []
+        for f in self.figures:
+            if f.start in used or f.kind == "distance":
+                continue
+            if _MORE.search(self.text[max(0, f.start - 12) : f.start]):
+                continue  # "two more villages": a step, not a total
+            base = self._base(_Span(f.start, f.end, f.written))
+            if base is None:
+                continue
+            who, how, penalty, speech_pos = base
+            cstart, cend = self.clause(f.start)
+            w0 = max(cstart, f.start - 60)
+            window = self.text[w0 : min(cend, f.end + 50)]
+            fig_span = _Span(f.start, f.end, f.written, "figure")
+            if self.negated(fig_span) or self.modal(fig_span, cstart):
+                continue
+            if self.background(cstart, cend, speech_pos is not None, speech_pos):
+                continue
+            q = self.quoted(f.start, who)
+            if q is not None and q.start >= cstart - 40:
+                continue
+            holding = re.search(
+                r"control\s+(?:over|of)|under\s+(?:\w+\s+)?control|hold|held|controls|controlled|in\s+\w+\s+hands|"
+                r"контрол\w*|удержива\w+|утриму\w+|під\s+контролем|под\s+контролем",
+                window,
+                re.IGNORECASE,
+            )
+            gained = re.search(
+                r"captur|took|taken|seiz|liberat|retook|retaken|recaptur|regain|won\s+back|"
+                r"освобо|взя|захват|звільн|захоп|повернул|вернул",
+                window,
+                re.IGNORECASE,
+            )
+            if not (holding or gained):
+                continue
+            date, date_how, dpen = self.date_for(speech_pos, f.start)
+            conf = round(max(0.05, 0.85 - penalty - dpen), 2)
+            obl_m = [p for p in self.oblasts if cstart <= p.start < cend]
+            obl = obl_m[0].oblast if obl_m else self.focus
+            if not obl:
+                continue
+            notes = (f.note,) if f.note else ()
+            trig = _Span(f.start, f.end, f.written)
+            if holding and not re.search(r"(?:regain|retak|recaptur|liberat|освобо|звільн)", holding[0], re.I):
+                side, side_how = self.actor(_Span(w0 + holding.start(), w0 + holding.end(), holding[0]), cstart, who)
+                if not side and who.side in ("UA", "RU"):
+                    side, side_how = who.side, "no side named: the claimant's"
+                if not side:
+                    continue
+                kind = "area" if f.kind == "area" else "count"
+                out.append(
+                    Finding(
+                        who,
+                        how,
+                        kind,
+                        side,
+                        date,
+                        date_how,
+                        min(f.start, w0 + holding.start()),
+                        f.end,
+                        f"{kind} figure of what a side holds",
+                        oblast=obl,
+                        value=f.value,
+                        unit=f.unit,
+                        verb=holding[0],
+                        confidence=conf,
+                        notes=(f"controller {side}: {side_how}",) + notes,
+                    )
+                )
+            else:
+                out.append(
+                    Finding(
+                        who,
+                        how,
+                        "region",
+                        "",
+                        date,
+                        date_how,
+                        f.start,
+                        f.end,
+                        "figure of ground gained (kept as a statement, not as holdings)",
+                        oblast=obl,
+                        value=f.value,
+                        unit=f.unit,
+                        verb=gained[0] if gained else "",
+                        confidence=round(conf - 0.1, 2),
+                        notes=notes,
+                    )
+                )
+            _ = trig
+        return out
+
+    def denial_rules(self) -> list[Finding]:
+        """A speaker rejecting another's claim about the ground; or saying its troops are not surrounded."""
+        out: list[Finding] = []
+        if not _GROUND.search(self.text):
+            return out  # a denial about something else (losses, crimes, talks)
+        for d in self.denials:
+            base = self._base(d)
+            if base is None:
+                continue
+            who, how, penalty, speech_pos = base
+            party = self._party(d, who)
+            target = [p for p in self.places if p.start >= d.end and p.kind in ("settlement", "oblast")]
+            if not target:
+                target = [p for p in self.places if p.kind in ("settlement", "oblast")]
+            date, date_how, dpen = self.date_for(speech_pos, d.start)
+            place = next((p for p in target if p.kind == "settlement"), None)
+            obl = next((p.oblast for p in target if p.kind == "oblast"), "") or self.focus
+            if place is None and not obl:
+                continue
+            if not party and _ENCIRCLE.search(self.text, d.end):
+                party = "encirclement"
+            conf = round(max(0.05, 0.8 - penalty - dpen), 2)
+            notes = (f"denies a claim by {party}",) if party and party != "encirclement" else ()
+            end = max(d.end, place.end if place else d.end)
+            out.append(
+                Finding(
+                    who,
+                    how,
+                    "denial",
+                    "",
+                    date,
+                    date_how,
+                    min(d.start, place.start if place else d.start),
+                    end,
+                    "a speaker rejects another's claim",
+                    place=place,
+                    oblast=obl if place is None else "",
+                    verb=d.text,
+                    denied_party=party,
+                    confidence=conf,
+                    notes=notes,
+                )
+            )
+            return out
+        for e in _ENCIRCLE.finditer(self.text):
+            window = self.text[max(0, e.start() - 30) : e.start()]
+            neg = list(_NEG.finditer(window))
+            negated = bool(neg) and _words_between(window, neg[-1].end(), len(window)) <= 3
+            span = _Span(e.start(), e.end(), e[0])
+            base = self._base(span)
+            if base is None:
+                continue
+            who, how, penalty, speech_pos = base
+            if not negated and (who is self.hint or self.quoted(e.start(), who)):
+                continue
+            before = [p for p in self.oblasts if p.start < e.start()]
+            after = [p for p in self.oblasts if e.end() <= p.start and _words_between(self.text, e.end(), p.start) <= 5]
+            obl = (after or before)[-1 if not after else 0].oblast if (after or before) else self.focus
+            if not obl:
+                continue
+            date, date_how, dpen = self.date_for(speech_pos, e.start())
+            conf = round(max(0.05, 0.75 - penalty - dpen), 2)
+            if negated:
+                start = e.start() - len(window) + neg[-1].start()
+                out.append(
+                    Finding(
+                        who,
+                        how,
+                        "denial",
+                        "",
+                        date,
+                        date_how,
+                        start,
+                        e.end(),
+                        "a speaker says its troops are not encircled",
+                        oblast=obl,
+                        verb=e[0],
+                        denied_party="encirclement",
+                        confidence=conf,
+                        notes=("denies a claim that troops are encircled",),
+                    )
+                )
+            else:
+                out.append(
+                    Finding(
+                        who,
+                        how,
+                        "region",
+                        "",
+                        date,
+                        date_how,
+                        e.start(),
+                        e.end(),
+                        "troops said to be encircled in the region, no settlement named",
+                        oblast=obl,
+                        verb=e[0],
+                        confidence=round(conf - 0.1, 2),
+                    )
+                )
+            break
+        return out
+
+    def _party(self, d: _Span, who: Speaker) -> str:
+        """Whose claim is rejected, when the sentence says it: "Russian claims", "claims by Moscow"."""
+        for r in self.reported:
+            if r.start < d.start - 60 or r.start > d.end + 60:
+                continue
+            left = self.text[max(0, r.start - 30) : r.start]
+            for sp, other in self.speakers:
+                if other.slug != who.slug and (
+                    sp.end <= r.start and r.start - sp.end <= 4 or r.start <= sp.start <= r.end
+                ):
+                    return other.slug
+            adj = _SIDE_ADJ.search(left + self.text[r.start : r.end])
+            if adj and adj.end() >= len(left) - 2:
+                return "RU" if adj["RU"] else "UA"
+        for sp, other in self.speakers:
+            if sp.start >= d.end and sp.start - d.end <= 20 and other.slug != who.slug:
+                return other.slug
+        return ""
+
+
+_NOBODY = Speaker("", "", "", "", "")
+
+
+_FOLLOW_UP = re.compile(
+    r"^\W*(?:this|that|the)\s+(?:\w+\s+)?(?:movement|advance|push|progress|gain|breakthrough|offensive)\b|"
+    r"^\W*(?:это|этот|данное|продвижение)\b|^\W*(?:це|цей|просування)\b",
+    re.IGNORECASE,
+)
+
+
+def _follow_up_relative(prev: Finding, s: Sentence, places: list[Mention], published: dt.date | None) -> Finding | None:
+    """ "Troops pushed up to 5 km. This movement, south-east of Sudzha, ..." -> one relative advance.
+
+    A sentence that only describes the advance of the sentence before it (it starts with "this
+    movement", "the advance"...) gives that advance its direction, place and date.
+    """
+    if prev.kind != "region" or prev.unit != "km" or not _FOLLOW_UP.search(s.text):
+        return None
+    d = _DIRECTION.search(s.text)
+    if d is None:
+        return None
+    after = [p for p in places if p.kind == "settlement" and d.end() <= p.start <= d.end() + 30]
+    if not after:
+        return None
+    word = (d["en"] or d["ru"] or d["ru2"] or d["uk"] or d["uk2"]).lower()
+    word = _DIRECTION_WORD.get(word, word).replace("southeast", "south-east").replace("southwest", "south-west")
+    word = word.replace("northeast", "north-east").replace("northwest", "north-west")
+    bearing = lx.DIRECTIONS.get(word)
+    ctrl = next((n.split()[1].rstrip(":") for n in prev.notes if n.startswith("controller ")), "")
+    if bearing is None or ctrl not in ("UA", "RU"):
+        return None
+    exact = [x for x in find_dates(s.text, published) if x.date and not x.vague]
+    date, date_how = (
+        (exact[0].date, exact[0].how + " (the sentence describing the advance)")
+        if exact
+        else (prev.date, prev.date_how)
+    )
+    place = replace(after[0], start=after[0].start + s.start, end=after[0].end + s.start)
+    return replace(
+        prev,
+        kind="relative",
+        controller=ctrl,
+        place=place,
+        oblast="",
+        bearing=float(bearing),
+        date=date,
+        date_how=date_how,
+        end=place.end,
+        rule="advance of N km; the next sentence gives its direction and place",
+    )
+
+
+def _noun_or_passive(text: str, v: _Span) -> bool:
+    """A speech word used as a noun ("Russian claims", "the report") or a passive ("claimed by Kyiv")."""
+    if re.match(r"\s+by\b", text[v.end : v.end + 5]) and re.search(r"ed$", v.text):
+        return True
+    if not re.fullmatch(r"claims?|reports?|statements?|assessment|update", v.text, re.IGNORECASE):
+        return False
+    return bool(
+        re.search(
+            r"(?:\bthe|these|those|such|its|his|her|their|russian|ukrainian|[’']s|\bof|\ba|latest|"
+            r"earlier|daily|new)\s*$",
+            text[max(0, v.start - 14) : v.start],
+            re.IGNORECASE,
+        )
+    )
+
+
+def _closes(text: str, v: _Span) -> bool:
+    """Whether a speech verb closes its sentence: ", the ministry said." / "... — DeepState reported on Sunday"."""
+    rest = text[v.end :]
+    if len(re.findall(r"\w+", rest)) <= 6:
+        return True
+    return bool(re.search(r"[,”\"»]\s*(?:\S+\s+){0,4}$", text[: v.start]))
+
+
+def _other(side: str) -> str:
+    return {"UA": "RU", "RU": "UA"}.get(side, "")
+
+
+def _listed(text: str, items: list[Mention], p: Mention) -> bool:
+    """Whether ``p`` continues a list started by the first item: only ',', 'and', 'и', 'та' between them."""
+    i = items.index(p)
+    prev = items[i - 1]
+    between = text[prev.end : p.start]
+    return bool(
+        re.fullmatch(
+            r"\s*(?:,|and|or|и|и\s+в|та|і|й|,\s*and|,\s*и|,\s*та)?\s*(?:(?:the\s+)?(?:villages?|"
+            r"towns?|settlements?)\s+(?:of\s+)?)?",
+            between,
+            re.IGNORECASE,
+        )
+    )
+
+
+def _merge(findings: list[Finding]) -> list[Finding]:
+    """One finding per (claimant, kind, place or oblast, controller, date, figure): the surest one."""
+    best: dict[tuple[object, ...], Finding] = {}
+    for f in findings:
+        key = (f.source.slug, f.kind, f.place.ids if f.place else f.oblast, f.controller, f.date, f.value, f.bearing)
+        old = best.get(key)
+        if old is None or f.confidence > old.confidence:
+            best[key] = f
+    return sorted(best.values(), key=lambda f: (f.start, f.kind))
+
+
+PlaceLookup = Callable[[str], Place]
