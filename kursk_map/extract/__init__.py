@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._errors import DataError, KurskMapError
+from ..names import Resolver
 from .places import PlaceIndex
 from .propose import COLUMNS, rows_to_csv, to_rows
 from .reader import Article, ArticleError, parse_article, read_article
@@ -89,6 +90,7 @@ class Extraction:
 
             analysers()
         self.index = PlaceIndex(gazetteer, lemmas=lemmas)
+        self.resolver = Resolver(gazetteer)
         self.sides = dict(sides or {})
         self.ledger = ledger
         self.rules = Extractor(self.index, sides=self.sides)
@@ -110,6 +112,7 @@ class Extraction:
             findings,
             doc,
             self.index.places,
+            resolver=self.resolver,
             article=article.path,
             url=link,
             lang=doc.lang,

@@ -177,7 +177,10 @@ CLAIMANTS: Final[tuple[Claimant, ...]] = (
         "RU",
         "state",
         "Russia",
-        (r"russia|moscow|russian\s+officials|(?:the\s+)?russian\s+side", r"росси\w+|москв\w+|росі\w+"),
+        (
+            r"russia|moscow|russian\s+officials|(?:the\s+)?russian\s+side",
+            r"росси[яиюей]|россией|москв[аыеуо]|москвой|росі[яїюєі]|росією|москв[аиіуою]|москвою|рф",
+        ),
     ),
     Claimant(
         "ua-general-staff",
@@ -186,7 +189,7 @@ CLAIMANTS: Final[tuple[Claimant, ...]] = (
         "Ukraine",
         (
             r"ukraine|kyiv|kiev|ukrainian\s+officials|(?:the\s+)?ukrainian\s+side",
-            r"украин\w+|киев\w*|україн\w+|київ\w*",
+            r"украин[аыеуо]|украиной|киев[аеу]?|києв[аіу]?|київ|україн[аиіуо]|україною",
         ),
     ),
 )
@@ -231,12 +234,17 @@ SPEECH: Final = (
     r"announces|confirmed|confirms|declared|declares|insisted|insists|told|wrote|writes|posted|added|adds|noted|"
     r"notes|noting|acknowledged|acknowledges|admitted|admits|assessed|assesses|assessment|indicated|indicates|"
     r"asserted|asserts|showed|shows|cited|citing|announcing|confirming|adding|insisting|according\s+to|in\s+(?:a|its|his|her|their)\s+(?:statement|report|update|briefing)",
-    r"заяв\w+|сообщ\w+|утвержда\w+|подтверд\w+|подтвержда\w+|объяв\w+|доложи\w+|доклад\w+|рассказа\w+|"
-    r"отмети\w+|отмеча\w+|написа\w+|пишет|пишут|призна\w+|оценива\w+|говорится|по\s+данным|по\s+словам|"
-    r"по\s+информации|согласно|по\s+оценк\w+",
-    r"повідом\w+|стверджу\w+|підтверд\w+|підтвердж\w+|оголоси\w+|доповіда\w+|доповів|розповіда\w+|розповів|"
-    r"зазнач\w+|написа\w+|пише|пишуть|визна\w+|оціню\w+|йдеться|за\s+даними|за\s+словами|за\s+інформацією|"
-    r"згідно\s+з|за\s+оцінк\w+",
+    # verbs only: "заявил" speaks, "заявление" (a statement) does not
+    r"заяви(?:л|ла|ли|ло|т|ть)\w*|заявля\w+|сообщи(?:л|ла|ли|ло|т)\w*|сообща\w+|утвержда\w+|"
+    r"подтверди(?:л|ла|ли|ло)\w*|подтвержда\w+|объяви(?:л|ла|ли|ло)\w*|объявля\w+|доложи\w+|докладыва\w+|"
+    r"рассказа(?:л|ла|ли|ло)|отмети(?:л|ла|ли|ло)|отмеча\w+|написа(?:л|ла|ли|ло)|пишет|пишут|"
+    r"призна(?:л|ла|ли|ло|ет|ют)\w*|оценива\w+|говорится|по\s+данным|по\s+словам|по\s+информации|согласно|"
+    r"по\s+оценк\w+",
+    r"заяви(?:в|ла|ли|ло|ть)|заявля\w+|повідоми(?:в|ла|ли|ло|ть)|повідомля\w+|стверджу\w+|"
+    r"підтверди(?:в|ла|ли|ло)|підтверджу\w+|оголоси(?:в|ла|ли|ло)|доповіда\w+|доповів|доповіла|доповіли|"
+    r"розповіда\w+|розповів|розповіла|зазнач(?:ив|ила|или|ає|ають)|написа(?:в|ла|ли)|пише|пишуть|"
+    r"визна(?:в|ла|ли|є|ють)|оціню\w+|йдеться|за\s+даними|за\s+словами|за\s+інформацією|згідно\s+з|"
+    r"за\s+оцінк\w+",
 )
 
 #: Words for a side's troops. Each pattern gives the side it names ("own"/"enemy": the claimant's or not).
@@ -286,24 +294,21 @@ SIDES: Final = (
 TRIGGERS: Final = (
     # English
     (
-        r"(?:took|take[ns]?|taking|gained|gains?|established|establish(?:es)?|seized?|assumed)\s+(?:full\s+)?"
+        r"(?:took|take[ns]?|taking|gained|gains?|established|establish(?:es)?|seized?|assumed|extended)\s+(?:full\s+)?"
         r"control\s+(?:of|over)",
         "capture",
     ),
-    (
-        r"captur(?:ed|es|e|ing)|took|tak(?:en|es|ing)|seiz(?:ed|es|e|ing)|occup(?:ied|ies|y|ying)|overran|overrun",
-        "capture",
-    ),
-    (r"(?:drove|driven|pushed|forced|kicked|ousted)\s+(?:\w+\s+){0,3}?(?:out|back)\s+(?:of|from)", "capture"),
+    (r"captur(?:ed|es|e|ing)|took|tak(?:en|es|ing)|seiz(?:ed|es|e|ing)|occup(?:ied|ies|y|ying)|overran|overrun", "capture"),
     (r"fell\s+to|fallen\s+to", "capture"),
+    (r"(?:drove|driven|pushed|forced|kicked|ousted)\s+(?:\w+\s+){0,3}?(?:out|back)\s+(?:of|from)", "expel"),
     (
         r"(?:re)?gain(?:ed)?\s+control|retook|retak(?:en|es|ing)|recaptur(?:ed|es|e|ing)|regain(?:ed|s)?|"
-        r"reclaim(?:ed|s|ing)?|won\s+back|liberat(?:ed|es|e|ing|ion\s+of)|freed|clear(?:ed|ing)|"
-        r"completed\s+(?:the\s+)?(?:liberation|clearing|capture)",
+        r"reclaim(?:ed|s|ing)?|won\s+back|liberat(?:ed|es|e|ing|ion\s+of)|freed|clear(?:ed|ing)\s+(?=[A-Z])|"
+        r"(?:fully|completely)\s+cleared|completed\s+(?:the\s+)?(?:liberation|clearing|capture)",
         "retake",
     ),
     (
-        r"hold(?:s|ing)?|held|control(?:s|led|ling)?|retain(?:s|ed)?|keep(?:s|ing)?|kept|"
+        r"hold(?:s|ing)?|held|control(?:s|led|ling)?|retain(?:s|ed)?|"
         r"(?:remain(?:s|ed)?|is|are|was|were)\s+(?:still\s+)?(?:in|under)\s+(?:\w+\s+){0,2}(?:control|hands)",
         "hold",
     ),
@@ -320,62 +325,62 @@ TRIGGERS: Final = (
         "presence",
     ),
     (
-        r"entered|broke\s+into|advanc(?:ed|ing)\s+(?:in|into)|positions?\s+(?:in|near|around|at)|"
-        r"(?:encircl|surround)(?:ed|ing|es)|storm(?:ed|ing|s)|(?:grey|gray)\s+zone|contested|"
-        r"(?:are|is|were|remain(?:s|ed)?|still)\s+(?:present|operating|active|fighting|entrenched|dug\s+in)\s+(?:in|near|around)|"
-        r"(?:are|is|were)\s+still\s+(?:in|inside)|(?:still\s+)?remain(?:s|ed|ing)?\s+(?:in|inside)|"
+        r"entered|broke\s+into|advanc(?:ed|ing)\s+(?:in|into|inside|near|around)|positions?\s+(?:in|near|around|at)|"
+        r"(?:encircl|surround)(?:ed|ing|es)|(?:grey|gray)\s+zone|contested|holding\s+out\s+in|"
+        r"defend(?:ing|s)?\s+(?:\w+\s+)?(?:in|near)|"
+        r"(?:are|is|were|remain(?:s|ed)?|still)\s+(?:present|operating|active|fighting|entrenched|dug\s+in)\s+"
+        r"(?:in|near|around)|(?:are|is|were)\s+still\s+(?:in|inside)|(?:still\s+)?remain(?:s|ed|ing)?\s+(?:in|inside)|"
         r"there\s+(?:are|is|were|remain)\s+(?:still\s+)?(?:\w+\s+){0,2}(?:units|troops|forces|soldiers|groups|fighters)\s+"
         r"(?:in|near|around)",
         "presence",
     ),
     (
-        r"(?:repell?(?:ed|s|ing)?|repuls(?:ed|es|e|ing)|beat\s+off|beaten\s+off|fended\s+off|thwart(?:ed|s)?|"
+        r"(?:repell?(?:ed|s|ing)?|repuls(?:ed|es|e|ing)|beat(?:en)?\s+(?:off|back)|fended\s+off|thwart(?:ed|s)?|"
         r"halt(?:ed|s)?|stopp?(?:ed|s)?|foil(?:ed|s)?)\s+(?:\w+\s+){0,5}?(?:attacks?|assaults?|attempts?|advances?|"
         r"offensives?|counter-?attacks?|counter-?offensives?|raids?|pushe?s?)",
         "attack",
     ),
     (
         r"(?:attempt(?:ed|s|ing)?|tr(?:ied|ying|ies)|sought|seeking)\s+to\s+(?:advance|break\s+through|attack|push|"
-        r"storm|take|capture|retake|recapture|encircle|enter|regain)",
-        "attack",
-    ),
-    (
-        r"(?:counter-?)?attack(?:s|ed|ing)?\s+(?:on|towards?|near|in\s+the\s+direction\s+of|in\s+the\s+area\s+of)",
+        r"storm|take|capture|retake|recapture|encircle|enter|regain|dislodge|drive|oust)|"
+        r"(?:counter-?)?attack(?:s|ed|ing)?\s+(?:on|towards?|near|in\s+the\s+direction\s+of|in\s+the\s+area\s+of)|"
+        r"assaults?\s+(?:on|towards?|near|against)|storm(?:ed|ing|s)?|offensive\s+(?:on|towards?)",
         "attack",
     ),
     (
         r"(?:struck|hit|strik(?:es|ing)|shell(?:ed|ing)|target(?:ed|ing)|pounded)\s+(?:\w+\s+){0,5}?"
         r"(?:near|around|in\s+the\s+area\s+of|in\s+the\s+areas\s+of|close\s+to)",
-        "attack",
+        "strike",
     ),
-    (r"advanc(?:ed|es|ing)|pushed|moved\s+forward|progress(?:ed)?|advance|advances|gains?", "advance"),
+    (r"advanc(?:ed|es|ing|ements?)|advance|push(?:ed|ing)|moved\s+forward|progress(?:ed)?|gain(?:s|ed)?", "advance"),
     # Russian
     (r"освобо[дж]\w*|освободи\w*|вызвол\w*", "retake"),
     (r"отби(?:ли|л|та|т)\s+(?:у\s+\w+\s+)?(?:сел\w+|посел\w+|населенн\w+|населённ\w+|деревн\w+|хутор\w*)", "retake"),
     (r"верну\w+\s+(?:под\s+)?контроль|восстанови\w+\s+контроль|зачисти\w+|зачищ\w+", "retake"),
     (r"взя(?:л|ли|ла|т|то|ты)\b|взяти\w*|захват\w*|захвач\w*|овладе\w+|заня(?:л|ли|ла|т|то|ты)\b", "capture"),
-    (
-        r"(?:установи\w+|взя\w+)\s+(?:полный\s+)?контроль|перешл\w+\s+под\s+контроль|выбил\w*|выбит\w*|вытесни\w+",
-        "capture",
-    ),
+    (r"(?:установи\w+|взя\w+)\s+(?:полный\s+)?контроль|перешл\w+\s+под\s+контроль", "capture"),
+    (r"выбил\w*|вытесни\w+", "expel"),
     (r"контролир\w+|удержива\w+|удерж\w+|под\s+(?:\w+\s+)?контролем", "hold"),
     (
         r"отступи\w+|отош(?:ли|ел|ёл)|отход\w*|выш(?:ли|ел)\s+из|покину\w+|покида\w+|оставил\w*|потеря\w+|"
-        r"вытеснен\w*|выдавлен\w*|выбиты\s+из",
+        r"вытеснен\w*|выдавлен\w*|выбит[ыао]?\s+из",
         "lose",
     ),
     (
         r"бо(?:и|ёв|ев|ях|й|ем|ями)\b|сражени\w*|столкновени\w*|боестолкновени\w*|боев\w+\s+действи\w+|"
-        r"вош(?:ли|ел|ёл)\s+в|зашл?и\s+в|закрепи\w+|позици\w+\s+в|окружен\w*|окружи\w+|блокирова\w+|штурм\w*|"
-        r"сер\w+\s+зон\w*|присутств\w+|наход\w+\s+в|оста\w+\s+в",
+        r"вош(?:ли|ел|ёл)\s+в|зашл?и\s+в|закрепи\w+|позици\w+\s+в|окружен\w*|окружи\w+|блокирова\w+|"
+        r"сер\w+\s+зон\w*|присутств\w+|наход\w+\s+в|оста\w+\s+в|обороня\w+\s+в|"
+        r"продвину\w+\s+(?:в|у|под|около|возле)\b",
         "presence",
     ),
     (
         r"отрази\w+|отраж\w+|отби(?:ли|л|ты|та|то)\s+(?:\w+\s+)?атак\w*|сорва\w+|попытк\w+\s+(?:прорыва|наступлени\w+|"
-        r"атак\w+|контратак\w+)|пыта\w+\s+(?:прорваться|наступать|атаковать|продвинуться|контратаковать)|"
-        r"атак\w+|контратак\w+|наступлени\w+\s+на|нанес\w+\s+поражени\w+|пораже\w+|удар\w*\s+по",
+        r"атак\w+|контратак\w+)|пыта\w+\s+(?:прорваться|наступать|атаковать|продвинуться|контратаковать|выбить|"
+        r"вытеснить|окружить|захватить|взять|отбить)|атак\w+|контратак\w+|наступлени\w+\s+на|штурм\w*|пресеч\w+|"
+        r"пресек\w+",
         "attack",
     ),
+    (r"нанес\w+\s+поражени\w+|пораже\w+|пораз\w+|удар\w*\s+по", "strike"),
     (r"продвину\w+|продвига\w+|продвижени\w+", "advance"),
     # Ukrainian
     (r"звільн\w+|визвол\w+", "retake"),
@@ -384,11 +389,9 @@ TRIGGERS: Final = (
         r"зачисти\w+|зачищ\w+",
         "retake",
     ),
-    (r"захопи\w+|захопл\w+|заволоді\w+|зайня(?:ли|в|ла|то)\b|взя(?:ли|в|ла|то)\b", "capture"),
-    (
-        r"(?:встанови\w+|взя\w+)\s+(?:повний\s+)?контроль|перейш\w+\s+під\s+контроль|вибили|вибит\w*|витісни\w+",
-        "capture",
-    ),
+    (r"захопи\w+|захопл\w+|заволоді\w+|зайня(?:ли|в|ла|то)\b|взя(?:ли|в|ла|то)\b|окупува\w+|окупова\w+", "capture"),
+    (r"(?:встанови\w+|взя\w+)\s+(?:повний\s+)?контроль|перейш\w+\s+під\s+контроль", "capture"),
+    (r"вибили|витісни\w+", "expel"),
     (r"контролю\w+|утриму\w+|під\s+(?:\w+\s+)?контролем", "hold"),
     (
         r"відступи\w+|відійш\w+|відхід|відход\w+|вийш(?:ли|ов)\s+з|покину\w+|залиши\w+|втрати\w+|витіснен\w*|"
@@ -397,26 +400,25 @@ TRIGGERS: Final = (
     ),
     (
         r"бо(?:ї|їв|ях|ями)\b|бій\b|зіткнен\w+|боєзіткнен\w+|бойов\w+\s+ді\w+|зайш(?:ли|ов)\s+в|увійш(?:ли|ов)\s+в|"
-        r"закріпи\w+|позиці\w+\s+в|оточен\w*|оточи\w+|заблоков\w+|штурм\w*|сір\w+\s+зон\w*|присутн\w+|"
-        r"перебува\w+\s+(?:в|у)|залиша\w+\s+(?:в|у)",
+        r"закріпи\w+|позиці\w+\s+в|оточен\w*|оточи\w+|заблоков\w+|сір\w+\s+зон\w*|присутн\w+|"
+        r"перебува\w+\s+(?:в|у)|залиша\w+\s+(?:в|у)|обороня\w+\s+(?:в|у)|просуну\w+\s+(?:в|у|під|біля|поблизу)\b",
         "presence",
     ),
     (
         r"відби(?:ли|в|то|ті|та)\s+(?:\w+\s+)?атак\w*|відбива\w+|зірва\w+|спроб\w+\s+(?:прориву|наступу|атак\w+|"
-        r"просуван\w+)|намага\w+\s+(?:прорватися|наступати|атакувати|просунутися)|атак\w+|контратак\w+|"
-        r"наступ\w*\s+на|уразил\w*|ураж\w+|завда\w+\s+(?:\w+\s+)?(?:удар\w*|ураженн\w+)",
+        r"просуван\w+)|намага\w+\s+(?:прорватися|наступати|атакувати|просунутися|витіснити|вибити|оточити|"
+        r"захопити|відбити)|атак\w+|контратак\w+|наступ\w*\s+на|штурм\w*",
         "attack",
     ),
+    (r"уразил\w*|ураж\w+|завда\w+\s+(?:\w+\s+)?(?:удар\w*|ураженн\w+)", "strike"),
     (r"просуну\w+|просува\w+|просуванн\w+", "advance"),
 )
 
-#: A place after one of these is a landmark of the sentence, not what the verb acts on
-#: ("took Zaoleshenka, near Sudzha"): control verbs skip it; presence and attack verbs keep it.
-LOCATORS: Final = (
-    r"near|close\s+to|not\s+far\s+from|outside|north|south|east|west|north-?east|north-?west|south-?east|south-?west|"
-    r"(?:situated|located|lying)\s+(?:near|by|close\s+to)|from|towards?|of\s+the\s+town\s+of",
-    r"близ|возле|около|рядом\s+с|недалеко\s+от|неподалеку\s+от|севернее|южнее|западнее|восточнее|от|к",
-    r"біля|поблизу|неподалік\s+від|поруч\s+з|північніше|південніше|західніше|східніше|від|до",
+#: With one of these near it, a "hold" verb means a foothold, not the whole place: presence.
+PARTIAL: Final = (
+    r"footholds?|positions?|parts?\s+of|pockets?|bridgeheads?|outskirts|edges?\s+of",
+    r"част\w*|окраин\w*|позици\w+|плацдарм\w*",
+    r"частин\w*|окраїн\w*|позиці\w+",
 )
 
 #: Negation: just before a trigger, it turns the statement round.
@@ -433,9 +435,11 @@ MODAL: Final = (
     r"ready\s+to|threaten(?:s|ed)?\s+to|expected\s+to|in\s+order\s+to|if|unless|once|prepar(?:es|ed|ing)\s+to|"
     r"preparing|goal|objective|vowed\s+to|promised\s+to|pledged\s+to|to\s+(?=retake|recapture|capture|take|regain)",
     r"может|могут|мог\w*|смож\w+|планир\w+|намерен\w*|намерева\w+|хоч\w+|хот\w+|собира\w+|готов\w*|будет|будут|"
-    r"если|чтобы|цель\w*|попыта\w+ся|обеща\w+|пообеща\w+",
+    r"если|чтобы|цель\w*|попытает\w*|попытаться|обеща\w+|пообеща\w+|не\s+исключа\w+|не\s+исключено|"
+    r"вероятно|возможно",
     r"може|можуть|міг|могли|змож\w+|планує|планують|плану\w+|має\s+намір|мають\s+намір|хоче|хочуть|збира\w+|"
-    r"готов\w*|буде|будуть|якщо|щоб|мет\w+|обіця\w+|пообіця\w+",
+    r"готов\w*|буде|будуть|якщо|щоб|мет\w+|обіця\w+|пообіця\w+|спробу(?:є|ють|вати)|не\s+виключа\w+|не\s+виключено|"
+    r"ймовірно|можливо",
 )
 
 #: Background: the clause restates an earlier event instead of claiming something new.
@@ -468,8 +472,9 @@ DENIAL: Final = (
 REPORTED_CLAIM: Final = (
     r"(?:claims?|reports?|statements?|assertions?|allegations?)\s+(?:(?:by|of)\s+(?:\S+\s+){0,3}?)?(?:of|that|about)|"
     r"alleged(?:ly)?|so-called",
-    r"(?:заявлени\w+|утверждени\w+|сообщени\w+)\s+(?:о|об|что)|якобы|так\s+называем\w+",
-    r"(?:заяв\w+|твердженн\w+|повідомленн\w+)\s+(?:про|що)|нібито|так\s+зван\w+",
+    r"(?:заявлени\w+|утверждени\w+|сообщени\w+)\s+(?:\S+\s+){0,3}?(?:о|об|что)|якобы|так\s+называем\w+",
+    r"(?:заяв(?:а|и|у|ою|ам|ами|ах)?|твердженн\w+|повідомленн\w+)\s+(?:\S+\s+){0,3}?(?:про|що)|нібито|"
+    r"так\s+зван\w+",
 )
 
 #: Encirclement words: "not surrounded", "no encirclement" deny a claim of encirclement.

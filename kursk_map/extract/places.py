@@ -30,6 +30,11 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 _RAION_AFTER = re.compile(
     r"^\s*(?:district|raion|rayon|municipal\s+district|community|hromada|район\w*|громад\w*|округ\w*)\b", re.IGNORECASE
 )
+#: A Cyrillic raion: "Глушковском районе", "Суджанського району".
+_RAION_CYR = re.compile(
+    r"(?<!\w)(?P<stem>[А-ЯЁІЇЄҐ][а-яёіїєґ']+?)(?:ский|ском|ского|скому|ским|ський|ському|ського|ським|ськ|ск)"
+    r"\s+(?:район\w*)(?!\w)"
+)
 _OBLAST_AFTER = r"(?:oblast|region|province|border\s+region|border\s+area|area|direction|front|sector|axis)"
 _OBLAST_AFTER_CYR = r"(?:област\w*|обл\.|регион\w*|регіон\w*|направлени\w*|напрям\w*|губерни\w*)"
 
@@ -151,6 +156,113 @@ def case_forms(name: str) -> set[str]:
     return out
 
 
+_UK_ENDINGS = (
+    ("сская", ("ська",)),
+    ("сское", ("ське",)),
+    ("сский", ("ський",)),
+    ("ская", ("ська",)),
+    ("цкая", ("цька",)),
+    ("ское", ("ське",)),
+    ("цкое", ("цьке",)),
+    ("ский", ("ський",)),
+    ("ая", ("а",)),
+    ("яя", ("я",)),
+    ("ое", ("е",)),
+    ("ее", ("є", "е")),
+    ("ый", ("ий",)),
+    ("ые", ("і",)),
+    ("овка", ("івка",)),
+    ("евка", ("івка", "ївка")),
+    ("ёвка", ("ївка",)),
+    ("ово", ("ове",)),
+    ("ево", ("еве", "єве")),
+    ("ёво", ("ьове",)),
+    ("ино", ("іно", "ине")),
+    ("ыно", ("ине",)),
+)
+
+
+def ukrainian_spellings(ru: str) -> set[str]:
+    """How the Ukrainian press usually writes a Russian place name (Малая Локня -> Мала Локня).
+
+    Regular changes only: endings (-ая -> -а, -ово -> -ове, -овка -> -івка, -ское -> -ське), ы -> и,
+    э -> е, ё -> ьо/е, е after a vowel -> є. Translated names (Николаевка, Миколаївка) are not guessed:
+    they belong in the gazetteer's ``name_uk``.
+
+    Examples
+    --------
+    >>> sorted(ukrainian_spellings("Малая Локня")), sorted(ukrainian_spellings("Гуево"))
+    (['Мала Локня'], ['Гуеве', 'Гуєве'])
+    >>> sorted(ukrainian_spellings("Мартыновка")), sorted(ukrainian_spellings("Черкасское Поречное"))
+    (['Мартинівка'], ['Черкаське Поречне'])
+    """
+    out: set[str] = set()
+    words: list[set[str]] = []
+    for w in ru.split(" "):
+        low = w.lower()
+        forms = {low}
+        for end, repl in _UK_ENDINGS:
+            if low.endswith(end) and len(low) > len(end) + 1:
+                forms = {low[: -len(end)] + r for r in repl}
+                break
+        forms = {f.replace("ы", "и").replace("э", "е") for f in forms}
+        forms = {g for f in forms for g in ({f.replace("ё", "ьо"), f.replace("ё", "е")} if "ё" in f else {f})}
+        forms |= {re.sub(r"(?<=[аоуеиі])е", "є", f) for f in forms}
+        words.append({f[:1].upper() + f[1:] if w[:1].isupper() else f for f in forms})
+    combos: set[str] = {""}
+    for opts in words:
+        combos = {(a + " " + b).strip() for a in combos for b in opts}
+    out |= combos
+    out.discard(ru)
+    return out
+
+
+_FROM_LATIN = [
+    ("shch", "щ"), ("kh", "х"), ("zh", "ж"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"),
+    ("yo", "ё"), ("yu", "ю"), ("ya", "я"), ("ye", "е"),
+    ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"),
+    ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"),
+    ("t", "т"), ("u", "у"), ("f", "ф"), ("'", "ь"), ("’", "ь"),
+]  # fmt: skip
+
+
+def cyrillic_guesses(latin: str) -> set[str]:
+    """Russian spellings that a BGN-romanised name comes from, checked by romanising them back.
+
+    Only for gazetteer rows without any Cyrillic: a guess is kept when it romanises back to the
+    same letters, and endings are read the way Russian place names end (-aya, -oye, -y, -iy).
+
+    Examples
+    --------
+    >>> sorted(cyrillic_guesses("Staraya Sorochina")), sorted(cyrillic_guesses("Nikolskoye"))
+    (['Старая Сорочина'], ['Николское', 'Никольское'])
+    """
+    words = []
+    for w in latin.split(" "):
+        low = w.lower()
+        if not re.fullmatch(r"[a-z'’-]+", low):
+            return set()
+        out, i = "", 0
+        while i < len(low):
+            pair = next(((lat, cyr) for lat, cyr in _FROM_LATIN if len(lat) > 1 and low.startswith(lat, i)), None)
+            if pair is None and low[i] == "y":  # й after a vowel, ы after a consonant
+                out += "й" if i and low[i - 1] in "aeiou" else "ы"
+                i += 1
+                continue
+            if pair is None:
+                pair = next(((lat, cyr) for lat, cyr in _FROM_LATIN if low.startswith(lat, i)), (low[i], low[i]))
+            out += pair[1]
+            i += len(pair[0])
+        out = re.sub(r"(?<=[^аеиоуыяю])ы$", "ый", out)  # Zeleny -> Зеленый
+        out = re.sub(r"(?<=[кгхжшчщ])ы", "и", out)
+        words.append(out[:1].upper() + out[1:])
+    guess = " ".join(words)
+    back = transliterate(guess, "bgn").replace("yy", "y").lower()
+    if back != latin.lower() and back.replace("iy", "y") != latin.lower():
+        return set()
+    return {guess, re.sub(r"лск", "льск", guess)}
+
+
 # --- the index -----------------------------------------------------------------------------------
 
 
@@ -188,11 +300,16 @@ class Mention:
     ids: tuple[str, ...] = ()
     oblast: str = ""
     how: str = "exact"
+    raion: str = ""
 
     @property
     def ambiguous(self) -> bool:
         """More than one gazetteer row has this spelling."""
         return len(self.ids) > 1
+
+
+#: Which reading of a spelling to report when several rows or forms share it.
+_RANK = {"exact": 0, "case form": 1, "Ukrainian form": 2, "Cyrillic from the English name": 3}
 
 
 def _fold(s: str) -> str:
@@ -202,8 +319,13 @@ def _fold(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
 
 
+def _norm(text: str) -> str:
+    """:func:`kursk_map.names.normalise`, and the Ukrainian apostrophe (U+02BC) dropped like the others."""
+    return normalise(text.replace("\u02bc", ""))
+
+
 def _key(text: str) -> tuple[str, ...]:
-    return tuple(_fold(w) for w in normalise(text).split(" ") if w)
+    return tuple(_fold(w) for w in _norm(text).split(" ") if w)
 
 
 def _float(v: object) -> float:
@@ -265,23 +387,36 @@ class PlaceIndex:
                 if _CYR.search(spelling):
                     for form in case_forms(spelling):
                         self._add(_key(form), pid, "case form")
+            if not ru and not uk:
+                for guess in cyrillic_guesses(name):
+                    for form in case_forms(guess) | {guess}:
+                        self._add(_key(form), pid, "Cyrillic from the English name")
+                    for uk_guess in ukrainian_spellings(guess):
+                        for form in case_forms(uk_guess) | {uk_guess}:
+                            self._add(_key(form), pid, "Cyrillic from the English name")
+            for guess in ukrainian_spellings(ru) if ru and not uk else ():
+                for spelling in {guess, transliterate(guess, "ukrainian")}:
+                    self._add(_key(spelling), pid, "Ukrainian form")
+                for form in case_forms(guess):
+                    self._add(_key(form), pid, "Ukrainian form")
         for key, ids in self._index.items():
             if len(key) == 1 and not _CYR.search(key[0]) and len(key[0]) >= 5:
                 self._latin_single[key[0]] |= ids
         self._latin_keys = sorted(self._latin_single)
         self._max_len = max((len(k) for k in self._index), default=1)
         self._oblasts = self._oblast_patterns()
-        raions = sorted({p.raion for p in self.places.values() if p.raion}, key=len, reverse=True)
-        stems = [re.escape(r[:-2] if r.endswith(("ky", "iy", "yi")) else r) for r in raions]
-        self._raions = (
-            re.compile(rf"\b(?:{'|'.join(stems)})\w*\s+(?:district|raion|rayon)\b", re.IGNORECASE) if stems else None
-        )
+        raions = sorted({(p.raion, p.oblast) for p in self.places.values() if p.raion}, key=lambda r: -len(r[0]))
+        self._raions = [
+            (raion, oblast, re.compile(rf"\b{re.escape(re.sub(r'(?:s?kyi|s?kiy|s?ky|s?kij)$', '', raion))}\w*\s+"
+                                       r"(?:district|raion|rayon)\b", re.IGNORECASE))
+            for raion, oblast in raions
+        ]
 
     def _add(self, key: tuple[str, ...], pid: str, how: str) -> None:
         if not key or not key[0]:
             return
         self._index[key].add(pid)
-        if self._how.get(key) != "exact":
+        if _RANK[how] < _RANK.get(self._how.get(key, ""), 9):
             self._how[key] = how
 
     def _oblast_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
@@ -299,6 +434,8 @@ class PlaceIndex:
                 stem = re.sub(r"[аиыяі]$", "", c)
                 base = stem[:-2] if stem.endswith("ск") else stem
                 parts.append(rf"{re.escape(base)}с[ь]?к\w*\s+{_OBLAST_AFTER_CYR}")
+                # "Курской и Белгородской областей": the first of two oblasts named together
+                parts.append(rf"{re.escape(base)}с[ь]?к\w*(?=\s+(?:и|та|і|й)\s+\w+с[ь]?к\w*\s+{_OBLAST_AFTER_CYR})")
                 parts.append(rf"{re.escape(base)}[щч]ин\w*")
             out.append((oblast, re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)))
         return out
@@ -308,11 +445,31 @@ class PlaceIndex:
         found: list[Mention] = []
         for oblast, rx in self._oblasts:
             found += [Mention(m.start(), m.end(), m[0], "oblast", oblast=oblast) for m in rx.finditer(text)]
-        if self._raions is not None:
-            found += [Mention(m.start(), m.end(), m[0], "raion") for m in self._raions.finditer(text)]
+        for raion, oblast, rx in self._raions:
+            found += [Mention(m.start(), m.end(), m[0], "raion", oblast=oblast, raion=raion) for m in rx.finditer(text)]
+        for m in _RAION_CYR.finditer(text):
+            place = self._raion_centre(m["stem"])
+            found.append(
+                Mention(m.start(), m.end(), m[0], "raion", oblast=place.oblast if place else "",
+                        raion=place.raion if place else "")
+            )
+        found = [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end and
+                                             (o.end - o.start) > (m.end - m.start) for o in found)]
+        found = list({(m.start, m.end): m for m in found}.values())
         taken = [(m.start, m.end) for m in found]
         found += [m for m in self._settlements(text) if not any(a < m.end and m.start < b for a, b in taken)]
         return sorted(found, key=lambda m: m.start)
+
+    def _raion_centre(self, adjective_stem: str) -> Place | None:
+        """The settlement a Cyrillic raion adjective is named after (Глушковский -> Глушково), if any."""
+        stem = adjective_stem.lower().replace("ё", "е")
+        best: tuple[int, str] | None = None
+        for pid, names in self._cyrillic.items():
+            for n in names:
+                root = re.sub(r"[аеиоуыяьй]+$", "", n.lower().replace("ё", "е"))
+                if len(root) >= 4 and stem.startswith(root) and (best is None or len(root) > best[0]):
+                    best = (len(root), pid)
+        return self.places[best[1]] if best else None
 
     def _settlements(self, text: str) -> list[Mention]:
         tokens = [(m.start(), m.end(), m[0]) for m in _TOKEN.finditer(text)]
@@ -356,7 +513,7 @@ class PlaceIndex:
             words = [w for _, _, w in parts]
             if re.search(r"[’']s$", words[-1]) and not _CYR.search(words[-1]):
                 words[-1] = words[-1][:-2]  # English possessive: Sudzha's
-            key = tuple(_fold(normalise(w)) for w in words)
+            key = tuple(_fold(_norm(w)) for w in words)
             ids = self._index.get(key)
             if ids:
                 return n, ids, self._how.get(key, "exact")
@@ -368,7 +525,7 @@ class PlaceIndex:
             return None
         for lemma in sorted(self._lemmas(word)):
             ids = self._index.get((lemma,))
-            if ids and self._how.get((lemma,)) in ("exact", "case form"):
+            if ids and self._how.get((lemma,)) in _RANK:
                 return 1, ids, "dictionary form"
         return None
 
@@ -377,7 +534,7 @@ class PlaceIndex:
         start, _, word = tokens[i]
         if _CYR.search(word) or len(word) < 6 or re.search(r"[.!?]\s*$|^\s*$", text[max(0, start - 3) : start]):
             return None
-        key = _fold(normalise(word))
+        key = _fold(_norm(word))
         hits = process.extract(key, self._latin_keys, scorer=Levenshtein.distance, limit=3, score_cutoff=1)
         ids: set[str] = set()
         for known, _, _ in hits:
@@ -407,28 +564,55 @@ def decide_namesakes(mentions: list[Mention], places: dict[str, Place], *, max_k
     is clearly the nearest to the article's unambiguous settlements (within ``max_km``, and less
     than half as far as the next one). Otherwise the mention stays ambiguous.
     """
-    oblasts = {m.oblast for m in mentions if m.kind == "oblast"}
-    anchors = [
-        places[m.ids[0]]
-        for m in mentions
-        if m.kind == "settlement" and len(m.ids) == 1 and places[m.ids[0]].placed and m.how != "typo"
-    ]
-    out: list[Mention] = []
+    oblasts = {m.oblast for m in mentions if m.kind in ("oblast", "raion") and m.oblast}
+    raions = {m.raion for m in mentions if m.kind == "raion" and m.raion}
+    # every settlement mention votes for the oblasts of its candidates (a namesake's vote is split)
+    votes: dict[str, float] = defaultdict(float)
     for m in mentions:
-        if m.kind != "settlement" or len(m.ids) < 2:
-            out.append(m)
-            continue
-        cands = [places[i] for i in m.ids]
-        if oblasts:
-            inside = [c for c in cands if c.oblast in oblasts]
-            if inside and len(inside) < len(cands):
-                cands = inside
-        if len(cands) > 1 and anchors:
-            dist = sorted((min(_km(c, a) for a in anchors), c.id) for c in cands if c.placed)
-            if dist and dist[0][0] <= max_km and (len(dist) == 1 or dist[1][0] > 2 * dist[0][0] + 5):
-                cands = [places[dist[0][1]]]
-        out.append(replace(m, ids=tuple(sorted(c.id for c in cands))))
+        if m.kind == "settlement" and m.ids:
+            for i in m.ids:
+                votes[places[i].oblast] += 1 / len(m.ids)
+    out = list(mentions)
+    for _ in range(2):  # a namesake decided in the first pass is an anchor in the second
+        anchors = [
+            places[m.ids[0]]
+            for m in out
+            if m.kind == "settlement" and len(m.ids) == 1 and places[m.ids[0]].placed and m.how != "typo"
+        ]
+        out = [_narrow(m, places, oblasts, raions, votes, anchors, max_km) for m in out]
     return out
+
+
+def _narrow(
+    m: Mention,
+    places: dict[str, Place],
+    oblasts: set[str],
+    raions: set[str],
+    votes: dict[str, float],
+    anchors: list[Place],
+    max_km: float,
+) -> Mention:
+    if m.kind != "settlement" or len(m.ids) < 2:
+        return m
+    cands = [places[i] for i in m.ids]
+    if raions:
+        inside = [c for c in cands if c.raion in raions]
+        if inside and len(inside) < len(cands):
+            cands = inside
+    if oblasts:
+        inside = [c for c in cands if c.oblast in oblasts]
+        if inside and len(inside) < len(cands):
+            cands = inside
+    own = {c.oblast: 1 / len(m.ids) for c in cands}
+    support = {c.id: votes.get(c.oblast, 0.0) - own.get(c.oblast, 0.0) for c in cands}
+    best = max(support.values())
+    if best > 0 and sum(v == best for v in support.values()) < len(cands):
+        cands = [c for c in cands if support[c.id] == best]
+    if len(cands) > 1 and anchors:
+        dist = sorted((min(_km(c, a) for a in anchors), c.id) for c in cands if c.placed)
+        if dist and dist[0][0] <= max_km and (len(dist) == 1 or dist[1][0] > 2 * dist[0][0] + 5):
+            cands = [places[dist[0][1]]]
+    return replace(m, ids=tuple(sorted(c.id for c in cands)))
 
 
 def _km(a: Place, b: Place) -> float:

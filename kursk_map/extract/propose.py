@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from .. import schemas
+from ..names import Resolver
 from .places import Place
 from .rules import Finding
 from .text import Doc
@@ -109,16 +110,21 @@ def evidence(doc: Doc, f: Finding) -> str:
     return f'{doc.file_offset(f.start)}-{doc.file_offset(f.end - 1) + 1 if f.end > f.start else doc.file_offset(f.end)}: "{quote}"'
 
 
-def settlement_label(ids: tuple[str, ...], places: Mapping[str, Place]) -> tuple[str, str]:
-    """The ``settlement`` cell for a mention and a note: the English name, with its raion if namesakes exist."""
+def settlement_label(ids: tuple[str, ...], places: Mapping[str, Place], resolver: Resolver) -> tuple[str, str]:
+    """The ``settlement`` cell and a note: the English name, with the raion (or oblast) when the
+    project's resolver needs it to find this very settlement."""
     p = places[ids[0]]
-    same = [q for q in places.values() if q.name == p.name]
     if len(ids) > 1:
         opts = "; ".join(f"{places[i].name} ({places[i].raion or places[i].oblast})" for i in ids)
         return p.name, f"namesakes, not decided by the article's other places: {opts}; add the raion"
-    if len(same) > 1:
-        return f"{p.name} ({p.raion or p.oblast})", ""
-    return p.name, ""
+    for label in (p.name, f"{p.name} ({p.raion})" if p.raion else "", f"{p.name} ({p.oblast})" if p.oblast else ""):
+        if not label:
+            continue
+        name, _, ctx = label.partition(" (")
+        res = resolver.resolve(name, raion=ctx.rstrip(")") or None)
+        if res.best is not None and res.best.id == p.id:
+            return label, ""
+    return p.name, f"the resolver does not find {p.name!r} alone; check the settlement cell (gazetteer id {p.id})"
 
 
 def to_rows(
@@ -129,6 +135,7 @@ def to_rows(
     article: str,
     url: str = "",
     lang: str = "",
+    resolver: Resolver,
     ledger: pd.DataFrame | None = None,
     sides: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
@@ -138,7 +145,7 @@ def to_rows(
     for n, f in enumerate(findings, 1):
         place, place_note = "", ""
         if f.place is not None and f.place.ids:
-            place, place_note = settlement_label(f.place.ids, places)
+            place, place_note = settlement_label(f.place.ids, places, resolver)
         oblast = f.oblast
         cell = place or (f"{oblast} Oblast" if oblast else "")
         day = f.date.strftime("%Y%m%d") if f.date else "nodate"

@@ -53,14 +53,14 @@ _DENIAL = _rx(lx.DENIAL)
 _REPORTED = _rx(lx.REPORTED_CLAIM)
 _ENCIRCLE = _rx(lx.ENCIRCLEMENT)
 _REGION_WORD = _rx(lx.REGION_WORDS)
-_COREF = [(re.compile(rf"(?<![\w-]){p}(?![\w])", re.IGNORECASE), k) for p, k in lx.COREFERENCE]
+_COREF = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE), k) for p, k in lx.COREFERENCE]
 _GENERIC = _rx(lx.GENERIC_ATTRIBUTION)
-_TRIGGERS = [(re.compile(rf"(?<![\w-]){p}(?![\w])", re.IGNORECASE), c) for p, c in lx.TRIGGERS]
-_SIDES = [(re.compile(rf"(?<![\w-]){p}(?![\w])", re.IGNORECASE), s) for p, s in lx.SIDES]
+_TRIGGERS = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE), c) for p, c in lx.TRIGGERS]
+_SIDES = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE), s) for p, s in lx.SIDES]
 _CLAIMANTS = [
     (c, re.compile(r"(?<![\w-])" + lx.alternation(c.patterns) + r"(?![\w])", re.IGNORECASE)) for c in lx.CLAIMANTS
 ]
-_CLAIMANTS_CASE = [(slug, re.compile(rf"(?<![\w-]){p}(?![\w])")) for slug, p in lx.CASE_SENSITIVE.items()]
+_CLAIMANTS_CASE = [(slug, re.compile(rf"(?<![\w-])(?:{p})(?![\w])")) for slug, p in lx.CASE_SENSITIVE.items()]
 #: Clause boundaries: what is on the other side of one of these is another statement.
 _BOUNDARY = re.compile(
     r";|:\s|\s[—–]\s|,\s*(?:but|while|whereas|although|though|which|who|as|after|before|when|since|despite|"
@@ -86,8 +86,7 @@ _PASSIVE = re.compile(
 )
 _FULL = re.compile(
     r"(?<!\w)(?:fully|completely|entirely|whole|entire|all\s+of|full|complete|completed|completion|"
-    r"полностью|полное|полный|целиком|завершил\w*|завершен\w*|всей|всю|вся|повністю|повне|повний|"
-    r"завершил\w*|завершен\w*|всієї|всю|вся)(?!\w)",
+    r"полн\w*|целиком|заверш\w*|всей|всю|вся|повн\w*|всієї)(?!\w)",
     re.IGNORECASE,
 )
 _CONTINUE = re.compile(
@@ -141,6 +140,13 @@ _ONGOING = re.compile(
     r"(?<!\w)(?:continu\w+|ongoing|still|under\s+way|remain\w*|продолжа\w+|идут|ведутся|"
     r"триваю\w*|трива\w+|трива|досі|все\s+ще|по-прежнему)(?!\w)",
     re.IGNORECASE,
+)
+_DENIAL_WORD = re.compile(r"fake|false|untrue|lie|propaganda|фейк|ложь|неправд|брехн|вкид|вброс", re.IGNORECASE)
+_APPOSITIVE = re.compile(r",\s+(?:the|a|an)\s+(?:\w+\s+){1,3}$", re.IGNORECASE)
+_CONTROL_CLASSES = ("capture", "expel", "retake", "hold", "lose")
+_PARTIAL = _rx(lx.PARTIAL)
+_REPEL = re.compile(
+    r"repel|repuls|beat|fend|thwart|halt|stop|foil|отраз|отраж|отби|сорва|пресе|відби|зірва", re.IGNORECASE
 )
 _HOLD_NOT = re.compile(r"^\s*(?:back|off|talks|out\b|on\s+to\b|positions?)", re.IGNORECASE)
 
@@ -311,7 +317,11 @@ class Extractor:
         text = s.text
         speakers = self._speakers(text)
         speech = [v for v in _spans(_SPEECH, text, "speech") if not _noun_or_passive(text, v)]
-        speech += [d for d in _spans(_DENIAL, text, "speech") if not any(v.start <= d.start < v.end for v in speech)]
+        speech += [
+            d
+            for d in _spans(_DENIAL, text, "speech")
+            if not any(v.start <= d.start < v.end for v in speech) and not _DENIAL_WORD.search(d.text)
+        ]
         speech.sort(key=lambda v: v.start)
         according = _spans(_ACCORDING, text, "according")
         dates = [d for d in find_dates(text, published) if d.date is None or published is None or d.date <= published]
@@ -393,7 +403,10 @@ class Extractor:
                 (sp, who) for sp, who in speakers if v.end <= sp.start and _words_between(text, v.end, sp.start) <= 2
             ]
             trailing = " (trailing)" if _closes(text, v) else ""
-            if before:
+            if after and (not before or re.search(r"[,—–]\s*$", text[: v.start])):
+                sp, who = after[0]  # "..., reports DeepState": the speaker follows its verb
+                out.append((v.start, who, f"{v.text} {sp.text}{trailing}"))
+            elif before:
                 sp, who = before[-1]
                 out.append((v.start, who, f"{sp.text} … {v.text}{trailing}"))
             elif after:
@@ -408,6 +421,9 @@ class Extractor:
                 ref = self._coreference(text[max(0, v.start - 40) : v.start], memory, after=False, earlier=earlier)
                 if ref:
                     out.append((v.start, ref[0], f"{ref[1]} {v.text} (= {ref[0].label}, named before){trailing}"))
+                elif out and re.search(r"(?:\band|\bи|\bі|\bта|\bй)\s*$", text[max(0, v.start - 8) : v.start]):
+                    # "denied ... and said ...": the second verb has the first one's speaker
+                    out.append((v.start, out[-1][1], f"{v.text} (same speaker as '{out[-1][2].split(' (')[0]}')"))
         return sorted(out, key=lambda x: x[0])
 
     @staticmethod
@@ -443,6 +459,8 @@ class Extractor:
                     continue
                 if cls == "hold" and _HOLD_NOT.match(text[m.end() :]):
                     continue
+                if cls in ("hold", "capture") and _APPOSITIVE.search(text[max(0, m.start() - 40) : m.start()]):
+                    continue  # "Gornal, the last village held by Ukraine, ...": a description, not a claim
                 spans.append(_Span(m.start(), m.end(), m[0], cls))
         return _no_overlap(spans)
 
@@ -455,8 +473,8 @@ def _focus_oblast(mentions: list[Mention]) -> str:
     """The oblast the article is about: the most named one, or that of most of its settlements."""
     counts: dict[str, int] = {}
     for m in mentions:
-        if m.kind == "oblast":
-            counts[m.oblast] = counts.get(m.oblast, 0) + 2
+        if m.kind in ("oblast", "raion") and m.oblast:
+            counts[m.oblast] = counts.get(m.oblast, 0) + (2 if m.kind == "oblast" else 1)
     return max(sorted(counts), key=lambda k: counts[k]) if counts else ""
 
 
@@ -569,6 +587,12 @@ class _Context:
             return _PERFECT.search(clause)[0]  # type: ignore[index]
         return ""
 
+    def quoted_in_clause(self, pos: int) -> bool:
+        """Whether ``pos`` is inside someone else's claim that the sentence reports ("Russian claims that ...")."""
+        cstart, _ = self.clause(pos)
+        q = self.quoted(pos, _NOBODY)
+        return q is not None and q.start >= cstart - 40
+
     def quoted(self, pos: int, speaker: Speaker) -> _Span | None:
         """A "claims that ..." of someone else before ``pos`` in the sentence."""
         for r in self.reported:
@@ -578,16 +602,21 @@ class _Context:
 
     # --- actors ----------------------------------------------------------------------------------
 
-    def actor(self, t: _Span, cstart: int, speaker: Speaker) -> tuple[str, str]:
+    def actor(self, t: _Span, cstart: int, speaker: Speaker, *, inside: bool = True) -> tuple[str, str]:
         """The side doing ``t``: named before it in the clause, or inside it ("under Ukrainian control")."""
-        inside = _SIDE_ADJ.search(t.text)
-        if inside:
-            return ("UA" if inside["UA"] else "RU"), "named in the phrase"
+        adj = _SIDE_ADJ.search(t.text) if inside else None
+        if adj and t.cls == "expel":  # "drove Ukrainian troops out of": the side named inside is the loser
+            before = self.actor(t, cstart, speaker, inside=False)
+            return before if before[0] else (_other("UA" if adj["UA"] else "RU"), f"{adj[0]!r} driven out")
+        if adj:
+            return ("UA" if adj["UA"] else "RU"), "named in the phrase"
         cands: list[tuple[int, str, str]] = []
-        for rx, side in _SIDES:
-            for m in rx.finditer(self.text, cstart, t.start):
-                cands.append((m.start(), side, m[0]))
-        if t.cls in ("capture", "retake") and re.match(r"^\s+by\s", self.text[t.end : t.end + 5]):
+        passive = re.search(r"\b(?:was|were|been|is|are|be)\s+(?:\w+ly\s+)?$", self.text[max(0, t.start - 30) : t.start])
+        if not passive:  # in a passive the side before the verb lost the place: only "by X" names the actor
+            for rx, side in _SIDES:
+                for m in rx.finditer(self.text, cstart, t.start):
+                    cands.append((m.start(), side, m[0]))
+        if t.cls in ("capture", "retake", "expel") and re.match(r"^\s+by\s", self.text[t.end : t.end + 5]):
             for rx, side in _SIDES:
                 m = rx.search(self.text, t.end, t.end + 60)
                 if m:
@@ -599,6 +628,8 @@ class _Context:
         if side == "own":
             return speaker.side if speaker.side in ("UA", "RU") else "", f"{written!r} (the claimant's side)"
         if side == "enemy":
+            if speaker.side not in ("UA", "RU") and re.search(r"[іїєґ]", self.text):
+                return "RU", f"{written!r} (the enemy, in a Ukrainian text)"
             return _other(speaker.side), f"{written!r} (the claimant's enemy)"
         return side, repr(written)
 
@@ -610,10 +641,12 @@ class _Context:
         denied_span = bool(out)
         used_figures: set[int] = set()
         for t in self.triggers:
-            if denied_span and self.quoted(t.start, self.memory.last or _NOBODY):
+            if denied_span and self.quoted_in_clause(t.start):
                 continue
             out += self.trigger_rule(t, used_figures)
         out += self.figure_rules(used_figures)
+        if any(f.place is not None for f in out):  # a statement about places is not also one about the region
+            out = [f for f in out if not (f.kind == "region" and not f.controller and f.value is None)]
         return out
 
     def _base(self, t: _Span) -> tuple[Speaker, str, float, int | None] | None:
@@ -631,6 +664,8 @@ class _Context:
         notes: list[str] = []
         if self.negated(t):
             return []
+        if _MODAL.search(t.text):
+            return []  # "попытается окружить": the trigger itself is a future or a wish
         if (m := self.modal(t, cstart)) and t.cls != "attack":
             return []
         if t.cls == "attack" and re.match(
@@ -643,6 +678,8 @@ class _Context:
         q = self.quoted(t.start, who)
         if q is not None and q.start >= cstart - 40:
             return []  # someone else's claim, reported by the speaker: not the speaker's
+        if t.cls == "hold" and self.partial(t):
+            t = replace(t, cls="presence")
         objs = self.objects(t, cstart, cend)
         date, date_how, dpen = self.date_for(speech_pos, t.start)
         conf = 0.9 - penalty - dpen
@@ -670,102 +707,99 @@ class _Context:
                 )  # type: ignore[arg-type]
             )
 
-        if t.cls in ("capture", "retake", "hold", "lose"):
-            side, side_how = self.actor(t, cstart, who)
-            settlements = [p for p in objs if p.kind == "settlement"]
-            oblasts = [p for p in objs if p.kind == "oblast"] or self._region_words(t, cstart, cend)
-            for p in settlements:
-                ctrl, why = self._controller(t, side, side_how, who, p)
-                if not ctrl:
-                    continue
-                c = conf - (0.1 if "claimant's side" in why or "own country" in why else 0.0)
-                notes.append(f"controller {ctrl}: {why}")
-                add("control", ctrl, p, f"{t.cls} verb with the place after or before it", c=c)
-                notes.pop()
-            if not settlements and oblasts and t.cls in ("capture", "retake") and _FULL.search(self.text[cstart:cend]):
-                ctrl, why = self._controller(t, side, side_how, who, None)
-                if ctrl:
-                    notes.append(f"controller {ctrl}: {why}")
-                    add("region", ctrl, None, "whole region taken or freed", oblast=oblasts[0].oblast)
+        if t.cls in _CONTROL_CLASSES:
+            self._control(t, who, objs, cstart, cend, add, notes)
         elif t.cls == "presence":
             settlements = [p for p in objs if p.kind == "settlement"]
             for p in settlements:
                 add("presence", "contested", p, "fighting, positions or troops in or near the place")
-            ongoing = _ONGOING.search(self.text) or who is not self.hint
-            if not settlements and ongoing:
+            if not settlements and (_ONGOING.search(self.text) or who is not self.hint):
                 oblasts = [p for p in objs if p.kind == "oblast"] or self._region_words(t, cstart, cend)
-                if oblasts:
-                    add(
-                        "region",
-                        "",
-                        None,
-                        "fighting or troops in the region, no settlement named",
-                        oblast=oblasts[0].oblast,
-                        c=conf - 0.1,
-                    )
-        elif t.cls == "attack":
-            side, side_how = self.actor(t, cstart, who)
-            repel = re.match(
-                r"repel|repuls|beat|fend|thwart|halt|stop|foil|отраз|отраж|отби|сорва|відби|зірва", t.text, re.I
-            )
-            if repel:
-                doer = side or (who.side if who.side in ("UA", "RU") else "")
-                attacker, why = _other(doer), "the side that repelled it is " + (side_how or "the claimant's")
-                adj = _SIDE_ADJ.search(self.text, t.start, min(cend, t.end + 40))
-                if adj:
-                    attacker, why = ("UA" if adj["UA"] else "RU"), "the attack is called " + repr(adj[0])
-            else:
-                attacker, why = side, side_how
-                if not attacker:
-                    adj = _SIDE_ADJ.search(self.text, t.start, min(cend, t.end + 30))
-                    if adj and not re.match(
-                        r"(?:struck|hit|strik|shell|target|pound|удар|пораж|нанес|ураж|завда)", t.text, re.I
-                    ):
-                        attacker, why = ("UA" if adj["UA"] else "RU"), repr(adj[0])
-                    elif who.side in ("UA", "RU"):
-                        strike = re.match(
-                            r"(?:struck|hit|strik|shell|target|pound|удар|пораж|нанес|ураж|завда)", t.text, re.I
-                        )
-                        attacker = who.side if strike else _other(who.side)
-                        why = "the claimant's side struck" if strike else "an attempt reported by the other side"
+                for ob in dict.fromkeys(p.oblast for p in oblasts):
+                    add("region", "", None, "fighting or troops in the region, no settlement named", oblast=ob,
+                        c=conf - 0.1)
+        elif t.cls in ("attack", "strike"):
+            attacker, why = self.attacker(t, cstart, cend, who)
             settlements = [p for p in objs if p.kind == "settlement"]
             if attacker:
                 notes.append(f"attacker {attacker}: {why}")
                 for p in settlements:
-                    add(
-                        "attack",
-                        attacker,
-                        p,
-                        "attack towards, or strike near, the place",
-                        c=conf - (0.1 if "claimant" in why or "other side" in why else 0),
-                    )
+                    weak = "claimant" in why or "other side" in why
+                    add("attack", attacker, p, "attack towards, or strike near, the place", c=conf - 0.1 * weak)
                 notes.pop()
             if not settlements:
-                oblasts = [p for p in objs if p.kind == "oblast"] or [
-                    p for p in self.oblasts if cstart <= p.start < cend
-                ]
+                oblasts = [p for p in objs if p.kind == "oblast"] or [p for p in self.oblasts if cstart <= p.start < cend]
                 if not oblasts and self.oblasts and self.oblasts[0].oblast == self.focus:
                     oblasts = self.oblasts[:1]
                 counts = [f for f in self.figures if cstart <= f.start < cend and f.kind == "count"]
-                if oblasts or counts:
-                    obl = oblasts[0].oblast if oblasts else self.focus
-                    if obl:
-                        kw: dict[str, object] = {}
-                        if counts:
-                            kw = {"value": counts[0].value, "unit": counts[0].unit}
-                            used_figures.add(counts[0].start)
-                        add(
-                            "region",
-                            "",
-                            None,
-                            "fighting or attacks in the region, no settlement named",
-                            oblast=obl,
-                            c=conf - 0.1,
-                            **kw,
-                        )
+                obl = oblasts[0].oblast if oblasts else (self.focus if counts else "")
+                if obl:
+                    kw: dict[str, object] = {}
+                    if counts:
+                        kw = {"value": counts[0].value, "unit": counts[0].unit}
+                        used_figures.add(counts[0].start)
+                    add("region", "", None, "fighting or attacks in the region, no settlement named", oblast=obl,
+                        c=conf - 0.1, **kw)
         elif t.cls == "advance":
             out += self._advance(t, who, how, conf, cstart, cend, date, date_how, used_figures)
         return out
+
+    def partial(self, t: _Span) -> bool:
+        """A hold of part of a place ("hold parts of Gornal", "footholds in", "удерживают часть"): presence."""
+        nxt = [p.start for p in self.places if p.start >= t.end]
+        end = min(nxt[0] if nxt else len(self.text), t.end + 40)
+        return bool(_PARTIAL.search(self.text, t.start, max(end, t.end)))
+
+    def _control(
+        self,
+        t: _Span,
+        who: Speaker,
+        objs: list[Mention],
+        cstart: int,
+        cend: int,
+        add: Callable[..., None],
+        notes: list[str],
+    ) -> None:
+        side, side_how = self.actor(t, cstart, who)
+        settlements = [p for p in objs if p.kind == "settlement"]
+        for p in settlements:
+            ctrl, why = self._controller(t, side, side_how, who, p)
+            if not ctrl:
+                continue
+            notes.append(f"controller {ctrl}: {why}")
+            weak = "claimant's side" in why or "own country" in why
+            add("control", ctrl, p, f"{t.cls} verb with the place after or before it", c=0.9 - 0.1 * weak)
+            notes.pop()
+        oblasts = [p for p in objs if p.kind == "oblast"] or self._region_words(t, cstart, cend)
+        if not settlements and oblasts and t.cls in ("capture", "retake", "expel") and _FULL.search(
+            self.text, cstart, cend
+        ):
+            ctrl, why = self._controller(t, side, side_how, who, None)
+            if ctrl:
+                notes.append(f"controller {ctrl}: {why}")
+                add("region", ctrl, None, "whole region taken or freed", oblast=oblasts[0].oblast)
+                notes.pop()
+
+    def attacker(self, t: _Span, cstart: int, cend: int, who: Speaker) -> tuple[str, str]:
+        """The side that attacked: for "repelled ...", the other side than the one that repelled."""
+        side, side_how = self.actor(t, cstart, who, inside=False)
+        mine = who.side if who.side in ("UA", "RU") else ""
+        if t.cls == "strike":
+            if side:
+                return side, f"{side_how} struck"
+            return mine, "no actor named: the claimant's side struck" if mine else ""
+        if _REPEL.match(t.text):
+            adj = _SIDE_ADJ.search(self.text, t.start, min(cend, t.end + 40))
+            if adj and adj.start() > t.start + 2:
+                return ("UA" if adj["UA"] else "RU"), f"the attack is called {adj[0]!r}"
+            doer = side or mine
+            return _other(doer), f"{side_how or 'the claimant'} repelled it"
+        if side:
+            return side, side_how
+        adj = _SIDE_ADJ.search(self.text, t.start, min(cend, t.end + 30))
+        if adj:
+            return ("UA" if adj["UA"] else "RU"), repr(adj[0])
+        return _other(mine), "an attempt reported by the other side" if mine else ""
 
     def _region_words(self, t: _Span, cstart: int, cend: int) -> list[Mention]:
         if not self.focus:
@@ -776,6 +810,8 @@ class _Context:
         return []
 
     def _controller(self, t: _Span, side: str, side_how: str, who: Speaker, place: Mention | None) -> tuple[str, str]:
+        if t.cls == "lose" and t.text.lower().startswith(("were", "was", "been", "выбит", "вибиті")) and side:
+            return _other(side), f"{side_how} was driven out"
         if t.cls == "lose":
             if side:
                 return _other(side), f"{side_how} left it"
@@ -796,9 +832,15 @@ class _Context:
 
     def objects(self, t: _Span, cstart: int, cend: int) -> list[Mention]:
         """The places a trigger acts on: after it up to the next trigger, else before it (passives)."""
+        passive = re.search(r"\b(?:was|were|been|is|are|be)\s+(?:\w+ly\s+)?$", self.text[max(0, t.start - 30) : t.start])
+        if passive and t.cls in _CONTROL_CLASSES:
+            prev = max([x.end for x in self.triggers if x.end <= t.start] + [cstart])
+            before = [p for p in self.places if prev <= p.start and p.end <= t.start and not self._landmark(p, t)]
+            if before:
+                return before
         nxt = min([x.start for x in self.triggers if x.start > t.start] + [cend])
         after = [p for p in self.places if t.end <= p.start < nxt]
-        if t.cls in ("capture", "retake", "hold", "lose"):
+        if t.cls in _CONTROL_CLASSES:
             after = [p for p in after if not self._landmark(p, t)]
             after = after[:1] + [p for p in after[1:] if _listed(self.text, after, p)]
         if after:
@@ -806,19 +848,20 @@ class _Context:
         prev = max([x.end for x in self.triggers if x.end <= t.start] + [cstart])
         before = [p for p in self.places if prev <= p.start and p.end <= t.start]
         if (
-            t.cls in ("capture", "retake", "hold", "lose")
+            t.cls in _CONTROL_CLASSES
             and not _PASSIVE.search(t.text)
             and not re.search(
-                r"\b(?:was|were|been|is|are|has|have|had)\s+(?:\w+\s+)?$", self.text[max(0, t.start - 25) : t.start]
+                r"\b(?:was|were|been|is|are)\s+(?:\w+\s+)?$", self.text[max(0, t.start - 25) : t.start]
             )
         ):
             return []
-        if t.cls in ("capture", "retake", "hold", "lose"):
+        if t.cls in _CONTROL_CLASSES:
             before = [p for p in before if not self._landmark(p, t)]
         return before
 
     def _landmark(self, p: Mention, t: _Span) -> bool:
-        left = self.text[max(0, p.start - 45) : p.start]
+        lo = t.end if p.start >= t.end else 0
+        left = self.text[max(lo, p.start - 45) : p.start]
         if _LOCATOR.search(left):
             return True
         # "Zaoleshenka, a village north of Sudzha": a place described by another
@@ -852,7 +895,7 @@ class _Context:
         d = _DIRECTION.search(self.text, f.end, cend)
         place = None
         if d is not None:
-            after = [p for p in self.settlements if d.end <= p.start <= d.end + 30]
+            after = [p for p in self.settlements if d.end() <= p.start <= d.end() + 30]
             place = after[0] if after else None
         notes = (f"controller {side}: {side_how}",) + ((f.note,) if f.note else ())
         start, end = min(t.start, f.start), max(t.end, f.end, place.end if place else 0)
@@ -921,7 +964,7 @@ class _Context:
                 continue
             who, how, penalty, speech_pos = base
             cstart, cend = self.clause(f.start)
-            w0 = max(cstart, f.start - 60)
+            w0 = max(cstart, f.start - 120)
             window = self.text[w0 : min(cend, f.end + 50)]
             fig_span = _Span(f.start, f.end, f.written, "figure")
             if self.negated(fig_span) or self.modal(fig_span, cstart):

@@ -1,0 +1,236 @@
+"""``kursk-map extract`` measured: precision and recall on written cases, recall on the seed articles, speed.
+
+The cases are in ``bench/extract/*.toml`` (``dev.toml``: the development set; ``heldout.toml``: cases
+written at the same time and run only at the end). A proposed row matches an expected claim when
+(source, settlement, controller, kind, date) agree, the settlement compared after resolution (a
+gazetteer id, or the oblast for region-wide claims); a figure also needs its value (within 1 %, in
+the canonical unit) and unit. Each expected claim is matched at most once.
+
+The seed articles are ``../shared/seeds/*.txt``; ``bench/extract/seeds.toml`` lists the ledger claims
+each one supports, and the rows are read from ``geodata/claims`` (the expected values come from the
+ledger, not from the extractor).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from kursk_map import schemas
+from kursk_map.dataset import load_dataset
+from kursk_map.extract import Extraction, parse_article, read_article
+from kursk_map.names import Resolver, normalise
+from kursk_map.state import _oblast_of, _split_context
+
+HERE = Path(__file__).resolve().parent
+CASES = HERE / "extract"
+REPO = HERE.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+REPEAT = 5  # the cases are timed this many times over (the first pass warms the caches)
+
+Key = tuple[str, str, str, str, str]
+
+
+class Scorer:
+    """Turns expected claims and proposed rows into comparable keys."""
+
+    def __init__(self, resolver: Resolver, oblasts: list[str]) -> None:
+        self.resolver = resolver
+        self.oblasts = oblasts
+
+    def place(self, kind: str, written: str) -> str:
+        """The settlement cell as a comparable key: ``id:<gazetteer id>``, ``oblast:<name>`` or ``name:<text>``."""
+        if kind in ("region", "area", "count") or (kind == "denial" and "oblast" in written.lower()):
+            ob = _oblast_of(written, self.oblasts)
+            return f"oblast:{ob}" if ob else f"name:{normalise(written)}"
+        name, ctx = _split_context(written)
+        res = self.resolver.resolve(name, raion=ctx)
+        return f"id:{res.best.id}" if res.best else f"name:{normalise(written)}"
+
+    def key(self, c: dict[str, Any]) -> Key:
+        """(source, place, controller, kind, date)."""
+        return (str(c["source"]), self.place(str(c["kind"]), str(c["settlement"])), str(c.get("controller") or ""),
+                str(c["kind"]), str(c.get("date") or ""))
+
+    @staticmethod
+    def figure(c: dict[str, Any]) -> tuple[float, str] | None:
+        """(value in the canonical unit, canonical unit), or None for a claim without a figure."""
+        if c.get("value") in (None, ""):
+            return None
+        unit = str(c.get("unit") or "")
+        canon, factor = schemas.CANONICAL_UNIT.get(unit, (unit, 1.0))
+        return float(c["value"]) * factor, canon
+
+
+def match(expected: list[dict[str, Any]], found: list[dict[str, Any]], scorer: Scorer) -> dict[str, Any]:
+    """Greedy one-to-one matching on the key (and the figure, counted apart)."""
+    exp = [(scorer.key(c), scorer.figure(c), c) for c in expected]
+    got = [(scorer.key(r), scorer.figure(r), r) for r in found]
+    used: set[int] = set()
+    tp = 0
+    fig_tp = 0
+    misses: list[Key] = []
+    for k, fig, _ in exp:
+        hit = next((i for i, (gk, _, _) in enumerate(got) if i not in used and gk == k), None)
+        if hit is None:
+            misses.append(k)
+            continue
+        used.add(hit)
+        tp += 1
+        gfig = got[hit][1]
+        if fig is not None and gfig is not None and gfig[1] == fig[1] and abs(gfig[0] - fig[0]) <= 0.01 * fig[0]:
+            fig_tp += 1
+    extras = [got[i][0] for i in range(len(got)) if i not in used]
+    return {
+        "expected": len(exp),
+        "found": len(got),
+        "tp": tp,
+        "fig_expected": sum(f is not None for _, f, _ in exp),
+        "fig_found": sum(f is not None for _, f, _ in got),
+        "fig_tp": fig_tp,
+        "misses": misses,
+        "extras": extras,
+    }
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 3) if b else None
+
+
+def run_cases(ex: Extraction, scorer: Scorer, path: Path) -> dict[str, Any]:
+    """Score one cases file; time the extraction of every case (REPEAT passes)."""
+    cases = tomllib.loads(path.read_text(encoding="utf-8"))["case"]
+    totals: Counter[str] = Counter()
+    per_lang: dict[str, Counter[str]] = {}
+    per_kind: dict[str, Counter[str]] = {}
+    details = []
+    trap_fp = 0
+    for case in cases:
+        rows = ex.extract_text(case["text"], published=dt.date.fromisoformat(case["published"]),
+                               source_hint=case.get("source_hint"), path=case["id"])
+        m = match(case.get("claims", []), rows, scorer)
+        for k in ("expected", "found", "tp", "fig_expected", "fig_found", "fig_tp"):
+            totals[k] += m[k]
+            per_lang.setdefault(case["lang"], Counter())[k] += m[k]
+        for k in m["misses"]:
+            per_kind.setdefault(k[3], Counter())["missed"] += 1
+        for k in m["extras"]:
+            per_kind.setdefault(k[3], Counter())["extra"] += 1
+        for c in case.get("claims", []):
+            per_kind.setdefault(c["kind"], Counter())["expected"] += 1
+        if case.get("trap"):
+            trap_fp += len(m["extras"])
+        if m["misses"] or m["extras"]:
+            details.append({"id": case["id"], "missed": [list(k) for k in m["misses"]],
+                            "extra": [list(k) for k in m["extras"]]})
+    t0 = time.perf_counter()
+    for _ in range(REPEAT):
+        for case in cases:
+            ex.extract_article(parse_article(case["text"], path=case["id"]),
+                               published=dt.date.fromisoformat(case["published"]), source_hint=case.get("source_hint"))
+    secs = time.perf_counter() - t0
+    return {
+        "cases": len(cases),
+        "traps": sum(bool(c.get("trap")) for c in cases),
+        "precision": _ratio(totals["tp"], totals["found"]),
+        "recall": _ratio(totals["tp"], totals["expected"]),
+        "figures": {"precision": _ratio(totals["fig_tp"], totals["fig_found"]),
+                    "recall": _ratio(totals["fig_tp"], totals["fig_expected"])},
+        "counts": dict(totals),
+        "false_positives_on_traps": trap_fp,
+        "by_language": {lang: {"precision": _ratio(c["tp"], c["found"]), "recall": _ratio(c["tp"], c["expected"])}
+                        for lang, c in sorted(per_lang.items())},
+        "by_kind": {k: dict(v) for k, v in sorted(per_kind.items())},
+        "articles_per_second": round(REPEAT * len(cases) / secs, 1),
+        "details": details,
+    }
+
+
+def run_seeds(ex: Extraction, scorer: Scorer, ledger: Any) -> dict[str, Any]:
+    """Recall of the ledger claims each seed article supports."""
+    spec = tomllib.loads((CASES / "seeds.toml").read_text(encoding="utf-8"))["seed"]
+    if not SEEDS.is_dir():
+        return {"skipped": f"{SEEDS} not found (../shared beside the repository)"}
+    by_id = {str(r["claim_id"]): r for r in ledger.to_dict("records")}
+    out = []
+    tp = tp_nodate = total = 0
+    t0 = time.perf_counter()
+    for s in spec:
+        art = read_article(SEEDS / s["file"])
+        res = ex.extract_article(art, published=dt.date.fromisoformat(s["published"]), source_hint=s.get("source_hint"))
+        got = [scorer.key(r) for r in res.rows]
+        got_nodate = [k[:4] for k in got]
+        missed = []
+        for cid in s["claims"]:
+            row = by_id.get(cid)
+            if row is None:
+                missed.append({"claim_id": cid, "why": "not in the ledger any more"})
+                total += 1
+                continue
+            c = {**row, "date": row["date"].date().isoformat(), "controller": row["controller"] or ""}
+            k = scorer.key(c)
+            total += 1
+            tp += k in got
+            tp_nodate += k[:4] in got_nodate
+            if k not in got:
+                missed.append({"claim_id": cid, "key": list(k), "date_only": k[:4] in got_nodate,
+                               "why": s.get("why", {}).get(cid, "(no explanation written)")})
+        out.append({"seed": s["file"], "expected": len(s["claims"]), "proposed": len(res.rows), "missed": missed})
+    return {
+        "recall": _ratio(tp, total),
+        "recall_ignoring_date": _ratio(tp_nodate, total),
+        "expected": total,
+        "found": tp,
+        "seconds": round(time.perf_counter() - t0, 3),
+        "seeds": out,
+    }
+
+
+def run(*, sets: tuple[str, ...] = ("dev", "heldout")) -> dict[str, Any]:
+    """Everything: build the index, score each cases file, then the seeds."""
+    t0 = time.perf_counter()
+    ds = load_dataset(REPO / "geodata", keep_going=True)
+    load_s = time.perf_counter() - t0
+    sides = dict(zip(ds.sources["slug"], ds.sources["side"], strict=True))
+    t0 = time.perf_counter()
+    ex = Extraction(ds.gazetteer, sides=sides, ledger=ds.ledger.claims)
+    index_s = time.perf_counter() - t0
+    scorer = Scorer(ds.resolver, sorted({str(o) for o in ds.gazetteer["oblast"] if o}))
+    out: dict[str, Any] = {"load_s": round(load_s, 2), "index_s": round(index_s, 2),
+                           "settlements": len(ds.gazetteer)}
+    for name in sets:
+        out[name] = run_cases(ex, scorer, CASES / f"{name}.toml")
+    out["seeds"] = run_seeds(ex, scorer, ds.ledger.claims)
+    return out
+
+
+def table(r: dict[str, Any]) -> str:
+    """The results as the text table ``make bench SIZE=extract`` prints."""
+    lines = [f"extract: {r['settlements']} settlements indexed in {r['index_s']} s (data loaded in {r['load_s']} s)"]
+    for name in ("dev", "heldout"):
+        if name not in r:
+            continue
+        s = r[name]
+        c = s["counts"]
+        lines.append(
+            f"  {name:<8} {s['cases']} cases ({s['traps']} traps): precision {s['precision']} recall {s['recall']} "
+            f"({c['tp']} of {c['expected']} expected, {c['found']} proposed); figures precision "
+            f"{s['figures']['precision']} recall {s['figures']['recall']}; {s['articles_per_second']} articles/s"
+        )
+        langs = ", ".join(f"{k} P {v['precision']} R {v['recall']}" for k, v in s["by_language"].items())
+        lines.append(f"           by language: {langs}; extra claims on traps: {s['false_positives_on_traps']}")
+    sd = r["seeds"]
+    if "skipped" in sd:
+        lines.append(f"  seeds: skipped: {sd['skipped']}")
+    else:
+        lines.append(f"  seeds    recall {sd['recall']} ({sd['found']} of {sd['expected']} ledger claims); "
+                     f"ignoring the date {sd['recall_ignoring_date']}")
+        for s in sd["seeds"]:
+            for m in s["missed"]:
+                tag = " (found with another date)" if m.get("date_only") else ""
+                lines.append(f"           {s['seed'][:3]} missed {m['claim_id']}{tag}: {m['why']}")
+    return "\n".join(lines)
