@@ -189,6 +189,19 @@ def run_resolver(results_dir: Path) -> dict[str, Any]:
     return out
 
 
+def run_extract(results_dir: Path) -> dict[str, Any]:
+    """``kursk-map extract``: precision/recall on the written cases, seed recall, articles/second."""
+    from .extraction import run, table  # noqa: PLC0415 - needs the package and its extract extra
+
+    print("bench extract:", flush=True)
+    r = run()
+    print(table(r))
+    out = {"size": "extract", "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(), **r}
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / "extract.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return out
+
+
 def run_browser(results_dir: Path, *, regenerate: bool = False) -> dict[str, Any]:
     """A 10,000-settlement map and timeline timed in headless Chromium (see bench/browser.py)."""
     from .browser import run, table  # noqa: PLC0415 - needs the package and playwright
@@ -222,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--size",
         action="append",
-        choices=["small", "medium", "kursk", "resolver", "browser"],
+        choices=["small", "medium", "kursk", "resolver", "browser", "extract"],
         help="repeatable; default: small and resolver (browser: medium pages timed in Chromium)",
     )
     ap.add_argument("--regenerate", action="store_true", help="write the synthetic scenario again")
@@ -237,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if size == "browser":
             run_browser(args.results, regenerate=args.regenerate)
+            continue
+        if size == "extract":
+            run_extract(args.results)
             continue
         if args.report:
             report_only(size, args.results)

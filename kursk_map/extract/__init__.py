@@ -30,7 +30,7 @@ import pandas as pd
 from .._errors import DataError, KurskMapError
 from ..names import Resolver
 from .places import PlaceIndex
-from .propose import COLUMNS, rows_to_csv, to_rows
+from .propose import COLUMNS, LedgerIndex, rows_to_csv, to_rows
 from .reader import Article, ArticleError, parse_article, read_article
 from .rules import Extractor, Finding
 from .text import read_doc
@@ -92,7 +92,7 @@ class Extraction:
         self.index = PlaceIndex(gazetteer, lemmas=lemmas)
         self.resolver = Resolver(gazetteer)
         self.sides = dict(sides or {})
-        self.ledger = ledger
+        self.ledger = LedgerIndex(ledger)
         self.rules = Extractor(self.index, sides=self.sides)
 
     def extract_article(

@@ -531,7 +531,7 @@ DIRECTIONS: Final = {
 UNITS: Final = (
     (r"square\s+kilomet(?:er|re)s?|sq\.?\s*km|km2|km²|kilomet(?:er|re)s?\s+squared|square\s+km", "km2", "area"),
     (r"кв(?:адратн\w+)?\.?\s*(?:км|кілометр\w*|километр\w*)|км2|км²", "km2", "area"),
-    (r"square\s+miles?|sq\.?\s*mi(?:les?)?", "sq mi", "area"),
+    (r"square\s+miles?|sq\.?\s*mi(?:les?)?|квадратн\w+\s+мил\w*|кв\.?\s*мил\w*", "sq mi", "area"),
     (r"hectares?|га\b|гектар\w*", "ha", "area"),
     (
         r"(?:\w+\s+){0,2}?(?:settlements|villages|towns|localities|hamlets|communities|"

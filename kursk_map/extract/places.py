@@ -11,6 +11,8 @@ places of the article (:func:`decide_namesakes`).
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import re
 import unicodedata
@@ -25,10 +27,14 @@ from rapidfuzz.distance import Levenshtein
 from ..names import normalise, spellings, transliterate
 
 _CYR = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"[.!?]\s*$|^\s*$")
+_JOIN = re.compile(r"\s*-?\s*|\s+")
+_POSSESSIVE = re.compile(r"[’']s$")
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 #: A place word followed by one of these is an administrative area, not the settlement.
 _RAION_AFTER = re.compile(
-    r"^\s*(?:district|raion|rayon|municipal\s+district|community|hromada|район\w*|громад\w*|округ\w*)\b", re.IGNORECASE
+    r"^\s*(?:district|raion|rayon|municipal\s+district|community|hromada|район\w*|громад\w*|округ\w*)(?!\w)",
+    re.IGNORECASE,
 )
 #: A Cyrillic raion: "Глушковском районе", "Суджанського району".
 _RAION_CYR = re.compile(
@@ -312,6 +318,7 @@ class Mention:
 _RANK = {"exact": 0, "case form": 1, "Ukrainian form": 2, "Cyrillic from the English name": 3}
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold(s: str) -> str:
     """Latin diacritics dropped (Tëtkino -> tetkino); Cyrillic kept as it is (й stays й)."""
     if _CYR.search(s):
@@ -319,6 +326,7 @@ def _fold(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=65536)
 def _norm(text: str) -> str:
     """:func:`kursk_map.names.normalise`, and the Ukrainian apostrophe (U+02BC) dropped like the others."""
     return normalise(text.replace("\u02bc", ""))
@@ -405,12 +413,17 @@ class PlaceIndex:
         self._latin_keys = sorted(self._latin_single)
         self._max_len = max((len(k) for k in self._index), default=1)
         self._oblasts = self._oblast_patterns()
-        raions = sorted({(p.raion, p.oblast) for p in self.places.values() if p.raion}, key=lambda r: -len(r[0]))
-        self._raions = [
-            (raion, oblast, re.compile(rf"\b{re.escape(re.sub(r'(?:s?kyi|s?kiy|s?ky|s?kij)$', '', raion))}\w*\s+"
-                                       r"(?:district|raion|rayon)\b", re.IGNORECASE))
-            for raion, oblast in raions
-        ]
+        self._raion_stems: dict[str, tuple[str, str]] = {}
+        for p in self.places.values():
+            if p.raion:
+                stem = re.sub(r"(?:s?kyi|s?kiy|s?ky|s?kij)$", "", p.raion).lower()
+                self._raion_stems.setdefault(stem, (p.raion, p.oblast))
+        stems = sorted(self._raion_stems, key=len, reverse=True)
+        self._raions = (
+            re.compile(rf"\b({'|'.join(map(re.escape, stems))})\w*\s+(?:district|raion|rayon)\b", re.IGNORECASE)
+            if stems
+            else None
+        )
 
     def _add(self, key: tuple[str, ...], pid: str, how: str) -> None:
         if not key or not key[0]:
@@ -445,8 +458,10 @@ class PlaceIndex:
         found: list[Mention] = []
         for oblast, rx in self._oblasts:
             found += [Mention(m.start(), m.end(), m[0], "oblast", oblast=oblast) for m in rx.finditer(text)]
-        for raion, oblast, rx in self._raions:
-            found += [Mention(m.start(), m.end(), m[0], "raion", oblast=oblast, raion=raion) for m in rx.finditer(text)]
+        if self._raions is not None:
+            for m in self._raions.finditer(text):
+                raion, oblast = self._raion_stems[m[1].lower()]
+                found.append(Mention(m.start(), m.end(), m[0], "raion", oblast=oblast, raion=raion))
         for m in _RAION_CYR.finditer(text):
             place = self._raion_centre(m["stem"])
             found.append(
@@ -490,15 +505,19 @@ class PlaceIndex:
             s, e = start, tokens[i + n - 1][1]
             written = text[s:e]
             after = text[e : e + 40]
-            kind = "raion" if _RAION_AFTER.match(after) else "settlement"
-            oblast = ""
-            if kind == "settlement" and not _CYR.search(written):
+            oblasts = {self.places[x].oblast for x in ids}
+            raions = {self.places[x].raion for x in ids}
+            one_oblast = next(iter(oblasts)) if len(oblasts) == 1 else ""
+            district = _RAION_AFTER.match(after)
+            if district:  # "the Sudzha district": the raion named after the town, not the town
+                e += district.end()
+                out.append(Mention(s, e, text[s:e], "raion", (), one_oblast, how,
+                                   next(iter(raions)) if len(raions) == 1 else ""))
+            elif not _CYR.search(written) and {self.places[x].name for x in ids} == oblasts:
                 # English writes "Kursk" for the oblast; a settlement named like its oblast is read as the oblast
-                names = {self.places[x].name for x in ids}
-                obl = {self.places[x].oblast for x in ids}
-                if len(obl) == 1 and names == obl:
-                    kind, oblast = "oblast", next(iter(obl))
-            out.append(Mention(s, e, written, kind, tuple(sorted(ids)) if kind == "settlement" else (), oblast, how))
+                out.append(Mention(s, e, written, "oblast", (), one_oblast, how))
+            else:
+                out.append(Mention(s, e, written, "settlement", tuple(sorted(ids)), "", how))
             i += n
         return out
 
@@ -506,12 +525,10 @@ class PlaceIndex:
         for n in range(min(self._max_len, len(tokens) - i), 0, -1):
             parts = tokens[i : i + n]
             # the words of one name are next to each other: only blanks or a hyphen between them
-            if any(
-                not re.fullmatch(r"\s*-?\s*|\s+", text[a[1] : b[0]]) for a, b in zip(parts, parts[1:], strict=False)
-            ):
+            if any(not _JOIN.fullmatch(text[a[1] : b[0]]) for a, b in itertools.pairwise(parts)):
                 continue
             words = [w for _, _, w in parts]
-            if re.search(r"[’']s$", words[-1]) and not _CYR.search(words[-1]):
+            if _POSSESSIVE.search(words[-1]) and not _CYR.search(words[-1]):
                 words[-1] = words[-1][:-2]  # English possessive: Sudzha's
             key = tuple(_fold(_norm(w)) for w in words)
             ids = self._index.get(key)
@@ -532,9 +549,12 @@ class PlaceIndex:
     def _typo(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, set[str], str] | None:
         """A capitalised Latin word inside a sentence, one edit from a known single-word spelling."""
         start, _, word = tokens[i]
-        if _CYR.search(word) or len(word) < 6 or re.search(r"[.!?]\s*$|^\s*$", text[max(0, start - 3) : start]):
+        if _CYR.search(word) or len(word) < 6 or _SENTENCE_START.search(text[max(0, start - 3) : start]):
             return None
-        key = _fold(_norm(word))
+        return self._near_spelling(_fold(_norm(word)))
+
+    @functools.lru_cache(maxsize=16384)  # noqa: B019 - one index per run, kept alive by its user anyway
+    def _near_spelling(self, key: str) -> tuple[int, set[str], str] | None:
         hits = process.extract(key, self._latin_keys, scorer=Levenshtein.distance, limit=3, score_cutoff=1)
         ids: set[str] = set()
         for known, _, _ in hits:

@@ -136,7 +136,7 @@ def to_rows(
     url: str = "",
     lang: str = "",
     resolver: Resolver,
-    ledger: pd.DataFrame | None = None,
+    ledger: LedgerIndex | None = None,
     sides: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
     """Proposed ledger rows (dicts of :data:`COLUMNS`), one per finding."""
@@ -159,7 +159,7 @@ def to_rows(
         notes.extend(x for x in f.notes if x)
         denies = ""
         if f.kind == "denial":
-            denies, how = _denied(f, ledger, sides or {}, places)
+            denies, how = _denied(f, ledger, sides or {})
             notes.append(how)
         elif ledger is not None:
             same = _already(f, cell, ledger)
@@ -188,47 +188,69 @@ def to_rows(
     return rows
 
 
-def _already(f: Finding, cell: str, ledger: pd.DataFrame) -> str:
-    if f.date is None or "settlement_id" not in ledger:
+class LedgerIndex:
+    """The ledger's claims as plain records, looked up by source and day (built once per run)."""
+
+    def __init__(self, claims: pd.DataFrame | None) -> None:
+        self.records: list[dict[str, object]] = []
+        self.by_day: dict[tuple[str, dt.date, str], list[dict[str, object]]] = {}
+        if claims is None or claims.empty:
+            return
+        cols = [c for c in ("claim_id", "date", "source", "kind", "settlement", "settlement_id", "oblast", "summary")
+                if c in claims]
+        for raw in claims[cols].to_dict("records"):
+            r = {str(k): v for k, v in raw.items()}
+            r["date"] = pd.Timestamp(str(r["date"])).date()
+            self.records.append(r)
+            key = (str(r["source"]), r["date"], str(r["kind"]))
+            self.by_day.setdefault(key, []).append(r)  # type: ignore[arg-type]
+        self.records.sort(key=lambda r: (r["date"], str(r["claim_id"])))  # type: ignore[arg-type,return-value]
+
+
+def _already(f: Finding, cell: str, ledger: LedgerIndex) -> str:
+    if f.date is None:
         return ""
-    day = pd.Timestamp(f.date)
-    c = ledger[(ledger["source"] == f.source.slug) & (ledger["date"] == day) & (ledger["kind"] == f.kind)]
+    same = ledger.by_day.get((f.source.slug, f.date, f.kind), [])
     if f.place is not None and f.place.ids:
-        c = c[c["settlement_id"].isin(f.place.ids)]
+        hits = [r for r in same if r.get("settlement_id") in f.place.ids]
     else:
-        c = c[c["settlement"] == cell]
-    return ", ".join(c["claim_id"].astype(str))
+        hits = [r for r in same if r.get("settlement") == cell]
+    return ", ".join(str(r["claim_id"]) for r in hits)
 
 
-def _denied(
-    f: Finding, ledger: pd.DataFrame | None, sides: Mapping[str, str], places: Mapping[str, Place]
-) -> tuple[str, str]:
+_SAID_ENCIRCLED = re.compile(r"surround|encircl|trapped|cut off", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:no|not|never|without)\b", re.IGNORECASE)
+
+
+def _denied(f: Finding, ledger: LedgerIndex | None, sides: Mapping[str, str]) -> tuple[str, str]:
     """The claim a denial rejects, guessed from the ledger: the latest fitting claim before it."""
     todo = "find the claim_id it rejects and put it in 'denies' (validate needs it)"
-    if ledger is None or f.date is None or ledger.empty:
+    if ledger is None or f.date is None or not ledger.records:
         return "", f"denies: {todo}"
-    c = ledger[(ledger["date"] <= pd.Timestamp(f.date)) & (ledger["source"] != f.source.slug)]
-    c = c[c["date"] >= pd.Timestamp(f.date - dt.timedelta(days=60))]
+    start = f.date - dt.timedelta(days=60)
     party = f.denied_party
-    if party in sides:
-        c = c[c["source"] == party]
-    elif party in ("UA", "RU"):
-        c = c[c["source"].map(lambda s: sides.get(str(s)) == party)]
-    elif party == "encirclement":
-        said = c["summary"].str.contains(r"surround|encircl|trapped|cut off", case=False, regex=True)
-        negated = c["summary"].str.contains(r"\b(?:no|not|never|without)\b", case=False, regex=True)
-        c = c[said & ~negated]
-    if f.place is not None and f.place.ids and "settlement_id" in c:
-        c = c[c["settlement_id"].isin(f.place.ids)]
-    elif f.oblast and "oblast" in c:
-        c = c[(c["oblast"] == f.oblast) & (c["kind"] == "region")]
-    c = c[c["kind"] != "denial"]
-    if c.empty:
+
+    def fits(r: dict[str, object]) -> bool:
+        d = r["date"]
+        if not (isinstance(d, dt.date) and start <= d <= f.date) or r["source"] == f.source.slug or r["kind"] == "denial":
+            return False
+        if party in sides and r["source"] != party:
+            return False
+        if party in ("UA", "RU") and sides.get(str(r["source"])) != party:
+            return False
+        if party == "encirclement":
+            text = str(r.get("summary") or "")
+            if not _SAID_ENCIRCLED.search(text) or _NEGATED.search(text):
+                return False
+        if f.place is not None and f.place.ids:
+            return r.get("settlement_id") in f.place.ids
+        return bool(f.oblast) and r.get("oblast") == f.oblast and r["kind"] == "region"
+
+    hits = [r for r in ledger.records if fits(r)]
+    if not hits:
         return "", f"denies: no fitting claim in the ledger; {todo}"
-    row = c.sort_values(["date", "claim_id"]).iloc[-1]
-    return str(
-        row["claim_id"]
-    ), f"denies: guessed from the ledger (the latest fitting claim, {row['claim_id']}); check it"
+    cid = hits[-1]["claim_id"]
+    return str(cid), f"denies: guessed from the ledger (the latest fitting claim, {cid}); check it"
 
 
 def rows_to_csv(rows: Iterable[Mapping[str, str]]) -> str:

@@ -328,7 +328,9 @@ class Extractor:
         attributions = self._attributions(text, speakers, speech, according, memory, hint)
         if attributions:
             memory.last = attributions[-1][1]
-        memory.recent += [who for _, who, _ in attributions]
+        # a claimant opening the sentence is its subject ("The ministry gave an update."): "it" may mean it later
+        opening = [who for sp, who in speakers if _words_between(text, 0, sp.start) <= 2 and who.kind != "state"]
+        memory.recent += opening[:1] + [who for _, who, _ in attributions]
         if s.headline:
             return []
         claimant_spans = [sp for sp, _ in speakers]

@@ -1,0 +1,574 @@
+"""kursk-map extract: reading articles, dates, places, figures, each rule, the rows and the command."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kursk_map.cli import main
+from kursk_map.extract import COLUMNS, Extraction, parse_article, read_article
+from kursk_map.extract.dates import dateline, find_dates, find_full_date
+from kursk_map.extract.figures import find_figures
+from kursk_map.extract.places import PlaceIndex, case_forms, cyrillic_guesses, decide_namesakes, ukrainian_spellings
+from kursk_map.extract.reader import ArticleError
+from kursk_map.extract.text import read_doc, split_sentences
+
+pytest.importorskip("pymorphy3", reason="the extract extra is not installed: pip install 'kursk_map[extract]'")
+
+# --- a tiny gazetteer ----------------------------------------------------------------------------
+
+GAZ = pd.DataFrame(
+    [
+        ("486816", "Sudzha", "Суджа", "Суджа", "Sudja", 51.19, 35.27, "RU", "Kursk", "Sudzhansky"),
+        ("z", "Zaoleshenka", "Заолешенка", "", "", 51.22, 35.24, "RU", "Kursk", "Sudzhansky"),
+        ("r", "Rubanshchina", "Рубанщина", "", "", 51.21, 35.20, "RU", "Kursk", "Sudzhansky"),
+        ("g", "Gornal", "Горналь", "", "", 51.07, 35.50, "RU", "Kursk", "Sudzhansky"),
+        ("ml", "Malaya Loknya", "Малая Локня", "", "", 51.30, 35.10, "RU", "Kursk", "Sudzhansky"),
+        ("k", "Korenevo", "Коренево", "Кореневе", "", 51.41, 34.91, "RU", "Kursk", "Korenevsky"),
+        ("n1", "Nikolayevka", "Николаевка", "", "", 51.25, 35.30, "RU", "Kursk", "Sudzhansky"),
+        ("n2", "Nikolayevka", "Николаевка", "", "", 51.45, 34.70, "RU", "Kursk", "Glushkovsky"),
+        ("ss", "Staraya Sorochina", "", "", "", 51.26, 35.02, "RU", "Kursk", "Sudzhansky"),
+        ("kursk", "Kursk", "Курск", "Курськ", "", 51.73, 36.19, "RU", "Kursk", ""),
+        ("sumy", "Sumy", "Сумы", "Суми", "", 50.92, 34.80, "UA", "Sumy", "Sumskyi"),
+        ("yu", "Yunakivka", "Юнаковка", "Юнаківка", "", 51.08, 35.06, "UA", "Sumy", "Sumskyi"),
+        ("pk", "Pokrovsky", "Покровский", "", "", 51.20, 35.00, "RU", "Kursk", ""),
+    ],
+    columns=["id", "name", "name_ru", "name_uk", "alt_names", "lat", "lon", "country", "oblast", "raion"],
+)
+SIDES = {
+    "ru-mod": "RU",
+    "ua-general-staff": "UA",
+    "ua-president": "UA",
+    "ru-president": "RU",
+    "isw": "independent",
+    "deepstate": "independent",
+    "reuters": "independent",
+    "ru-military-bloggers": "RU",
+    "kursk-authorities": "RU",
+}
+PUB = dt.date(2025, 3, 16)  # a Sunday
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extraction:
+    return Extraction(GAZ, sides=SIDES)
+
+
+def claims(ex: Extraction, text: str, *, hint: str | None = "reuters", pub: dt.date = PUB) -> list[tuple[str, ...]]:
+    rows = ex.extract_text(text, published=pub, source_hint=hint)
+    return [(r["source"], r["kind"], r["settlement"], r["controller"], r["date"]) for r in rows]
+
+
+# --- reading articles ----------------------------------------------------------------------------
+
+HTML = """<!doctype html><html><head><title>Page &amp; title</title>
+<meta property="article:published_time" content="2025-03-15T09:30:00+00:00">
+<link rel="canonical" href="https://news.example.org/kursk-villages"></head>
+<body><nav><a href="/">Home</a> Troops took Gornal</nav><header>Menu</header>
+<article><h1>Russia says it retook two villages</h1>
+<p>Russia&#8217;s defence ministry said on Saturday its forces had taken Zaoleshenka&nbsp;and Rubanshchina.</p>
+<figure><figcaption>Fighting near Gornal</figcaption></figure><script>var s = "took Gornal";</script>
+<p>The ministry gave no figures for losses, and Ukraine did not comment on the statement by evening.</p></article>
+<footer>Gornal (c) 2025</footer></body></html>"""
+
+
+def test_html_body_found_and_offsets_kept() -> None:
+    a = parse_article(HTML, suffix=".html")
+    assert a.fmt == "html"
+    assert a.published == dt.date(2025, 3, 15)
+    assert a.url == "https://news.example.org/kursk-villages"
+    assert "Gornal" not in a.text  # navigation, caption, script and footer are not the body
+    i = a.text.index("Zaoleshenka")
+    assert HTML[i : i + len("Zaoleshenka")] == "Zaoleshenka"
+    doc = read_doc(a.text)
+    assert "Russia’s defence ministry said" in doc.text  # the entity is decoded, the word kept whole
+
+
+def test_html_extraction_points_into_the_file(ex: Extraction) -> None:
+    res = ex.extract_article(parse_article(HTML, suffix=".html"))
+    got = {(r["source"], r["settlement"], r["controller"], r["date"]) for r in res.rows}
+    assert got == {("ru-mod", "Zaoleshenka", "RU", "2025-03-15"), ("ru-mod", "Rubanshchina", "RU", "2025-03-15")}
+    for r in res.rows:
+        m = re.match(r"(\d+)-(\d+): \"(.*)\"$", r["evidence"])
+        assert m, r["evidence"]
+        start, end = int(m[1]), int(m[2])
+        assert r["settlement"] in HTML[start:end]
+        assert r["url"] == "https://news.example.org/kursk-villages"
+
+
+def test_markdown_front_matter_and_links() -> None:
+    md = "---\ntitle: X\ndate: 2025-05-21\nurl: https://example.org/md\n---\n# Title\n\nSee [DeepState](https://x.y/z).\n"
+    a = parse_article(md, suffix=".md")
+    assert (a.fmt, a.published, a.url) == ("markdown", dt.date(2025, 5, 21), "https://example.org/md")
+    assert "https://x.y/z" not in a.text
+    assert a.text.index("DeepState") == md.index("DeepState")
+
+
+@pytest.mark.parametrize(
+    ("head", "expect"),
+    [
+        ("Ukrainian forces advance\n\nFri 7th Feb, 2025\n\nBody text.", dt.date(2025, 2, 7)),
+        ("Опубликовано: 16 марта 2025\n\nТекст.", dt.date(2025, 3, 16)),
+        ("16 березня 2025 р.\n\nТекст статті.", dt.date(2025, 3, 16)),
+        ("On Aug. 13, 2024 Ukrainian troops crossed into the Kursk region near Sudzha.", None),
+    ],
+)
+def test_dateline(head: str, expect: dt.date | None) -> None:
+    assert dateline(head)[0] == expect
+
+
+def test_unreadable_articles_are_refused_with_a_message(tmp_path: Path) -> None:
+    with pytest.raises(ArticleError, match="file not found; check the path"):
+        read_article(tmp_path / "missing.html")
+    with pytest.raises(ArticleError, match="is a folder"):
+        read_article(tmp_path)
+    binary = tmp_path / "x.pdf"
+    binary.write_bytes(b"%PDF\x00\x01\x02")
+    with pytest.raises(ArticleError, match="a binary file, not text"):
+        read_article(binary)
+
+
+def test_windows_1251_text_is_read(tmp_path: Path) -> None:
+    p = tmp_path / "a.txt"
+    p.write_bytes("Минобороны сообщило об освобождении Заолешенки.".encode("cp1251"))
+    assert "Заолешенки" in read_article(p).text
+
+
+# --- sentences and dates -------------------------------------------------------------------------
+
+
+def test_sentences_keep_abbreviations_and_mark_headlines() -> None:
+    got = [(s.text, s.headline) for s in split_sentences("Kursk Update\n\nU.S. officials said so. Gen. Smith agreed.")]
+    assert got == [("Kursk Update", True), ("U.S. officials said so.", False), ("Gen. Smith agreed.", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("said on Saturday", dt.date(2025, 3, 15)),
+        ("said Sunday", dt.date(2025, 3, 16)),
+        ("yesterday", dt.date(2025, 3, 15)),
+        ("сообщило в субботу", dt.date(2025, 3, 15)),
+        ("заявили вчера", dt.date(2025, 3, 15)),
+        ("повідомили у суботу", dt.date(2025, 3, 15)),
+        ("в п'ятницю", dt.date(2025, 3, 14)),
+        ("on March 13", dt.date(2025, 3, 13)),
+        ("13 марта", dt.date(2025, 3, 13)),
+        ("13 березня 2024 року", dt.date(2024, 3, 13)),
+        ("on December 30", dt.date(2024, 12, 30)),
+        ("last Sunday", dt.date(2025, 3, 9)),
+    ],
+)
+def test_relative_dates_resolve_against_the_publication_date(text: str, expect: dt.date) -> None:
+    d = find_dates(text, PUB)
+    assert d[0].date == expect
+    assert d[0].how  # the note says how
+
+
+def test_relative_date_without_publication_date_says_so() -> None:
+    d = find_dates("said on Saturday", None)[0]
+    assert d.date is None
+    assert "give --published" in d.how
+
+
+def test_full_date_in_three_languages() -> None:
+    assert find_full_date("May 21, 2025")[0] == dt.date(2025, 5, 21)  # type: ignore[index]
+    assert find_full_date("21 мая 2025 года")[0] == dt.date(2025, 5, 21)  # type: ignore[index]
+    assert find_full_date("21.05.2025")[0] == dt.date(2025, 5, 21)  # type: ignore[index]
+
+
+# --- places --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "forms"),
+    [
+        ("Суджа", {"суджи", "судже", "суджу", "суджей", "суджі", "суджею"}),
+        ("Малая Локня", {"малой локни", "малую локню"}),
+        ("Кореневе", {"кореневого", "кореневому"}),
+        ("Коренево", {"коренева", "кореневе"}),
+        ("Горналь", {"горналя", "горнале"}),
+    ],
+)
+def test_case_forms(name: str, forms: set[str]) -> None:
+    assert forms <= case_forms(name)
+
+
+def test_ukrainian_spellings_and_cyrillic_guesses() -> None:
+    assert ukrainian_spellings("Малая Локня") == {"Мала Локня"}
+    assert "Гончарівка" in ukrainian_spellings("Гончаровка")
+    assert cyrillic_guesses("Staraya Sorochina") == {"Старая Сорочина"}
+    assert cyrillic_guesses("Sudzha (old)") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Бои под Суджей", [("Суджей", "settlement", ("486816",))]),
+        ("Бої біля Суджі та у Кореневому", [("Суджі", "settlement", ("486816",)), ("Кореневому", "settlement", ("k",))]),
+        ("fighting near Sudscha", [("Sudscha", "settlement", ("486816",))]),
+        ("у Малої Локні", [("Малої Локні", "settlement", ("ml",))]),
+        ("у Старой Сорочины", [("Старой Сорочины", "settlement", ("ss",))]),
+        ("the Sudzha district", [("Sudzha district", "raion", ())]),
+        ("fighting in Kursk", [("Kursk", "oblast", ())]),
+        ("в Курской области", [("Курской области", "oblast", ())]),
+        ("на Сумщині", [("Сумщині", "oblast", ())]),
+    ],
+)
+def test_places_as_the_press_writes_them(text: str, expect: list[tuple[str, str, tuple[str, ...]]]) -> None:
+    idx = PlaceIndex(GAZ)
+    assert [(m.written, m.kind, m.ids) for m in idx.find(text)] == expect
+
+
+def test_typos_are_read_but_a_longer_word_is_another_place(ex: Extraction) -> None:
+    got = [(m.written, m.ids, m.how) for m in ex.index.find("The army took Sudzhaa and Pokrovsk.")]
+    assert got == [("Sudzhaa", ("486816",), "typo")]
+
+
+def test_namesakes_decided_by_the_other_places() -> None:
+    idx = PlaceIndex(GAZ)
+    near_sudzha = decide_namesakes(idx.find("Troops took Nikolayevka, close to Sudzha."), idx.places)
+    assert near_sudzha[0].ids == ("n1",)
+    alone = decide_namesakes(idx.find("Troops took Nikolayevka."), idx.places)
+    assert alone[0].ids == ("n1", "n2")
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("about 110 square km (42 square miles)", [(110.0, "km2")]),
+        ("310 square miles", [(802.9, "km2")]),
+        ("74 settlements", [(74.0, "settlements")]),
+        ("1,000 square kilometres", [(1000.0, "km2")]),
+        ("1,1 тыс. кв. км", [(1100.0, "km2")]),
+        ("понад 1000 квадратних кілометрів", [(1000.0, "km2")]),
+        ("28 населённых пунктов", [(28.0, "settlements")]),
+        ("one to two kilometres", [(2.0, "km")]),
+        ("45-50 villages", [(45.0, "settlements")]),
+        ("63,402 troops", []),
+    ],
+)
+def test_figures(text: str, expect: list[tuple[float, str]]) -> None:
+    assert [(f.value, f.unit) for f in find_figures(text)] == expect
+
+
+# --- rules: who claims what ----------------------------------------------------------------------
+
+RU, UA, C = "RU", "UA", "contested"
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Russia's defence ministry said on Saturday its forces had taken Zaoleshenka and Rubanshchina.",
+            [("ru-mod", "control", "Zaoleshenka", RU, "2025-03-15"), ("ru-mod", "control", "Rubanshchina", RU, "2025-03-15")],
+        ),
+        (
+            "Минобороны России в субботу сообщило об освобождении Заолешенки и Рубанщины.",
+            [("ru-mod", "control", "Zaoleshenka", RU, "2025-03-15"), ("ru-mod", "control", "Rubanshchina", RU, "2025-03-15")],
+        ),
+        (
+            "У суботу Міноборони Росії заявило про захоплення Заолешенки та Рубанщини.",
+            [("ru-mod", "control", "Zaoleshenka", RU, "2025-03-15"), ("ru-mod", "control", "Rubanshchina", RU, "2025-03-15")],
+        ),
+    ],
+    ids=["en", "ru", "uk"],
+)
+def test_control_claim_and_its_date(ex: Extraction, text: str, expect: list[tuple[str, ...]]) -> None:
+    assert claims(ex, text) == expect
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zaoleshenka, Rubanshchina and Gornal were liberated, the Russian defence ministry said.",
+        "Минобороны России сообщило, что освобождены Заолешенка, Рубанщина и Горналь.",
+        "Міноборони Росії заявило, що звільнено Заолешенку, Рубанщину та Горналь.",
+    ],
+    ids=["en", "ru", "uk"],
+)
+def test_a_list_of_places_gives_one_claim_each(ex: Extraction, text: str) -> None:
+    got = {c[2] for c in claims(ex, text)}
+    assert got == {"Zaoleshenka", "Rubanshchina", "Gornal"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Russian defence ministry said its troops took Zaoleshenka, north of Sudzha.",
+        "Минобороны России сообщило, что войска заняли Заолешенку севернее Суджи.",
+        "Міноборони Росії повідомило, що війська захопили Заолешенку поблизу Суджі.",
+    ],
+    ids=["en", "ru", "uk"],
+)
+def test_a_landmark_is_not_taken(ex: Extraction, text: str) -> None:
+    assert [c[2] for c in claims(ex, text)] == ["Zaoleshenka"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Ukraine's General Staff said Ukrainian troops withdrew from Gornal.", ("ua-general-staff", "control", "Gornal", RU)),
+        ("Генштаб ВСУ сообщил, что украинские подразделения отошли из Горналя.", ("ua-general-staff", "control", "Gornal", RU)),
+        ("Генштаб ЗСУ повідомив, що українські підрозділи вийшли з Горналя.", ("ua-general-staff", "control", "Gornal", RU)),
+        ("The Kremlin said Russian troops drove Ukrainian forces out of Sudzha.", ("ru-president", "control", "Sudzha", RU)),
+        ("ISW assessed that Gornal was retaken.", ("isw", "control", "Gornal", RU)),
+    ],
+    ids=["lose-en", "lose-ru", "lose-uk", "expel", "retake-no-actor"],
+)
+def test_controller_follows_the_verb(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
+    assert [c[:4] for c in claims(ex, text)] == [expect]
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("DeepState said Ukrainian forces still hold positions in Gornal.", ("deepstate", "presence", "Gornal", C)),
+        ("По данным DeepState, ВСУ удерживают лишь часть Горналя.", ("deepstate", "presence", "Gornal", C)),
+        ("За даними DeepState, тривають бої біля Горналя.", ("deepstate", "presence", "Gornal", C)),
+    ],
+    ids=["en", "ru", "uk"],
+)
+def test_presence(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
+    assert [c[:4] for c in claims(ex, text)] == [expect]
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("The Russian defence ministry said it repelled a Ukrainian attack towards Gornal.", ("ru-mod", "attack", "Gornal", UA)),
+        ("Минобороны сообщило, что отражены атаки ВСУ в направлении Горналя.", ("ru-mod", "attack", "Gornal", UA)),
+        ("Генштаб ЗСУ повідомив, що росіяни намагалися прорватися до Юнаківки.", ("ua-general-staff", "attack", "Yunakivka", RU)),
+        ("The Russian defence ministry said its forces struck Ukrainian units near Gornal.", ("ru-mod", "attack", "Gornal", RU)),
+    ],
+    ids=["repel-en", "repel-ru", "attempt-uk", "strike-en"],
+)
+def test_attack_names_the_side_that_attacked(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
+    assert [c[:4] for c in claims(ex, text)] == [expect]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ISW assessed that Ukrainian forces advanced up to 5 km south-east of Sudzha.",
+        "По оценке ISW, украинские войска продвинулись на 5 км юго-восточнее Суджи.",
+        "За оцінкою ISW, українські сили просунулися на 5 кілометрів на південний схід від Суджі.",
+    ],
+    ids=["en", "ru", "uk"],
+)
+def test_relative_advance(ex: Extraction, text: str) -> None:
+    rows = ex.extract_text(text, published=PUB)
+    assert [(r["kind"], r["settlement"], r["controller"], r["value"], r["unit"], r["bearing_deg"]) for r in rows] == [
+        ("relative", "Sudzha", UA, "5", "km", "135")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Zelensky said Ukrainian forces controlled 1,000 square kilometres and 74 settlements in the Kursk region.",
+            [("area", UA, "1000", "km2"), ("count", UA, "74", "settlements")],
+        ),
+        (
+            "Герасимов доложил, что освобождено более 1100 квадратных километров территории Курской области.",
+            [("region", "", "1100", "km2")],
+        ),
+        ("Сирський заявив, що ЗСУ контролюють 310 квадратних миль Курської області.", [("area", UA, "802.9", "km2")]),
+    ],
+    ids=["holdings-en", "gain-ru", "sq-mi-uk"],
+)
+def test_figures_held_and_gained(ex: Extraction, text: str, expect: list[tuple[str, ...]]) -> None:
+    rows = ex.extract_text(text, published=PUB)
+    assert [(r["kind"], r["controller"], r["value"], r["unit"]) for r in rows] == expect
+    assert all(r["settlement"] == "Kursk Oblast" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Gerasimov reported that the Kursk region had been completely liberated.", ("ru-mod", "region", "Kursk Oblast", RU)),
+        ("Герасимов доложил о полном освобождении Курской области.", ("ru-mod", "region", "Kursk Oblast", RU)),
+        ("Сирський заявив, що бої на Курщині тривають.", ("ua-general-staff", "region", "Kursk Oblast", "")),
+    ],
+    ids=["en", "ru", "uk"],
+)
+def test_region_claims(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
+    assert [c[:4] for c in claims(ex, text)] == [expect]
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Ukraine's General Staff dismissed Russian claims that fighting in the Kursk region was over.",
+            ("ua-general-staff", "denial", "Kursk Oblast", ""),
+        ),
+        ("Зеленский заявил, что украинские военные в Курской области не находятся в окружении.", ("ua-president", "denial", "Kursk Oblast", "")),
+        ("Генштаб ЗСУ спростував заяви росіян про нібито захоплення Горналя.", ("ua-general-staff", "denial", "Gornal", "")),
+    ],
+    ids=["en", "ru-encirclement", "uk"],
+)
+def test_denials_are_not_control_claims(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
+    assert [c[:4] for c in claims(ex, text)] == [expect]
+
+
+# --- rules: who is the claimant ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("According to DeepState, Russian forces took Gornal.", "deepstate"),
+        ("Russian forces took Gornal, Russia's defence ministry said.", "ru-mod"),
+        ("Russian forces took Gornal.", "reuters"),
+        ("Russia's defence ministry gave an update. It said Russian forces had also taken Gornal.", "ru-mod"),
+        ("Украинские войска заняли Горналь, сообщает проект DeepState.", "deepstate"),
+    ],
+    ids=["according-to", "trailing", "outlet", "pointer", "ru-trailing"],
+)
+def test_claimant_not_outlet(ex: Extraction, text: str, source: str) -> None:
+    assert [c[0] for c in claims(ex, text)] == [source]
+
+
+def test_unknown_source_hint_is_flagged(ex: Extraction) -> None:
+    rows = ex.extract_text("Russian forces took Gornal.", published=PUB, source_hint="new-outlet")
+    assert rows[0]["source"] == "new-outlet"
+    assert "new source slug 'new-outlet': add it to sources.csv" in rows[0]["note"]
+
+
+# --- rules: traps --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sudzha lies about ten kilometres from the border with Sumy region.",
+        "Russia aims to retake Gornal before the spring.",
+        "Если ВСУ потеряют Суджу, снабжение станет невозможным.",
+        "Ворог планує відбити Суджу до весни.",
+        "The Ukrainian General Staff said Russian forces had not taken Gornal.",
+        "Войска так и не смогли взять Горналь.",
+        "Ukraine first crossed into the region in August 2024, seizing Sudzha within days.",
+        "У серпні 2024 року ЗСУ захопили Суджу.",
+        "Kyiv says Russian claims that its troops captured Gornal are false.",
+    ],
+    ids=["geography", "plan-en", "condition-ru", "plan-uk", "negation-en", "negation-ru", "background-en",
+         "background-uk", "quoting-other-side"],
+)
+def test_traps_give_no_control_claim(ex: Extraction, text: str) -> None:
+    got = claims(ex, text, pub=dt.date(2025, 3, 20))
+    assert not [c for c in got if c[1] in ("control", "region", "area", "count")]
+
+
+def test_quoted_claim_is_a_denial_by_the_speaker(ex: Extraction) -> None:
+    got = claims(ex, "Kyiv says Russian claims that its troops captured Gornal are false.", pub=PUB)
+    assert got == [("ua-general-staff", "denial", "Gornal", "", "2025-03-16")]
+
+
+def test_headlines_give_nothing(ex: Extraction) -> None:
+    assert claims(ex, "Russia Says It Took Gornal\n\nThe weather was cold.") == []
+
+
+# --- rows ----------------------------------------------------------------------------------------
+
+
+def test_rows_have_the_ledger_columns_and_review_columns(ex: Extraction) -> None:
+    text = "Russia's defence ministry said on Saturday its forces had taken Zaoleshenka, Rubanshchina and Gornal."
+    rows = ex.extract_text(text, published=PUB, url="https://example.org/a")
+    assert rows
+    assert all(list(r) == list(COLUMNS) for r in rows)
+    assert len({r["claim_id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert r["status"] == "proposed"
+        assert 0 < float(r["confidence"]) <= 1
+        quote = r["evidence"].split(": ", 1)[1].strip('"')
+        assert len(quote.replace(" … ", " ").split()) <= 12
+        assert r["url"] == "https://example.org/a"
+        assert "on Saturday" in r["note"]  # the note says how the date was found
+
+
+def test_summary_is_template_wording_never_the_article(ex: Extraction) -> None:
+    text = (
+        "The Russian Defence Ministry confirmed on Saturday that its forces had taken control of Zaoleshenka "
+        "and Rubanshchina, both situated near the town of Sudzha."
+    )
+    words = text.lower().split()
+    runs = {" ".join(words[i : i + 5]) for i in range(len(words) - 4)}
+    for r in ex.extract_text(text, published=PUB):
+        s = r["summary"].lower().split()
+        assert not any(" ".join(s[i : i + 5]) in runs for i in range(len(s) - 4)), r["summary"]
+
+
+def test_namesake_left_undecided_is_noted(ex: Extraction) -> None:
+    rows = ex.extract_text("Russia's defence ministry said its forces took Nikolayevka.", published=PUB)
+    assert rows[0]["settlement"] == "Nikolayevka"
+    assert "namesakes, not decided by the article's other places" in rows[0]["note"]
+
+
+# --- the command, and validate on reviewed rows ---------------------------------------------------
+
+
+ARTICLE = "Russia's defence ministry said on Saturday that its forces had taken Zaoleshenka.\n"
+
+
+def test_cli_extract_writes_proposals_and_refuses_foreign_files(data_dir: Path, tmp_path: Path, capsys) -> None:
+    art = tmp_path / "a.txt"
+    art.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "proposals.csv"
+    args = ["extract", "--data", str(data_dir), str(art), "--published", "2025-03-16", "--url", "https://example.org/a"]
+    assert main([*args, "--out", str(out)]) == 0
+    assert "wrote 1 proposed claim(s) from 1 article(s)" in capsys.readouterr().out
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [(r["source"], r["settlement"], r["controller"], r["date"]) for r in rows] == [
+        ("ru-mod", "Zaoleshenka", "RU", "2025-03-15")
+    ]
+    assert main([*args, "--out", str(out)]) == 0  # its own file may be replaced
+    foreign = tmp_path / "notes.csv"
+    foreign.write_text("my,own\n1,2\n", encoding="utf-8")
+    assert main([*args, "--out", str(foreign)]) == 1
+    assert "was not written by kursk-map extract; refusing to replace it" in capsys.readouterr().err
+    assert foreign.read_text(encoding="utf-8") == "my,own\n1,2\n"
+
+
+def test_cli_extract_reports_skipped_files_and_bad_hint(data_dir: Path, tmp_path: Path, capsys) -> None:
+    art = tmp_path / "a.txt"
+    art.write_text(ARTICLE, encoding="utf-8")
+    assert main(["extract", "--data", str(data_dir), str(art), str(tmp_path / "nope.txt")]) == 1
+    captured = capsys.readouterr()
+    assert "skipped " in captured.err and "nope.txt: file not found" in captured.err
+    assert "no publication date found; give --published" in captured.err
+    assert captured.out.startswith(",".join(COLUMNS))
+    assert main(["extract", "--data", str(data_dir), str(art), "--source-hint", "bbc"]) == 1
+    assert "--source-hint 'bbc' is not a source" in capsys.readouterr().err
+
+
+def test_reviewed_rows_validate_once_accepted(data_dir: Path, tmp_path: Path, capsys) -> None:
+    art = tmp_path / "a.txt"
+    art.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "p.csv"
+    main(["extract", "--data", str(data_dir), str(art), "--published", "2025-03-16", "--url", "https://example.org/a",
+          "--out", str(out)])
+    capsys.readouterr()
+    proposals = out.read_text(encoding="utf-8")
+    target = data_dir / "claims" / "ru-mod-extracted.csv"
+    target.write_text(proposals, encoding="utf-8")
+    assert main(["validate", "--data", str(data_dir)]) == 1
+    assert "status: still 'proposed': check it against the article, then set status to 'accepted'" in (
+        capsys.readouterr().err
+    )
+    target.write_text(proposals.replace(",proposed,", ",accepted,"), encoding="utf-8")
+    assert main(["validate", "--data", str(data_dir)]) == 0
+    target.write_text(proposals.replace(",proposed,", ",rejected,"), encoding="utf-8")
+    assert main(["validate", "--data", str(data_dir)]) == 1
+    assert "'rejected' in review: delete the row" in capsys.readouterr().err
