@@ -441,6 +441,25 @@ def test_claimant_not_outlet(ex: Extraction, text: str, source: str) -> None:
     assert [c[0] for c in claims(ex, text)] == [source]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A Russian soldier said the fighting near Gornal was over and Russian troops took it.",
+        "По словам украинского аналитика, ВСУ заняли Горналь.",
+        "За словами місцевого мешканця, росіяни захопили Горналь.",
+    ],
+    ids=["en", "ru", "uk"],
+)
+def test_someone_outside_the_sources_is_not_the_outlet(ex: Extraction, text: str) -> None:
+    assert claims(ex, text) == []
+
+
+def test_a_named_newcomer_is_proposed_as_a_new_source(ex: Extraction) -> None:
+    rows = ex.extract_text("Andriy Kovalenko said Russian forces took Gornal.", published=PUB, source_hint="reuters")
+    assert [(r["source"], r["settlement"], r["controller"]) for r in rows] == [("andriy-kovalenko", "Gornal", "RU")]
+    assert "new source slug 'andriy-kovalenko': add it to sources.csv" in rows[0]["note"]
+
+
 def test_unknown_source_hint_is_flagged(ex: Extraction) -> None:
     rows = ex.extract_text("Russian forces took Gornal.", published=PUB, source_hint="new-outlet")
     assert rows[0]["source"] == "new-outlet"

@@ -228,6 +228,16 @@ GENERIC_ATTRIBUTION: Final = (
     r"(?:battlefield|frontline)\s+maps?",
 )
 
+#: Someone who is not a claimant of the ledger: what such a person says is not the outlet's claim.
+UNKNOWN_SPEAKERS: Final = (
+    r"soldiers?|residents?|locals?|analysts?|experts?|observers?|commentators?|witness(?:es)?|journalists?|"
+    r"volunteers?|villagers?|sources?\s+(?:close|familiar)|a\s+source|an?\s+official|officials|"
+    r"солдат\w*|военнослужащ\w+|жител\w+|местн\w+|аналитик\w*|эксперт\w*|наблюдател\w+|свидетел\w+|журналист\w*|"
+    r"волонтер\w*|источник\w*|собеседник\w*|"
+    r"солдат\w*|військовослужбов\w+|мешкан\w+|місцев\w+|аналітик\w*|експерт\w*|спостерігач\w*|свідк\w+|"
+    r"журналіст\w*|волонтер\w*|джерел\w+|співрозмовник\w*",
+)
+
 #: Speech verbs and phrases: they mark who is talking and split what is said from who says it.
 SPEECH: Final = (
     r"said|says|say|saying|stated|states|stating|claimed|claims|claim|claiming|reported|reports|reporting|announced|"
@@ -300,7 +310,11 @@ TRIGGERS: Final = (
     ),
     (r"captur(?:ed|es|e|ing)|took|tak(?:en|es|ing)|seiz(?:ed|es|e|ing)|occup(?:ied|ies|y|ying)|overran|overrun", "capture"),
     (r"fell\s+to|fallen\s+to", "capture"),
-    (r"(?:drove|driven|pushed|forced|kicked|ousted)\s+(?:\w+\s+){0,3}?(?:out|back)\s+(?:of|from)", "expel"),
+    (
+        r"(?:drove|driven|pushed|forced|kicked|ousted)\s+(?:\w+\s+){0,3}?(?:out|back)\s+(?:of|from)|"
+        r"(?:ousted|expelled|dislodged|evicted)\s+(?:\w+\s+){0,3}?from",
+        "expel",
+    ),
     (
         r"(?:re)?gain(?:ed)?\s+control|retook|retak(?:en|es|ing)|recaptur(?:ed|es|e|ing)|regain(?:ed|s)?|"
         r"reclaim(?:ed|s|ing)?|won\s+back|liberat(?:ed|es|e|ing|ion\s+of)|freed|clear(?:ed|ing)\s+(?=[A-Z])|"
@@ -374,7 +388,7 @@ TRIGGERS: Final = (
         "presence",
     ),
     (
-        r"отрази\w+|отраж\w+|отби(?:ли|л|ты|та|то)\s+(?:\w+\s+)?атак\w*|сорва\w+|попытк\w+\s+(?:прорыва|наступлени\w+|"
+        r"отрази\w+|отраж\w+|отби(?:ли|л|ты|та|то)\s+(?:\S+\s+){0,3}?(?:атак|штурм|наступ|попыт|контратак)\w*|сорва\w+|попытк\w+\s+(?:прорыва|наступлени\w+|"
         r"атак\w+|контратак\w+)|пыта\w+\s+(?:прорваться|наступать|атаковать|продвинуться|контратаковать|выбить|"
         r"вытеснить|окружить|захватить|взять|отбить)|атак\w+|контратак\w+|наступлени\w+\s+на|штурм\w*|пресеч\w+|"
         r"пресек\w+",
@@ -405,7 +419,7 @@ TRIGGERS: Final = (
         "presence",
     ),
     (
-        r"відби(?:ли|в|то|ті|та)\s+(?:\w+\s+)?атак\w*|відбива\w+|зірва\w+|спроб\w+\s+(?:прориву|наступу|атак\w+|"
+        r"відби(?:ли|в|то|ті|та)\s+(?:\S+\s+){0,3}?(?:атак|штурм|наступ|спроб|контратак)\w*|відбива\w+|зірва\w+|спроб\w+\s+(?:прориву|наступу|атак\w+|"
         r"просуван\w+)|намага\w+\s+(?:прорватися|наступати|атакувати|просунутися|витіснити|вибити|оточити|"
         r"захопити|відбити)|атак\w+|контратак\w+|наступ\w*\s+на|штурм\w*",
         "attack",

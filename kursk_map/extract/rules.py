@@ -33,6 +33,7 @@ from . import lexicon as lx
 from .dates import DateRef, find_dates
 from .figures import Figure, find_figures
 from .places import Mention, Place, PlaceIndex, decide_namesakes
+from ..names import transliterate
 from .text import Doc, Sentence
 
 
@@ -55,6 +56,7 @@ _ENCIRCLE = _rx(lx.ENCIRCLEMENT)
 _REGION_WORD = _rx(lx.REGION_WORDS)
 _COREF = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE), k) for p, k in lx.COREFERENCE]
 _GENERIC = _rx(lx.GENERIC_ATTRIBUTION)
+_UNKNOWN = _rx(lx.UNKNOWN_SPEAKERS)
 _TRIGGERS = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE), c) for p, c in lx.TRIGGERS]
 _SIDES = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE), s) for p, s in lx.SIDES]
 _CLAIMANTS = [
@@ -268,7 +270,7 @@ class Extractor:
             by_sentence[i] = [
                 replace(m, start=m.start - s.start, end=m.end - s.start) for m in mentions if s.start <= m.start < s.end
             ]
-        focus = _focus_oblast(mentions)
+        focus = _focus_oblast(mentions, self.index.places)
         hint = self._hint_speaker(source_hint)
         memory = _Memory()
         out: list[Finding] = []
@@ -386,9 +388,11 @@ class Extractor:
                 out.append((a.start, hint, f"{a.text} {g[0]} (the outlet's own reading){trailing}"))
             else:
                 ref = self._coreference(text[a.end : a.end + 40], memory, after=True)
+                tail = " (trailing)" if _closes(text, a) else ""
                 if ref:
-                    tail = " (trailing)" if _closes(text, a) else ""
                     out.append((a.start, ref[0], f"{a.text} {ref[1]} (= {ref[0].label}){tail}"))
+                else:  # "according to a Ukrainian analyst": someone outside the ledger's sources
+                    out.append((a.start, UNKNOWN, f"{a.text} someone who is not a known source{tail}"))
         for v in speech:
             if any(a.start <= v.start < a.end for a in according):
                 continue
@@ -426,7 +430,27 @@ class Extractor:
                 elif out and re.search(r"(?:\band|\bи|\bі|\bта|\bй)\s*$", text[max(0, v.start - 8) : v.start]):
                     # "denied ... and said ...": the second verb has the first one's speaker
                     out.append((v.start, out[-1][1], f"{v.text} (same speaker as '{out[-1][2].split(' (')[0]}')"))
+                elif who := self._named_newcomer(text, v):
+                    out.append((v.start, who, f"{who.written} … {v.text} (not in sources.csv){trailing}"))
+                elif (u := _UNKNOWN.search(text, max(0, v.start - 60), v.start)) and not _BOUNDARY.search(
+                    text, u.end(), v.start
+                ):
+                    out.append((v.start, UNKNOWN, f"{u[0]} … {v.text}: someone who is not a known source{trailing}"))
         return sorted(out, key=lambda x: x[0])
+
+    def _named_newcomer(self, text: str, v: _Span) -> Speaker | None:
+        """A person named right before the verb who is no known source: "Andriy Kovalenko said" -> a new slug.
+
+        The slug is made from the name (romanised); the row says it is new and must be added to
+        ``sources.csv`` or replaced by a known source.
+        """
+        m = _PERSON.search(text[max(0, v.start - 60) : v.start])
+        if m is None or self.index.find(m[1]):
+            return None
+        slug = re.sub(r"[^a-z0-9]+", "-", transliterate(m[1], "bgn").lower()).strip("-")
+        if not slug or slug in self.sides:
+            return None
+        return Speaker(slug, "", "person", m[1], m[1], new=True)
 
     @staticmethod
     def _coreference(
@@ -471,12 +495,17 @@ def _first(found: list[tuple[_Span, Speaker]], span: _Span) -> Speaker:
     return next(who for sp, who in found if sp == span)
 
 
-def _focus_oblast(mentions: list[Mention]) -> str:
-    """The oblast the article is about: the most named one, or that of most of its settlements."""
-    counts: dict[str, int] = {}
+def _focus_oblast(mentions: list[Mention], places: Mapping[str, Place]) -> str:
+    """The oblast the article is about: the most named one, else that of most of its settlements."""
+    counts: dict[str, float] = {}
     for m in mentions:
         if m.kind in ("oblast", "raion") and m.oblast:
             counts[m.oblast] = counts.get(m.oblast, 0) + (2 if m.kind == "oblast" else 1)
+    if not counts:
+        for m in mentions:
+            if m.kind == "settlement" and len(m.ids) == 1:
+                ob = places[m.ids[0]].oblast
+                counts[ob] = counts.get(ob, 0) + 1
     return max(sorted(counts), key=lambda k: counts[k]) if counts else ""
 
 
@@ -567,6 +596,11 @@ class _Context:
         return bool(m) and _words_between(window, m[-1].end(), len(window)) <= 3
 
     def modal(self, t: _Span, cstart: int) -> str:
+        after = _MODAL.match(self.text, t.end) or re.match(
+            r"\s+(?:\S+\s+){0,3}?(" + _MODAL.pattern + ")", self.text[t.end : t.end + 60], re.IGNORECASE
+        )
+        if after and t.cls == "presence":
+            return after[0].strip()  # "the fighting near Sudzha might end"
         window = self.text[cstart : t.start]
         hits = list(_MODAL.finditer(window))
         if not hits or _words_between(window, hits[-1].end(), len(window)) > 6:
@@ -613,8 +647,7 @@ class _Context:
         if adj:
             return ("UA" if adj["UA"] else "RU"), "named in the phrase"
         cands: list[tuple[int, str, str]] = []
-        passive = re.search(r"\b(?:was|were|been|is|are|be)\s+(?:\w+ly\s+)?$", self.text[max(0, t.start - 30) : t.start])
-        if not passive:  # in a passive the side before the verb lost the place: only "by X" names the actor
+        if not _is_passive(self.text, t):  # in a passive the side before the verb lost the place: only "by X" names the actor
             for rx, side in _SIDES:
                 for m in rx.finditer(self.text, cstart, t.start):
                     cands.append((m.start(), side, m[0]))
@@ -653,7 +686,7 @@ class _Context:
 
     def _base(self, t: _Span) -> tuple[Speaker, str, float, int | None] | None:
         who, how, penalty, speech_pos = self.owner(t.start)
-        if who is None:
+        if who is None or who is UNKNOWN:
             return None
         return who, how, penalty, speech_pos
 
@@ -680,7 +713,7 @@ class _Context:
         q = self.quoted(t.start, who)
         if q is not None and q.start >= cstart - 40:
             return []  # someone else's claim, reported by the speaker: not the speaker's
-        if t.cls == "hold" and self.partial(t):
+        if t.cls in ("hold", "capture") and self.partial(t):
             t = replace(t, cls="presence")
         objs = self.objects(t, cstart, cend)
         date, date_how, dpen = self.date_for(speech_pos, t.start)
@@ -748,8 +781,10 @@ class _Context:
 
     def partial(self, t: _Span) -> bool:
         """A hold of part of a place ("hold parts of Gornal", "footholds in", "удерживают часть"): presence."""
-        nxt = [p.start for p in self.places if p.start >= t.end]
-        end = min(nxt[0] if nxt else len(self.text), t.end + 40)
+        nxt = [p for p in self.places if p.start >= t.end]
+        if nxt and _PARTIAL.match(self.text, nxt[0].end + 1):  # "Korenevo's outskirts"
+            return True
+        end = min(nxt[0].start if nxt else len(self.text), t.end + 40)
         return bool(_PARTIAL.search(self.text, t.start, max(end, t.end)))
 
     def _control(
@@ -834,9 +869,8 @@ class _Context:
 
     def objects(self, t: _Span, cstart: int, cend: int) -> list[Mention]:
         """The places a trigger acts on: after it up to the next trigger, else before it (passives)."""
-        passive = re.search(r"\b(?:was|were|been|is|are|be)\s+(?:\w+ly\s+)?$", self.text[max(0, t.start - 30) : t.start])
-        if passive and t.cls in _CONTROL_CLASSES:
-            prev = max([x.end for x in self.triggers if x.end <= t.start] + [cstart])
+        if _is_passive(self.text, t) and t.cls in _CONTROL_CLASSES:
+            prev = max([x.end for x in self.triggers if x.end <= t.start] + [cstart, self._list_start(t.start)])
             before = [p for p in self.places if prev <= p.start and p.end <= t.start and not self._landmark(p, t)]
             if before:
                 return before
@@ -860,6 +894,15 @@ class _Context:
         if t.cls in _CONTROL_CLASSES:
             before = [p for p in before if not self._landmark(p, t)]
         return before
+
+    def _list_start(self, pos: int) -> int:
+        """Where the subject before ``pos`` begins: after the last comma that does not join a list of places."""
+        for m in reversed(list(re.finditer(r",", self.text[:pos]))):
+            left = [p for p in self.places if p.end <= m.start() and m.start() - p.end <= 1]
+            right = [p for p in self.places if p.start >= m.end() and p.start - m.end() <= 2]
+            if not (left and right):
+                return m.end()
+        return 0
 
     def _landmark(self, p: Mention, t: _Span) -> bool:
         lo = t.end if p.start >= t.end else 0
@@ -961,6 +1004,8 @@ class _Context:
                 continue
             if _MORE.search(self.text[max(0, f.start - 12) : f.start]):
                 continue  # "two more villages": a step, not a total
+            if f.kind == "count" and 0 < f.value <= len({p.ids for p in self.settlements}):
+                continue  # "took X and Y, two villages near Z": the count of the places named
             base = self._base(_Span(f.start, f.end, f.written))
             if base is None:
                 continue
@@ -1170,6 +1215,8 @@ class _Context:
 
 
 _NOBODY = Speaker("", "", "", "", "")
+#: A speaker outside the ledger's sources ("a soldier said"): what they say is nobody's claim here.
+UNKNOWN = Speaker("", "", "unknown", "someone who is not a known source", "")
 
 
 _FOLLOW_UP = re.compile(
@@ -1219,6 +1266,18 @@ def _follow_up_relative(prev: Finding, s: Sentence, places: list[Mention], publi
         end=place.end,
         rule="advance of N km; the next sentence gives its direction and place",
     )
+
+
+_PERSON = re.compile(
+    r"(?<![\w.])((?:[A-ZА-ЯЁІЇЄ][a-zа-яёіїєґ'’]+\s+){1,2}[A-ZА-ЯЁІЇЄ][a-zа-яёіїєґ'’]+),?\s*(?:\(\w+\)\s*)?$"
+)
+_BE_BEFORE = re.compile(r"\b(?:was|were|been|is|are|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"^[а-яёіїєґ]+(?:ен[аоыі]?|ён|ан[аоыі]?|ят[аоыі]?|[ыи]т[аоыі]?|ят)$", re.IGNORECASE)
+
+
+def _is_passive(text: str, t: _Span) -> bool:
+    """ "was liberated", "были освобождены", "звільнено": the place is the subject, the actor follows "by"."""
+    return bool(_BE_BEFORE.search(text[max(0, t.start - 30) : t.start]) or _PARTICIPLE.match(t.text))
 
 
 def _noun_or_passive(text: str, v: _Span) -> bool:
