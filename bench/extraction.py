@@ -53,8 +53,13 @@ class Scorer:
 
     def key(self, c: dict[str, Any]) -> Key:
         """(source, place, controller, kind, date)."""
-        return (str(c["source"]), self.place(str(c["kind"]), str(c["settlement"])), str(c.get("controller") or ""),
-                str(c["kind"]), str(c.get("date") or ""))
+        return (
+            str(c["source"]),
+            self.place(str(c["kind"]), str(c["settlement"])),
+            str(c.get("controller") or ""),
+            str(c["kind"]),
+            str(c.get("date") or ""),
+        )
 
     @staticmethod
     def figure(c: dict[str, Any]) -> tuple[float, str] | None:
@@ -110,8 +115,12 @@ def run_cases(ex: Extraction, scorer: Scorer, path: Path) -> dict[str, Any]:
     details = []
     trap_fp = 0
     for case in cases:
-        rows = ex.extract_text(case["text"], published=dt.date.fromisoformat(case["published"]),
-                               source_hint=case.get("source_hint"), path=case["id"])
+        rows = ex.extract_text(
+            case["text"],
+            published=dt.date.fromisoformat(case["published"]),
+            source_hint=case.get("source_hint"),
+            path=case["id"],
+        )
         m = match(case.get("claims", []), rows, scorer)
         for k in ("expected", "found", "tp", "fig_expected", "fig_found", "fig_tp"):
             totals[k] += m[k]
@@ -125,25 +134,33 @@ def run_cases(ex: Extraction, scorer: Scorer, path: Path) -> dict[str, Any]:
         if case.get("trap"):
             trap_fp += len(m["extras"])
         if m["misses"] or m["extras"]:
-            details.append({"id": case["id"], "missed": [list(k) for k in m["misses"]],
-                            "extra": [list(k) for k in m["extras"]]})
+            details.append(
+                {"id": case["id"], "missed": [list(k) for k in m["misses"]], "extra": [list(k) for k in m["extras"]]}
+            )
     t0 = time.perf_counter()
     for _ in range(REPEAT):
         for case in cases:
-            ex.extract_article(parse_article(case["text"], path=case["id"]),
-                               published=dt.date.fromisoformat(case["published"]), source_hint=case.get("source_hint"))
+            ex.extract_article(
+                parse_article(case["text"], path=case["id"]),
+                published=dt.date.fromisoformat(case["published"]),
+                source_hint=case.get("source_hint"),
+            )
     secs = time.perf_counter() - t0
     return {
         "cases": len(cases),
         "traps": sum(bool(c.get("trap")) for c in cases),
         "precision": _ratio(totals["tp"], totals["found"]),
         "recall": _ratio(totals["tp"], totals["expected"]),
-        "figures": {"precision": _ratio(totals["fig_tp"], totals["fig_found"]),
-                    "recall": _ratio(totals["fig_tp"], totals["fig_expected"])},
+        "figures": {
+            "precision": _ratio(totals["fig_tp"], totals["fig_found"]),
+            "recall": _ratio(totals["fig_tp"], totals["fig_expected"]),
+        },
         "counts": dict(totals),
         "false_positives_on_traps": trap_fp,
-        "by_language": {lang: {"precision": _ratio(c["tp"], c["found"]), "recall": _ratio(c["tp"], c["expected"])}
-                        for lang, c in sorted(per_lang.items())},
+        "by_language": {
+            lang: {"precision": _ratio(c["tp"], c["found"]), "recall": _ratio(c["tp"], c["expected"])}
+            for lang, c in sorted(per_lang.items())
+        },
         "by_kind": {k: dict(v) for k, v in sorted(per_kind.items())},
         "articles_per_second": round(REPEAT * len(cases) / secs, 1),
         "details": details,
@@ -177,8 +194,14 @@ def run_seeds(ex: Extraction, scorer: Scorer, ledger: Any) -> dict[str, Any]:
             tp += k in got
             tp_nodate += k[:4] in got_nodate
             if k not in got:
-                missed.append({"claim_id": cid, "key": list(k), "date_only": k[:4] in got_nodate,
-                               "why": s.get("why", {}).get(cid, "(no explanation written)")})
+                missed.append(
+                    {
+                        "claim_id": cid,
+                        "key": list(k),
+                        "date_only": k[:4] in got_nodate,
+                        "why": s.get("why", {}).get(cid, "(no explanation written)"),
+                    }
+                )
         out.append({"seed": s["file"], "expected": len(s["claims"]), "proposed": len(res.rows), "missed": missed})
     return {
         "recall": _ratio(tp, total),
@@ -200,8 +223,7 @@ def run(*, sets: tuple[str, ...] = ("dev", "heldout")) -> dict[str, Any]:
     ex = Extraction(ds.gazetteer, sides=sides, ledger=ds.ledger.claims)
     index_s = time.perf_counter() - t0
     scorer = Scorer(ds.resolver, sorted({str(o) for o in ds.gazetteer["oblast"] if o}))
-    out: dict[str, Any] = {"load_s": round(load_s, 2), "index_s": round(index_s, 2),
-                           "settlements": len(ds.gazetteer)}
+    out: dict[str, Any] = {"load_s": round(load_s, 2), "index_s": round(index_s, 2), "settlements": len(ds.gazetteer)}
     for name in sets:
         out[name] = run_cases(ex, scorer, CASES / f"{name}.toml")
     out["seeds"] = run_seeds(ex, scorer, ds.ledger.claims)
@@ -227,8 +249,10 @@ def table(r: dict[str, Any]) -> str:
     if "skipped" in sd:
         lines.append(f"  seeds: skipped: {sd['skipped']}")
     else:
-        lines.append(f"  seeds    recall {sd['recall']} ({sd['found']} of {sd['expected']} ledger claims); "
-                     f"ignoring the date {sd['recall_ignoring_date']}")
+        lines.append(
+            f"  seeds    recall {sd['recall']} ({sd['found']} of {sd['expected']} ledger claims); "
+            f"ignoring the date {sd['recall_ignoring_date']}"
+        )
         for s in sd["seeds"]:
             for m in s["missed"]:
                 tag = " (found with another date)" if m.get("date_only") else ""

@@ -101,7 +101,8 @@ UTF16 = (
 SEMICOLON = "columns are separated by ';'; kursk_map reads comma-separated files"
 CLAIM_REQ = "claim_id,date,source,kind,settlement,controller,summary,url"
 CLAIM_KNOWN = (
-    "claim_id,date,source,kind,settlement,controller,value,unit,bearing_deg,denies,summary,url,note,primary_url"
+    "claim_id,date,source,kind,settlement,controller,value,unit,bearing_deg,denies,summary,url,note,primary_url,"
+    "status,confidence,evidence"
 )
 GAZ_REQ = "id,name,name_ru,name_uk,alt_names,lat,lon,country,oblast,raion,population,ref,precision_m,method"
 NOT_FOUND = "file not found; check the path (relative paths start at the current directory)"

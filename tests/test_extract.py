@@ -211,7 +211,10 @@ def test_ukrainian_spellings_and_cyrillic_guesses() -> None:
     ("text", "expect"),
     [
         ("Бои под Суджей", [("Суджей", "settlement", ("486816",))]),
-        ("Бої біля Суджі та у Кореневому", [("Суджі", "settlement", ("486816",)), ("Кореневому", "settlement", ("k",))]),
+        (
+            "Бої біля Суджі та у Кореневому",
+            [("Суджі", "settlement", ("486816",)), ("Кореневому", "settlement", ("k",))],
+        ),
         ("fighting near Sudscha", [("Sudscha", "settlement", ("486816",))]),
         ("у Малої Локні", [("Малої Локні", "settlement", ("ml",))]),
         ("у Старой Сорочины", [("Старой Сорочины", "settlement", ("ss",))]),
@@ -271,15 +274,24 @@ RU, UA, C = "RU", "UA", "contested"
     [
         (
             "Russia's defence ministry said on Saturday its forces had taken Zaoleshenka and Rubanshchina.",
-            [("ru-mod", "control", "Zaoleshenka", RU, "2025-03-15"), ("ru-mod", "control", "Rubanshchina", RU, "2025-03-15")],
+            [
+                ("ru-mod", "control", "Zaoleshenka", RU, "2025-03-15"),
+                ("ru-mod", "control", "Rubanshchina", RU, "2025-03-15"),
+            ],
         ),
         (
             "Минобороны России в субботу сообщило об освобождении Заолешенки и Рубанщины.",
-            [("ru-mod", "control", "Zaoleshenka", RU, "2025-03-15"), ("ru-mod", "control", "Rubanshchina", RU, "2025-03-15")],
+            [
+                ("ru-mod", "control", "Zaoleshenka", RU, "2025-03-15"),
+                ("ru-mod", "control", "Rubanshchina", RU, "2025-03-15"),
+            ],
         ),
         (
             "У суботу Міноборони Росії заявило про захоплення Заолешенки та Рубанщини.",
-            [("ru-mod", "control", "Zaoleshenka", RU, "2025-03-15"), ("ru-mod", "control", "Rubanshchina", RU, "2025-03-15")],
+            [
+                ("ru-mod", "control", "Zaoleshenka", RU, "2025-03-15"),
+                ("ru-mod", "control", "Rubanshchina", RU, "2025-03-15"),
+            ],
         ),
     ],
     ids=["en", "ru", "uk"],
@@ -318,10 +330,22 @@ def test_a_landmark_is_not_taken(ex: Extraction, text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expect"),
     [
-        ("Ukraine's General Staff said Ukrainian troops withdrew from Gornal.", ("ua-general-staff", "control", "Gornal", RU)),
-        ("Генштаб ВСУ сообщил, что украинские подразделения отошли из Горналя.", ("ua-general-staff", "control", "Gornal", RU)),
-        ("Генштаб ЗСУ повідомив, що українські підрозділи вийшли з Горналя.", ("ua-general-staff", "control", "Gornal", RU)),
-        ("The Kremlin said Russian troops drove Ukrainian forces out of Sudzha.", ("ru-president", "control", "Sudzha", RU)),
+        (
+            "Ukraine's General Staff said Ukrainian troops withdrew from Gornal.",
+            ("ua-general-staff", "control", "Gornal", RU),
+        ),
+        (
+            "Генштаб ВСУ сообщил, что украинские подразделения отошли из Горналя.",
+            ("ua-general-staff", "control", "Gornal", RU),
+        ),
+        (
+            "Генштаб ЗСУ повідомив, що українські підрозділи вийшли з Горналя.",
+            ("ua-general-staff", "control", "Gornal", RU),
+        ),
+        (
+            "The Kremlin said Russian troops drove Ukrainian forces out of Sudzha.",
+            ("ru-president", "control", "Sudzha", RU),
+        ),
         ("ISW assessed that Gornal was retaken.", ("isw", "control", "Gornal", RU)),
     ],
     ids=["lose-en", "lose-ru", "lose-uk", "expel", "retake-no-actor"],
@@ -346,10 +370,19 @@ def test_presence(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
 @pytest.mark.parametrize(
     ("text", "expect"),
     [
-        ("The Russian defence ministry said it repelled a Ukrainian attack towards Gornal.", ("ru-mod", "attack", "Gornal", UA)),
+        (
+            "The Russian defence ministry said it repelled a Ukrainian attack towards Gornal.",
+            ("ru-mod", "attack", "Gornal", UA),
+        ),
         ("Минобороны сообщило, что отражены атаки ВСУ в направлении Горналя.", ("ru-mod", "attack", "Gornal", UA)),
-        ("Генштаб ЗСУ повідомив, що росіяни намагалися прорватися до Юнаківки.", ("ua-general-staff", "attack", "Yunakivka", RU)),
-        ("The Russian defence ministry said its forces struck Ukrainian units near Gornal.", ("ru-mod", "attack", "Gornal", RU)),
+        (
+            "Генштаб ЗСУ повідомив, що росіяни намагалися прорватися до Юнаківки.",
+            ("ua-general-staff", "attack", "Yunakivka", RU),
+        ),
+        (
+            "The Russian defence ministry said its forces struck Ukrainian units near Gornal.",
+            ("ru-mod", "attack", "Gornal", RU),
+        ),
     ],
     ids=["repel-en", "repel-ru", "attempt-uk", "strike-en"],
 )
@@ -397,7 +430,10 @@ def test_figures_held_and_gained(ex: Extraction, text: str, expect: list[tuple[s
 @pytest.mark.parametrize(
     ("text", "expect"),
     [
-        ("Gerasimov reported that the Kursk region had been completely liberated.", ("ru-mod", "region", "Kursk Oblast", RU)),
+        (
+            "Gerasimov reported that the Kursk region had been completely liberated.",
+            ("ru-mod", "region", "Kursk Oblast", RU),
+        ),
         ("Герасимов доложил о полном освобождении Курской области.", ("ru-mod", "region", "Kursk Oblast", RU)),
         ("Сирський заявив, що бої на Курщині тривають.", ("ua-general-staff", "region", "Kursk Oblast", "")),
     ],
@@ -414,8 +450,14 @@ def test_region_claims(ex: Extraction, text: str, expect: tuple[str, ...]) -> No
             "Ukraine's General Staff dismissed Russian claims that fighting in the Kursk region was over.",
             ("ua-general-staff", "denial", "Kursk Oblast", ""),
         ),
-        ("Зеленский заявил, что украинские военные в Курской области не находятся в окружении.", ("ua-president", "denial", "Kursk Oblast", "")),
-        ("Генштаб ЗСУ спростував заяви росіян про нібито захоплення Горналя.", ("ua-general-staff", "denial", "Gornal", "")),
+        (
+            "Зеленский заявил, что украинские военные в Курской области не находятся в окружении.",
+            ("ua-president", "denial", "Kursk Oblast", ""),
+        ),
+        (
+            "Генштаб ЗСУ спростував заяви росіян про нібито захоплення Горналя.",
+            ("ua-general-staff", "denial", "Gornal", ""),
+        ),
     ],
     ids=["en", "ru-encirclement", "uk"],
 )
@@ -482,8 +524,17 @@ def test_unknown_source_hint_is_flagged(ex: Extraction) -> None:
         "У серпні 2024 року ЗСУ захопили Суджу.",
         "Kyiv says Russian claims that its troops captured Gornal are false.",
     ],
-    ids=["geography", "plan-en", "condition-ru", "plan-uk", "negation-en", "negation-ru", "background-en",
-         "background-uk", "quoting-other-side"],
+    ids=[
+        "geography",
+        "plan-en",
+        "condition-ru",
+        "plan-uk",
+        "negation-en",
+        "negation-ru",
+        "background-en",
+        "background-uk",
+        "quoting-other-side",
+    ],
 )
 def test_traps_give_no_control_claim(ex: Extraction, text: str) -> None:
     got = claims(ex, text, pub=dt.date(2025, 3, 20))
@@ -576,8 +627,20 @@ def test_reviewed_rows_validate_once_accepted(data_dir: Path, tmp_path: Path, ca
     art = tmp_path / "a.txt"
     art.write_text(ARTICLE, encoding="utf-8")
     out = tmp_path / "p.csv"
-    main(["extract", "--data", str(data_dir), str(art), "--published", "2025-03-16", "--url", "https://example.org/a",
-          "--out", str(out)])
+    main(
+        [
+            "extract",
+            "--data",
+            str(data_dir),
+            str(art),
+            "--published",
+            "2025-03-16",
+            "--url",
+            "https://example.org/a",
+            "--out",
+            str(out),
+        ]
+    )
     capsys.readouterr()
     proposals = out.read_text(encoding="utf-8")
     target = data_dir / "claims" / "ru-mod-extracted.csv"

@@ -21,7 +21,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,12 +84,13 @@ class Extraction:
         ledger: pd.DataFrame | None = None,
         morphology: bool = True,
     ) -> None:
-        lemmas = None
+        lookup: Callable[[str], frozenset[str]] | None = None
         if morphology:
             from .morph import analysers, lemmas  # noqa: PLC0415 - the optional dependency, checked here
 
             analysers()
-        self.index = PlaceIndex(gazetteer, lemmas=lemmas)
+            lookup = lemmas
+        self.index = PlaceIndex(gazetteer, lemmas=lookup)
         self.resolver = Resolver(gazetteer)
         self.sides = dict(sides or {})
         self.ledger = LedgerIndex(ledger)
@@ -171,7 +172,8 @@ def extract_files(
     sides = dict(zip(ds.sources["slug"], ds.sources["side"], strict=True))
     if source_hint and source_hint not in sides:
         raise KurskMapError(
-            f"--source-hint {source_hint!r} is not a source of {data}/sources.csv; use one of: {', '.join(sorted(sides))}"
+            f"--source-hint {source_hint!r} is not a source of {data}/sources.csv; "
+            f"use one of: {', '.join(sorted(sides))}"
         )
     ex = Extraction(ds.gazetteer, sides=sides, ledger=ds.ledger.claims)
     results: list[Result] = []

@@ -71,14 +71,14 @@ def find_full_date(text: str) -> tuple[dt.date, str] | None:
 
 
 def dateline(text: str) -> tuple[dt.date | None, str]:
-    """The publication date from a dateline among the first lines, and how it was found.
+    r"""The publication date from a dateline among the first lines, and how it was found.
 
     Only a short line that is mostly a date, or that says it is the publication date, counts:
     a date inside a sentence is an event's date, not the article's.
 
     Examples
     --------
-    >>> dateline("Ukrainian Forces Advance\\n\\nFri 7th Feb, 2025\\n\\nThe ISW has reported ...")
+    >>> dateline("Ukrainian Forces Advance\n\nFri 7th Feb, 2025\n\nThe ISW has reported ...")
     (datetime.date(2025, 2, 7), "dateline 'Fri 7th Feb, 2025'")
     >>> dateline("On Aug. 13, 2024 troops crossed the border near Sudzha and took villages.")
     (None, '')

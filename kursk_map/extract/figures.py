@@ -130,7 +130,7 @@ def _same_in_brackets(text: str, prev: Figure, fig: Figure) -> bool:
     if prev.kind != fig.kind or not re.fullmatch(r"\s*[(\[,]\s*(?:or\s+|или\s+|або\s+)?", between):
         return False
     lo, hi = sorted((prev.value, fig.value))
-    return lo > 0 and (hi - lo) / hi < 0.05 or between.strip().startswith("(")
+    return (lo > 0 and (hi - lo) / hi < 0.05) or between.strip().startswith("(")
 
 
 UNIT_PATTERN = alternation([p for p, _, _ in UNITS])

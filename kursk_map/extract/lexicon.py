@@ -308,7 +308,10 @@ TRIGGERS: Final = (
         r"control\s+(?:of|over)",
         "capture",
     ),
-    (r"captur(?:ed|es|e|ing)|took|tak(?:en|es|ing)|seiz(?:ed|es|e|ing)|occup(?:ied|ies|y|ying)|overran|overrun", "capture"),
+    (
+        r"captur(?:ed|es|e|ing)|took|tak(?:en|es|ing)|seiz(?:ed|es|e|ing)|occup(?:ied|ies|y|ying)|overran|overrun",
+        "capture",
+    ),
     (r"fell\s+to|fallen\s+to", "capture"),
     (
         r"(?:drove|driven|pushed|forced|kicked|ousted)\s+(?:\w+\s+){0,3}?(?:out|back)\s+(?:of|from)|"

@@ -57,10 +57,9 @@ def _noun_forms_ru(w: str) -> set[str]:
         s = w[:-2]
         soft = w.endswith("яя")
         out |= {s + e for e in (("ей", "юю", "ею") if soft else ("ой", "ую", "ою"))}
-    elif w.endswith(("ое", "ее")) and len(w) > 3:  # adjective, neuter: Поречное, Верхнее
-        s = w[:-2]
-        out |= {s + e for e in ("ого", "ому", "ым", "ом", "его", "ему", "им", "ем")}
-    elif w.endswith(("ый", "ий", "ой")) and len(w) > 3:  # adjective, masculine: Мирный, Никольский, Меловой
+    elif (w.endswith(("ое", "ее")) and len(w) > 3) or (
+        w.endswith(("ый", "ий", "ой")) and len(w) > 3
+    ):  # adjective, neuter: Поречное, Верхнее
         s = w[:-2]
         out |= {s + e for e in ("ого", "ому", "ым", "ом", "его", "ему", "им", "ем")}
     elif w.endswith(("ые", "ие")):  # adjective, plural: Вторые, Долгие
@@ -465,11 +464,23 @@ class PlaceIndex:
         for m in _RAION_CYR.finditer(text):
             place = self._raion_centre(m["stem"])
             found.append(
-                Mention(m.start(), m.end(), m[0], "raion", oblast=place.oblast if place else "",
-                        raion=place.raion if place else "")
+                Mention(
+                    m.start(),
+                    m.end(),
+                    m[0],
+                    "raion",
+                    oblast=place.oblast if place else "",
+                    raion=place.raion if place else "",
+                )
             )
-        found = [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end and
-                                             (o.end - o.start) > (m.end - m.start) for o in found)]
+        found = [
+            m
+            for m in found
+            if not any(
+                o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+                for o in found
+            )
+        ]
         found = list({(m.start, m.end): m for m in found}.values())
         taken = [(m.start, m.end) for m in found]
         found += [m for m in self._settlements(text) if not any(a < m.end and m.start < b for a, b in taken)]
@@ -491,7 +502,7 @@ class PlaceIndex:
         out: list[Mention] = []
         i = 0
         while i < len(tokens):
-            start, end, word = tokens[i]
+            start, _, word = tokens[i]
             if not (word[0].isupper() or word[0].isdigit()):
                 i += 1
                 continue
@@ -511,8 +522,11 @@ class PlaceIndex:
             district = _RAION_AFTER.match(after)
             if district:  # "the Sudzha district": the raion named after the town, not the town
                 e += district.end()
-                out.append(Mention(s, e, text[s:e], "raion", (), one_oblast, how,
-                                   next(iter(raions)) if len(raions) == 1 else ""))
+                out.append(
+                    Mention(
+                        s, e, text[s:e], "raion", (), one_oblast, how, next(iter(raions)) if len(raions) == 1 else ""
+                    )
+                )
             elif not _CYR.search(written) and {self.places[x].name for x in ids} == oblasts:
                 # English writes "Kursk" for the oblast; a settlement named like its oblast is read as the oblast
                 out.append(Mention(s, e, written, "oblast", (), one_oblast, how))
@@ -599,13 +613,16 @@ def decide_namesakes(mentions: list[Mention], places: dict[str, Place], *, max_k
             for m in out
             if m.kind == "settlement" and len(m.ids) == 1 and places[m.ids[0]].placed and m.how != "typo"
         ]
-        out = [_narrow(m, places, oblasts, raions, votes, anchors, max_km) for m in out]
+        out = [
+            _narrow(m, places, oblasts=oblasts, raions=raions, votes=votes, anchors=anchors, max_km=max_km) for m in out
+        ]
     return out
 
 
 def _narrow(
     m: Mention,
     places: dict[str, Place],
+    *,
     oblasts: set[str],
     raions: set[str],
     votes: dict[str, float],

@@ -107,12 +107,15 @@ def evidence(doc: Doc, f: Finding) -> str:
     else:
         quote = " ".join(w[0] for w in words)
     quote = quote.replace('"', "'")
-    return f'{doc.file_offset(f.start)}-{doc.file_offset(f.end - 1) + 1 if f.end > f.start else doc.file_offset(f.end)}: "{quote}"'
+    end = doc.file_offset(f.end - 1) + 1 if f.end > f.start else doc.file_offset(f.end)
+    return f'{doc.file_offset(f.start)}-{end}: "{quote}"'
 
 
 def settlement_label(ids: tuple[str, ...], places: Mapping[str, Place], resolver: Resolver) -> tuple[str, str]:
-    """The ``settlement`` cell and a note: the English name, with the raion (or oblast) when the
-    project's resolver needs it to find this very settlement."""
+    """The ``settlement`` cell and a note: the English name, with its raion (or oblast) if needed.
+
+    The raion is added when the project's resolver needs it to find this very settlement.
+    """
     p = places[ids[0]]
     if len(ids) > 1:
         opts = "; ".join(f"{places[i].name} ({places[i].raion or places[i].oblast})" for i in ids)
@@ -196,8 +199,11 @@ class LedgerIndex:
         self.by_day: dict[tuple[str, dt.date, str], list[dict[str, object]]] = {}
         if claims is None or claims.empty:
             return
-        cols = [c for c in ("claim_id", "date", "source", "kind", "settlement", "settlement_id", "oblast", "summary")
-                if c in claims]
+        cols = [
+            c
+            for c in ("claim_id", "date", "source", "kind", "settlement", "settlement_id", "oblast", "summary")
+            if c in claims
+        ]
         for raw in claims[cols].to_dict("records"):
             r = {str(k): v for k, v in raw.items()}
             r["date"] = pd.Timestamp(str(r["date"])).date()
@@ -227,12 +233,13 @@ def _denied(f: Finding, ledger: LedgerIndex | None, sides: Mapping[str, str]) ->
     todo = "find the claim_id it rejects and put it in 'denies' (validate needs it)"
     if ledger is None or f.date is None or not ledger.records:
         return "", f"denies: {todo}"
-    start = f.date - dt.timedelta(days=60)
+    day = f.date
+    start = day - dt.timedelta(days=60)
     party = f.denied_party
 
     def fits(r: dict[str, object]) -> bool:
         d = r["date"]
-        if not (isinstance(d, dt.date) and start <= d <= f.date) or r["source"] == f.source.slug or r["kind"] == "denial":
+        if not (isinstance(d, dt.date) and start <= d <= day) or r["source"] == f.source.slug or r["kind"] == "denial":
             return False
         if party in sides and r["source"] != party:
             return False

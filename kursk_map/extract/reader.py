@@ -2,7 +2,8 @@
 
 The only module of :mod:`kursk_map.extract` that reads files. The body text keeps the file's
 character offsets: markup, scripts, navigation and everything outside the article body are
-blanked out with spaces (block ends with newlines, the rest of an entity with :data:`FILL`), so a character at index ``i`` of
+blanked out with spaces (block ends with newlines, the rest of an entity with :data:`FILL`), so a
+character at index ``i`` of
 :attr:`Article.text` is the character at index ``i`` of the file's decoded text. Evidence
 offsets in proposed rows therefore point into the file the reviewer has open.
 """
@@ -207,12 +208,60 @@ def _parse_markdown(text: str, path: str) -> Article:
 
 #: Elements whose text is never article text.
 _SKIP = frozenset(
-    "script style noscript template nav header footer aside form button select option svg canvas iframe "
-    "figure figcaption menu dialog head title".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "button",
+        "select",
+        "option",
+        "svg",
+        "canvas",
+        "iframe",
+        "figure",
+        "figcaption",
+        "menu",
+        "dialog",
+        "head",
+        "title",
+    ]
 )
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+)
 _BLOCK = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote section article main tr td th table dd dt pre hr".split()
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "section",
+        "article",
+        "main",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "dd",
+        "dt",
+        "pre",
+        "hr",
+    ]
 )
 _BODY_CLASS = re.compile(r"article[-_]?(body|text|content)|story[-_]?body|post[-_]?(content|body)|entry[-_]?content")
 _DATE_META = (

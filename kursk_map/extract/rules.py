@@ -29,11 +29,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from ..names import transliterate
 from . import lexicon as lx
 from .dates import DateRef, find_dates
 from .figures import Figure, find_figures
 from .places import Mention, Place, PlaceIndex, decide_namesakes
-from ..names import transliterate
 from .text import Doc, Sentence
 
 
@@ -213,6 +213,29 @@ class _Memory:
     para: int = -1
 
 
+@dataclass(frozen=True)
+class _Article:
+    """What every sentence of one article shares."""
+
+    published: dt.date | None
+    published_how: str
+    hint: Speaker | None
+    focus: str
+    memory: _Memory
+
+
+@dataclass(frozen=True)
+class _Spans:
+    """What was found in one sentence before the rules run."""
+
+    speakers: list[tuple[_Span, Speaker]]
+    speech: list[_Span]
+    dates: list[DateRef]
+    attributions: list[tuple[int, Speaker, str]]
+    triggers: list[_Span]
+    figures: list[Figure]
+
+
 def _spans(rx: re.Pattern[str], text: str, cls: str = "") -> list[_Span]:
     return [_Span(m.start(), m.end(), m[0], cls) for m in rx.finditer(text)]
 
@@ -273,6 +296,7 @@ class Extractor:
         focus = _focus_oblast(mentions, self.index.places)
         hint = self._hint_speaker(source_hint)
         memory = _Memory()
+        art = _Article(published, published_how, hint, focus, memory)
         out: list[Finding] = []
         for i, s in enumerate(doc.sentences):
             if s.para != memory.para:
@@ -280,7 +304,7 @@ class Extractor:
             if out and (rel := _follow_up_relative(out[-1], s, by_sentence[i], published)) is not None:
                 out[-1] = rel
                 continue
-            found = self._sentence(s, by_sentence[i], published, published_how, hint, focus, memory, out)
+            found = self._sentence(s, by_sentence[i], art)
             out.extend(replace(f, start=f.start + s.start, end=f.end + s.start) for f in found)
         return _merge(out)
 
@@ -305,17 +329,8 @@ class Extractor:
         kept = _no_overlap([sp for sp, _ in found])
         return [(sp, who) for sp, who in found if sp in kept and _first(found, sp) is who]
 
-    def _sentence(
-        self,
-        s: Sentence,
-        places: list[Mention],
-        published: dt.date | None,
-        published_how: str,
-        hint: Speaker | None,
-        focus: str,
-        memory: _Memory,
-        done: list[Finding],
-    ) -> list[Finding]:
+    def _sentence(self, s: Sentence, places: list[Mention], art: _Article) -> list[Finding]:
+        published, memory = art.published, art.memory
         text = s.text
         speakers = self._speakers(text)
         speech = [v for v in _spans(_SPEECH, text, "speech") if not _noun_or_passive(text, v)]
@@ -327,7 +342,9 @@ class Extractor:
         speech.sort(key=lambda v: v.start)
         according = _spans(_ACCORDING, text, "according")
         dates = [d for d in find_dates(text, published) if d.date is None or published is None or d.date <= published]
-        attributions = self._attributions(text, speakers, speech, according, memory, hint)
+        attributions = self._attributions(
+            text, speakers, speech=speech, according=according, memory=memory, hint=art.hint
+        )
         if attributions:
             memory.last = attributions[-1][1]
         # a claimant opening the sentence is its subject ("The ministry gave an update."): "it" may mean it later
@@ -338,23 +355,8 @@ class Extractor:
         claimant_spans = [sp for sp, _ in speakers]
         triggers = self._triggers(text, claimant_spans)
         figures = find_figures(text)
-        ctx = _Context(
-            self,
-            s,
-            text,
-            places,
-            speakers,
-            speech + according,
-            dates,
-            attributions,
-            triggers,
-            figures,
-            published,
-            published_how,
-            hint,
-            focus,
-            memory,
-        )
+        spans = _Spans(speakers, speech + according, dates, attributions, triggers, figures)
+        ctx = _Context(self, s, places, art, spans)
         found = ctx.run()
         if found:
             memory.date, memory.date_how = found[-1].date, found[-1].date_how
@@ -364,6 +366,7 @@ class Extractor:
         self,
         text: str,
         speakers: list[tuple[_Span, Speaker]],
+        *,
         speech: list[_Span],
         according: list[_Span],
         memory: _Memory,
@@ -430,8 +433,8 @@ class Extractor:
                 elif out and re.search(r"(?:\band|\bи|\bі|\bта|\bй)\s*$", text[max(0, v.start - 8) : v.start]):
                     # "denied ... and said ...": the second verb has the first one's speaker
                     out.append((v.start, out[-1][1], f"{v.text} (same speaker as '{out[-1][2].split(' (')[0]}')"))
-                elif who := self._named_newcomer(text, v):
-                    out.append((v.start, who, f"{who.written} … {v.text} (not in sources.csv){trailing}"))
+                elif newcomer := self._named_newcomer(text, v):
+                    out.append((v.start, newcomer, f"{newcomer.written} … {v.text} (not in sources.csv){trailing}"))
                 elif (u := _UNKNOWN.search(text, max(0, v.start - 60), v.start)) and not _BOUNDARY.search(
                     text, u.end(), v.start
                 ):
@@ -512,32 +515,16 @@ def _focus_oblast(mentions: list[Mention], places: Mapping[str, Place]) -> str:
 class _Context:
     """One sentence being read: its spans, and the rules that turn them into findings."""
 
-    def __init__(
-        self,
-        ex: Extractor,
-        s: Sentence,
-        text: str,
-        places: list[Mention],
-        speakers: list[tuple[_Span, Speaker]],
-        speech: list[_Span],
-        dates: list[DateRef],
-        attributions: list[tuple[int, Speaker, str]],
-        triggers: list[_Span],
-        figures: list[Figure],
-        published: dt.date | None,
-        published_how: str,
-        hint: Speaker | None,
-        focus: str,
-        memory: _Memory,
-    ) -> None:
+    def __init__(self, ex: Extractor, s: Sentence, places: list[Mention], art: _Article, spans: _Spans) -> None:
+        text = s.text
         self.ex, self.s, self.text = ex, s, text
         self.places = places
         self.settlements = [m for m in places if m.kind == "settlement"]
         self.oblasts = [m for m in places if m.kind == "oblast"]
-        self.speakers, self.speech, self.dates = speakers, speech, dates
-        self.attributions, self.triggers, self.figures = attributions, triggers, figures
-        self.published, self.published_how = published, published_how
-        self.hint, self.focus, self.memory = hint, focus, memory
+        self.speakers, self.speech, self.dates = spans.speakers, spans.speech, spans.dates
+        self.attributions, self.triggers, self.figures = spans.attributions, spans.triggers, spans.figures
+        self.published, self.published_how = art.published, art.published_how
+        self.hint, self.focus, self.memory = art.hint, art.focus, art.memory
         self.boundaries = [m.start() for m in _BOUNDARY.finditer(text)]
         self.reported = _spans(_REPORTED, text, "reported")
         self.denials = _spans(_DENIAL, text, "denial")
@@ -616,9 +603,9 @@ class _Context:
                 continue  # "declared on April 26": the statement's date, not the event's
             return m[0]
         for d in self.dates:
-            if cstart <= d.start < cend and d.date and self.published and (self.published - d.date).days > 31:
-                if speech_pos is None or abs(d.start - speech_pos) > 40:
-                    return d.written
+            far = d.date and self.published and (self.published - d.date).days > 31
+            if cstart <= d.start < cend and far and (speech_pos is None or abs(d.start - speech_pos) > 40):
+                return d.written
         if not attributed and _PERFECT.search(clause):
             return _PERFECT.search(clause)[0]  # type: ignore[index]
         return ""
@@ -647,15 +634,17 @@ class _Context:
         if adj:
             return ("UA" if adj["UA"] else "RU"), "named in the phrase"
         cands: list[tuple[int, str, str]] = []
-        if not _is_passive(self.text, t):  # in a passive the side before the verb lost the place: only "by X" names the actor
+        if not _is_passive(
+            self.text, t
+        ):  # in a passive the side before the verb lost the place: only "by X" names the actor
             for rx, side in _SIDES:
                 for m in rx.finditer(self.text, cstart, t.start):
                     cands.append((m.start(), side, m[0]))
         if t.cls in ("capture", "retake", "expel") and re.match(r"^\s+by\s", self.text[t.end : t.end + 5]):
             for rx, side in _SIDES:
-                m = rx.search(self.text, t.end, t.end + 60)
-                if m:
-                    cands = [(m.start(), side, m[0])]
+                by = rx.search(self.text, t.end, t.end + 60)
+                if by:
+                    cands = [(by.start(), side, by[0])]
                     break
         if not cands:
             return "", ""
@@ -738,12 +727,12 @@ class _Context:
                     verb=t.text,
                     confidence=round(max(0.05, min(0.99, c)), 2),
                     notes=tuple(notes),
-                    **kw,
-                )  # type: ignore[arg-type]
+                    **kw,  # type: ignore[arg-type]
+                )
             )
 
         if t.cls in _CONTROL_CLASSES:
-            self._control(t, who, objs, cstart, cend, add, notes)
+            self._control(t, who, objs=objs, cstart=cstart, cend=cend, add=add, notes=notes)
         elif t.cls == "presence":
             settlements = [p for p in objs if p.kind == "settlement"]
             for p in settlements:
@@ -751,8 +740,14 @@ class _Context:
             if not settlements and (_ONGOING.search(self.text) or who is not self.hint):
                 oblasts = [p for p in objs if p.kind == "oblast"] or self._region_words(t, cstart, cend)
                 for ob in dict.fromkeys(p.oblast for p in oblasts):
-                    add("region", "", None, "fighting or troops in the region, no settlement named", oblast=ob,
-                        c=conf - 0.1)
+                    add(
+                        "region",
+                        "",
+                        None,
+                        "fighting or troops in the region, no settlement named",
+                        oblast=ob,
+                        c=conf - 0.1,
+                    )
         elif t.cls in ("attack", "strike"):
             attacker, why = self.attacker(t, cstart, cend, who)
             settlements = [p for p in objs if p.kind == "settlement"]
@@ -763,7 +758,9 @@ class _Context:
                     add("attack", attacker, p, "attack towards, or strike near, the place", c=conf - 0.1 * weak)
                 notes.pop()
             if not settlements:
-                oblasts = [p for p in objs if p.kind == "oblast"] or [p for p in self.oblasts if cstart <= p.start < cend]
+                oblasts = [p for p in objs if p.kind == "oblast"] or [
+                    p for p in self.oblasts if cstart <= p.start < cend
+                ]
                 if not oblasts and self.oblasts and self.oblasts[0].oblast == self.focus:
                     oblasts = self.oblasts[:1]
                 counts = [f for f in self.figures if cstart <= f.start < cend and f.kind == "count"]
@@ -773,10 +770,19 @@ class _Context:
                     if counts:
                         kw = {"value": counts[0].value, "unit": counts[0].unit}
                         used_figures.add(counts[0].start)
-                    add("region", "", None, "fighting or attacks in the region, no settlement named", oblast=obl,
-                        c=conf - 0.1, **kw)
+                    add(
+                        "region",
+                        "",
+                        None,
+                        "fighting or attacks in the region, no settlement named",
+                        oblast=obl,
+                        c=conf - 0.1,
+                        **kw,
+                    )
         elif t.cls == "advance":
-            out += self._advance(t, who, how, conf, cstart, cend, date, date_how, used_figures)
+            out += self._advance(
+                t, who, how=how, conf=conf, cstart=cstart, cend=cend, date=date, date_how=date_how, used=used_figures
+            )
         return out
 
     def partial(self, t: _Span) -> bool:
@@ -791,6 +797,7 @@ class _Context:
         self,
         t: _Span,
         who: Speaker,
+        *,
         objs: list[Mention],
         cstart: int,
         cend: int,
@@ -808,8 +815,11 @@ class _Context:
             add("control", ctrl, p, f"{t.cls} verb with the place after or before it", c=0.9 - 0.1 * weak)
             notes.pop()
         oblasts = [p for p in objs if p.kind == "oblast"] or self._region_words(t, cstart, cend)
-        if not settlements and oblasts and t.cls in ("capture", "retake", "expel") and _FULL.search(
-            self.text, cstart, cend
+        if (
+            not settlements
+            and oblasts
+            and t.cls in ("capture", "retake", "expel")
+            and _FULL.search(self.text, cstart, cend)
         ):
             ctrl, why = self._controller(t, side, side_how, who, None)
             if ctrl:
@@ -886,9 +896,7 @@ class _Context:
         if (
             t.cls in _CONTROL_CLASSES
             and not _PASSIVE.search(t.text)
-            and not re.search(
-                r"\b(?:was|were|been|is|are)\s+(?:\w+\s+)?$", self.text[max(0, t.start - 25) : t.start]
-            )
+            and not re.search(r"\b(?:was|were|been|is|are)\s+(?:\w+\s+)?$", self.text[max(0, t.start - 25) : t.start])
         ):
             return []
         if t.cls in _CONTROL_CLASSES:
@@ -918,6 +926,7 @@ class _Context:
         self,
         t: _Span,
         who: Speaker,
+        *,
         how: str,
         conf: float,
         cstart: int,
@@ -1066,7 +1075,7 @@ class _Context:
                         unit=f.unit,
                         verb=holding[0],
                         confidence=conf,
-                        notes=(f"controller {side}: {side_how}",) + notes,
+                        notes=(f"controller {side}: {side_how}", *notes),
                     )
                 )
             else:
@@ -1202,7 +1211,7 @@ class _Context:
             left = self.text[max(0, r.start - 30) : r.start]
             for sp, other in self.speakers:
                 if other.slug != who.slug and (
-                    sp.end <= r.start and r.start - sp.end <= 4 or r.start <= sp.start <= r.end
+                    (sp.end <= r.start and r.start - sp.end <= 4) or r.start <= sp.start <= r.end
                 ):
                     return other.slug
             adj = _SIDE_ADJ.search(left + self.text[r.start : r.end])
@@ -1227,7 +1236,7 @@ _FOLLOW_UP = re.compile(
 
 
 def _follow_up_relative(prev: Finding, s: Sentence, places: list[Mention], published: dt.date | None) -> Finding | None:
-    """ "Troops pushed up to 5 km. This movement, south-east of Sudzha, ..." -> one relative advance.
+    """Join "Troops pushed up to 5 km. This movement, south-east of Sudzha, ..." into one relative advance.
 
     A sentence that only describes the advance of the sentence before it (it starts with "this
     movement", "the advance"...) gives that advance its direction, place and date.
@@ -1276,7 +1285,7 @@ _PARTICIPLE = re.compile(r"^[а-яёіїєґ]+(?:ен[аоыі]?|ён|ан[ао�
 
 
 def _is_passive(text: str, t: _Span) -> bool:
-    """ "was liberated", "были освобождены", "звільнено": the place is the subject, the actor follows "by"."""
+    """Whether ``t`` is passive ("was liberated", "освобождены", "звільнено"): the place is its subject."""
     return bool(_BE_BEFORE.search(text[max(0, t.start - 30) : t.start]) or _PARTICIPLE.match(t.text))
 
 

@@ -14,9 +14,69 @@ from .reader import FILL
 
 #: Words after which a full stop does not end a sentence (lower case, without the stop).
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr gen lt col maj sgt capt st no vs etc jan feb mar apr jun jul aug sep sept oct nov dec "
-    "u.s u.k e.g i.e approx est inc corp govt dept mt ft sq km "
-    "г гг р рр обл с ст им т.е т.д т.п пгт ул вул див тис млн млрд кв ген см".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "sgt",
+        "capt",
+        "st",
+        "no",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "e.g",
+        "i.e",
+        "approx",
+        "est",
+        "inc",
+        "corp",
+        "govt",
+        "dept",
+        "mt",
+        "ft",
+        "sq",
+        "km",
+        "г",
+        "гг",
+        "р",
+        "рр",
+        "обл",
+        "с",
+        "ст",
+        "им",
+        "т.е",
+        "т.д",
+        "т.п",
+        "пгт",
+        "ул",
+        "вул",
+        "див",
+        "тис",
+        "млн",
+        "млрд",
+        "кв",
+        "ген",
+        "см",
+    ]
 )
 _SENT_END = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s+[\"'«“„(\[]?[A-ZА-ЯЁІЇЄҐ0-9])")
 _TERMINAL = re.compile(r"[.!?…:;][\"'»”’)\]]*\s*$")
@@ -121,11 +181,11 @@ def _split(para: str) -> list[tuple[int, int]]:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of squashed text; a paragraph without a sentence ending is headline lines.
+    r"""Sentences of squashed text; a paragraph without a sentence ending is headline lines.
 
     Examples
     --------
-    >>> [(s.text, s.headline) for s in split_sentences("Russia Claims Gains\\n\\nThe U.S. said so. Gen. Smith agreed.")]
+    >>> [(s.text, s.headline) for s in split_sentences("Russia Claims Gains\n\nThe U.S. said so. Gen. Smith agreed.")]
     [('Russia Claims Gains', True), ('The U.S. said so.', False), ('Gen. Smith agreed.', False)]
     """
     out: list[Sentence] = []
