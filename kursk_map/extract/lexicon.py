@@ -342,7 +342,7 @@ TRIGGERS: Final = (
         "presence",
     ),
     (
-        r"entered|broke\s+into|advanc(?:ed|ing)\s+(?:in|into|inside|near|around)|positions?\s+(?:in|near|around|at)|"
+        r"entered|broke\s+into|advanc(?:ed|ing)\s+(?:in|into|inside)|positions?\s+(?:in|near|around|at)|"
         r"(?:encircl|surround)(?:ed|ing|es)|(?:grey|gray)\s+zone|contested|holding\s+out\s+in|"
         r"defend(?:ing|s)?\s+(?:\w+\s+)?(?:in|near)|"
         r"(?:are|is|were|remain(?:s|ed)?|still)\s+(?:present|operating|active|fighting|entrenched|dug\s+in)\s+"
@@ -361,6 +361,7 @@ TRIGGERS: Final = (
         r"(?:attempt(?:ed|s|ing)?|tr(?:ied|ying|ies)|sought|seeking)\s+to\s+(?:advance|break\s+through|attack|push|"
         r"storm|take|capture|retake|recapture|encircle|enter|regain|dislodge|drive|oust)|"
         r"(?:counter-?)?attack(?:s|ed|ing)?\s+(?:on|towards?|near|in\s+the\s+direction\s+of|in\s+the\s+area\s+of)|"
+        r"advanc(?:ed|ing)\s+(?:\w+\s+)?(?:near|around|towards?|close\s+to|(?:north|south|east|west)\w*\s+of)|"
         r"assaults?\s+(?:on|towards?|near|against)|storm(?:ed|ing|s)?|offensive\s+(?:on|towards?)",
         "attack",
     ),
@@ -387,13 +388,14 @@ TRIGGERS: Final = (
         r"бо(?:и|ёв|ев|ях|й|ем|ями)\b|сражени\w*|столкновени\w*|боестолкновени\w*|боев\w+\s+действи\w+|"
         r"вош(?:ли|ел|ёл)\s+в|зашл?и\s+в|закрепи\w+|позици\w+\s+в|окружен\w*|окружи\w+|блокирова\w+|"
         r"сер\w+\s+зон\w*|присутств\w+|наход\w+\s+в|оста\w+\s+в|обороня\w+\s+в|"
-        r"продвину\w+\s+(?:в|у|под|около|возле)\b",
+        r"продвину\w+\s+(?:в|у)\b",
         "presence",
     ),
     (
         r"отрази\w+|отраж\w+|отби(?:ли|л|ты|та|то)\s+(?:\S+\s+){0,3}?(?:атак|штурм|наступ|попыт|контратак)\w*|сорва\w+|попытк\w+\s+(?:прорыва|наступлени\w+|"
         r"атак\w+|контратак\w+)|пыта\w+\s+(?:прорваться|наступать|атаковать|продвинуться|контратаковать|выбить|"
         r"вытеснить|окружить|захватить|взять|отбить)|атак\w+|контратак\w+|наступлени\w+\s+на|штурм\w*|пресеч\w+|"
+        r"продвину\w+\s+(?:под|около|возле|к|в\s+районе|в\s+направлении)\b|"
         r"пресек\w+",
         "attack",
     ),
@@ -418,13 +420,14 @@ TRIGGERS: Final = (
     (
         r"бо(?:ї|їв|ях|ями)\b|бій\b|зіткнен\w+|боєзіткнен\w+|бойов\w+\s+ді\w+|зайш(?:ли|ов)\s+в|увійш(?:ли|ов)\s+в|"
         r"закріпи\w+|позиці\w+\s+в|оточен\w*|оточи\w+|заблоков\w+|сір\w+\s+зон\w*|присутн\w+|"
-        r"перебува\w+\s+(?:в|у)|залиша\w+\s+(?:в|у)|обороня\w+\s+(?:в|у)|просуну\w+\s+(?:в|у|під|біля|поблизу)\b",
+        r"перебува\w+\s+(?:в|у)|залиша\w+\s+(?:в|у)|обороня\w+\s+(?:в|у)|просуну\w+\s+(?:в|у)\b",
         "presence",
     ),
     (
         r"відби(?:ли|в|то|ті|та)\s+(?:\S+\s+){0,3}?(?:атак|штурм|наступ|спроб|контратак)\w*|відбива\w+|зірва\w+|спроб\w+\s+(?:прориву|наступу|атак\w+|"
         r"просуван\w+)|намага\w+\s+(?:прорватися|наступати|атакувати|просунутися|витіснити|вибити|оточити|"
-        r"захопити|відбити)|атак\w+|контратак\w+|наступ\w*\s+на|штурм\w*",
+        r"захопити|відбити)|атак\w+|контратак\w+|наступ\w*\s+на|штурм\w*|"
+        r"просуну\w+\s+(?:під|біля|поблизу|до|в\s+районі|в\s+напрямку)\b",
         "attack",
     ),
     (r"уразил\w*|ураж\w+|завда\w+\s+(?:\w+\s+)?(?:удар\w*|ураженн\w+)", "strike"),

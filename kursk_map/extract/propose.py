@@ -168,8 +168,7 @@ def to_rows(
             same = _already(f, cell, ledger)
             if same:
                 notes.append(f"already in the ledger as {same}")
-        rows.append(
-            {
+        cells = {
                 "claim_id": f"{f.source.slug}-{day}-{tag}{n:02d}",
                 "date": f.date.isoformat() if f.date else "",
                 "source": f.source.slug,
@@ -187,7 +186,7 @@ def to_rows(
                 "confidence": f"{f.confidence:.2f}",
                 "evidence": evidence(doc, f),
             }
-        )
+        rows.append({c: cells.get(c, "") for c in COLUMNS})
     return rows
 
 

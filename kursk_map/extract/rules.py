@@ -144,6 +144,11 @@ _ONGOING = re.compile(
     re.IGNORECASE,
 )
 _DENIAL_WORD = re.compile(r"fake|false|untrue|lie|propaganda|фейк|ложь|неправд|брехн|вкид|вброс", re.IGNORECASE)
+_ADVANCE_STEM = re.compile(r"advanc|продвин|просун", re.IGNORECASE)
+_NEAR = re.compile(
+    r"(?<!\w)(?:near|around|close\s+to|outside|under|біля|поблизу|під|под|около|возле|близ)(?:\s+\w+){0,2}\s*$",
+    re.IGNORECASE,
+)
 _APPOSITIVE = re.compile(r",\s+(?:the|a|an)\s+(?:\w+\s+){1,3}$", re.IGNORECASE)
 _CONTROL_CLASSES = ("capture", "expel", "retake", "hold", "lose")
 _PARTIAL = _rx(lx.PARTIAL)
@@ -735,7 +740,15 @@ class _Context:
             self._control(t, who, objs=objs, cstart=cstart, cend=cend, add=add, notes=notes)
         elif t.cls == "presence":
             settlements = [p for p in objs if p.kind == "settlement"]
+            advanced = _ADVANCE_STEM.match(t.text)
             for p in settlements:
+                if advanced and _NEAR.search(self.text[max(t.end, p.start - 25) : p.start]):
+                    side, side_how = self.actor(t, cstart, who, inside=False)
+                    if side:  # "advanced in X and near Y": near Y is an attempted advance, not presence in it
+                        notes.append(f"attacker {side}: {side_how} advanced near it")
+                        add("attack", side, p, "an advance near the place (not into it)")
+                        notes.pop()
+                    continue
                 add("presence", "contested", p, "fighting, positions or troops in or near the place")
             if not settlements and (_ONGOING.search(self.text) or who is not self.hint):
                 oblasts = [p for p in objs if p.kind == "oblast"] or self._region_words(t, cstart, cend)
@@ -1163,24 +1176,22 @@ class _Context:
                 continue
             date, date_how, dpen = self.date_for(speech_pos, e.start())
             conf = round(max(0.05, 0.75 - penalty - dpen), 2)
-            if negated:
+            if negated:  # coding rule 20: "not encircled" is a statement about the region, not a denial
                 start = e.start() - len(window) + neg[-1].start()
                 out.append(
                     Finding(
                         who,
                         how,
-                        "denial",
+                        "region",
                         "",
                         date,
                         date_how,
                         start,
                         e.end(),
-                        "a speaker says its troops are not encircled",
+                        "a speaker says its troops are not encircled (a region-wide statement)",
                         oblast=obl,
                         verb=e[0],
-                        denied_party="encirclement",
                         confidence=conf,
-                        notes=("denies a claim that troops are encircled",),
                     )
                 )
             else:
