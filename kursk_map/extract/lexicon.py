@@ -57,6 +57,8 @@ CLAIMANTS: Final[tuple[Claimant, ...]] = (
             r"герасимов\w*",
             r"белоусов\w*|білоусов\w*",
             r"алаудинов\w*|алаудінов\w*",
+            r"(?:the\s+)?(?:north(?:ern)?|sever)\s+(?:group|grouping)(?:\s+of\s+(?:forces|troops))?",
+            r"группировк\w+\s+(?:войск\s+)?[«\"]?север\w*[»\"]?|угрупован\w+\s+(?:військ\s+)?[«\"]?північ\w*[»\"]?",
         ),
     ),
     Claimant(
@@ -73,6 +75,7 @@ CLAIMANTS: Final[tuple[Claimant, ...]] = (
             r"сырск\w+|главком\w*\s+всу",
             r"генштаб\w*(?:\s+зсу)?|генеральн\w+\s+штаб\w*(?:\s+зсу|\s+збройних\s+сил(?:\s+україни)?)?",
             r"сирськ\w+|головнокомандувач\w*(?:\s+зсу)?",
+            r"(?:в|у)\s+(?:зсу|всу)",
         ),
     ),
     Claimant(
@@ -243,18 +246,18 @@ SPEECH: Final = (
     r"said|says|say|saying|stated|states|stating|claimed|claims|claim|claiming|reported|reports|reporting|announced|"
     r"announces|confirmed|confirms|declared|declares|insisted|insists|told|wrote|writes|posted|added|adds|noted|"
     r"notes|noting|acknowledged|acknowledges|admitted|admits|assessed|assesses|assessment|indicated|indicates|"
-    r"asserted|asserts|showed|shows|cited|citing|announcing|confirming|adding|insisting|according\s+to|in\s+(?:a|its|his|her|their)\s+(?:statement|report|update|briefing)",
+    r"asserted|asserts|showed|shows|marks|marked|cited|citing|announcing|confirming|adding|insisting|according\s+to|in\s+(?:a|its|his|her|their)\s+(?:statement|report|update|briefing)",
     # verbs only: "заявил" speaks, "заявление" (a statement) does not
     r"заяви(?:л|ла|ли|ло|т|ть)\w*|заявля\w+|сообщи(?:л|ла|ли|ло|т)\w*|сообща\w+|утвержда\w+|"
     r"подтверди(?:л|ла|ли|ло)\w*|подтвержда\w+|объяви(?:л|ла|ли|ло)\w*|объявля\w+|доложи\w+|докладыва\w+|"
     r"рассказа(?:л|ла|ли|ло)|отмети(?:л|ла|ли|ло)|отмеча\w+|написа(?:л|ла|ли|ло)|пишет|пишут|"
     r"призна(?:л|ла|ли|ло|ет|ют)\w*|оценива\w+|говорится|по\s+данным|по\s+словам|по\s+информации|согласно|"
-    r"по\s+оценк\w+",
+    r"по\s+оценк\w+|показыва\w+|показа(?:л|ла|ли|ло)|обознача\w+|обозначи(?:л|ла|ли|ло)|отмечает\s+на\s+карте",
     r"заяви(?:в|ла|ли|ло|ть)|заявля\w+|повідоми(?:в|ла|ли|ло|ть)|повідомля\w+|стверджу\w+|"
     r"підтверди(?:в|ла|ли|ло)|підтверджу\w+|оголоси(?:в|ла|ли|ло)|доповіда\w+|доповів|доповіла|доповіли|"
     r"розповіда\w+|розповів|розповіла|зазнач(?:ив|ила|или|ає|ають)|написа(?:в|ла|ли)|пише|пишуть|"
     r"визна(?:в|ла|ли|є|ють)|оціню\w+|йдеться|за\s+даними|за\s+словами|за\s+інформацією|згідно\s+з|"
-    r"за\s+оцінк\w+",
+    r"за\s+оцінк\w+|показу\w+|показа(?:в|ла|ли|ло)|позначає|позначають|позначи(?:в|ла|ли|ло)",
 )
 
 #: Words for a side's troops. Each pattern gives the side it names ("own"/"enemy": the claimant's or not).
@@ -392,7 +395,8 @@ TRIGGERS: Final = (
         "presence",
     ),
     (
-        r"отрази\w+|отраж\w+|отби(?:ли|л|ты|та|то)\s+(?:\S+\s+){0,3}?(?:атак|штурм|наступ|попыт|контратак)\w*|сорва\w+|попытк\w+\s+(?:прорыва|наступлени\w+|"
+        r"(?:отрази\w+|отраж\w+|отби(?:ли|л|ты|та|то))\s+(?:\S+\s+){0,3}?(?:атак|штурм|наступ|попыт|контратак)\w*|"
+        r"отрази\w+|отраж\w+|сорва\w+|попытк\w+\s+(?:прорыва|наступлени\w+|"
         r"атак\w+|контратак\w+)|пыта\w+\s+(?:прорваться|наступать|атаковать|продвинуться|контратаковать|выбить|"
         r"вытеснить|окружить|захватить|взять|отбить)|атак\w+|контратак\w+|наступлени\w+\s+на|штурм\w*|пресеч\w+|"
         r"продвину\w+\s+(?:под|около|возле|к|в\s+районе|в\s+направлении)\b|"
@@ -465,14 +469,17 @@ MODAL: Final = (
 #: Background: the clause restates an earlier event instead of claiming something new.
 BACKGROUND: Final = (
     r"originally|initially|first|previously|once|last\s+year|earlier\s+(?:this|last)\s+year|"
+    r"last\s+(?:summer|autumn|fall|winter|spring)|"
     r"(?:at|since)\s+the\s+(?:start|beginning|height|peak)\s+of|at\s+(?:its|the)\s+(?:peak|height)|"
     r"when\s+(?:ukraine|kyiv|russia|moscow)\s+(?:launched|began|started)|in\s+(?:early|mid|late)\s+\w+|"
     r"(?:in|since|last)\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)"
     r"(?:\s+20[0-9]{2})?",
     r"ранее|прежде|изначально|первоначально|в\s+прошлом\s+году|прошлым\s+летом|летом\s+20[0-9]{2}|"
+    r"прошлой\s+(?:осенью|зимой|весной)|"
     r"в\s+(?:начале|середине|конце)\s+\w+|в\s+(?:январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|"
     r"октябре|ноябре|декабре)(?:\s+20[0-9]{2})?|с\s+августа|недавно|когда-то",
-    r"раніше|спочатку|первісно|минулого\s+року|торік|влітку\s+20[0-9]{2}|на\s+(?:початку|початку)\s+\w+|"
+    r"раніше|спочатку|первісно|минулого\s+року|торік|влітку\s+20[0-9]{2}|на\s+початку\s+\w+|"
+    r"минулого\s+літа|минулої\s+(?:осені|зими|весни)|"
     r"у\s+(?:січні|лютому|березні|квітні|травні|червні|липні|серпні|вересні|жовтні|листопаді|грудні)"
     r"(?:\s+20[0-9]{2})?|із\s+серпня|з\s+серпня|нещодавно",
 )

@@ -169,23 +169,23 @@ def to_rows(
             if same:
                 notes.append(f"already in the ledger as {same}")
         cells = {
-                "claim_id": f"{f.source.slug}-{day}-{tag}{n:02d}",
-                "date": f.date.isoformat() if f.date else "",
-                "source": f.source.slug,
-                "kind": f.kind,
-                "settlement": cell,
-                "controller": f.controller,
-                "value": _fmt(f.value),
-                "unit": f.unit if f.value is not None else "",
-                "bearing_deg": _fmt(f.bearing),
-                "denies": denies,
-                "summary": summary(f, place, oblast),
-                "url": url,
-                "note": "; ".join(notes),
-                "status": "proposed",
-                "confidence": f"{f.confidence:.2f}",
-                "evidence": evidence(doc, f),
-            }
+            "claim_id": f"{f.source.slug}-{day}-{tag}{n:02d}",
+            "date": f.date.isoformat() if f.date else "",
+            "source": f.source.slug,
+            "kind": f.kind,
+            "settlement": cell,
+            "controller": f.controller,
+            "value": _fmt(f.value),
+            "unit": f.unit if f.value is not None else "",
+            "bearing_deg": _fmt(f.bearing),
+            "denies": denies,
+            "summary": summary(f, place, oblast),
+            "url": url,
+            "note": "; ".join(notes),
+            "status": "proposed",
+            "confidence": f"{f.confidence:.2f}",
+            "evidence": evidence(doc, f),
+        }
         rows.append({c: cells.get(c, "") for c in COLUMNS})
     return rows
 

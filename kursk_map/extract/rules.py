@@ -144,6 +144,12 @@ _ONGOING = re.compile(
     re.IGNORECASE,
 )
 _DENIAL_WORD = re.compile(r"fake|false|untrue|lie|propaganda|фейк|ложь|неправд|брехн|вкид|вброс", re.IGNORECASE)
+_SCARE_OPEN = re.compile(r"[«\"“„']\s*$")
+_SCARE_CLOSE = re.compile(r"\s*[»\"”']")
+_DENIAL_PREDICATE = re.compile(r"відповіда|соответству|reflect|false|untrue|not\s+true", re.IGNORECASE)
+_THAT = re.compile(r",|\b(?:that|что|що|чтобы)\b", re.IGNORECASE)
+_COLON = re.compile(r"^\W*(\S[^:]{1,60}?):\s")
+_PRONOUN = re.compile(r"^(?:it|he|she|they|we|он|она|они|оно|мы|він|вона|вони|воно|ми)$", re.IGNORECASE)
 _ADVANCE_STEM = re.compile(r"advanc|продвин|просун", re.IGNORECASE)
 _NEAR = re.compile(
     r"(?<!\w)(?:near|around|close\s+to|outside|under|біля|поблизу|під|под|около|возле|близ)(?:\s+\w+){0,2}\s*$",
@@ -332,7 +338,11 @@ class Extractor:
                 c = next(x for x in lx.CLAIMANTS if x.slug == slug)
                 found.append((_Span(m.start(), m.end(), m[0], c.kind), Speaker(slug, c.side, c.kind, c.label, m[0])))
         kept = _no_overlap([sp for sp, _ in found])
-        return [(sp, who) for sp, who in found if sp in kept and _first(found, sp) is who]
+        return [
+            (sp, who)
+            for sp, who in found
+            if sp in kept and _first(found, sp) is who and not (who.kind == "state" and _in_location(text, sp))
+        ]
 
     def _sentence(self, s: Sentence, places: list[Mention], art: _Article) -> list[Finding]:
         published, memory = art.published, art.memory
@@ -386,7 +396,11 @@ class Extractor:
         out: list[tuple[int, Speaker, str]] = []
         for a in according:
             after = [
-                (sp, who) for sp, who in speakers if a.end <= sp.start and _words_between(text, a.end, sp.start) <= 6
+                (sp, who)
+                for sp, who in speakers
+                if a.end <= sp.start
+                and _words_between(text, a.end, sp.start) <= 6
+                and "," not in text[a.end : sp.start]
             ]
             if after:
                 sp, who = after[0]
@@ -414,7 +428,11 @@ class Extractor:
                 and not any(r.start - 30 <= sp.start <= r.end + 15 for r in reported)
             ]
             after = [
-                (sp, who) for sp, who in speakers if v.end <= sp.start and _words_between(text, v.end, sp.start) <= 2
+                (sp, who)
+                for sp, who in speakers
+                if v.end <= sp.start
+                and _words_between(text, v.end, sp.start) <= 2
+                and not _THAT.search(text, v.end, sp.start)
             ]
             trailing = " (trailing)" if _closes(text, v) else ""
             if after and (not before or re.search(r"[,—–]\s*$", text[: v.start])):
@@ -433,6 +451,7 @@ class Extractor:
                     if sp.end <= v.start and not any(r.start - 30 <= sp.start <= r.end + 15 for r in reported)
                 ]
                 ref = self._coreference(text[max(0, v.start - 40) : v.start], memory, after=False, earlier=earlier)
+                ref = ref or self._side_coreference(text, v)
                 if ref:
                     out.append((v.start, ref[0], f"{ref[1]} {v.text} (= {ref[0].label}, named before){trailing}"))
                 elif out and re.search(r"(?:\band|\bи|\bі|\bта|\bй)\s*$", text[max(0, v.start - 8) : v.start]):
@@ -444,7 +463,40 @@ class Extractor:
                     text, u.end(), v.start
                 ):
                     out.append((v.start, UNKNOWN, f"{u[0]} … {v.text}: someone who is not a known source{trailing}"))
+                elif not _DENIAL_PREDICATE.search(v.text) and (subject := _subject(text, v)):
+                    out.append((v.start, UNKNOWN, f"{subject} … {v.text}: someone who is not a known source{trailing}"))
+        colon = _COLON.match(text)
+        if colon and not out:  # "Минобороны РФ: освобождены ..." (a bulletin's heading)
+            for sp, who in speakers:
+                if sp.start == colon.start(1):
+                    out.append((colon.end(), who, f"{sp.text}: (a statement introduced by its source)"))
         return sorted(out, key=lambda x: x[0])
+
+    def _side_coreference(self, text: str, v: _Span) -> tuple[Speaker, str] | None:
+        """Read "the defence ministry said", with no ministry named before, as the acting side's ministry."""
+        window = text[max(0, v.start - 40) : v.start]
+        place = re.search(r"\s+(?:in|at|from)\s+(\w+)\s*$", window)  # "the General Staff in Kyiv said"
+        if place:
+            window = window[: place.start()] + " "
+        for rx, means in _COREF:
+            m = rx.search(window)
+            if m is None or window[m.end() :].strip() or not isinstance(means, frozenset):
+                continue
+            named = [side for rx2, side in _SIDES if place and rx2.fullmatch(place[1]) and side in ("UA", "RU")]
+            found = sorted(
+                (m2.start(), side)
+                for rx2, side in _SIDES
+                for m2 in rx2.finditer(text)
+                if side in ("UA", "RU") and not _in_location(text, _Span(m2.start(), m2.end(), m2[0]))
+            )
+            sides = named or [side for _, side in found]
+            fits = [c for c in lx.CLAIMANTS if c.slug in means and c.kind != "state" and sides and c.side == sides[0]]
+            if fits:
+                c = fits[0]
+                return Speaker(
+                    c.slug, self.sides.get(c.slug, c.side), c.kind, c.label, m[0]
+                ), f"{m[0]} ({sides[0]} side)"
+        return None
 
     def _named_newcomer(self, text: str, v: _Span) -> Speaker | None:
         """A person named right before the verb who is no known source: "Andriy Kovalenko said" -> a new slug.
@@ -495,6 +547,8 @@ class Extractor:
                     continue
                 if cls in ("hold", "capture") and _APPOSITIVE.search(text[max(0, m.start() - 40) : m.start()]):
                     continue  # "Gornal, the last village held by Ukraine, ...": a description, not a claim
+                if _SCARE_OPEN.search(text[max(0, m.start() - 2) : m.start()]) and _SCARE_CLOSE.match(text, m.end()):
+                    continue  # «освободило», "liberated": the writer doubts the word
                 spans.append(_Span(m.start(), m.end(), m[0], cls))
         return _no_overlap(spans)
 
@@ -569,8 +623,14 @@ class _Context:
             if near:
                 d = min(near, key=lambda d: abs(d.start - speech_pos))
                 return d.date, d.how, 0.0
-        if exact:
-            d = min(exact, key=lambda d: abs(d.start - trig))
+        cstart, cend = self.clause(trig)
+        local = [d for d in exact if cstart <= d.start < cend]
+        if local:
+            d = min(local, key=lambda d: abs(d.start - trig))
+            return d.date, d.how, 0.0
+        same = [d for d in exact if not _BOUNDARY.search(self.text, min(d.end, trig), max(d.start, trig))]
+        if same:
+            d = min(same, key=lambda d: abs(d.start - trig))
             return d.date, d.how, 0.0
         vague = [d for d in self.dates if d.vague]
         if vague:
@@ -859,7 +919,7 @@ class _Context:
         adj = _SIDE_ADJ.search(self.text, t.start, min(cend, t.end + 30))
         if adj:
             return ("UA" if adj["UA"] else "RU"), repr(adj[0])
-        return _other(mine), "an attempt reported by the other side" if mine else ""
+        return mine, "no side named: the claimant's own forces" if mine else ""
 
     def _region_words(self, t: _Span, cstart: int, cend: int) -> list[Mention]:
         if not self.focus:
@@ -900,8 +960,14 @@ class _Context:
         nxt = min([x.start for x in self.triggers if x.start > t.start] + [cend])
         after = [p for p in self.places if t.end <= p.start < nxt]
         if t.cls in _CONTROL_CLASSES:
-            after = [p for p in after if not self._landmark(p, t)]
-            after = after[:1] + [p for p in after[1:] if _listed(self.text, after, p)]
+            kept: list[Mention] = []
+            for i, p in enumerate(after):
+                listed = i > 0 and _listed(self.text, after, p)
+                if self._landmark(p, t) or (listed and after[i - 1] not in kept):
+                    continue  # "near Gornal and Oleshnya": the landmark word governs the whole list
+                if i == 0 or listed:
+                    kept.append(p)
+            after = kept
         if after:
             return after
         prev = max([x.end for x in self.triggers if x.end <= t.start] + [cstart])
@@ -1298,6 +1364,31 @@ _PARTICIPLE = re.compile(r"^[а-яёіїєґ]+(?:ен[аоыі]?|ён|ан[ао�
 def _is_passive(text: str, t: _Span) -> bool:
     """Whether ``t`` is passive ("was liberated", "освобождены", "звільнено"): the place is its subject."""
     return bool(_BE_BEFORE.search(text[max(0, t.start - 30) : t.start]) or _PARTICIPLE.match(t.text))
+
+
+def _in_location(text: str, sp: _Span) -> bool:
+    """Whether a state is named as a place ("in Ukraine's Sumy region"), not as a speaker."""
+    before = text[max(0, sp.start - 12) : sp.start]
+    after = text[sp.end : sp.end + 30]
+    return bool(
+        re.search(r"\b(?:in|of|into|across|from|в|во|у|на|из|з|із)\s+$", before, re.IGNORECASE)
+        or re.match(r"[’']s\s+(?:\w+\s+)?(?:region|oblast|territory|border|land|soil|\w+\s+region)", after, re.I)
+    )
+
+
+def _subject(text: str, v: _Span) -> str:
+    """The words right before a speech verb when they are a subject that is no claimant ("local media said")."""
+    start = max(
+        [m.end() for m in _BOUNDARY.finditer(text, 0, v.start)]
+        + [m.end() for m in re.finditer(r"[,;:]", text[: v.start])]
+        + [0]
+    )
+    words = re.findall(r"[^\W\d_][\w'’-]*", text[start : v.start])
+    if not words or len(words) > 6 or _PRONOUN.match(words[-1]) or _GENERIC.fullmatch(" ".join(words[-2:])):
+        return ""
+    if re.match(r"(?:it|this|that)$", words[0], re.IGNORECASE):
+        return ""
+    return " ".join(words)
 
 
 def _noun_or_passive(text: str, v: _Span) -> bool:
