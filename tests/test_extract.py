@@ -461,7 +461,9 @@ def test_region_claims(ex: Extraction, text: str, expect: tuple[str, ...]) -> No
     ],
     ids=["en", "ru-not-encircled-is-a-statement", "uk"],
 )
-def test_denials_are_not_control_claims_and_not_encircled_is_a_statement(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
+def test_denials_are_not_control_claims_and_not_encircled_is_a_statement(
+    ex: Extraction, text: str, expect: tuple[str, ...]
+) -> None:
     assert [c[:4] for c in claims(ex, text)] == [expect]
 
 

@@ -142,6 +142,16 @@ _RELATIVE = re.compile(
 )
 
 
+#: A cheap first look: without a digit or one of these stems a sentence has no date to resolve.
+_ANY_DATE = re.compile(
+    r"\d|day|yesterday|week|earlier|recent|month|"
+    r"сегодн|вчера|накануне|позавчера|понедельн|вторник|сред[уа]|четверг|пятниц|суббот|воскресен|недел|выходн|"
+    r"недавн|ранее|последн|сьогодн|вчора|учора|напередодн|позавчора|понеділ|вівтор|серед[уа]|четвер|п.ятниц|"
+    r"субот|неділ|тижн|вихідн|нещодавн|раніше|останн",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class DateRef:
     """A date written in a sentence: where, what it resolves to (``None`` if it cannot), and how.
@@ -172,6 +182,8 @@ def find_dates(text: str, published: dt.date | None) -> list[DateRef]:
     >>> find_dates("said last week", pub)[0].how
     "'last week': no day given; dated to the article (2025-03-16)"
     """
+    if not _ANY_DATE.search(text):
+        return []
     out: list[DateRef] = []
     for m in _RELATIVE.finditer(text):
         written = m[0].strip()

@@ -36,6 +36,9 @@ from .figures import Figure, find_figures
 from .places import Mention, Place, PlaceIndex, decide_namesakes
 from .text import Doc, Sentence
 
+_CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+
 
 def _rx(patterns: Iterable[str]) -> re.Pattern[str]:
     return lx.compile_words(tuple(patterns))
@@ -58,10 +61,20 @@ _COREF = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE), k) for p, k
 _GENERIC = _rx(lx.GENERIC_ATTRIBUTION)
 _UNKNOWN = _rx(lx.UNKNOWN_SPEAKERS)
 _TRIGGERS = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE), c) for p, c in lx.TRIGGERS]
+#: Each trigger pattern is written for one script: a sentence is only searched with the patterns of its letters.
+_TRIGGERS_BY_SCRIPT = {
+    script: [(rx, c) for rx, c in _TRIGGERS if bool(_CYRILLIC.search(rx.pattern)) == (script == "cyr")]
+    for script in ("cyr", "lat")
+}
 _SIDES = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE), s) for p, s in lx.SIDES]
-_CLAIMANTS = [
-    (c, re.compile(r"(?<![\w-])" + lx.alternation(c.patterns) + r"(?![\w])", re.IGNORECASE)) for c in lx.CLAIMANTS
-]
+_CLAIMANTS = {
+    script: [
+        (c, re.compile(r"(?<![\w-])" + lx.alternation(ps) + r"(?![\w])", re.IGNORECASE))
+        for c in lx.CLAIMANTS
+        if (ps := [p for p in c.patterns if bool(_CYRILLIC.search(p)) == (script == "cyr")])
+    ]
+    for script in ("cyr", "lat")
+}
 _CLAIMANTS_CASE = [(slug, re.compile(rf"(?<![\w-])(?:{p})(?![\w])")) for slug, p in lx.CASE_SENSITIVE.items()]
 #: Clause boundaries: what is on the other side of one of these is another statement.
 _BOUNDARY = re.compile(
@@ -291,19 +304,17 @@ class Extractor:
         source_hint: str | None = None,
     ) -> list[Finding]:
         """Every finding of an article, namesakes decided by its other places, duplicates merged."""
-        mentions = decide_namesakes(
-            [
-                replace(m, start=m.start + s.start, end=m.end + s.start)
-                for s in doc.sentences
-                for m in self.index.find(s.text)
-            ],
-            self.index.places,
-        )
-        by_sentence: dict[int, list[Mention]] = {}
+        found: list[Mention] = []
+        owner: list[int] = []
         for i, s in enumerate(doc.sentences):
-            by_sentence[i] = [
-                replace(m, start=m.start - s.start, end=m.end - s.start) for m in mentions if s.start <= m.start < s.end
-            ]
+            for m in self.index.find(s.text):
+                found.append(replace(m, start=m.start + s.start, end=m.end + s.start))
+                owner.append(i)
+        mentions = decide_namesakes(found, self.index.places)
+        by_sentence: dict[int, list[Mention]] = {i: [] for i in range(len(doc.sentences))}
+        for i, m in zip(owner, mentions, strict=True):
+            base = doc.sentences[i].start
+            by_sentence[i].append(replace(m, start=m.start - base, end=m.end - base))
         focus = _focus_oblast(mentions, self.index.places)
         hint = self._hint_speaker(source_hint)
         memory = _Memory()
@@ -315,8 +326,8 @@ class Extractor:
             if out and (rel := _follow_up_relative(out[-1], s, by_sentence[i], published)) is not None:
                 out[-1] = rel
                 continue
-            found = self._sentence(s, by_sentence[i], art)
-            out.extend(replace(f, start=f.start + s.start, end=f.end + s.start) for f in found)
+            said = self._sentence(s, by_sentence[i], art)
+            out.extend(replace(f, start=f.start + s.start, end=f.end + s.start) for f in said)
         return _merge(out)
 
     def _hint_speaker(self, slug: str | None) -> Speaker | None:
@@ -329,7 +340,11 @@ class Extractor:
 
     def _speakers(self, text: str) -> list[tuple[_Span, Speaker]]:
         found: list[tuple[_Span, Speaker]] = []
-        for c, rx in _CLAIMANTS:
+        patterns = [
+            *(_CLAIMANTS["cyr"] if _CYRILLIC.search(text) else []),
+            *(_CLAIMANTS["lat"] if _LATIN.search(text) else []),
+        ]
+        for c, rx in patterns:
             for m in rx.finditer(text):
                 sp = Speaker(c.slug, self.sides.get(c.slug, c.side), c.kind, c.label, m[0])
                 found.append((_Span(m.start(), m.end(), m[0], c.kind), sp))
@@ -393,6 +408,7 @@ class Extractor:
         only such a one covers what comes before it.
         """
         speakers = sorted(speakers, key=lambda x: x[0].start)
+        all_reported = _spans(_REPORTED, text)
         out: list[tuple[int, Speaker, str]] = []
         for a in according:
             after = [
@@ -418,7 +434,7 @@ class Extractor:
         for v in speech:
             if any(a.start <= v.start < a.end for a in according):
                 continue
-            reported = [r for r in _spans(_REPORTED, text) if r.end <= v.start]
+            reported = [r for r in all_reported if r.end <= v.start]
             before = [
                 (sp, who)
                 for sp, who in speakers
@@ -539,7 +555,11 @@ class Extractor:
     @staticmethod
     def _triggers(text: str, claimant_spans: list[_Span]) -> list[_Span]:
         spans: list[_Span] = []
-        for rx, cls in _TRIGGERS:
+        patterns = [
+            *(_TRIGGERS_BY_SCRIPT["cyr"] if _CYRILLIC.search(text) else []),
+            *(_TRIGGERS_BY_SCRIPT["lat"] if _LATIN.search(text) else []),
+        ]
+        for rx, cls in patterns:
             for m in rx.finditer(text):
                 if any(c.start <= m.start() < c.end for c in claimant_spans):
                     continue

@@ -7,6 +7,7 @@ offset in the file.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -98,24 +99,43 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Offsets:
+    """Where the squashed text's characters are in the file: one entry per run of text or of blanks.
+
+    ``starts[k]`` is where run ``k`` begins in the squashed text, ``raw[k]`` where it begins in the
+    file; a text run maps letter for letter, a blank run (one space or newline) to its first blank.
+    """
+
+    starts: tuple[int, ...]
+    raw: tuple[int, ...]
+    blank: tuple[bool, ...]
+
+    def __getitem__(self, i: int) -> int:
+        k = bisect.bisect_right(self.starts, i) - 1
+        if k < 0:
+            return 0
+        return self.raw[k] if self.blank[k] else self.raw[k] + (i - self.starts[k])
+
+
+@dataclass(frozen=True)
 class Doc:
     """Squashed body text, the map back to file offsets, and its sentences."""
 
     text: str
-    index: tuple[int, ...]
+    index: Offsets
     sentences: tuple[Sentence, ...]
     lang: str
 
     def file_offset(self, i: int) -> int:
         """Offset in the article file of character ``i`` of :attr:`text` (``i == len`` allowed)."""
-        if not self.index:
+        if not self.text:
             return 0
-        if i >= len(self.index):
-            return self.index[-1] + 1
+        if i >= len(self.text):
+            return self.index[len(self.text) - 1] + 1
         return self.index[i]
 
 
-def squash(text: str) -> tuple[str, tuple[int, ...]]:
+def squash(text: str) -> tuple[str, Offsets]:
     r"""Collapse blank runs to one space (two newlines or more to a paragraph break); keep offsets.
 
     Examples
@@ -125,23 +145,35 @@ def squash(text: str) -> tuple[str, tuple[int, ...]]:
     ('Took Sudzha.\n\nNext one.', 8, 13, 22)
     """
     out: list[str] = []
-    index: list[int] = []
-    for m in re.finditer(r"[^\s" + FILL + r"]+|[\s" + FILL + r"]+", text):
+    starts: list[int] = []
+    raw: list[int] = []
+    blank: list[bool] = []
+    pos = 0
+    for m in _RUNS.finditer(text):
         chunk = m[0]
         if chunk[0].isspace() or chunk[0] == FILL:
             if not out or not chunk.strip(FILL):  # leading blanks, or only FILL: nothing to add
                 continue
             sep = "\n\n" if chunk.count("\n") >= 2 else "\n" if "\n" in chunk else " "
             out.append(sep)
-            index.extend([m.start()] * len(sep))
+            starts.append(pos)
+            raw.append(m.start())
+            blank.append(True)
+            pos += len(sep)
             continue
         out.append(chunk)
-        index.extend(range(m.start(), m.end()))
-    s = "".join(out)
-    while s and s[-1].isspace():
-        s = s[:-1]
-        index.pop()
-    return s, tuple(index)
+        starts.append(pos)
+        raw.append(m.start())
+        blank.append(False)
+        pos += len(chunk)
+    if out and out[-1].isspace():
+        out.pop()
+        for lst in (starts, raw, blank):
+            lst.pop()
+    return "".join(out), Offsets(tuple(starts), tuple(raw), tuple(blank))
+
+
+_RUNS = re.compile(r"[^\s" + FILL + r"]+|[\s" + FILL + r"]+")
 
 
 def language(text: str) -> str:
