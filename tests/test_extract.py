@@ -588,6 +588,20 @@ def test_namesake_left_undecided_is_noted(ex: Extraction) -> None:
     assert "namesakes, not decided by the article's other places" in rows[0]["note"]
 
 
+def test_missing_morphology_gives_an_install_hint(monkeypatch) -> None:
+    import sys
+
+    from kursk_map.extract import morph
+
+    morph.analysers.cache_clear()
+    monkeypatch.setitem(sys.modules, "pymorphy3", None)  # as if the extra were not installed
+    try:
+        with pytest.raises(morph.MissingExtraError, match=r"pip install 'kursk_map\[extract\]'"):
+            Extraction(GAZ)
+    finally:
+        morph.analysers.cache_clear()
+
+
 # --- the command, and validate on reviewed rows ---------------------------------------------------
 
 
