@@ -37,13 +37,13 @@ STEP_JS = """(k) => {
 
 def _pages(data: Path, out: Path) -> tuple[Path, Path, int]:
     import kursk_map as km  # noqa: PLC0415 - the package is only needed in this size
-    from kursk_map.build import _claim_records, map_context, plan_maps  # noqa: PLC0415
+    from kursk_map.build import claim_records, map_context, plan_maps  # noqa: PLC0415
     from kursk_map.render import TimelineContext, render_map, render_timeline  # noqa: PLC0415
     from kursk_map.render.maps import deterministic_ids  # noqa: PLC0415
 
     ds = km.load_dataset(data)
     slug, dates = plan_maps(ds)[0]
-    claims = _claim_records(ds)
+    claims = claim_records(ds)
     states = [s for _, s in km.iter_states(ds.gazetteer, ds.ledger, source=slug, dates=dates)]
     mid = len(dates) // 2
     ctx = map_context(ds, slug, dates[mid], state=states[mid], claims=claims)

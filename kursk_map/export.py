@@ -32,6 +32,7 @@ import pyogrio
 
 from . import schemas
 from ._errors import KurskMapError
+from ._fs import write_atomic
 from .dataset import Dataset
 from .render.style import BORDER_COLOUR, COLOURS, LABELS
 from .state import compute_state, source_dates
@@ -191,11 +192,11 @@ def export_state(
     ctx = export_context(ds, source, date)
     target = Path(path) if path is not None else Path(f"{source}-{ctx.date.isoformat()}.{fmt}")
     if fmt == "geojson":
-        _write_atomic(target, geojson_text(ctx).encode("utf-8"))
+        write_atomic(target, geojson_text(ctx).encode("utf-8"))
     elif fmt == "gpkg":
         _write_gpkg(export_frame(ctx), target, layer=f"{source}_{ctx.date.isoformat()}")
     else:
-        _write_atomic(target, render_image(ctx, fmt=fmt, size=size))
+        write_atomic(target, render_image(ctx, fmt=fmt, size=size))
     return target
 
 
@@ -373,19 +374,6 @@ def _write_gpkg(frame: gpd.GeoDataFrame, target: Path, *, layer: str) -> None:
         tmp.replace(target)
     except BaseException:
         tmp.unlink(missing_ok=True)
-        raise
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        Path(tmp).chmod(0o644)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
         raise
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from kursk_map import compute_state
-from kursk_map.build import _claim_records, map_context
+from kursk_map.build import claim_records, map_context
 from kursk_map.render import CompareContext, disagreements, render_compare, render_side_by_side
 from kursk_map.render.compare import _CompareData
 from kursk_map.render.maps import deterministic_ids
@@ -23,9 +23,7 @@ D = dt.date(2025, 5, 21)
 def _ctx(ds, day: dt.date = D) -> CompareContext:
     srcs = [ds.sources.loc[s].to_dict() for s in ("ru-mod", "ua-gs")]
     states = {s["slug"]: compute_state(ds.gazetteer, ds.ledger, source=s["slug"], date=day) for s in srcs}
-    return CompareContext(
-        date=day.isoformat(), sources=srcs, states=states, claims=_claim_records(ds), border=ds.border
-    )
+    return CompareContext(date=day.isoformat(), sources=srcs, states=states, claims=claim_records(ds), border=ds.border)
 
 
 def test_disagreements_between_sources(dataset) -> None:

@@ -9,7 +9,7 @@ import folium
 import pytest
 
 from kursk_map import compute_state
-from kursk_map.build import _claim_records
+from kursk_map.build import claim_records
 from kursk_map.render import MapContext, render_index, render_map
 from kursk_map.render._html import esc, link, safe_url
 from kursk_map.render.maps import claims_file, deterministic_ids, settlements_file
@@ -32,7 +32,7 @@ def _ctx(dataset, source="ru-mod", date=dt.date(2025, 4, 26), claims=None, **kw)
         source=src,
         date=date.isoformat(),
         state=st,
-        claims=claims if claims is not None else _claim_records(dataset),
+        claims=claims if claims is not None else claim_records(dataset),
         border=dataset.border,
         figures=figures(dataset.ledger, source=source, date=date),
         relative=relative_geometries(dataset.ledger, dataset.gazetteer, source=source, date=date),
@@ -94,7 +94,7 @@ def test_panel_counts_and_figures(dataset) -> None:
 
 
 def test_hostile_text_is_escaped_everywhere(dataset) -> None:
-    claims = _claim_records(dataset)
+    claims = claim_records(dataset)
     for c in claims.values():
         c["summary"] = " | ".join(ATTACKS)
         c["url"] = "javascript:alert(1)"
@@ -192,7 +192,7 @@ def test_settlement_names_follow_the_state_not_a_cached_copy(dataset) -> None:
 
 
 def test_shared_claims_file_moves_the_texts_out_of_the_page(dataset) -> None:
-    claims = _claim_records(dataset)
+    claims = claim_records(dataset)
     shared = claims_file(claims, "ru-mod")
     inline = _html(_ctx(dataset, claims=claims))
     page = _html(_ctx(dataset, claims=claims, claims_file=shared))
@@ -229,6 +229,6 @@ def test_shared_settlements_file_is_used_only_for_its_own_gazetteer(dataset) -> 
 
 def test_claims_script_of_another_source_is_refused(dataset) -> None:
     # an index into the wrong file would show another claim's text in the popup: refuse instead
-    claims = _claim_records(dataset)
+    claims = claim_records(dataset)
     with pytest.raises(ValueError, match="not in the claims script of 'ua-gs'"):
         _html(_ctx(dataset, claims=claims, claims_file=claims_file(claims, "ua-gs")))

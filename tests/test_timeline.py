@@ -6,7 +6,7 @@ import json
 import pytest
 
 from kursk_map import iter_states, source_dates
-from kursk_map.build import _claim_records
+from kursk_map.build import claim_records
 from kursk_map.render import TimelineContext, render_timeline
 from kursk_map.render.maps import deterministic_ids
 from kursk_map.render.timeline import timeline_json
@@ -20,7 +20,7 @@ def _ctx(ds, source: str = "ru-mod") -> TimelineContext:
         source=ds.sources.loc[source].to_dict(),
         dates=[d.isoformat() for d in dates],
         states=states,
-        claims=_claim_records(ds),
+        claims=claim_records(ds),
         figures=figures(ds.ledger, source=source, date=dates[-1]),
         border=ds.border,
     )

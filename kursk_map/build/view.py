@@ -1,0 +1,135 @@
+"""The view data every page shows: claim records, unplaced claims, counts, a map's context, figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from .._errors import KurskMapError
+from ..areas import area_polygons, held_areas
+from ..attribution import attribution
+from ..dataset import Dataset
+from ..render import MapContext
+from ..render.maps import ClaimsFile, SettlementsFile
+from ..state import attacks, compute_state, figures, iter_states, relative_geometries, source_dates
+
+
+def claim_records(ds: Dataset) -> dict[str, dict[str, Any]]:
+    """Claim records for the renderers, each with ``attribution`` ("Russian MoD, as reported by news.az")."""
+    c = ds.ledger.claims
+    names = ("claim_id", "date", "source", "kind", "settlement", "controller", "summary", "url", "primary_url")
+    cols = [c["date"].dt.strftime("%Y-%m-%d").tolist() if k == "date" else c[k].tolist() for k in names]
+    records = {row[0]: dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)}
+    who = {
+        str(s): (str(n), str(u))
+        for s, n, u in zip(ds.sources["slug"], ds.sources["name"], ds.sources["url"], strict=True)
+    }
+    for r in records.values():
+        name, homepage = who.get(str(r["source"]), (str(r["source"]), ""))
+        r["attribution"] = attribution(name, str(r["url"]), homepage=homepage, primary_url=str(r["primary_url"]))
+    return records
+
+
+def unplaced_records(ds: Dataset) -> list[dict[str, Any]]:
+    """The claims that could not be placed, by date, each with where it is written."""
+    u = ds.ledger.unplaced.sort_values(["date", "claim_id"], kind="stable")
+    return [
+        {
+            "claim_id": r["claim_id"],
+            "source": r["source"],
+            "date": r["date"].date().isoformat(),
+            "settlement": r["settlement"],
+            "reason": r["unplaced_reason"],
+            "url": r["url"],
+            "where": f"{r['_file']}:{r['_line']}",
+        }
+        for r in u.to_dict("records")
+    ]
+
+
+def map_context(
+    ds: Dataset,
+    source: str,
+    date: dt.date,
+    *,
+    state: gpd.GeoDataFrame | None = None,
+    claims: dict[str, dict[str, Any]] | None = None,
+    nav: dict[str, str] | None = None,
+    claims_js: ClaimsFile | None = None,
+    settlements_js: SettlementsFile | None = None,
+) -> MapContext:
+    """Everything the map of ``source`` on ``date`` shows (state, figures, relative claims, attacks, unplaced).
+
+    ``state`` and ``claims`` may be passed when already computed (the atlas build does);
+    ``claims_js`` makes the page load its claim texts from the source's shared script.
+    """
+    if source not in set(ds.sources["slug"]):
+        raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
+    src = {str(k): str(v) for k, v in ds.sources.loc[source].to_dict().items()}
+    if state is None:
+        state = compute_state(ds.gazetteer, ds.ledger, source=source, date=date)
+    iso = date.isoformat()
+    unplaced = [u for u in unplaced_records(ds) if u["source"] == source and u["date"] <= iso]
+    return MapContext(
+        areas=held_areas(state, ds.cells),
+        area_shapes=area_polygons(state, ds.cells),
+        source=src,
+        date=iso,
+        state=state,
+        claims=claims if claims is not None else claim_records(ds),
+        figures=figures(ds.ledger, source=source, date=date),
+        relative=relative_geometries(ds.ledger, ds.gazetteer, source=source, date=date),
+        attacks=attacks(ds.ledger, source=source, date=date),
+        unplaced=unplaced,
+        border=ds.border,
+        nav=nav or {},
+        claims_file=claims_js,
+        settlements_file=settlements_js,
+    )
+
+
+def figure_series(ds: Dataset, source: str) -> list[dict[str, Any]]:
+    """For each date of ``source``: the figures it announced that day beside what its claims imply.
+
+    Each entry has ``date``, ``announced`` (its area/count claims of that day, area in km²),
+    ``implied_km2`` and ``named_settlements`` (settlements it claims per controller, to date).
+    """
+    if source not in set(ds.sources["slug"]):
+        raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
+    dates = source_dates(ds.ledger, source)
+    c = ds.ledger.claims
+    mine = c[(c["source"] == source) & c["kind"].isin(("area", "count"))]
+    out = []
+    for day, state in iter_states(ds.gazetteer, ds.ledger, source=source, dates=dates):
+        today = mine[mine["date"] == pd.Timestamp(day)]
+        n = counts(state)
+        out.append(
+            {
+                "date": day.isoformat(),
+                "announced": [
+                    {
+                        "claim_id": r["claim_id"],
+                        "kind": r["kind"],
+                        "controller": r["controller"],
+                        "value": r["value"],
+                        "unit": r["unit"],
+                        "value_std": r["value_std"],
+                    }
+                    for r in today.to_dict("records")
+                ],
+                "implied_km2": held_areas(state, ds.cells),
+                "named_settlements": {k: n[k] for k in ("UA", "RU", "contested")},
+            }
+        )
+    return out
+
+
+def counts(state: gpd.GeoDataFrame) -> dict[str, int]:
+    """Settlements per legend group of a state."""
+    n = dict.fromkeys(("UA", "RU", "contested", "baseline"), 0)
+    for ctrl, basis in zip(state["controller"], state["basis"], strict=True):
+        n["baseline" if basis == "baseline" else ctrl] += 1
+    return n
