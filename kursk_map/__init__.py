@@ -15,18 +15,12 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 from ._errors import DataError, KurskMapError, Problem, UnplacedClaimsError
 from .claims import load_claims, load_sources, read_claims, read_sources
 from .dataset import Dataset, check_dataset, load_dataset
+from .diagnostics import conflicts, far_from_group
 from .gazetteer import derive_point, load_gazetteer, load_layer, read_gazetteer
 from .importers import read_geonames_dump, read_point_file, write_gazetteer
 from .names import Resolution, Resolver, normalise, skeleton, transliterate
-from .state import (
-    ResolvedLedger,
-    compute_state,
-    conflicts,
-    far_from_group,
-    iter_states,
-    resolve_claims,
-    source_dates,
-)
+from .resolution import ResolvedLedger, resolve_claims
+from .state import compute_state, iter_states, source_dates
 
 __all__ = [
     "DataError",

@@ -145,7 +145,7 @@ def _cmd_build(a: argparse.Namespace) -> int:
 
 def _cmd_validate(a: argparse.Namespace) -> int:
     from .dataset import check_dataset
-    from .state import conflicts, far_from_group
+    from .diagnostics import conflicts, far_from_group
 
     ds, problems = check_dataset(a.data)
     if problems:

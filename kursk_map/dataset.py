@@ -14,7 +14,7 @@ from .areas import settlement_cells
 from .claims import read_claims, read_sources
 from .gazetteer import load_layer, read_gazetteer
 from .names import Resolver
-from .state import ResolvedLedger, resolve_claims
+from .resolution import ResolvedLedger, resolve_claims
 
 #: Where files live inside a data directory (``geodata/`` in this repository).
 SETTLEMENTS = "settlements.csv"

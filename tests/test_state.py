@@ -186,7 +186,7 @@ def test_one_name_resolves_near_each_days_group(tmp_path) -> None:
 
 def _ledger(rows: list[tuple[str, str, str, str]]):
     """Claims (claim_id, source, settlement_id, controller), all placed ``control`` claims of one day."""
-    from kursk_map.state import ResolvedLedger
+    from kursk_map.resolution import ResolvedLedger
 
     c = pd.DataFrame(rows, columns=["claim_id", "source", "settlement_id", "controller"])
     c["kind"] = "control"
@@ -199,7 +199,7 @@ def _ledger(rows: list[tuple[str, str, str, str]]):
 
 
 def test_conflicts_in_order_of_source_and_settlement() -> None:
-    from kursk_map.state import conflicts
+    from kursk_map.diagnostics import conflicts
 
     ledger = _ledger(
         [("a", "t", "y", "RU"), ("b", "s", "y", "RU"), ("c", "t", "y", "UA"), ("d", "s", "x", "RU"),
@@ -231,7 +231,7 @@ GAZ = pd.DataFrame(
     ],
 )  # fmt: skip
 def test_far_from_group(rows: list[tuple[str, str, str, str]], expected: list[tuple[str, int]]) -> None:
-    from kursk_map.state import far_from_group
+    from kursk_map.diagnostics import far_from_group
 
     got = far_from_group(_ledger(rows), GAZ)
     assert [(k["claim_id"], k["km"]) for k in got] == expected
@@ -239,7 +239,7 @@ def test_far_from_group(rows: list[tuple[str, str, str, str]], expected: list[tu
 
 
 def test_far_from_group_unknown_id_is_a_key_error() -> None:
-    from kursk_map.state import far_from_group
+    from kursk_map.diagnostics import far_from_group
 
     with pytest.raises(KeyError, match="nowhere"):
         far_from_group(_ledger([("1", "s", "a", "RU"), ("2", "s", "b", "RU"), ("3", "s", "nowhere", "RU")]), GAZ)

@@ -20,11 +20,12 @@ from .. import __version__
 from .._errors import Problem, UnplacedClaimsError
 from .._fs import carry, swap_in, tidy
 from ..dataset import Dataset, load_dataset
+from ..diagnostics import conflicts, far_from_group
 from ..render import render_index
 from ..render.maps import deterministic_ids, settlements_file
-from ..state import compute_state, conflicts, far_from_group
-from .cache import base_key, claim_hashes, previous_entries
+from ..state import compute_state
 from . import pages as _pages
+from .cache import base_key, claim_hashes, previous_entries
 from .pages import _render_compares, _render_source, render_images, timeline_path
 from .pool import worker_pool
 from .view import claim_records, unplaced_records

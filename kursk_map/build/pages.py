@@ -16,7 +16,8 @@ from ..dataset import Dataset
 from ..export import export_context, geojson_text, render_image
 from ..render import CompareContext, TimelineContext, disagreements, render_compare, render_map, render_timeline
 from ..render.maps import SettlementsFile, claims_file, deterministic_ids, settlements_file
-from ..state import ResolvedLedger, figures, iter_states, source_dates
+from ..resolution import ResolvedLedger
+from ..state import figures, iter_states, source_dates
 from .cache import claim_hashes, map_key, page_key
 from .pool import worker_pool
 from .view import counts, map_context
