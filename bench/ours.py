@@ -24,8 +24,7 @@ from kursk_map.areas import settlement_cells
 from kursk_map.build import pages as km_pages
 from kursk_map.dataset import BORDER, COUNTRIES, SETTLEMENTS, SOURCES, Dataset, claim_files
 from kursk_map.gazetteer import load_layer
-from kursk_map.render import render_map
-from kursk_map.render.maps import claims_file, deterministic_ids, settlements_file
+from kursk_map.render import claims_file, deterministic_ids, render_map, settlements_file
 
 from .measure import Budget, Recorder, spread
 

@@ -9,9 +9,7 @@ import pytest
 
 from kursk_map import compute_state
 from kursk_map.build import claim_records, map_context
-from kursk_map.render import CompareContext, disagreements, render_compare, render_side_by_side
-from kursk_map.render.compare import _CompareData
-from kursk_map.render.maps import deterministic_ids
+from kursk_map.render import CompareContext, deterministic_ids, disagreements, render_compare, render_side_by_side
 from kursk_map.state import diff_states
 
 from .browser_support import browser_page, chromium_path
@@ -59,8 +57,9 @@ def test_compare_rejects_unknown_controller(dataset) -> None:
         render_compare(replace(ctx, states=dict(ctx.states, **{"ru-mod": odd})))
 
 
-def _data(m: folium.Map) -> _CompareData:
-    (data,) = [c for c in m._children.values() if isinstance(c, _CompareData)]
+def _data(m: folium.Map):
+    """The page's script element that carries the payload (the one child with a ``payload``)."""
+    (data,) = [c for c in m._children.values() if hasattr(c, "payload")]
     return data
 
 

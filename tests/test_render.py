@@ -10,9 +10,17 @@ import pytest
 
 from kursk_map import compute_state
 from kursk_map.build import claim_records
-from kursk_map.render import MapContext, render_index, render_map
-from kursk_map.render._html import esc, link, safe_url
-from kursk_map.render.maps import claims_file, deterministic_ids, settlements_file
+from kursk_map.render import (
+    MapContext,
+    claims_file,
+    deterministic_ids,
+    esc,
+    link,
+    render_index,
+    render_map,
+    safe_url,
+    settlements_file,
+)
 from kursk_map.state import figures, relative_geometries
 
 ATTACKS = [

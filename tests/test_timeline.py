@@ -7,8 +7,7 @@ import pytest
 
 from kursk_map import iter_states, source_dates
 from kursk_map.build import claim_records
-from kursk_map.render import TimelineContext, render_timeline
-from kursk_map.render.maps import deterministic_ids
+from kursk_map.render import TimelineContext, deterministic_ids, render_timeline
 from kursk_map.render.timeline import timeline_json
 from kursk_map.state import figures
 

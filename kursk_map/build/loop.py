@@ -21,8 +21,7 @@ from .._errors import Problem, UnplacedClaimsError
 from .._fs import carry, swap_in, tidy
 from ..dataset import Dataset, load_dataset
 from ..diagnostics import conflicts, far_from_group
-from ..render import render_index
-from ..render.maps import deterministic_ids, settlements_file
+from ..render import deterministic_ids, render_index, settlements_file
 from ..state import compute_state
 from . import pages as _pages
 from .cache import base_key, claim_hashes, previous_entries

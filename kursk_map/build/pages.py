@@ -13,9 +13,20 @@ from typing import Any
 import numpy as np
 
 from ..dataset import Dataset
-from ..export import export_context, geojson_text, render_image
-from ..render import CompareContext, TimelineContext, disagreements, render_compare, render_map, render_timeline
-from ..render.maps import SettlementsFile, claims_file, deterministic_ids, settlements_file
+from ..export import export_context, geojson_text
+from ..render import (
+    CompareContext,
+    SettlementsFile,
+    TimelineContext,
+    claims_file,
+    deterministic_ids,
+    disagreements,
+    render_compare,
+    render_image,
+    render_map,
+    render_timeline,
+    settlements_file,
+)
 from ..resolution import ResolvedLedger
 from ..state import figures, iter_states, source_dates
 from .cache import claim_hashes, map_key, page_key

@@ -12,8 +12,7 @@ from .._errors import KurskMapError
 from ..areas import area_polygons, held_areas
 from ..attribution import attribution
 from ..dataset import Dataset
-from ..render import MapContext
-from ..render.maps import ClaimsFile, SettlementsFile
+from ..render import ClaimsFile, MapContext, SettlementsFile
 from ..state import attacks, compute_state, figures, iter_states, relative_geometries, source_dates
 
 

@@ -1,18 +1,36 @@
-"""Renderers: the only modules that import folium (maps) or write page markup (index)."""
+"""Renderers: the only modules that import folium (maps) or matplotlib (images), or write page markup.
 
+Everything a caller needs is exported here; the modules' private names (``_x``, ``_folium``,
+``_html``, ``_assets``) are for the renderers alone (``tests/test_layers.py`` checks it).
+"""
+
+from ._folium import deterministic_ids
+from ._html import esc, link, safe_url, script_json
 from .compare import CompareContext, disagreements, render_compare, render_side_by_side
+from .image import ExportContext, render_image
 from .index import render_index
-from .maps import MapContext, render_map
+from .maps import ClaimsFile, MapContext, SettlementsFile, claims_file, render_map, settlements_file
 from .timeline import TimelineContext, render_timeline
 
 __all__ = [
+    "ClaimsFile",
     "CompareContext",
+    "ExportContext",
     "MapContext",
+    "SettlementsFile",
     "TimelineContext",
+    "claims_file",
+    "deterministic_ids",
     "disagreements",
+    "esc",
+    "link",
     "render_compare",
+    "render_image",
     "render_index",
     "render_map",
     "render_side_by_side",
     "render_timeline",
+    "safe_url",
+    "script_json",
+    "settlements_file",
 ]

@@ -18,8 +18,9 @@ from branca.element import Element, Figure
 from folium.template import Template
 from folium.utilities import JsCode
 
+from ._folium import ScriptMacro, _add_border, _base_map
 from ._html import esc, link, script_json
-from .maps import _CODES, MapContext, ScriptMacro, _add_border, _base_map, _bounds, _panel_html, render_map
+from .maps import _CODES, MapContext, _bounds, _panel_html, render_map
 from .style import COLOURS, LABELS
 
 DISAGREE_COLOUR = "#000000"

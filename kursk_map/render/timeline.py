@@ -18,8 +18,9 @@ import geopandas as gpd
 from branca.element import Element
 from folium.template import Template
 
+from ._folium import ScriptMacro, _add_border, _base_map
 from ._html import esc, link
-from .maps import ScriptMacro, _add_border, _base_map, _claim_line, _position
+from .maps import _claim_line, _position
 from .style import COLOURS, LABELS
 
 #: One character per settlement and date: the controller a source claims, or baseline.

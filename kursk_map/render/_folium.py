@@ -1,0 +1,197 @@
+"""The folium plumbing every page kind shares: the base map, its panel, verbatim scripts, stable ids.
+
+Private to :mod:`kursk_map.render`; :func:`deterministic_ids` is exported by the package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import folium
+import geopandas as gpd
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from ._assets import leaflet_css, leaflet_js
+from ._html import esc
+from .style import BORDER_COLOUR
+
+LEAFLET_VERSION = "1.9.3"
+LEAFLET_JS = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.js"
+LEAFLET_CSS = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.css"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTR = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+SAT_TILES = "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}"
+SAT_ATTR = "Imagery &copy; Esri, Maxar, Earthstar Geographics, and the GIS User Community"
+ATTRIBUTION_PREFIX = (
+    '<a href="https://leafletjs.com">Leaflet</a> | kursk_map'
+    " | border: Natural Earth | settlements: GeoNames &amp; cited pages"
+)
+
+
+class _Map(folium.Map):
+    """A folium Map that loads only Leaflet (no jQuery, Bootstrap or icon fonts)."""
+
+    default_js = [("leaflet", LEAFLET_JS)]  # noqa: RUF012 - overrides folium's class attribute
+    default_css = [("leaflet_css", LEAFLET_CSS)]  # noqa: RUF012
+
+
+@contextlib.contextmanager
+def deterministic_ids(prefix: str = "k") -> Iterator[None]:
+    """Give branca elements sequential ids instead of random ones, for byte-identical output."""
+    counter = itertools.count()
+    original = Element.__dict__["_generate_id"]
+
+    def _next_id(cls: type) -> str:
+        return f"{prefix}{next(counter):05d}"
+
+    Element._generate_id = classmethod(_next_id)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        Element._generate_id = original  # type: ignore[method-assign]
+
+
+class _Verbatim(Element):
+    """Text that goes into the page as it is (branca would compile it as a Jinja template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text.removesuffix("\n")  # as a compiled template would (Jinja drops one final newline)
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class ScriptMacro(MacroElement):
+    """A MacroElement with only a ``script`` macro, added to the page verbatim.
+
+    branca's ``MacroElement.render`` wraps each rendered macro in ``Element(text)``, which compiles
+    the text as a Jinja template again: slow for large payloads, and a second reading of text that
+    must never be read as a template. This renders the macro once and adds the result as it is.
+    """
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's MacroElement returns None too
+        """Add the rendered ``script`` macro to the page's scripts, then render the children."""
+        figure = self.get_root()
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Verbatim(script(self, kwargs)), name=self.get_name())  # type: ignore[attr-defined]
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _Panel(ScriptMacro):
+    """The title/legend panel as a Leaflet control, so it lives inside its own map's container."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+          const c = L.control({position: "topleft"});
+          c.onAdd = function () {
+            const div = L.DomUtil.create("div", "km-panel");
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+          };
+          c.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "KmPanel"
+        self.html = html
+
+
+class _Prefix(ScriptMacro):
+    """Sets Leaflet's attribution prefix (Leaflet 1.9's default shows a national flag)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "AttributionPrefix"
+        self.prefix = prefix
+
+
+_CSS = """
+<style>
+.km-panel{max-width:360px;max-height:calc(100vh - 120px);
+ overflow:auto;background:rgba(255,255,255,.95);padding:10px 12px;border-radius:6px;
+ box-shadow:0 1px 5px rgba(0,0,0,.4);font:13px/1.35 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222}
+.km-title{font-size:16px;font-weight:700}.km-date{font-weight:400;color:#555;margin-left:6px}
+.km-sub{color:#444;margin:4px 0 6px}.km-legend,.km-list{list-style:none;margin:4px 0;padding:0}
+.km-legend li{margin:2px 0}.km-list li{margin:3px 0;padding-left:2px}
+.km-dot{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:6px;vertical-align:-1px;
+ border:1px solid #222}
+.km-hollow{background:transparent;border:2px dashed #222}
+.km-line{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed;vertical-align:3px}
+.km-panel details{margin-top:4px}.km-panel summary{cursor:pointer;font-weight:600}
+.km-nav{margin-top:6px}.km-compact{max-width:250px;font-size:12px}
+.km-embed{width:100%;font:11px monospace;box-sizing:border-box}
+.km-implied{margin:4px 0;padding:4px 6px;background:#f3f3f3;border-radius:4px}.km-pop ul{padding-left:16px;margin:4px 0}
+@media (max-width:600px){.km-panel{max-width:60vw;font-size:12px}}
+</style>"""
+
+
+def _base_map(
+    bounds: list[list[float]],
+    title: str,
+    panel: str,
+    *,
+    self_contained: bool,
+    figure: Any = None,
+    width: str = "100%",
+    left: str = "0%",
+) -> folium.Map:
+    """A map with both base layers, the neutral attribution prefix, our CSS, a title and a panel.
+
+    ``figure`` (a branca Figure), ``width`` and ``left`` place several maps side by side on one page.
+    """
+    m = _Map(
+        location=[51.2, 35.1],
+        zoom_start=9,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+        width=width,
+        left=left,
+        position="relative" if figure is None else "absolute",
+    )
+    if figure is not None:
+        figure.add_child(m)
+    root: Any = m.get_root()  # a branca Figure
+    if self_contained:
+        m.default_js, m.default_css = [], []
+        root.header.add_child(Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css_inline")
+        root.header.add_child(Element(f"<script>{leaflet_js()}</script>"), name="leaflet_js_inline")
+    m.fit_bounds(bounds)
+    m.add_child(_Panel(panel))
+    folium.TileLayer(OSM_TILES, attr=OSM_ATTR, name="OpenStreetMap", max_zoom=19).add_to(m)
+    folium.TileLayer(SAT_TILES, attr=SAT_ATTR, name="Satellite (Esri World Imagery)", max_zoom=18, show=False).add_to(m)
+    m.add_child(_Prefix(ATTRIBUTION_PREFIX))
+    root.header.add_child(Element(f"<title>{esc(title)}</title>"), name="km_title")
+    root.header.add_child(Element(_CSS), name="km_css")
+    return m
+
+
+def _add_border(m: folium.Map, border: gpd.GeoDataFrame | None) -> None:
+    if border is None or border.empty:
+        return
+    data = json.loads(border[["geometry"]].to_json(drop_id=True))
+    folium.GeoJson(
+        data,
+        name="International border (Natural Earth 1:10m)",
+        style_function=lambda _f: {"color": BORDER_COLOUR, "weight": 2, "dashArray": "8 4", "opacity": 0.8},
+        interactive=False,
+    ).add_to(m)
