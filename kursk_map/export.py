@@ -221,7 +221,7 @@ def export_frame(ctx: ExportContext) -> gpd.GeoDataFrame:
     first), ``label`` and ``colour`` are those of the legend, ``as_of`` is the date of the state.
     """
     st = ctx.state.sort_values("id", kind="stable")
-    group = ["baseline" if b == "baseline" else c for b, c in zip(st["basis"], st["controller"], strict=True)]
+    group = st[schemas.GROUP_COLUMN].tolist()
     out = pd.DataFrame(
         {
             "id": st["id"].astype(str).to_numpy(),
@@ -295,7 +295,12 @@ def geojson_text(ctx: ExportContext) -> str:
     ids = [str(v) for v in st["id"].tolist()]
     static = zip(ids, *(_column(st, c) for c in _STATIC[1:]), strict=True)
     claimed = zip(
-        _column(st, "controller"), _column(st, "basis"), _column(st, "since"), st["claim_ids"].tolist(), strict=True
+        _column(st, "controller"),
+        _column(st, "basis"),
+        st[schemas.GROUP_COLUMN].tolist(),
+        _column(st, "since"),
+        st["claim_ids"].tolist(),
+        strict=True,
     )
     lats = [round(float(x), _DECIMALS) for x in st["lat"].tolist()]
     lons = [round(float(x), _DECIMALS) for x in st["lon"].tolist()]
@@ -309,8 +314,7 @@ def geojson_text(ctx: ExportContext) -> str:
     )
     tail = _fragment(("source", "as_of"), (ctx.source["slug"], ctx.date.isoformat()))
     lines = []
-    for sid, s_vals, (ctrl, basis, since, cids), p_vals in zip(ids, static, claimed, place, strict=True):
-        group = "baseline" if basis == "baseline" else ctrl
+    for sid, s_vals, (ctrl, basis, group, since, cids), p_vals in zip(ids, static, claimed, place, strict=True):
         c_vals = (ctrl, LABELS[group], COLOURS[group], basis, since, ";".join(cids))
         lines.append(
             f'{{"type":"Feature","id":{json.dumps(sid, ensure_ascii=False)},"properties":{{'

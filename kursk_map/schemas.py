@@ -91,5 +91,31 @@ UNITS: Final = {
 }
 #: How a settlement's state was decided on a map.
 BASES: Final = ("claim", "region", "baseline")
+#: The ``group`` of a settlement in a state: its claimed ``controller`` (one of :data:`CONTROLLERS`),
+#: or ``"baseline"`` where the ``basis`` is ``"baseline"`` (the source made no claim about it). Every
+#: legend, count, colour and layer is per group; the state computation sets it, nothing derives it again.
+GROUP_COLUMN: Final = "group"
+#: The groups in legend order (counts, panels, the manifest).
+LEGEND_GROUPS: Final = ("UA", "RU", "contested", "baseline")
 #: Groups drawn as layers, in drawing order.
 GROUPS: Final = ("baseline", "contested", "RU", "UA")
+#: Columns of a state (one row per placed settlement, indexed by id; the geometry comes last).
+STATE_COLUMNS: Final = (
+    "id",
+    "name",
+    "name_ru",
+    "name_uk",
+    "raion",
+    "oblast",
+    "country",
+    "lat",
+    "lon",
+    "method",
+    "precision_m",
+    "ref",
+    "controller",
+    "basis",
+    GROUP_COLUMN,
+    "claim_ids",
+    "since",
+)

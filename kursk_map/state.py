@@ -43,35 +43,16 @@ def source_dates(ledger: ResolvedLedger, source: str) -> list[dt.date]:
     return sorted({d.date() for d in c.loc[c["source"] == source, "date"].unique()})
 
 
-_STATE_COLUMNS = [
-    "id",
-    "name",
-    "name_ru",
-    "name_uk",
-    "raion",
-    "oblast",
-    "country",
-    "lat",
-    "lon",
-    "method",
-    "precision_m",
-    "ref",
-    "controller",
-    "basis",
-    "claim_ids",
-    "since",
-]
-
-
 def iter_states(
     gazetteer: gpd.GeoDataFrame, ledger: ResolvedLedger, *, source: str, dates: list[dt.date]
 ) -> Iterator[tuple[dt.date, gpd.GeoDataFrame]]:
     """Yield the state of ``source`` on each of ``dates`` (ascending), computed incrementally.
 
     Claims are visited once, in date order; each state is a GeoDataFrame with one row per
-    placed settlement and the columns ``controller``, ``basis`` (claim/region/baseline),
-    ``claim_ids`` (the deciding claim first, then older claims of this source about the
-    settlement, newest first) and ``since`` (date of the deciding claim).
+    placed settlement and the columns ``controller``, ``basis`` (claim/region/baseline), ``group``
+    (the controller, or ``baseline``: see :data:`kursk_map.schemas.GROUP_COLUMN`), ``claim_ids``
+    (the deciding claim first, then older claims of this source about the settlement, newest
+    first) and ``since`` (date of the deciding claim); all columns are :data:`kursk_map.schemas.STATE_COLUMNS`.
     """
     placed = gazetteer[gazetteer.geometry.notna()]
     board = _Board(placed)
@@ -116,14 +97,14 @@ def _state_events(claims: pd.DataFrame, source: str) -> pd.DataFrame:
     return events[["date", "kind", "settlement_id", "oblast", "controller", "claim_id"]]
 
 
-_TEXT_COLUMNS = ("controller", "basis", "since")
+_TEXT_COLUMNS = ("controller", "basis", schemas.GROUP_COLUMN, "since")
 
 
 class _Board:
     """The state of one source as arrays over the placed settlements, changed claim by claim.
 
     ``frame`` turns it into a GeoDataFrame: a shallow (copy-on-write) copy of a template holding the
-    gazetteer's columns and the geometry, with the four state columns set from copies of the arrays.
+    gazetteer's columns and the geometry, with the five state columns set from copies of the arrays.
     The template is built as a state always was, from the baseline. While every value written is a
     ``str``, each text column keeps the dtype pandas inferred for the baseline, so it is also kept as
     an array of that dtype (brought up to date once per state), and copies of it skip the inference.
@@ -136,6 +117,7 @@ class _Board:
         self._text = {
             "controller": placed["country"].to_numpy(dtype=object, copy=True),
             "basis": np.full(n, "baseline", dtype=object),
+            schemas.GROUP_COLUMN: np.full(n, "baseline", dtype=object),
             "since": np.full(n, "", dtype=object),
         }
         self._claim_ids = np.empty(n, dtype=object)
@@ -143,7 +125,9 @@ class _Board:
         self._history: dict[int, tuple[str, ...]] = {}
         self._changed: set[int] = set()
         st = self._with_state(placed.copy())
-        self._template = gpd.GeoDataFrame(st[[*_STATE_COLUMNS, "geometry"]], geometry="geometry", crs=schemas.CRS)
+        self._template = gpd.GeoDataFrame(
+            st[[*schemas.STATE_COLUMNS, "geometry"]], geometry="geometry", crs=schemas.CRS
+        )
         self._typed: dict[str, Any] | None = None
         if all(isinstance(self._template[col].dtype, pd.StringDtype) for col in _TEXT_COLUMNS):
             self._typed = {col: self._template[col].array.copy() for col in _TEXT_COLUMNS}
@@ -161,6 +145,7 @@ class _Board:
         hist = self._history[k] = (claim_id, *self._history.get(k, ()))
         self._set("controller", k, controller)
         self._set("basis", k, "claim")
+        self._set(schemas.GROUP_COLUMN, k, controller)
         self._set("since", k, since)
         self._claim_ids[k] = hist
         self._changed.add(k)
@@ -172,6 +157,7 @@ class _Board:
             return
         self._set("controller", members, controller)
         self._set("basis", members, "region")
+        self._set(schemas.GROUP_COLUMN, members, controller)
         self._set("since", members, since)
         self._changed.update(members.tolist())
         alone = (claim_id,)
@@ -197,6 +183,7 @@ class _Board:
         """Set the state columns from lists, leaving pandas to infer their dtypes."""
         st["controller"] = self._text["controller"].tolist()
         st["basis"] = self._text["basis"].tolist()
+        st[schemas.GROUP_COLUMN] = self._text[schemas.GROUP_COLUMN].tolist()
         st["claim_ids"] = self._claim_ids.tolist()
         st["since"] = self._text["since"].tolist()
         return st
@@ -308,8 +295,23 @@ def attacks(ledger: ResolvedLedger, *, source: str, date: dt.date) -> list[dict[
     ]
 
 
+def group_counts(state: pd.DataFrame) -> dict[str, int]:
+    """Settlements per group of a state, in legend order (``UA``, ``RU``, ``contested``, ``baseline``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> group_counts(pd.DataFrame({"group": ["UA", "RU", "baseline", "RU"]}))
+    {'UA': 1, 'RU': 2, 'contested': 0, 'baseline': 1}
+    """
+    n = dict.fromkeys(schemas.LEGEND_GROUPS, 0)
+    for g in state[schemas.GROUP_COLUMN].tolist():
+        n[g] += 1
+    return n
+
+
 def diff_states(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> dict[str, Any]:
-    """What changed between two states of one source: each settlement whose claimed controller moved.
+    """What changed between two states of one source: each settlement whose group moved.
 
     Baseline counts as its own group (``"baseline"``), so a first claim about a settlement shows as
     a change from baseline. Returns ``changes`` (one record per settlement), ``gained`` and ``lost``
@@ -318,19 +320,13 @@ def diff_states(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> dict[str, 
     Examples
     --------
     >>> import pandas as pd
-    >>> b = pd.DataFrame({"name": ["A", "B"], "controller": ["UA", "RU"], "basis": ["claim", "baseline"]},
-    ...                  index=["a", "b"])
-    >>> a = pd.DataFrame({"name": ["A", "B"], "controller": ["RU", "RU"], "basis": ["claim", "baseline"]},
-    ...                  index=["a", "b"])
+    >>> b = pd.DataFrame({"name": ["A", "B"], "group": ["UA", "baseline"]}, index=["a", "b"])
+    >>> a = pd.DataFrame({"name": ["A", "B"], "group": ["RU", "baseline"]}, index=["a", "b"])
     >>> d = diff_states(b, a)
     >>> d["gained"], d["lost"]
     ({'RU': ['A']}, {'UA': ['A']})
     """
-
-    def group(st: pd.DataFrame) -> pd.Series:
-        return st["controller"].where(st["basis"] != "baseline", "baseline")
-
-    g0, g1 = group(before), group(after.loc[before.index])
+    g0, g1 = before[schemas.GROUP_COLUMN], after.loc[before.index, schemas.GROUP_COLUMN]
     moved = before.index[g0 != g1]
     changes = [
         {"id": str(sid), "name": str(after.at[sid, "name"]), "from": str(g0[sid]), "to": str(g1[sid])}

@@ -34,10 +34,8 @@ def test_disagreements_between_sources(dataset) -> None:
 
 
 def test_disagreements_align_states_by_settlement_id() -> None:
-    a = pd.DataFrame({"controller": ["UA", "RU"], "basis": ["claim", "claim"]}, index=["x", "y"])
-    b = pd.DataFrame(
-        {"controller": ["UA", "RU", "UA"], "basis": ["claim", "region", "baseline"]}, index=["y", "x", "z"]
-    )
+    a = pd.DataFrame({"group": ["UA", "RU"]}, index=["x", "y"])
+    b = pd.DataFrame({"group": ["UA", "RU", "baseline"]}, index=["y", "x", "z"])
     assert disagreements({"a": a, "b": b}) == {"x": {"a": "UA", "b": "RU"}, "y": {"a": "RU", "b": "UA"}}
     assert disagreements({"a": a}) == {} and disagreements({}) == {}
 
@@ -52,7 +50,7 @@ def test_compare_rejects_states_of_other_settlements(dataset) -> None:
 def test_compare_rejects_unknown_controller(dataset) -> None:
     ctx = _ctx(dataset)
     odd = ctx.states["ru-mod"].copy()
-    odd.loc["486816", "controller"] = "XX"
+    odd.loc["486816", ["controller", "group"]] = "XX"
     with pytest.raises(ValueError, match=r"state of 'ru-mod' has unknown controller\(s\) \['XX'\]"):
         render_compare(replace(ctx, states=dict(ctx.states, **{"ru-mod": odd})))
 

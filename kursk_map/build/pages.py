@@ -28,10 +28,10 @@ from ..render import (
     settlements_file,
 )
 from ..resolution import ResolvedLedger
-from ..state import figures, iter_states, source_dates
+from ..state import figures, group_counts, iter_states, source_dates
 from .cache import claim_hashes, map_key, page_key
 from .pool import worker_pool
-from .view import counts, map_context
+from .view import map_context
 
 
 def map_path(source: str, date: dt.date | str) -> str:
@@ -183,7 +183,7 @@ def _render_source(
                     "path": path,
                     "data": data_path,
                     "image": f"{slug}/{day.isoformat()}.png" if images else None,
-                    "counts": counts(state),
+                    "counts": group_counts(state),
                     "implied_km2": dict(ctx.areas),
                     "claims_to_date": int((claim_dates <= np.datetime64(day)).sum()),
                     "figures": [

@@ -13,7 +13,7 @@ from ..areas import area_polygons, held_areas
 from ..attribution import attribution
 from ..dataset import Dataset
 from ..render import ClaimsFile, MapContext, SettlementsFile
-from ..state import attacks, compute_state, figures, iter_states, relative_geometries, source_dates
+from ..state import attacks, compute_state, figures, group_counts, iter_states, relative_geometries, source_dates
 
 
 def claim_records(ds: Dataset) -> dict[str, dict[str, Any]]:
@@ -104,7 +104,7 @@ def figure_series(ds: Dataset, source: str) -> list[dict[str, Any]]:
     out = []
     for day, state in iter_states(ds.gazetteer, ds.ledger, source=source, dates=dates):
         today = mine[mine["date"] == pd.Timestamp(day)]
-        n = counts(state)
+        n = group_counts(state)
         out.append(
             {
                 "date": day.isoformat(),
@@ -124,11 +124,3 @@ def figure_series(ds: Dataset, source: str) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def counts(state: gpd.GeoDataFrame) -> dict[str, int]:
-    """Settlements per legend group of a state."""
-    n = dict.fromkeys(("UA", "RU", "contested", "baseline"), 0)
-    for ctrl, basis in zip(state["controller"], state["basis"], strict=True):
-        n["baseline" if basis == "baseline" else ctrl] += 1
-    return n

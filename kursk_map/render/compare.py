@@ -18,9 +18,11 @@ from branca.element import Element, Figure
 from folium.template import Template
 from folium.utilities import JsCode
 
+from .. import schemas
 from ._folium import ScriptMacro, _add_border, _base_map
 from ._html import esc, link, script_json
-from .maps import _CODES, MapContext, _bounds, _panel_html, render_map
+from .maps import MapContext, _bounds, _panel_html, render_map
+from .payload import GROUP_CODES
 from .style import COLOURS, LABELS
 
 DISAGREE_COLOUR = "#000000"
@@ -58,8 +60,8 @@ def disagreements(states: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict[str,
     Examples
     --------
     >>> import pandas as pd
-    >>> a = pd.DataFrame({"controller": ["UA", "RU"], "basis": ["claim", "baseline"]}, index=["x", "y"])
-    >>> b = pd.DataFrame({"controller": ["RU", "UA"], "basis": ["region", "claim"]}, index=["x", "y"])
+    >>> a = pd.DataFrame({"group": ["UA", "baseline"]}, index=["x", "y"])
+    >>> b = pd.DataFrame({"group": ["RU", "UA"]}, index=["x", "y"])
     >>> disagreements({"a": a, "b": b})
     {'x': {'a': 'UA', 'b': 'RU'}}
     """
@@ -71,7 +73,8 @@ def disagreements(states: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict[str,
             index = index.union(st.index)
     cols = []
     for st in states.values():
-        col = np.where(st["basis"].to_numpy() != "baseline", st["controller"].to_numpy(dtype=object), None)
+        group = st[schemas.GROUP_COLUMN].to_numpy(dtype=object)
+        col = np.where(group != "baseline", group, None)
         if not st.index.equals(index):
             pos = st.index.get_indexer(index)
             col = np.where(pos >= 0, col[pos], None)
@@ -115,18 +118,20 @@ def _source_columns(ctx: CompareContext, slug: str, ids: Sequence[str], lines: d
     """One source's code string (a character per settlement) and its claim lines (see below)."""
     st = ctx.states[slug]
     pos = _positions(st, ids, slug)
-    ctrl, basis = st["controller"].to_numpy()[pos], st["basis"].to_numpy()[pos]
-    claimed = basis != "baseline"
-    codes = np.full(len(ids), _CODES["baseline"], dtype="<U1")
+    groups, basis = st[schemas.GROUP_COLUMN].to_numpy()[pos], st["basis"].to_numpy()[pos]
+    claimed = groups != "baseline"
+    codes = np.full(len(ids), GROUP_CODES["baseline"], dtype="<U1")
     known = ~claimed
-    for group, code in _CODES.items():
+    for group, code in GROUP_CODES.items():
         if group != "baseline":
-            is_group = claimed & (ctrl == group)
+            is_group = groups == group
             codes[is_group] = code
             known |= is_group
     if not known.all():
-        bad = sorted({str(c) for c in ctrl[~known]})
-        raise ValueError(f"the state of {slug!r} has unknown controller(s) {bad}; expected one of {sorted(_CODES)}")
+        bad = sorted({str(c) for c in groups[~known]})
+        raise ValueError(
+            f"the state of {slug!r} has unknown controller(s) {bad}; expected one of {sorted(GROUP_CODES)}"
+        )
     cids, since = st["claim_ids"].to_numpy()[pos][claimed], st["since"].to_numpy()[pos][claimed]
     seen: dict[tuple[Any, ...], int] = {}
     refs = []
@@ -163,7 +168,7 @@ def _compare_payload(ctx: CompareContext, ids: Sequence[str], disagree: Sequence
         "src": sources,
         "lines": list(lines),
         "dis": [where[sid] for sid in disagree],
-        "colours": {code: COLOURS[g] for g, code in _CODES.items()},
+        "colours": {code: COLOURS[g] for g, code in GROUP_CODES.items()},
     }
 
 
@@ -324,11 +329,11 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
     for src, (_name, codes, _refs) in zip(ctx.sources, payload["src"], strict=True):
         by_code = {}
         for group, marker in markers.items():
-            n = codes.count(_CODES[group])
+            n = codes.count(GROUP_CODES[group])
             if not n:
                 continue
             layer = _empty_layer(f"{esc(src['name'])}: {esc(LABELS[group])} ({n})", marker).add_to(m)
-            by_code[_CODES[group]] = layer.get_name()
+            by_code[GROUP_CODES[group]] = layer.get_name()
         layers.append(by_code)
     disagree = _empty_layer(
         f"Sources disagree ({len(dis)})",

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
-import pandas as pd
 
+from .. import schemas
 from .._errors import KurskMapError
+from ..state import group_counts
 from .style import BORDER_COLOUR, COLOURS, LABELS
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ ATTRIBUTION: Final = (
     "Settlements: GeoNames (CC BY 4.0) and the cited pages in geodata/settlements.csv · "
     "Border: Natural Earth (public domain) · No basemap tiles · Made with kursk_map"
 )
-_GROUP_ORDER: Final = ("UA", "RU", "contested", "baseline")
 _INSTALL_HINT: Final = (
     "exporting an image needs matplotlib, which is not installed; "
     "install it with `pip install matplotlib` (or `pip install -e .` in a checkout), "
@@ -59,22 +59,6 @@ def _matplotlib() -> Any:
     except ImportError:
         raise KurskMapError(_INSTALL_HINT) from None
     return matplotlib
-
-
-def counts(state: gpd.GeoDataFrame) -> dict[str, int]:
-    """Settlements per legend group (``UA``, ``RU``, ``contested``, ``baseline``).
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> st = gpd.GeoDataFrame({"controller": ["UA", "RU", "RU"], "basis": ["claim", "claim", "baseline"]})
-    >>> counts(st)
-    {'UA': 1, 'RU': 1, 'contested': 0, 'baseline': 1}
-    """
-    out = dict.fromkeys(_GROUP_ORDER, 0)
-    for ctrl, basis in zip(state["controller"], state["basis"], strict=True):
-        out["baseline" if basis == "baseline" else str(ctrl)] += 1
-    return out
 
 
 def _local_crs(state: gpd.GeoDataFrame) -> str:
@@ -200,10 +184,7 @@ def _draw_border(ax: Axes, border: gpd.GeoDataFrame) -> None:
 
 
 def _draw_settlements(ax: Axes, st: gpd.GeoDataFrame) -> None:
-    group = pd.Series(
-        ["baseline" if b == "baseline" else str(c) for b, c in zip(st["basis"], st["controller"], strict=True)],
-        index=st.index,
-    )
+    group = st[schemas.GROUP_COLUMN]
     derived = st["method"] == "derived"
     for g in ("baseline", "contested", "RU", "UA"):  # claimed dots above the grey baseline ones
         rows = st[(group == g).to_numpy()].sort_values("id", kind="stable")
@@ -305,7 +286,7 @@ def _draw_panel(fig: Figure, ctx: ExportContext, renderer: Any, *, left: float, 
     """Legend (with counts) and notes; return the figure y of the bottom of the notes."""
     from matplotlib.lines import Line2D  # noqa: PLC0415 (optional dependency)
 
-    n = counts(ctx.state)
+    n = group_counts(ctx.state)
     handles = [
         Line2D(
             [],
@@ -317,7 +298,7 @@ def _draw_panel(fig: Figure, ctx: ExportContext, renderer: Any, *, left: float, 
             markeredgecolor="white",
             label=f"{LABELS[g]}: {n[g]}",
         )
-        for g in _GROUP_ORDER
+        for g in schemas.LEGEND_GROUPS
     ]
     handles.append(
         Line2D(
@@ -391,9 +372,7 @@ def _draw_locator(
         border.plot(ax=ax, color=BORDER_COLOUR, linewidth=0.7, linestyle=(0, (4, 2)), alpha=0.8)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    colours = [
-        COLOURS["baseline" if b == "baseline" else str(c)] for b, c in zip(st["basis"], st["controller"], strict=True)
-    ]
+    colours = [COLOURS[g] for g in st[schemas.GROUP_COLUMN].tolist()]
     ax.scatter(st.geometry.x.to_numpy(), st.geometry.y.to_numpy(), s=3.0, c=colours, linewidths=0)
     ax.add_patch(Rectangle((mx0, my0), mx1 - mx0, my1 - my0, fill=False, edgecolor="#222222", linewidth=1.0))
 

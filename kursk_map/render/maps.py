@@ -22,8 +22,10 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from .. import schemas
+from ..state import group_counts
 from ._folium import ScriptMacro, _add_border, _base_map, _Verbatim
 from ._html import esc, link, safe_url, script_json
+from .payload import GROUP_CODES
 from .style import COLOURS, LABELS, RELATIVE_COLOUR
 
 
@@ -155,7 +157,6 @@ def _position(r: Mapping[str, Any]) -> str:
     return f"{label} {esc(where)} ({link(ref, 'reference') if ref.startswith('http') else esc(ref)})"
 
 
-_CODES = {"UA": "U", "RU": "R", "contested": "c", "baseline": "-"}
 _GEONAMES_REF = re.compile(r"^https://www\.geonames\.org/(\d+)$")
 
 
@@ -293,9 +294,12 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
         return lines[cid]
 
     codes, v, c = [], [], []
-    rows = zip(*(st[k].tolist() for k in ("basis", "controller", "since", "country", "claim_ids")), strict=True)
-    for basis, ctrl, since, country, cids in rows:
-        codes.append(_CODES["baseline" if basis == "baseline" else str(ctrl)])
+    rows = zip(
+        *(st[k].tolist() for k in (schemas.GROUP_COLUMN, "basis", "controller", "since", "country", "claim_ids")),
+        strict=True,
+    )
+    for group, basis, ctrl, since, country, cids in rows:
+        codes.append(GROUP_CODES[group])
         verdict = _verdict(src, ctx.date, str(ctrl), str(basis), _text(since), str(country))
         v.append(verdicts.setdefault(verdict, len(verdicts)))
         c.append([claim_index(cid) for cid in cids[:6] if cid in ctx.claims])
@@ -379,7 +383,7 @@ class _SettlementData(ScriptMacro):
 
 def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
     payload = _settlement_payload(ctx)
-    counts = {g: payload["g"].count(code) for g, code in _CODES.items()}
+    counts = {g: payload["g"].count(code) for g, code in GROUP_CODES.items()}
     layers = {}
     for group in schemas.GROUPS:
         colour = COLOURS[group]
@@ -487,9 +491,7 @@ def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
     """The panel's HTML; ``compact`` (half-width panes) starts with the long lists folded."""
     st = ctx.state
     src = ctx.source
-    counts = dict.fromkeys(schemas.GROUPS, 0)
-    for ctrl, basis in zip(st["controller"], st["basis"], strict=True):
-        counts["baseline" if basis == "baseline" else ctrl] += 1
+    counts = group_counts(st)
     legend = "".join(
         f"<li><span class='km-dot' style='background:{COLOURS[g]}'></span>{esc(LABELS[g])}: <b>{counts[g]}</b></li>"
         for g in ("UA", "RU", "contested", "baseline")

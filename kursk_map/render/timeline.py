@@ -18,14 +18,12 @@ import geopandas as gpd
 from branca.element import Element
 from folium.template import Template
 
+from .. import schemas
 from ._folium import ScriptMacro, _add_border, _base_map
 from ._html import esc, link
 from .maps import _claim_line, _position
+from .payload import GROUP_CODES
 from .style import COLOURS, LABELS
-
-#: One character per settlement and date: the controller a source claims, or baseline.
-CODES = {"UA": "U", "RU": "R", "contested": "c"}
-BASELINE = "-"
 
 
 @dataclass(frozen=True)
@@ -78,10 +76,7 @@ def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
     for state in itertools.chain([first], states_in):
         last = state
         st = state.loc[ids]
-        codes = "".join(
-            BASELINE if basis == "baseline" else CODES[ctrl]
-            for ctrl, basis in zip(st["controller"], st["basis"], strict=True)
-        )
+        codes = "".join(GROUP_CODES[g] for g in st[schemas.GROUP_COLUMN].tolist())
         refs = [cid_index(c[0]) if c else -1 for c in st["claim_ids"]]
         states.append([codes, refs])
     if len(states) != len(ctx.dates):
