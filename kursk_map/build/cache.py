@@ -35,9 +35,10 @@ def _digest(*parts: object) -> str:
 
 @functools.cache
 def _code_digest() -> str:
-    """Digest of the package's own code, so that an upgraded kursk_map never reuses stale pages."""
+    """Digest of the package's own code and page scripts, so that an upgraded kursk_map never reuses stale pages."""
+    root = Path(__file__).parents[1]
     h = hashlib.sha256()
-    for f in sorted(Path(__file__).parents[1].rglob("*.py")):
+    for f in sorted([*root.rglob("*.py"), *(root / "render" / "assets").glob("*")]):
         h.update(f.read_bytes())
     return h.hexdigest()
 

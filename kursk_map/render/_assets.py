@@ -28,3 +28,18 @@ def leaflet_css() -> str:
         return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
 
     return re.sub(r"url\(images/(layers(?:-2x)?\.png)\)", inline, text)
+
+
+@cache
+def script(name: str, *, indent: int = 0) -> str:
+    """The script ``assets/<name>`` without its header comment, for a page template.
+
+    The header (the ``//`` lines it starts with) says what the script reads; it stays out of the
+    pages. Lines after the first are indented by ``indent`` spaces and the final newline is dropped,
+    so that the text fits where a template puts it at that indentation.
+    """
+    lines = (files(__package__) / "assets" / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    while lines and lines[0].startswith("//"):
+        lines.pop(0)
+    pad = " " * indent
+    return "".join(lines[:1] + [pad + line if line.strip() else line for line in lines[1:]]).removesuffix("\n")

@@ -19,6 +19,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from .. import schemas
+from ._assets import script
 from ._folium import ScriptMacro, _add_border, _base_map
 from ._html import esc, link, script_json
 from .maps import MapContext, _bounds, _panel_html, render_map
@@ -185,29 +186,7 @@ class _CompareData(ScriptMacro):
   const D = {{ this.payload_json }}, key = {{ this.key|tojson }};
   window.__kmCmp = window.__kmCmp || {};
   window.__kmCmp[key] = D;
-  window.__kmCmpPopup = window.__kmCmpPopup || function (D, i) {
-    const VERDICT = {U: "UA", R: "RU", c: "contested", "-": "no claim"};
-    if (!D.at) {  // for each source: settlement -> its entry in refs, or -1 (built on the first click)
-      D.at = D.src.map(function (s) {
-        const at = new Int32Array(s[1].length);
-        let k = 0;
-        for (let j = 0; j < at.length; j++) { at[j] = s[1][j] === "-" ? -1 : k++; }
-        return at;
-      });
-    }
-    const rows = D.src.map(function (s, j) {
-      const code = s[1][i], ref = D.at[j][i] < 0 ? -1 : s[2][D.at[j][i]];
-      return "<tr><td>" + s[0] + "</td><td><b style='color:" + D.colours[code] + "'>" + VERDICT[code] +
-        "</b></td><td>" + (ref < 0 ? "" : D.lines[ref]) + "</td></tr>";
-    });
-    return "<div class='km-pop'>" + D.n[i] + "<br><small>What each source claims as of " + D.date +
-      "</small><table class='km-cmp'>" + rows.join("") + "</table></div>";
-  };
-  window.__kmCmpBind = window.__kmCmpBind || function (f, layer) {
-    const D = window.__kmCmp[f.properties.k], i = f.properties.i;
-    layer.bindTooltip(function () { return D.n[i]; });
-    if (f.properties.p) { layer.bindPopup(function () { return window.__kmCmpPopup(D, i); }, {maxWidth: 520}); }
-  };
+  {{ this.popup_js }}
   function feature(i, popup) {
     return {type: "Feature", properties: {k: key, i: i, p: popup},
             geometry: {type: "Point", coordinates: [D.lon[i], D.lat[i]]}};
@@ -237,6 +216,7 @@ class _CompareData(ScriptMacro):
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "KmCompare"
+        self.popup_js = script("compare_popup.js", indent=2)
         self.payload = payload
         self.payload_json = script_json(payload)
         self.layers = [dict(x) for x in layers]

@@ -23,6 +23,7 @@ from folium.utilities import JsCode
 
 from .. import schemas
 from ..state import group_counts
+from ._assets import script
 from ._folium import ScriptMacro, _add_border, _base_map, _Verbatim
 from ._html import esc, link, safe_url, script_json
 from .payload import GROUP_CODES
@@ -344,23 +345,7 @@ class _SettlementData(ScriptMacro):
   }
   window.__km = window.__km || {};
   window.__km[{{ this.key|tojson }}] = D;
-  window.__kmPopup = window.__kmPopup || function (D, i) {
-    const approx = D.a[i] === "1", r = D.r[i];
-    const ref = typeof r === "number" ? D.refs[r]
-      : "<a href=\\"https://www.geonames.org/" + r.slice(1) +
-        "\\" target=\\"_blank\\" rel=\\"noopener noreferrer\\">reference</a>";
-    const table = D.cs === undefined ? D.claims : (window.__kmClaims || {})[D.cs];
-    const claims = !table ? "<li>(the claims file of this source did not load)</li>" :
-      D.c[i].map(function (k) {
-        const c = table[k], by = c[3] ? "<a href=\\"" + c[3] +
-          "\\" target=\\"_blank\\" rel=\\"noopener noreferrer\\">" + D.src + "</a>" : D.src;
-        return "<li><b>" + c[0] + "</b> · " + c[1] + " · " + c[2] + " [" + by + "]</li>";
-      }).join("");
-    return "<div class='km-pop'>" + D.n[i] + "<br><small>" + D.places[D.p[i]] + "</small><br>" +
-      D.verdicts[D.v[i]] + (claims ? "<ul>" + claims + "</ul>" : "") + "<small>" +
-      (approx ? "approximate position" : "position") + (D.e[i] ? " ±" + D.e[i] + " km" : "") + " (" + ref +
-      ")</small></div>";
-  };
+  {{ this.popup_js }}
   const layers = { {% for g, layer in this.layers.items() %}{{ g|tojson }}: {{ layer }},{% endfor %} };
   const byCode = {U: "UA", R: "RU", c: "contested", "-": "baseline"};
   const feats = {UA: [], RU: [], contested: [], baseline: []};
@@ -376,6 +361,7 @@ class _SettlementData(ScriptMacro):
     def __init__(self, payload: dict[str, Any], layers: Mapping[str, str], key: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "KmSettlements"
+        self.popup_js = script("popup.js", indent=2)
         self.payload_json = script_json(payload)
         self.layers = dict(layers)
         self.key = key

@@ -1,0 +1,26 @@
+// The popup of a settlement on a comparison page (what every source claims), and the binder of its layers.
+// D is the page's payload (see kursk_map/render/payload.py, ComparePayload), i the settlement's position.
+// Every text in D is escaped HTML already. This header is dropped when the script goes into a page.
+window.__kmCmpPopup = window.__kmCmpPopup || function (D, i) {
+  const VERDICT = {U: "UA", R: "RU", c: "contested", "-": "no claim"};
+  if (!D.at) {  // for each source: settlement -> its entry in refs, or -1 (built on the first click)
+    D.at = D.src.map(function (s) {
+      const at = new Int32Array(s[1].length);
+      let k = 0;
+      for (let j = 0; j < at.length; j++) { at[j] = s[1][j] === "-" ? -1 : k++; }
+      return at;
+    });
+  }
+  const rows = D.src.map(function (s, j) {
+    const code = s[1][i], ref = D.at[j][i] < 0 ? -1 : s[2][D.at[j][i]];
+    return "<tr><td>" + s[0] + "</td><td><b style='color:" + D.colours[code] + "'>" + VERDICT[code] +
+      "</b></td><td>" + (ref < 0 ? "" : D.lines[ref]) + "</td></tr>";
+  });
+  return "<div class='km-pop'>" + D.n[i] + "<br><small>What each source claims as of " + D.date +
+    "</small><table class='km-cmp'>" + rows.join("") + "</table></div>";
+};
+window.__kmCmpBind = window.__kmCmpBind || function (f, layer) {
+  const D = window.__kmCmp[f.properties.k], i = f.properties.i;
+  layer.bindTooltip(function () { return D.n[i]; });
+  if (f.properties.p) { layer.bindPopup(function () { return window.__kmCmpPopup(D, i); }, {maxWidth: 520}); }
+};
