@@ -37,8 +37,9 @@ STEP_JS = """(k) => {
 
 def _pages(data: Path, out: Path) -> tuple[Path, Path, int]:
     import kursk_map as km  # noqa: PLC0415 - the package is only needed in this size
-    from kursk_map.build import claim_records, map_context, plan_maps  # noqa: PLC0415
+    from kursk_map.build import plan_maps  # noqa: PLC0415
     from kursk_map.render import TimelineContext, deterministic_ids, render_map, render_timeline  # noqa: PLC0415
+    from kursk_map.view import claim_records, map_context  # noqa: PLC0415
 
     ds = km.load_dataset(data)
     slug, dates = plan_maps(ds)[0]

@@ -20,6 +20,7 @@ from typing import Any
 
 import kursk_map as km
 from kursk_map import build as km_build
+from kursk_map import view as km_view
 from kursk_map.areas import settlement_cells
 from kursk_map.build import pages as km_pages
 from kursk_map.dataset import BORDER, COUNTRIES, SETTLEMENTS, SOURCES, Dataset, claim_files
@@ -80,7 +81,7 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
         st.done = done
 
     # Rendering: a sample spread over sources and dates when the budget does not allow all maps.
-    claim_records = km_build.claim_records(ds)
+    claim_records = km_view.claim_records(ds)
     order = spread(maps)
     t_ctx = t_render = 0.0
     pages: list[tuple[str, str]] = []
@@ -102,7 +103,7 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
         t0 = time.perf_counter()
         if common is None:
             common = settlements_file(state)
-        ctx = km_build.map_context(
+        ctx = km_view.map_context(
             view,
             slug,
             day,

@@ -290,9 +290,10 @@ def _cmd_gazetteer(a: argparse.Namespace) -> int:
 def _cmd_state(a: argparse.Namespace) -> int:
     from .dataset import load_dataset
     from .state import compute_state
+    from .view import check_source
 
     ds = load_dataset(a.data)
-    _check_source(ds, a.source)
+    check_source(ds, a.source)
     st = compute_state(ds.gazetteer, ds.ledger, source=a.source, date=a.date)
     rows = [
         {
@@ -323,9 +324,10 @@ def _cmd_state(a: argparse.Namespace) -> int:
 def _cmd_diff(a: argparse.Namespace) -> int:
     from .dataset import load_dataset
     from .state import compute_state, diff_states
+    from .view import check_source
 
     ds = load_dataset(a.data)
-    _check_source(ds, a.source)
+    check_source(ds, a.source)
     before = compute_state(ds.gazetteer, ds.ledger, source=a.source, date=a.date_from)
     after = compute_state(ds.gazetteer, ds.ledger, source=a.source, date=a.date_to)
     d = diff_states(before, after)
@@ -345,9 +347,10 @@ def _cmd_diff(a: argparse.Namespace) -> int:
 
 
 def _cmd_compare(a: argparse.Namespace) -> int:
-    from .build import map_context, write_page
+    from .build import write_page
     from .dataset import load_dataset
     from .render import render_side_by_side
+    from .view import map_context
 
     ds = load_dataset(a.data)
     left, right = map_context(ds, a.left, a.date), map_context(ds, a.right, a.date)
@@ -358,8 +361,8 @@ def _cmd_compare(a: argparse.Namespace) -> int:
 
 
 def _cmd_figures(a: argparse.Namespace) -> int:
-    from .build import figure_series
     from .dataset import load_dataset
+    from .view import figure_series
 
     series = figure_series(load_dataset(a.data), a.source)
     if a.json:
@@ -375,11 +378,6 @@ def _cmd_figures(a: argparse.Namespace) -> int:
             f"RU {km2['RU']:>7.1f} km2 ({n['RU']}), contested {km2['contested']:.1f} km2 ({n['contested']})"
         )
     return 0
-
-
-def _check_source(ds: Any, source: str) -> None:
-    if source not in set(ds.sources["slug"]):
-        raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
 
 
 def _cmd_export(a: argparse.Namespace) -> int:

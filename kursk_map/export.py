@@ -36,7 +36,7 @@ from .dataset import Dataset
 from .render import ExportContext, render_image
 from .render.image import SIZES
 from .render.style import COLOURS, LABELS
-from .state import compute_state, source_dates
+from .view import export_context
 
 #: Output formats, by file suffix.
 FORMATS: Final = ("png", "svg", "geojson", "gpkg")
@@ -64,58 +64,6 @@ FIELDS: Final = (
     "as_of",
 )
 _DECIMALS: Final = 5  # about 1 m; the gazetteer is no more precise than that
-
-
-def export_context(
-    ds: Dataset, source: str, date: dt.date | str, *, state: gpd.GeoDataFrame | None = None
-) -> ExportContext:
-    """Check ``source`` and ``date`` and compute what an export of them shows.
-
-    Parameters
-    ----------
-    ds : Dataset
-        A loaded data directory (:func:`kursk_map.load_dataset`).
-    source : str
-        Slug of a source with claims (``sources.csv``).
-    date : datetime.date or str
-        The day of the state (ISO ``YYYY-MM-DD`` when a string); on or after the source's first claim.
-    state : GeoDataFrame, optional
-        The source's state on that day when already computed (the atlas build has it).
-
-    Raises
-    ------
-    KurskMapError
-        When the source is unknown or has no claims, or the date is not a date or precedes the
-        source's first claim.
-
-    Examples
-    --------
-    >>> from kursk_map.dataset import load_dataset
-    >>> ctx = export_context(load_dataset("geodata"), "ru-mod", "2025-03-15")  # doctest: +SKIP
-    >>> ctx.source["name"]  # doctest: +SKIP
-    'Russian Ministry of Defence'
-    """
-    day = _check_date(date)
-    _check_source(ds, source)
-    dates = source_dates(ds.ledger, source)
-    if not dates:
-        raise KurskMapError(f"source {source!r} has no claims in the ledger; add some to claims/{source}.csv first")
-    if day < dates[0]:
-        raise KurskMapError(
-            f"{source!r} made no claim on or before {day.isoformat()}: its claims run from "
-            f"{dates[0].isoformat()} to {dates[-1].isoformat()}; pick a date in that range or later"
-        )
-    c = ds.ledger.claims
-    mine = (c["source"] == source) & (c["date"] <= pd.Timestamp(day))
-    u = ds.ledger.unplaced
-    return ExportContext(
-        source={str(k): str(v) for k, v in ds.sources.loc[source].to_dict().items()} | {"slug": source},
-        date=day,
-        state=compute_state(ds.gazetteer, ds.ledger, source=source, date=day) if state is None else state,
-        border=ds.border,
-        claims_to_date=int(mine.sum()),
-        unplaced=int(((u["source"] == source) & (u["date"] <= pd.Timestamp(day))).sum()),
-    )
 
 
 def export_state(
@@ -172,22 +120,6 @@ def export_state(
 
 # ---------------------------------------------------------------------------------------------
 # checks
-
-
-def _check_date(date: dt.date | str) -> dt.date:
-    if isinstance(date, dt.datetime):
-        return date.date()
-    if isinstance(date, dt.date):
-        return date
-    try:
-        return dt.date.fromisoformat(str(date))
-    except ValueError:
-        raise KurskMapError(f"{date!r} is not an ISO date (YYYY-MM-DD)") from None
-
-
-def _check_source(ds: Dataset, source: str) -> None:
-    if source not in set(ds.sources["slug"]):
-        raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
 
 
 def _check_format(fmt: str | None, path: str | Path | None) -> str:

@@ -9,8 +9,8 @@ import pytest
 
 from kursk_map import compute_state, load_dataset
 from kursk_map.attribution import attribution, outlet
-from kursk_map.build import map_context
 from kursk_map.render import render_map
+from kursk_map.view import map_context
 
 from .conftest import HEADER, RU_CLAIMS, TODAY, write_dataset
 

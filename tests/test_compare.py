@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from kursk_map import compute_state
-from kursk_map.build import claim_records, map_context
 from kursk_map.render import CompareContext, deterministic_ids, disagreements, render_compare, render_side_by_side
 from kursk_map.state import diff_states
+from kursk_map.view import claim_records, map_context
 
 from .browser_support import browser_page, chromium_path
 from .conftest import HEADER, TODAY, UA_CLAIMS, write_dataset

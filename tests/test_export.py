@@ -14,8 +14,9 @@ import pytest
 
 from kursk_map import KurskMapError, compute_state, load_dataset
 from kursk_map.cli import main
-from kursk_map.export import FIELDS, export_context, export_frame, export_state, geojson_head, geojson_text
+from kursk_map.export import FIELDS, export_frame, export_state, geojson_head, geojson_text
 from kursk_map.render.style import COLOURS, LABELS
+from kursk_map.view import export_context
 
 from .conftest import TODAY, write_dataset
 

@@ -9,7 +9,6 @@ import folium
 import pytest
 
 from kursk_map import compute_state
-from kursk_map.build import claim_records
 from kursk_map.render import (
     MapContext,
     claims_file,
@@ -22,6 +21,7 @@ from kursk_map.render import (
     settlements_file,
 )
 from kursk_map.state import figures, relative_geometries
+from kursk_map.view import claim_records
 
 ATTACKS = [
     "<img src=x onerror=alert(1)>",

@@ -6,10 +6,10 @@ import json
 import pytest
 
 from kursk_map import iter_states, source_dates
-from kursk_map.build import claim_records
 from kursk_map.render import TimelineContext, deterministic_ids, render_timeline
 from kursk_map.render.timeline import timeline_json
 from kursk_map.state import figures
+from kursk_map.view import claim_records
 
 
 def _ctx(ds, source: str = "ru-mod") -> TimelineContext:

@@ -23,11 +23,11 @@ from ..dataset import Dataset, load_dataset
 from ..diagnostics import conflicts, far_from_group
 from ..render import deterministic_ids, render_index, settlements_file
 from ..state import compute_state
+from ..view import claim_records, unplaced_records
 from . import pages as _pages
 from .cache import base_key, claim_hashes, previous_entries
 from .pages import _render_compares, _render_source, render_images, timeline_path
 from .pool import worker_pool
-from .view import claim_records, unplaced_records
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..dataset import Dataset
-from ..export import export_context, geojson_text
+from ..export import geojson_text
 from ..render import (
     CompareContext,
     SettlementsFile,
@@ -29,9 +29,9 @@ from ..render import (
 )
 from ..resolution import ResolvedLedger
 from ..state import figures, group_counts, iter_states, source_dates
+from ..view import export_context, map_context
 from .cache import claim_hashes, map_key, page_key
 from .pool import worker_pool
-from .view import map_context
 
 
 def map_path(source: str, date: dt.date | str) -> str:

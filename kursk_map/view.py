@@ -1,4 +1,10 @@
-"""The view data every page shows: claim records, unplaced claims, counts, a map's context, figures."""
+"""The view data every page shows, computed from the state: what a map, an export or the figures show.
+
+Claim records (the popups' texts), unplaced claims, the context of one map (:func:`map_context`)
+or one export (:func:`export_context`), and a source's figures against its claims
+(:func:`figure_series`). Pure functions of a loaded :class:`~kursk_map.dataset.Dataset`; the
+renderers draw what these return and compute nothing about claims.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,23 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from .._errors import KurskMapError
-from ..areas import area_polygons, held_areas
-from ..attribution import attribution
-from ..dataset import Dataset
-from ..render import ClaimsFile, MapContext, SettlementsFile
-from ..state import attacks, compute_state, figures, group_counts, iter_states, relative_geometries, source_dates
+from ._errors import KurskMapError
+from .areas import area_polygons, held_areas
+from .attribution import attribution
+from .dataset import Dataset
+from .render import ClaimsFile, ExportContext, MapContext, SettlementsFile
+from .state import attacks, compute_state, figures, group_counts, iter_states, relative_geometries, source_dates
+
+
+def check_source(ds: Dataset, source: str) -> None:
+    """Raise a :class:`KurskMapError` naming the known sources if ``source`` is not one of them."""
+    if source not in set(ds.sources["slug"]):
+        raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
+
+
+def source_record(ds: Dataset, source: str) -> dict[str, str]:
+    """The row of ``sources.csv`` of ``source`` as texts (slug, name, side, kind, url)."""
+    return {str(k): str(v) for k, v in ds.sources.loc[source].to_dict().items()}
 
 
 def claim_records(ds: Dataset) -> dict[str, dict[str, Any]]:
@@ -65,9 +82,8 @@ def map_context(
     ``state`` and ``claims`` may be passed when already computed (the atlas build does);
     ``claims_js`` makes the page load its claim texts from the source's shared script.
     """
-    if source not in set(ds.sources["slug"]):
-        raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
-    src = {str(k): str(v) for k, v in ds.sources.loc[source].to_dict().items()}
+    check_source(ds, source)
+    src = source_record(ds, source)
     if state is None:
         state = compute_state(ds.gazetteer, ds.ledger, source=source, date=date)
     iso = date.isoformat()
@@ -96,8 +112,7 @@ def figure_series(ds: Dataset, source: str) -> list[dict[str, Any]]:
     Each entry has ``date``, ``announced`` (its area/count claims of that day, area in km²),
     ``implied_km2`` and ``named_settlements`` (settlements it claims per controller, to date).
     """
-    if source not in set(ds.sources["slug"]):
-        raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
+    check_source(ds, source)
     dates = source_dates(ds.ledger, source)
     c = ds.ledger.claims
     mine = c[(c["source"] == source) & c["kind"].isin(("area", "count"))]
@@ -124,3 +139,66 @@ def figure_series(ds: Dataset, source: str) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def export_context(
+    ds: Dataset, source: str, date: dt.date | str, *, state: gpd.GeoDataFrame | None = None
+) -> ExportContext:
+    """Check ``source`` and ``date`` and compute what an export of them shows.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded data directory (:func:`kursk_map.load_dataset`).
+    source : str
+        Slug of a source with claims (``sources.csv``).
+    date : datetime.date or str
+        The day of the state (ISO ``YYYY-MM-DD`` when a string); on or after the source's first claim.
+    state : GeoDataFrame, optional
+        The source's state on that day when already computed (the atlas build has it).
+
+    Raises
+    ------
+    KurskMapError
+        When the source is unknown or has no claims, or the date is not a date or precedes the
+        source's first claim.
+
+    Examples
+    --------
+    >>> from kursk_map.dataset import load_dataset
+    >>> ctx = export_context(load_dataset("geodata"), "ru-mod", "2025-03-15")  # doctest: +SKIP
+    >>> ctx.source["name"]  # doctest: +SKIP
+    'Russian Ministry of Defence'
+    """
+    day = _check_date(date)
+    check_source(ds, source)
+    dates = source_dates(ds.ledger, source)
+    if not dates:
+        raise KurskMapError(f"source {source!r} has no claims in the ledger; add some to claims/{source}.csv first")
+    if day < dates[0]:
+        raise KurskMapError(
+            f"{source!r} made no claim on or before {day.isoformat()}: its claims run from "
+            f"{dates[0].isoformat()} to {dates[-1].isoformat()}; pick a date in that range or later"
+        )
+    c = ds.ledger.claims
+    mine = (c["source"] == source) & (c["date"] <= pd.Timestamp(day))
+    u = ds.ledger.unplaced
+    return ExportContext(
+        source=source_record(ds, source) | {"slug": source},
+        date=day,
+        state=compute_state(ds.gazetteer, ds.ledger, source=source, date=day) if state is None else state,
+        border=ds.border,
+        claims_to_date=int(mine.sum()),
+        unplaced=int(((u["source"] == source) & (u["date"] <= pd.Timestamp(day))).sum()),
+    )
+
+
+def _check_date(date: dt.date | str) -> dt.date:
+    if isinstance(date, dt.datetime):
+        return date.date()
+    if isinstance(date, dt.date):
+        return date
+    try:
+        return dt.date.fromisoformat(str(date))
+    except ValueError:
+        raise KurskMapError(f"{date!r} is not an ISO date (YYYY-MM-DD)") from None
