@@ -22,7 +22,8 @@ import kursk_map as km
 from kursk_map import build as km_build
 from kursk_map import view as km_view
 from kursk_map.areas import settlement_cells
-from kursk_map.build import pages as km_pages
+from kursk_map.build import kinds as km_kinds
+from kursk_map.build import loop as km_loop
 from kursk_map.dataset import BORDER, COUNTRIES, SETTLEMENTS, SOURCES, Dataset, claim_files
 from kursk_map.gazetteer import load_layer
 from kursk_map.render import claims_file, deterministic_ids, render_map, settlements_file
@@ -95,7 +96,7 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
     for slug, day in order:
         t0 = time.perf_counter()
         if slug not in views:
-            views[slug] = km_pages._source_view(ds, slug)
+            views[slug] = km_kinds.source_view(ds, slug)
             shared[slug] = claims_file(claim_records, slug)
         view = views[slug]
         t_ctx += time.perf_counter() - t0
@@ -202,10 +203,10 @@ def run_atlas(data: Path, out: Path, *, every: int) -> dict[str, Any]:
         "timelines": sum(len(d) for _, d in full_plan),  # a timeline's cost grows with its dates
         "compare pages": len({d for _, ds_ in full_plan for d in ds_}),
     }
-    original = km_pages.plan_maps
-    km_pages.plan_maps = _sampled_plan(original, every)
+    original = km_loop.plan_maps
+    km_loop.plan_maps = _sampled_plan(original, every)
     try:
-        sample_plan = km_pages.plan_maps(ds)
+        sample_plan = km_loop.plan_maps(ds)
         done = {
             "maps": sum(len(d) for _, d in sample_plan),
             "map images": sum(len(d) for _, d in sample_plan),
@@ -224,7 +225,7 @@ def run_atlas(data: Path, out: Path, *, every: int) -> dict[str, Any]:
         km_build.render_atlas(ds, write, write_in_workers=True)
         seconds = time.perf_counter() - t0
     finally:
-        km_pages.plan_maps = original
+        km_loop.plan_maps = original
     # Every page kind grows with the dates sampled (maps, their data, compare pages, and the timelines'
     # states), so the whole render scales by the share of maps rendered.
     st = rec.add(
@@ -269,9 +270,9 @@ def run_incremental(data: Path, out: Path, *, every: int = 1) -> dict[str, Any]:
     copy = work / "data"
     shutil.copytree(data, copy)
     target = work / "atlas"
-    original = km_pages.plan_maps
+    original = km_loop.plan_maps
     if every > 1:
-        km_pages.plan_maps = _sampled_plan(original, every)
+        km_loop.plan_maps = _sampled_plan(original, every)
     files = claim_files(copy)
     biggest = max(files, key=lambda f: sum(1 for _ in f.open(encoding="utf-8")))
 
@@ -298,7 +299,7 @@ def run_incremental(data: Path, out: Path, *, every: int = 1) -> dict[str, Any]:
                 st.note = f"claim {changed['claim_id']} of {changed['date']}"
             runs.append((label, changed, again, st.seconds))  # the stage's time is set on leaving it
     finally:
-        km_pages.plan_maps = original
+        km_loop.plan_maps = original
     shutil.rmtree(work, ignore_errors=True)
     stages = rec.as_list()
     full_s = stages[0]["estimate_s"]

@@ -347,15 +347,12 @@ def _cmd_diff(a: argparse.Namespace) -> int:
 
 
 def _cmd_compare(a: argparse.Namespace) -> int:
-    from .build import write_page
+    from .build import SideBySidePage, render_page, write_page
     from .dataset import load_dataset
-    from .render import render_side_by_side
-    from .view import map_context
 
-    ds = load_dataset(a.data)
-    left, right = map_context(ds, a.left, a.date), map_context(ds, a.right, a.date)
-    out = Path(a.out or f"compare-{a.left}-{a.right}-{a.date.isoformat()}.html")
-    write_page(out, render_side_by_side(left, right, self_contained=a.self_contained))
+    page = SideBySidePage.page(a.left, a.right, a.date)
+    html = render_page(load_dataset(a.data), page, self_contained=a.self_contained)
+    out = write_page(a.out or page.path, html)
     print(f"wrote {out.absolute()}")
     return 0
 

@@ -68,7 +68,7 @@ def test_failed_build_keeps_previous_atlas(data_dir: Path, tmp_path: Path, monke
     out = tmp_path / "atlas"
     build_atlas(data_dir, out, today=TODAY)
     before = _digest(out)
-    import kursk_map.build.loop as b
+    import kursk_map.build.kinds as b
 
     def boom(*_a, **_k):
         raise RuntimeError("interrupted")

@@ -1,4 +1,7 @@
-"""The build loop: load the data, render every page (in worker processes), write the atlas atomically."""
+"""The build loop: plan every kind's pages, draw those whose key changed (in worker processes), write the atlas.
+
+It knows no page kind by name: :data:`.kinds.KINDS` says what an atlas has.
+"""
 
 from __future__ import annotations
 
@@ -6,86 +9,71 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
-import multiprocessing as mp
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .. import __version__
 from .._errors import Problem, UnplacedClaimsError
-from .._fs import carry, swap_in, tidy
+from .._fs import carry, swap_in, tidy, write_atomic
 from ..dataset import Dataset, load_dataset
 from ..diagnostics import conflicts, far_from_group
-from ..render import deterministic_ids, render_index, settlements_file
-from ..state import compute_state
+from ..state import source_dates
 from ..view import claim_records, unplaced_records
-from . import pages as _pages
 from .cache import base_key, claim_hashes, previous_entries
-from .pages import _render_compares, _render_source, render_images, timeline_path
-from .pool import worker_pool
+from .kinds import KINDS, Done, Emit, Job, Page, PageKind
+from .pool import run
 
 
-@dataclasses.dataclass(frozen=True)
-class _Job:
-    """What forked page workers inherit (module global, so the dataset is never pickled)."""
-
-    ds: Dataset
-    claims: dict[str, dict[str, Any]]
-    self_contained: bool
-    images: bool
-    base: str  # the key every page depends on (base_key)
-    previous: Mapping[str, Mapping[str, Any]] | None  # the last build's entries by path
-    write: Callable[[str, str | bytes], None] | None  # set when workers write their own files
-    hashes: np.ndarray  # claim_hashes of the whole ledger, for the page keys
+def plan_maps(ds: Dataset) -> list[tuple[str, list[dt.date]]]:
+    """The sources an atlas shows: each source with claims (by slug), and its claim dates."""
+    slugs = sorted(set(ds.ledger.claims["source"]))
+    return [(s, source_dates(ds.ledger, s)) for s in slugs]
 
 
-_PAGES: _Job | None = None
-
-
-def _page_task(
-    task: tuple[str, Any],
-) -> tuple[list[tuple[str, str]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """One unit of the atlas: a source's maps and timeline, or a run of comparison pages."""
-    job = _PAGES
-    assert job is not None
-    kind, arg = task
-    if kind == "source":
-        slug, dates = arg
-        mine = (job.ds.ledger.claims["source"] == slug).to_numpy()
-        return _render_source(
-            job.ds,
-            job.claims,
-            slug,
-            dates,
-            self_contained=job.self_contained,
-            images=job.images,
-            base=job.base,
-            previous=job.previous,
-            sink=job.write,
-            hashes=job.hashes[mine],
-        )
-    files: list[tuple[str, str]] = []
-    entries, pages = _render_compares(
-        job.ds,
-        job.claims,
-        job.write or (lambda rel, text: files.append((rel, str(text)))),
-        self_contained=job.self_contained,
-        chunk=arg,
-        base=job.base,
-        previous=job.previous,
-        hashes=job.hashes,
+def job_for(ds: Dataset, *, self_contained: bool = False, images: bool = False, workers: int | None = None) -> Job:
+    """What every page of a build of ``ds`` shares (see :class:`.kinds.Job`)."""
+    return Job(
+        ds=ds,
+        claims=claim_records(ds),
+        sources=plan_maps(ds),
+        self_contained=self_contained,
+        images=images,
+        base=base_key(ds, self_contained=self_contained, images=images),
+        hashes=claim_hashes(ds.ledger.claims),
+        workers=max(1, workers or os.cpu_count() or 1),
     )
-    return files, entries, pages
+
+
+def render_page(ds: Dataset, page: Page, *, self_contained: bool = False) -> str:
+    """The HTML of one page drawn on its own, outside an atlas (e.g. the side-by-side view)."""
+    out: list[str | bytes] = []
+    KINDS[page.kind].render(job_for(ds, self_contained=self_contained), [page], lambda _rel, data: out.append(data))
+    (html,) = out
+    return html if isinstance(html, str) else html.decode("utf-8")
+
+
+def write_page(path: str | Path, html: str) -> Path:
+    """Write a page drawn on its own (:func:`render_page`) atomically; return its path."""
+    target = Path(path)
+    write_atomic(target, html.encode("utf-8"))
+    return target
+
+
+def _draw(job: Job, task: tuple[str, list[Page]]) -> tuple[list[tuple[str, str | bytes]], list[dict[str, Any]]]:
+    """One unit of work in a worker: draw the pages, return their files (unless written here) and entries."""
+    kind, pages = task
+    files: list[tuple[str, str | bytes]] = []
+    emit: Emit = job.write or (lambda rel, data: files.append((rel, data)))
+    return files, KINDS[kind].render(job, pages, emit)
 
 
 def render_atlas(
     ds: Dataset,
-    write: Callable[[str, str | bytes], None],
+    write: Emit,
     *,
     self_contained: bool = False,
     images: bool = False,
@@ -93,61 +81,61 @@ def render_atlas(
     previous: Mapping[str, Mapping[str, Any]] | None = None,
     write_in_workers: bool = False,
 ) -> dict[str, Any]:
-    """Render every map and the index through ``write(relative_path, text)``; return the manifest.
+    """Draw every page of every kind through ``write(relative_path, data)``; return the manifest.
 
-    Each map gets its data beside it (``<source>/<date>.geojson``, for QGIS); with ``images`` the
-    pages also link a static picture (``<source>/<date>.png``), which :func:`build_atlas` draws.
-    Pages are rendered in ``workers`` processes (default: one per CPU): each source's maps, and runs
-    of comparison pages, are independent units; the output does not depend on how they are split.
-    Pages whose content key is that of ``previous`` (path -> last manifest entry) are not rendered; their entries
-    say ``reused`` and the caller copies their files (see :func:`build_atlas`). With
-    ``write_in_workers`` each worker process calls ``write`` itself as it renders (``write`` must then
-    work in a forked process, e.g. write files), so no page is held in memory or sent back.
+    Pages are drawn in ``workers`` processes (default: one per CPU), in the units their kind
+    chooses (a source's maps, runs of comparison dates...); the output does not depend on how they
+    are split. A page whose content key is that of ``previous`` (path -> last manifest entry, with
+    its ``key``) is not drawn: its entry comes back from ``previous`` and the caller copies its files
+    (see :func:`build_atlas`); the manifest's ``reused`` lists such maps, ``carried`` every such file.
+    With ``images`` each map drawn gets its static PNG. With ``write_in_workers`` each worker
+    calls ``write`` itself (``write`` must then work in a forked process, e.g. write files), so no
+    page is held in memory or sent back.
     """
-    global _PAGES  # noqa: PLW0603 - handed to forked workers without pickling the dataset
-    plan = _pages.plan_maps(ds)  # looked up here so that bench/ can sample the dates
-    n_dates = len({d for _, dates in plan for d in dates})
-    workers = max(1, workers or os.cpu_count() or 1)
-    step = max(1, -(-n_dates // (2 * workers)))
-    tasks: list[tuple[str, Any]] = [("source", (slug, dates)) for slug, dates in plan]
-    tasks += [("compare", (i, min(i + step, n_dates))) for i in range(0, n_dates, step)]
-    tasks.sort(key=lambda t: -len(t[1][1]) if t[0] == "source" else -step)  # big units first
-    _PAGES = _Job(
-        ds=ds,
-        claims=claim_records(ds),
-        self_contained=self_contained,
-        images=images,
-        base=base_key(ds, self_contained=self_contained, images=images),
-        previous=previous,
-        write=write if write_in_workers else None,
-        hashes=claim_hashes(ds.ledger.claims),
-    )
-    if not self_contained and plan:  # the settlement columns every map shares, written once
-        slug, dates = plan[0]
-        write(
-            "settlements.js", settlements_file(compute_state(ds.gazetteer, ds.ledger, source=slug, date=dates[0])).text
-        )
-    try:
-        if workers == 1 or "fork" not in mp.get_all_start_methods():
-            results = [_page_task(t) for t in tasks]
-        else:
-            with worker_pool(workers) as pool:
-                results = list(pool.map(_page_task, tasks))
-    finally:
-        _PAGES = None
-    entries: list[dict[str, Any]] = []
-    compares: list[dict[str, Any]] = []
-    pages: list[dict[str, Any]] = []
-    for (kind, _), (files, part, keyed) in zip(tasks, results, strict=True):
-        for rel, text in files:
-            write(rel, text)
-        (entries if kind == "source" else compares).extend(part)
-        pages.extend(keyed)
-    pages.sort(key=lambda p: p["path"])
-    entries.sort(key=lambda e: (e["source"], e["date"]))
-    reused = sorted(e["path"] for e in entries if e.pop("reused"))
-    compares.sort(key=lambda c: c["date"])
-    manifest = {
+    job = job_for(ds, self_contained=self_contained, images=images, workers=workers)
+    job = dataclasses.replace(job, write=write if write_in_workers else None)
+    kinds = [k for k in KINDS.values() if not k.last]
+    done: dict[str, list[Done]] = {}
+    tasks: list[tuple[str, list[Page]]] = []
+    for kind in kinds:
+        pages = kind.plan(job)
+        keys = kind.keys(job, pages)
+        done[kind.name] = [_kept(p, key, (previous or {}).get(p.path)) for p, key in zip(pages, keys, strict=True)]
+        todo = [d.page for d in done[kind.name] if not d.reused]
+        tasks += [(kind.name, unit) for unit in kind.units(todo, workers=job.workers)]
+    tasks.sort(key=lambda t: -sum(p.weight for p in t[1]))  # big units first
+    entries: dict[str, dict[str, Any]] = {}
+    for (_kind, unit), (files, drawn) in zip(tasks, run(_draw, job, tasks, workers=job.workers), strict=True):
+        for rel, data in files:
+            write(rel, data)
+        entries.update((p.path, e) for p, e in zip(unit, drawn, strict=True))
+    for name, kind_done in done.items():  # the entries of the pages drawn
+        done[name] = [d if d.reused else dataclasses.replace(d, entry=entries[d.page.path]) for d in kind_done]
+    for kind in kinds:
+        kind.finish(job, done[kind.name], write)
+    manifest = _manifest(ds, kinds, done)
+    for kind in KINDS.values():
+        if kind.last:
+            kind.render(dataclasses.replace(job, manifest=manifest), kind.plan(job), write)
+    write("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    reused = [d for kind_done in done.values() for d in kind_done if d.reused]
+    return {
+        **manifest,
+        "reused": sorted(d.page.path for d in reused if d.page.kind == "map"),
+        "carried": sorted(f for d in reused for f in d.page.files),
+    }
+
+
+def _kept(page: Page, key: str | None, old: Mapping[str, Any] | None) -> Done:
+    """The page as the last build left it, if its key did not change; else a page to draw."""
+    if key is None or old is None or old.get("key") != key:
+        return Done(page, key, {}, reused=False)
+    return Done(page, key, {k: v for k, v in old.items() if k != "key"}, reused=True)
+
+
+def _manifest(ds: Dataset, kinds: list[PageKind], done: Mapping[str, list[Done]]) -> dict[str, Any]:
+    """``manifest.json``: what the atlas holds, every kind's part, the keys of the pages, and the problems."""
+    manifest: dict[str, Any] = {
         "generator": f"kursk_map {__version__}",
         "claims": len(ds.ledger.claims),
         "settlements_placed": int(ds.gazetteer.geometry.notna().sum()),
@@ -155,33 +143,17 @@ def render_atlas(
             {k: str(r[k]) for k in ("slug", "name", "side", "kind", "url")}
             for r in ds.sources.sort_values("slug").to_dict("records")
         ],
-        "maps": entries,
-        "timelines": {slug: timeline_path(slug) for slug, _ in plan},
-        "page_keys": {p["path"]: p["key"] for p in pages},
-        "compare": compares,
+    }
+    for kind in kinds:
+        manifest.update(kind.manifest(done[kind.name]))
+    keyed = (d for kind in kinds if kind.in_page_keys for d in done[kind.name] if d.key is not None)
+    manifest["page_keys"] = {d.page.path: d.key for d in sorted(keyed, key=lambda d: d.page.path)}
+    manifest |= {
         "unplaced": unplaced_records(ds),
         "conflicts": conflicts(ds.ledger),
         "far_from_group": far_from_group(ds.ledger, ds.gazetteer),
     }
-    write("index.html", render_index(manifest))
-    write("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-    return {**manifest, "reused": reused}
-
-
-def write_page(path: str | Path, page: Any) -> None:
-    """Render one folium map or branca figure with deterministic ids and write it atomically."""
-    with deterministic_ids():
-        html = page.get_root().render()
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(html)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return manifest
 
 
 def build_atlas(
@@ -213,13 +185,13 @@ def build_atlas(
     images : bool
         Also draw a static PNG of every map (16:9, for reports), in parallel processes.
     incremental : bool
-        Reuse the files of maps whose content key (see :func:`map_key`) is unchanged since the atlas
-        already in ``out_dir``: changing one claim re-renders only the maps it affects.
+        Reuse the files of pages whose content key (see :mod:`kursk_map.build.cache`) is unchanged
+        since the atlas already in ``out_dir``: changing one claim redraws only the pages it affects.
 
     Returns
     -------
     dict
-        The manifest (also written as ``manifest.json``), plus ``reused``: the maps not re-rendered.
+        The manifest (also written as ``manifest.json``), plus ``reused``: the maps not drawn again.
     """
     ds = load_dataset(data_dir, keep_going=keep_going, today=today)
     if strict and len(ds.ledger.unplaced):
@@ -248,19 +220,8 @@ def build_atlas(
         manifest = render_atlas(
             ds, write, self_contained=self_contained, images=images, previous=previous, write_in_workers=True
         )
-        reused = set(manifest["reused"])
-        # timelines and comparison pages with the key of the previous build were not rendered again
-        for rel in sorted(p for p, k in manifest["page_keys"].items() if (previous or {}).get(p, {}).get("key") == k):
+        for rel in manifest.pop("carried"):  # the files of the pages with the key of the previous build
             carry(out / rel, tmp / rel)
-        for m in manifest["maps"]:
-            if m["path"] in reused:
-                for rel in (m["path"], m["data"], m["image"]):
-                    if rel:
-                        carry(out / rel, tmp / rel)
-        if images:
-            todo = [m for m in manifest["maps"] if m["path"] not in reused]
-            for m, png in zip(todo, render_images(ds, [(m["source"], m["date"]) for m in todo]), strict=True):
-                write(m["image"], png)
         tmp.chmod(0o755)  # a web-readable folder, like one made by mkdir
         swap_in(tmp, out)
     finally:

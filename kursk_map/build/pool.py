@@ -6,11 +6,42 @@ import multiprocessing as mp
 import os
 import signal
 import sys
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
 
 from .._fs import _libc
 
 _PR_SET_PDEATHSIG = 1
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: What the workers inherit, set before the pool forks (so it is never pickled): (function, shared data).
+_INHERITED: tuple[Callable[[Any, Any], Any], Any] | None = None
+
+
+def run(fn: Callable[[Any, T], R], shared: Any, tasks: Sequence[T], *, workers: int, chunksize: int = 1) -> list[R]:
+    """``[fn(shared, task) for task in tasks]``, in ``workers`` forked processes; results in task order.
+
+    ``shared`` (e.g. the dataset) is inherited by the workers, never pickled; only tasks and results
+    travel. With one worker, or where processes cannot be forked, the tasks run in this process.
+    """
+    global _INHERITED  # noqa: PLW0603 - handed to forked workers without pickling
+    _INHERITED = (fn, shared)
+    try:
+        if workers <= 1 or "fork" not in mp.get_all_start_methods():
+            return [fn(shared, t) for t in tasks]
+        with worker_pool(workers) as pool:
+            return list(pool.map(_call, tasks, chunksize=chunksize))
+    finally:
+        _INHERITED = None
+
+
+def _call(task: Any) -> Any:
+    assert _INHERITED is not None
+    fn, shared = _INHERITED
+    return fn(shared, task)
 
 
 def _die_with_parent(parent: int) -> None:

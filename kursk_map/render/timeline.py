@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import folium
@@ -45,6 +45,8 @@ class TimelineContext:
         The source's figure and statement claims (all dates; the page shows those up to the slider).
     border : GeoDataFrame, optional
         Context lines.
+    nav : mapping
+        Optional links (relative URLs): ``index``.
     """
 
     source: Mapping[str, str]
@@ -53,6 +55,7 @@ class TimelineContext:
     claims: Mapping[str, Mapping[str, Any]]
     figures: Sequence[Mapping[str, Any]] = ()
     border: gpd.GeoDataFrame | None = None
+    nav: Mapping[str, str] = field(default_factory=dict)
 
 
 def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
@@ -174,6 +177,7 @@ class _TimelineScript(ScriptMacro):
 def _panel(ctx: TimelineContext) -> str:
     n = len(ctx.dates)
     src = ctx.source
+    nav = f'<a href="{esc(ctx.nav["index"])}">all maps</a>' if ctx.nav.get("index") else ""
     return f"""
 <div class="km-panel-body">
   <div class="km-title">{esc(src["name"])} <span class="km-date" id="km-tl-date">{esc(ctx.dates[-1])}</span></div>
@@ -188,7 +192,7 @@ def _panel(ctx: TimelineContext) -> str:
   </details>
   <details><summary>Figures and statements up to this date</summary><ul class="km-list" id="km-tl-figs"></ul>
   </details>
-  <div class="km-nav"><a href="../index.html">all maps</a></div>
+  <div class="km-nav">{nav}</div>
 </div>"""
 
 
