@@ -161,6 +161,8 @@ class PageKind:
     in_page_keys: ClassVar[bool] = True
     #: Drawn after every other kind, from the manifest (the index).
     last: ClassVar[bool] = False
+    #: The pages a build reports ("built 145 maps, 140 unchanged"): the maps.
+    reported: ClassVar[bool] = False
 
     def plan(self, job: Job) -> list[Page]:
         """Every page of this kind in the atlas, with its path, links and files."""
@@ -196,7 +198,7 @@ def _drawn(pages: Sequence[Page], html: Callable[[Page], Any], emit: Emit) -> No
 class SettlementsScript(PageKind):
     """``settlements.js``: the settlement columns every map shares (names, places, positions)."""
 
-    name = "settlements"
+    name = "settlements-script"
     in_page_keys = False
 
     def plan(self, job: Job) -> list[Page]:
@@ -215,7 +217,7 @@ class SettlementsScript(PageKind):
 class ClaimsScript(PageKind):
     """``<source>/claims.js``: a source's claim texts, loaded by all its maps (inlined when self-contained)."""
 
-    name = "claims"
+    name = "claims-script"
 
     def plan(self, job: Job) -> list[Page]:
         """One script per source with claims, unless the pages are self-contained."""
@@ -268,6 +270,7 @@ class MapPage(PageKind):
 
     name = "map"
     in_page_keys = False  # a map's key is in its own manifest entry
+    reported = True
 
     def plan(self, job: Job) -> list[Page]:
         """A map per source and claim date, linked to the previous and next date, its timeline and comparison."""

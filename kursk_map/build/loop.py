@@ -121,7 +121,7 @@ def render_atlas(
     reused = [d for kind_done in done.values() for d in kind_done if d.reused]
     return {
         **manifest,
-        "reused": sorted(d.page.path for d in reused if d.page.kind == "map"),
+        "reused": sorted(d.page.path for d in reused if KINDS[d.page.kind].reported),
         "carried": sorted(f for d in reused for f in d.page.files),
     }
 
