@@ -1,6 +1,7 @@
 # kursk_map: two commands do all the set-up on a fresh machine (Python 3.11+).
 #   make maps   -> .venv, install, build atlas/ from the bundled data, print atlas/index.html
 #   make test   -> same set-up, then pytest (incl. headless-browser checks), ruff and mypy
+#   make test-fast -> the tests a developer runs while working (no browser, subprocess or benchmark-like tests)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +11,7 @@ DATA   ?= geodata
 OUT    ?= atlas
 SIZE   ?= small resolver
 
-.PHONY: maps test lint bench venv chromium clean gazetteer
+.PHONY: maps test test-fast lint bench venv chromium clean gazetteer
 
 venv: $(STAMP)
 
@@ -39,6 +40,10 @@ lint: $(STAMP)
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint
+
+# While working: everything but the browser, subprocess and benchmark-like tests (and the notebook), in about a minute.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser and not subprocess and not slow" kursk_map tests
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(foreach s,$(SIZE),--size $(s))

@@ -53,6 +53,7 @@ def test_rebuild_is_byte_identical(data_dir: Path, tmp_path: Path) -> None:
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
 
 
+@pytest.mark.subprocess
 def test_byte_identical_across_hash_seeds(data_dir: Path, tmp_path: Path) -> None:
     code = (
         "import sys, datetime; from kursk_map.build import build_atlas; "

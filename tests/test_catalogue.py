@@ -1200,6 +1200,7 @@ def test_cli(case: CliCase, tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert not out_dir.exists()  # nothing half-written
 
 
+@pytest.mark.subprocess
 def test_console_script_validate(tmp_path: Path) -> None:
     """The installed command, in a subprocess: exit status 1, the exact line, no traceback."""
     exe = Path(sys.executable).with_name("kursk-map")

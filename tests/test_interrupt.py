@@ -23,6 +23,8 @@ import pytest
 
 from .conftest import RU_CLAIMS, write_dataset
 
+pytestmark = pytest.mark.subprocess
+
 NEW_CLAIM = "ru-4,2025-03-20,ru-mod,control,Gornal,RU,,,,,Says Gornal was taken.,https://example.org/ru4,\n"
 
 
