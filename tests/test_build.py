@@ -26,7 +26,7 @@ def _digest(root: Path) -> dict[str, str]:
 
 def test_build_writes_maps_index_manifest(data_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "atlas"
-    manifest = build_atlas(data_dir, out, today=TODAY)
+    manifest = build_atlas(data_dir, out, today=TODAY, images=False)
     files = set(_digest(out))
     assert {
         "index.html",
@@ -67,7 +67,7 @@ def test_byte_identical_across_hash_seeds(data_dir: Path, tmp_path: Path) -> Non
 
 def test_failed_build_keeps_previous_atlas(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "atlas"
-    build_atlas(data_dir, out, today=TODAY)
+    build_atlas(data_dir, out, today=TODAY, images=False)
     before = _digest(out)
     import kursk_map.build.kinds as b
 
@@ -76,7 +76,7 @@ def test_failed_build_keeps_previous_atlas(data_dir: Path, tmp_path: Path, monke
 
     monkeypatch.setattr(b, "render_index", boom)
     with pytest.raises(RuntimeError, match="interrupted"):
-        build_atlas(data_dir, out, today=TODAY)
+        build_atlas(data_dir, out, today=TODAY, images=False)
     assert _digest(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".atlas")] == []
 
@@ -94,7 +94,7 @@ def test_keep_going_lists_unplaced(tmp_path: Path) -> None:
     data = write_dataset(
         tmp_path / "d", ru=RU_CLAIMS + "ru-9,2025-03-20,ru-mod,control,Atlantis,RU,,,,,x,https://e.org/x,\n"
     )
-    manifest = build_atlas(data, tmp_path / "atlas", keep_going=True, today=TODAY)
+    manifest = build_atlas(data, tmp_path / "atlas", keep_going=True, today=TODAY, images=False)
     (u,) = manifest["unplaced"]
     assert u["claim_id"] == "ru-9" and u["where"].endswith("ru-mod.csv:5")
     entry = next(e for e in manifest["maps"] if e["source"] == "ru-mod" and e["date"] == "2025-04-26")
@@ -214,3 +214,36 @@ def test_incremental_rebuild_reuses_unaffected_timelines_and_comparison_pages(tm
         + [p for p in marked if p.startswith("compare/") and p >= "compare/2025-03-15.html"]
     )
     assert "ua-gs/timeline.html" in kept and "ua-gs/claims.js" in kept
+
+
+def test_a_new_page_kind_needs_only_the_registry(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """A kind registered in KINDS is planned, keyed, drawn, kept by the next build and in the manifest."""
+    from kursk_map.build import kinds
+
+    class ClaimCount(kinds.PageKind):
+        name = "claim-count"
+
+        def plan(self, job):
+            return [kinds.Page(self.name, f"{slug}/count.txt", source=slug) for slug, _ in job.sources]
+
+        def keys(self, job, pages):
+            return [f"{p.path}:{(job.ds.ledger.claims['source'] == p.source).sum()}" for p in pages]
+
+        def render(self, job, pages, emit):
+            for p in pages:
+                emit(p.path, f"{(job.ds.ledger.claims['source'] == p.source).sum()} claims\n")
+            return [{"source": p.source} for p in pages]
+
+        def manifest(self, done):
+            return {"claim_counts": sorted(d.page.path for d in done)}
+
+    monkeypatch.setitem(kinds.KINDS, ClaimCount.name, ClaimCount())
+    out = tmp_path / "atlas"
+    first = build_atlas(data_dir, out, today=TODAY, images=False)
+    assert (out / "ru-mod" / "count.txt").read_text(encoding="utf-8") == "3 claims\n"
+    assert (out / "ua-gs" / "count.txt").read_text(encoding="utf-8") == "5 claims\n"
+    assert first["claim_counts"] == ["ru-mod/count.txt", "ua-gs/count.txt"]
+    assert first["page_keys"]["ru-mod/count.txt"] == "ru-mod/count.txt:3"
+    (out / "ru-mod" / "count.txt").write_text("kept\n", encoding="utf-8")  # a page kept is not drawn again
+    build_atlas(data_dir, out, today=TODAY, images=False)
+    assert (out / "ru-mod" / "count.txt").read_text(encoding="utf-8") == "kept\n"

@@ -30,7 +30,7 @@ def test_validate_reports_all_problems(tmp_path: Path, capsys) -> None:
 
 def test_build_prints_index_path(data_dir: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "atlas"
-    assert main(["build", "--data", str(data_dir), "--out", str(out)]) == 0
+    assert main(["build", "--data", str(data_dir), "--out", str(out), "--no-images"]) == 0
     printed = capsys.readouterr().out
     assert str(out / "index.html") in printed
     assert (out / "index.html").exists()
@@ -145,6 +145,10 @@ def test_compare_writes_two_pane_page(data_dir: Path, tmp_path: Path, capsys) ->
     ]
     assert main(args) == 0
     assert out.read_text(encoding="utf-8").count("L.map(") == 2
+    assert out.stat().st_mode & 0o777 == 0o644  # readable like any page (it used to be written 0600)
+    again = tmp_path / "again.html"
+    assert main([*args[:-3], str(again), *args[-2:]]) == 0
+    assert again.read_bytes() == out.read_bytes()  # the same input gives the same bytes (ids were random)
 
 
 def test_compare_unknown_source(data_dir: Path, tmp_path: Path, capsys) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from dataclasses import replace
 
 import folium
@@ -8,7 +9,14 @@ import pandas as pd
 import pytest
 
 from kursk_map import compute_state
-from kursk_map.render import CompareContext, deterministic_ids, disagreements, render_compare, render_side_by_side
+from kursk_map.render import (
+    CompareContext,
+    deterministic_ids,
+    disagreements,
+    payload,
+    render_compare,
+    render_side_by_side,
+)
 from kursk_map.state import diff_states
 from kursk_map.view import claim_records, map_context
 
@@ -104,6 +112,7 @@ def test_compare_payload_holds_every_source_once(dataset) -> None:
     assert ua_sudzha.startswith("2024-08-14: ") and 'href="https://example.org/ua1"' in ua_sudzha
     assert d["dis"] == [0, 2]  # Sudzha and Gornal
     assert d["date"] == "2025-05-21"
+    assert set(d) == set(typing.get_type_hints(payload.ComparePayload))  # every key is documented
 
 
 HOSTILE = "<img src=x onerror='window.__pwned=1'> ${window.__pwned=2} `+(window.__pwned=3)+` </script><script>window.__pwned=4</script>"

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import json
 import re
+import typing
 
 import folium
 import pytest
@@ -15,6 +17,7 @@ from kursk_map.render import (
     deterministic_ids,
     esc,
     link,
+    payload,
     render_index,
     render_map,
     safe_url,
@@ -84,9 +87,18 @@ def test_relative_layer(dataset) -> None:
 
 
 def test_popup_lists_claims_with_links(dataset) -> None:
-    html = _html(_ctx(dataset, date=dt.date(2025, 4, 26)))
-    assert "https://example.org/ru3" in html and "https://example.org/ru1" in html
-    assert "region-wide claim of 2025-04-26" in html
+    """Sudzha's popup data: its verdict, and its claims newest first, each with its link."""
+    p = _payload(_html(_ctx(dataset, date=dt.date(2025, 4, 26))))
+    i = next(k for k, n in enumerate(p["n"]) if n.startswith("<b>Sudzha</b>"))
+    assert p["verdicts"][p["v"][i]] == (
+        "<b>RU</b> according to Russian Ministry of Defence on 2025-04-26 (region-wide claim of 2025-04-26)."
+    )
+    lines = [p["claims"][k] for k in p["c"][i]]
+    assert lines == [
+        ["2025-04-26", "RU", "Declares the whole oblast retaken.", "https://example.org/ru3"],
+        ["2025-03-13", "RU", "Says Sudzha was retaken.", "https://example.org/ru1"],
+    ]
+    assert p["g"][i] == "R"
 
 
 def _panel(m: folium.Map) -> str:
@@ -161,11 +173,12 @@ def test_index_escapes_and_links() -> None:
             }
         ],
     }
+    before = copy.deepcopy(manifest)
     html = render_index(manifest)
     assert "<A>" not in html and "&lt;A&gt;" in html
     assert "href='a/2025-01-01.html'" in html
     assert "UA 3" in html and "c 1" in html and "+1?" in html
-    assert json.dumps(manifest)  # manifest stays JSON-serialisable
+    assert manifest == before  # the index reads the manifest, never changes it
 
 
 def test_index_links_timelines_and_comparisons() -> None:
@@ -240,3 +253,21 @@ def test_claims_script_of_another_source_is_refused(dataset) -> None:
     claims = claim_records(dataset)
     with pytest.raises(ValueError, match="not in the claims script of 'ua-gs'"):
         _html(_ctx(dataset, claims=claims, claims_file=claims_file(claims, "ua-gs")))
+
+
+def _documented(typed_dict: type) -> set[str]:
+    return set(typing.get_type_hints(typed_dict))
+
+
+def test_every_payload_key_is_documented(dataset) -> None:
+    """The keys the pages carry are those render/payload.py explains (and no undocumented one)."""
+    claims = claim_records(dataset)
+    alone = _payload(_html(_ctx(dataset)))
+    shared = settlements_file(_ctx(dataset).state)
+    linked = _payload(_html(_ctx(dataset, claims_file=claims_file(claims, "ru-mod"), settlements_file=shared)))
+    assert set(alone) | set(linked) == _documented(payload.MapPayload)
+    assert set(alone) - set(linked) == _documented(payload.SettlementColumns) | {"claims"}
+    assert set(json.loads(shared.text.split(" = ", 2)[-1].rstrip(";\n"))) == _documented(payload.SettlementColumns)
+    relative = _html(_ctx(dataset, source="ua-gs", date=dt.date(2025, 2, 6)))
+    props = {k for m in re.finditer(r'"properties": (\{[^{}]*\})', relative) for k in json.loads(m.group(1))}
+    assert props and props <= _documented(payload.FeatureProperties)

@@ -5,8 +5,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kursk_map import compute_state, iter_states, load_dataset, resolve_claims, source_dates
-from kursk_map.state import figures, relative_geometries
+from kursk_map import compute_state, iter_states, load_dataset, resolve_claims, schemas, source_dates
+from kursk_map.state import figures, group_counts, relative_geometries
 
 from .conftest import HEADER, RU_CLAIMS, SETTLEMENTS, TODAY, write_dataset
 
@@ -75,6 +75,25 @@ def test_iter_states_matches_compute_state(dataset) -> None:
     for day, st in iter_states(dataset.gazetteer, dataset.ledger, source="ru-mod", dates=dates):
         one = compute_state(dataset.gazetteer, dataset.ledger, source="ru-mod", date=day)
         pd.testing.assert_frame_equal(st, one)
+
+
+def test_group_is_the_controller_or_baseline(dataset) -> None:
+    st = compute_state(dataset.gazetteer, dataset.ledger, source="ua-gs", date=D(2025, 5, 21))
+    assert dict(st["group"]) == {
+        "486816": "UA",  # Sudzha: claimed
+        "kmap:gornal-sudzhansky": "contested",  # Gornal: claimed
+        "kmap:zaoleshenka-sudzhansky": "baseline",
+        "kmap:nikolayevka-a": "baseline",
+        "kmap:nikolayevka-b": "baseline",
+        "692194": "baseline",  # Sumy: de jure UA, but no claim by ua-gs
+    }
+    region = compute_state(dataset.gazetteer, dataset.ledger, source="ru-mod", date=D(2025, 4, 26))
+    assert set(region.loc[region["oblast"] == "Kursk", "group"]) == {"RU"}  # a region claim sets it too
+    assert group_counts(region) == {"UA": 0, "RU": 5, "contested": 0, "baseline": 1}
+    for _, state in iter_states(
+        dataset.gazetteer, dataset.ledger, source="ru-mod", dates=[D(2025, 1, 1), D(2025, 3, 15)]
+    ):
+        assert list(state.columns) == [*schemas.STATE_COLUMNS, "geometry"]
 
 
 def test_state_has_only_placed_settlements(dataset) -> None:

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
-import datetime as dt
 import json
+import re
+import typing
 
 import pytest
 
 from kursk_map import iter_states, source_dates
-from kursk_map.render import TimelineContext, deterministic_ids, render_timeline
+from kursk_map.build import build_atlas
+from kursk_map.render import TimelineContext, deterministic_ids, payload, render_timeline
 from kursk_map.render.timeline import timeline_json
 from kursk_map.state import figures
 from kursk_map.view import claim_records
+
+from .conftest import TODAY
 
 
 def _ctx(ds, source: str = "ru-mod") -> TimelineContext:
@@ -58,6 +62,22 @@ def test_timeline_escapes_and_is_deterministic(dataset) -> None:
     assert 'id="km-slider"' in panel.html and 'max="2"' in panel.html
 
 
-def test_timeline_dates_are_iso(dataset) -> None:
-    ctx = _ctx(dataset)
-    assert all(dt.date.fromisoformat(d) for d in ctx.dates)
+def test_atlas_timeline_has_every_claim_date_of_its_source(data_dir, tmp_path) -> None:
+    """The built timeline page steps through the dates of the source's claims (those of conftest's ledger)."""
+    build_atlas(data_dir, tmp_path / "atlas", today=TODAY, images=False)
+    for source, dates in (
+        ("ru-mod", ["2025-03-13", "2025-03-15", "2025-04-26"]),
+        ("ua-gs", ["2024-08-14", "2025-02-06", "2025-04-26", "2025-05-21"]),
+    ):
+        page = (tmp_path / "atlas" / source / "timeline.html").read_text(encoding="utf-8")
+        payload = json.loads(re.search(r"const D = (\{.*?\});\n", page).group(1))
+        assert payload["dates"] == dates
+        assert len(payload["states"]) == len(dates)
+        panel = json.loads(re.search(r"div\.innerHTML = (\".*?\");\n", page).group(1))
+        assert f'max="{len(dates) - 1}"' in panel  # the slider has a step per date
+        assert f"<span>{dates[0]}</span><span>{dates[-1]}</span>" in panel
+        assert '<a href="../index.html">all maps</a>' in panel
+
+
+def test_every_payload_key_is_documented(dataset) -> None:
+    assert set(json.loads(timeline_json(_ctx(dataset)))) == set(typing.get_type_hints(payload.TimelinePayload))
