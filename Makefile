@@ -43,7 +43,7 @@ test: $(STAMP) chromium
 
 # While working: everything but the browser, subprocess and benchmark-like tests (and the notebook), in about a minute.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not browser and not subprocess and not slow" kursk_map tests
+	$(BIN)/python -m pytest -q -n auto -m "not browser and not subprocess and not slow" kursk_map tests
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(foreach s,$(SIZE),--size $(s))
