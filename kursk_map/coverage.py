@@ -17,7 +17,7 @@ from pyproj import Geod
 from .names import normalise, skeleton
 
 #: Methods whose point was read from a reference (the others are derived or absent).
-PRECISE_METHODS = ("geonames", "page", "import")
+PRECISE_METHODS = ("geonames", "page", "import", "registry")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ SETTLEMENT_COLUMNS: Final = (
     "method",
 )
 #: How a settlement's coordinates were obtained.
-METHODS: Final = ("geonames", "page", "derived", "unplaced", "import")
+METHODS: Final = ("geonames", "page", "derived", "unplaced", "import", "registry")
 COUNTRIES: Final = ("RU", "UA")
 #: Oblast of each country that the bundled gazetteer knows (other values are allowed).
 OBLAST_COUNTRY: Final = {"Kursk": "RU", "Belgorod": "RU", "Sumy": "UA"}

