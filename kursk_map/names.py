@@ -305,6 +305,203 @@ def spellings(name: str, *cyrillic: str) -> set[str]:
     return out
 
 
+# Russian place names as Ukrainian writes them: endings and letters by rule, a few words by sense.
+_UK_WORDS = {
+    "большой": "Великий",
+    "большое": "Велике",
+    "большая": "Велика",
+    "большие": "Великі",
+    "верхний": "Верхній",
+    "верхнее": "Верхнє",
+    "верхняя": "Верхня",
+    "нижний": "Нижній",
+    "нижнее": "Нижнє",
+    "нижняя": "Нижня",
+    "средний": "Середній",
+    "среднее": "Середнє",
+    "средняя": "Середня",
+}
+_UK_ENDINGS = (
+    ("ское", "ське"),
+    ("цкое", "цьке"),
+    ("ский", "ський"),
+    ("цкий", "цький"),
+    ("ская", "ська"),
+    ("цкая", "цька"),
+    ("ые", "і"),
+    ("ый", "ий"),
+    ("ой", "ий"),
+    ("ая", "а"),
+    ("яя", "я"),
+    ("ое", "е"),
+    ("ее", "є"),
+    ("аевка", "аївка"),
+    ("еевка", "еївка"),
+    ("овка", "івка"),
+    ("евка", "івка"),
+    ("ёвка", "івка"),
+    ("во", "ве"),
+    ("но", "не"),
+)
+_UK_LETTERS = {"ы": "и", "э": "е", "ъ": "’"}
+
+
+def _ukrainian_word(word: str) -> str:
+    low = word.lower()
+    if low in _UK_WORDS:
+        out = _UK_WORDS[low]
+    else:
+        stem, end = low, ""
+        for ru, uk in _UK_ENDINGS:
+            if low.endswith(ru) and len(low) > len(ru) + 1:
+                stem, end = low[: -len(ru)], uk
+                break
+        letters: list[str] = []
+        for i, ch in enumerate(stem):
+            prev = stem[i - 1] if i else ""
+            if ch == "и":
+                letters.append("и" if prev in "жчшщц" else "і")
+            elif ch == "е" and (not prev or prev in _VOWELS):
+                letters.append("є")
+            elif ch == "ё":
+                letters.append("йо" if not prev or prev in _VOWELS else "ьо")
+            else:
+                letters.append(_UK_LETTERS.get(ch, ch))
+        out = "".join(letters) + end
+    return out[:1].upper() + out[1:] if word[:1].isupper() else out
+
+
+def ukrainian_form(name_ru: str) -> str:
+    """The Ukrainian-language form of a Russian place name, by rule (as Ukraine's General Staff writes them).
+
+    Neuter names in -ово/-ево/-ино end in -е, adjectives lose their Russian endings, -овка becomes
+    -івка, ы/э/ё/и become и/е/ьо/і, and Большой/Верхний/Нижний are translated. A rule, not a
+    dictionary: the form is indexed for matching (in Cyrillic and in the national romanisation),
+    never shown as the place's name.
+
+    Examples
+    --------
+    >>> ukrainian_form("Коренево"), ukrainian_form("Глушково"), ukrainian_form("Малая Локня")
+    ('Кореневе', 'Глушкове', 'Мала Локня')
+    >>> ukrainian_form("Любимовка"), ukrainian_form("Большое Солдатское"), ukrainian_form("Тёткино")
+    ('Любімівка', 'Велике Солдатське', 'Тьоткіне')
+    """
+    return re.sub(r"[^\W\d_]+", lambda m: _ukrainian_word(m.group(0)), name_ru)
+
+
+_ORDINALS = {
+    1: ("первый", "первое", "первая", "первые"),
+    2: ("второй", "второе", "вторая", "вторые"),
+    3: ("третий", "третье", "третья", "третьи"),
+    4: ("четвертый", "четвертое", "четвертая"),
+    5: ("пятый", "пятое", "пятая"),
+    6: ("шестой", "шестое", "шестая"),
+    7: ("седьмой", "седьмое", "седьмая"),
+    8: ("восьмой", "восьмое", "восьмая"),
+    9: ("девятый", "девятое", "девятая"),
+    10: ("десятый", "десятое", "десятая"),
+}
+_ORDINAL_NUMBER = {w: n for n, words in _ORDINALS.items() for w in words}
+_MONTHS = dict(
+    zip(
+        ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+         "ноября", "декабря"),
+        ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+         "November", "December"),
+        strict=True,
+    )
+)  # fmt: skip
+
+
+def _english_ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def numbered_forms(name_ru: str) -> set[str]:
+    """Forms of a numbered name: Десятое Октября -> 10th October, 10-е Октября; 2-й Княжий -> 2nd Knyazhiy.
+
+    Examples
+    --------
+    >>> sorted(numbered_forms("Десятое Октября"))
+    ['10 Oktyabrya', '10-е Октября', '10th October', 'October 10']
+    >>> sorted(numbered_forms("2-й Княжий"))
+    ['2nd Knyazhiy', 'Second Knyazhiy', 'Vtoroy Knyazhiy', 'Второй Княжий']
+    >>> numbered_forms("Суджа")
+    set()
+    """
+    words = name_ru.split()
+    out: set[str] = set()
+    for i, w in enumerate(words):
+        low = w.lower().replace("ё", "е")
+        digit = re.fullmatch(r"(\d+)(?:-?[а-я]{1,2})?", low)
+        n = int(digit.group(1)) if digit else _ORDINAL_NUMBER.get(low)
+        if n is None:
+            continue
+        rest = [x for j, x in enumerate(words) if j != i]
+        latin = " ".join(transliterate(x, "bgn") for x in rest)
+        month = _MONTHS.get(normalise(rest[0])) if len(rest) == 1 else None
+        if month:
+            out |= {f"{_english_ordinal(n)} {month}", f"{month} {n}", f"{n} {latin}"}
+        else:
+            out.add(f"{_english_ordinal(n)} {latin}")
+            english = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth")
+            if n <= 10:
+                out.add(f"{english[n - 1]} {latin}")
+        if digit and n in _ORDINALS:
+            gender = {"й": 0, "е": 1, "я": 2}.get(low[-1], 0)
+            word = _ORDINALS[n][min(gender, len(_ORDINALS[n]) - 1)]
+            spelled = [*words[:i], word.capitalize() if i == 0 else word, *words[i + 1 :]]
+            out.add(" ".join(spelled))
+            out.add(" ".join(transliterate(x, "bgn") for x in spelled))
+        elif not digit:
+            suffix = {"й": "й", "е": "е", "я": "я"}.get(low[-1], "")
+            out.add(" ".join([*words[:i], f"{n}-{suffix}" if suffix else str(n), *words[i + 1 :]]))
+    return out
+
+
+#: Words the press puts around a name: "Sudzha town", "the village of Plekhovo", "selo Guyevo".
+_DESCRIPTOR = re.compile(
+    r"^(?:the\s+)?(?:(?:urban-type\s+)?(?:town|city|village|settlement|hamlet|selo|khutor|posyolok|село|хутор|"
+    r"посёлок|поселок|пос\.|с\.|місто|селище)\s+(?:of\s+)?)|\s+(?:town|city|village|settlement|hamlet)$",
+    re.IGNORECASE,
+)
+
+
+def strip_descriptor(name: str) -> str:
+    """The name without a generic word around it.
+
+    Examples
+    --------
+    >>> strip_descriptor("Sudzha town"), strip_descriptor("the village of Plekhovo"), strip_descriptor("Sudzha")
+    ('Sudzha', 'Plekhovo', 'Sudzha')
+    """
+    return _DESCRIPTOR.sub("", name.strip()).strip() or name
+
+
+def generated_forms(name_ru: str, name_uk: str = "") -> list[str]:
+    """Spellings made by rule from a Russian name: its numbered forms, and its Ukrainian form.
+
+    The Ukrainian form (in Cyrillic and in Ukraine's national romanisation) only when no Ukrainian
+    name is known.
+
+    Examples
+    --------
+    >>> generated_forms("Коренево")
+    ['Кореневе', 'Koreneve']
+    >>> generated_forms("Малая Локня", "Мала Локня")
+    []
+    """
+    if not name_ru:
+        return []
+    out = sorted(numbered_forms(name_ru))
+    if not name_uk:
+        uk = ukrainian_form(name_ru)
+        if uk != name_ru:
+            out += [uk, re.sub(r"['’ʼ]", "", transliterate(uk, "ukrainian"))]
+    return out
+
+
 Status = Literal["match", "ambiguous", "unknown"]
 
 
@@ -386,7 +583,8 @@ class Resolver:
             sid = str(rec["id"])
             self._rows[sid] = rec
             alts = [a for a in str(rec.get("alt_names") or "").split("|") if a]
-            names = spellings(str(rec["name"]), str(rec.get("name_ru") or ""), str(rec.get("name_uk") or ""))
+            name_ru, name_uk = str(rec.get("name_ru") or ""), str(rec.get("name_uk") or "")
+            names = spellings(str(rec["name"]), name_ru, name_uk) | set(generated_forms(name_ru, name_uk))
             for spelling in {*names, *alts}:
                 self._exact[normalise(spelling)].add(sid)
                 self._loose[skeleton(spelling)].add(sid)
@@ -435,16 +633,18 @@ class Resolver:
         """
         if not isinstance(name, str) or not name.strip():
             return Resolution(str(name), "unknown")
-        for ids, score in ((self._exact.get(normalise(name)), 100.0), (self._loose.get(skeleton(name)), 95.0)):
-            if not ids:
-                continue
-            cands = [self._candidate(i, score, name) for i in sorted(ids)]
-            cands = self._narrow(cands, raion=raion, near=near, max_km=max_km)
-            if len(cands) == 1:
-                return Resolution(name, "match", cands[0], tuple(cands))
-            if len(cands) > 1:
-                return Resolution(name, "ambiguous", None, tuple(cands))
-        return Resolution(name, "unknown", None, tuple(self.suggest(name)))
+        bare = strip_descriptor(name)
+        for query in dict.fromkeys((name, bare)):
+            for ids, score in ((self._exact.get(normalise(query)), 100.0), (self._loose.get(skeleton(query)), 95.0)):
+                if not ids:
+                    continue
+                cands = [self._candidate(i, score, name) for i in sorted(ids)]
+                cands = self._narrow(cands, raion=raion, near=near, max_km=max_km)
+                if len(cands) == 1:
+                    return Resolution(name, "match", cands[0], tuple(cands))
+                if len(cands) > 1:
+                    return Resolution(name, "ambiguous", None, tuple(cands))
+        return Resolution(name, "unknown", None, tuple(self.suggest(bare)))
 
     def suggest(self, name: str, *, limit: int = 3, cutoff: float = 70.0) -> list[Candidate]:
         """Fuzzy suggestions for a name that did not resolve (never used as a match)."""
@@ -469,7 +669,9 @@ class Resolver:
             want = normalise(raion)
             same = [c for c in cands if want in (normalise(c.raion), normalise(c.oblast))]
             cands = same or cands
-        if len(cands) > 1 and near is not None:
+        # Distance decides only between placed namesakes: one without a position might be the nearest,
+        # so a namesake is never picked because it is the only one with a position.
+        if len(cands) > 1 and near is not None and all(c.placed for c in cands):
             lat0, lon0 = near
 
             def km(c: Candidate) -> float:
