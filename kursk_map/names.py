@@ -210,7 +210,8 @@ def transliterate(text: str, system: str = "bgn") -> str:
             out.append(ch)
             prev = ch
             continue
-        if low in initial and (not prev or not prev.isalpha() or prev in _SOFTEN):
+        # KMU 2010 uses the initial forms at the start of a word only (Кадиївка -> Kadyivka)
+        if low in initial and (not prev or not prev.isalpha() or (prev in _SOFTEN and system != "ukrainian")):
             latin = initial[low]
         elif system in ("french", "german") and low == "с" and prev in _VOWELS and nxt_is_vowel(i):
             latin = "ss"  # intervocalic s is voiced in both languages: Tiotkino, but Kossitsa
@@ -343,7 +344,7 @@ _UK_ENDINGS = (
     ("во", "ве"),
     ("но", "не"),
 )
-_UK_LETTERS = {"ы": "и", "э": "е", "ъ": "’"}
+_UK_LETTERS = {"ы": "и", "э": "е", "ё": "е", "ъ": "’"}
 
 
 def _ukrainian_word(word: str) -> str:
@@ -363,8 +364,6 @@ def _ukrainian_word(word: str) -> str:
                 letters.append("и" if prev in "жчшщц" else "і")
             elif ch == "е" and (not prev or prev in _VOWELS):
                 letters.append("є")
-            elif ch == "ё":
-                letters.append("йо" if not prev or prev in _VOWELS else "ьо")
             else:
                 letters.append(_UK_LETTERS.get(ch, ch))
         out = "".join(letters) + end
@@ -375,7 +374,7 @@ def ukrainian_form(name_ru: str) -> str:
     """The Ukrainian-language form of a Russian place name, by rule (as Ukraine's General Staff writes them).
 
     Neuter names in -ово/-ево/-ино end in -е, adjectives lose their Russian endings, -овка becomes
-    -івка, ы/э/ё/и become и/е/ьо/і, and Большой/Верхний/Нижний are translated. A rule, not a
+    -івка, ы/э/ё/и become и/е/е/і, and Большой/Верхний/Нижний are translated. A rule, not a
     dictionary: the form is indexed for matching (in Cyrillic and in the national romanisation),
     never shown as the place's name.
 
@@ -383,8 +382,8 @@ def ukrainian_form(name_ru: str) -> str:
     --------
     >>> ukrainian_form("Коренево"), ukrainian_form("Глушково"), ukrainian_form("Малая Локня")
     ('Кореневе', 'Глушкове', 'Мала Локня')
-    >>> ukrainian_form("Любимовка"), ukrainian_form("Большое Солдатское"), ukrainian_form("Тёткино")
-    ('Любімівка', 'Велике Солдатське', 'Тьоткіне')
+    >>> ukrainian_form("Любимовка"), ukrainian_form("Большое Солдатское"), ukrainian_form("Весёлое")
+    ('Любімівка', 'Велике Солдатське', 'Веселе')
     """
     return re.sub(r"[^\W\d_]+", lambda m: _ukrainian_word(m.group(0)), name_ru)
 
@@ -498,7 +497,7 @@ def generated_forms(name_ru: str, name_uk: str = "") -> list[str]:
     if not name_uk:
         uk = ukrainian_form(name_ru)
         if uk != name_ru:
-            out += [uk, re.sub(r"['’ʼ]", "", transliterate(uk, "ukrainian"))]
+            out += [uk, transliterate(re.sub(r"['’ʼ]", "", uk), "ukrainian")]
     return out
 
 

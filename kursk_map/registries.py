@@ -207,12 +207,12 @@ def _open_member(path: str | Path, wheel: Wheel, *, what: str) -> tuple[bytes, b
             ]
         )
     with zipfile.ZipFile(p) as z:
-        try:
+        names = set(z.namelist())
+        if wheel.member in names:
             return z.read(wheel.member), pinned
-        except KeyError:
-            raise DataError(
-                [Problem(str(path), 0, "", f"this zip has no {wheel.member}; give the {wheel.package} wheel")]
-            ) from None
+        if wheel.member.endswith(".xlsx") and "xl/workbook.xml" in names:
+            return p.read_bytes(), False  # the spreadsheet itself (also a zip)
+    raise DataError([Problem(str(path), 0, "", f"this zip has no {wheel.member}; give the {wheel.package} wheel")])
 
 
 def cache_dir() -> Path:
@@ -395,9 +395,13 @@ def read_ru_registry(
     name = oblast or _capital(str(recs[0]["region"]), towns) or transliterate(str(recs[0]["region"]), "bgn")
     cite = RU_REGISTRY.url + "#settlements.csv" if pinned else Path(path).name
     rows = [_ru_row(r, oblast=name, cite=cite) for r in recs]
+    shared = {k for k, n in _counts(str(r["_oktmo"]) for r in rows).items() if n > 1}
     for r in rows:
+        if r["_oktmo"] in shared:  # an OKTMO code given to several localities names none of them
+            r["id"] = f"rusme:{r['_rid']}"
         out.listed.append(
             {
+                "id": r["id"],
                 "oblast": name,
                 "raion": r["raion"],
                 "unit": "",
@@ -414,6 +418,13 @@ def read_ru_registry(
     keep, dropped = _filter_ru(rows)
     out.rows = [_public(r) for r in keep]
     out.dropped = [Dropped(_public(d.row), d.reason) for d in dropped]
+    return out
+
+
+def _counts(values: Iterable[str]) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for v in values:
+        out[v] += 1
     return out
 
 
@@ -645,14 +656,14 @@ def read_postal(path: str | Path) -> tuple[list[dict[str, Any]], list[Problem]]:
 
 
 def _ua_latin(name: str) -> str:
-    """KMU 2010 romanisation, apostrophes dropped: Мар’їне -> Maryine, Хотінь -> Khotin.
+    """KMU 2010 romanisation, the apostrophe dropped first: Куп’янськ -> Kupiansk, Хотінь -> Khotin.
 
     Examples
     --------
-    >>> _ua_latin("Мар’їне"), _ua_latin("Хотінь"), _ua_latin("Велика Писарівка")
-    ('Maryine', 'Khotin', 'Velyka Pysarivka')
+    >>> _ua_latin("Куп’янськ"), _ua_latin("Хотінь"), _ua_latin("Велика Писарівка")
+    ('Kupiansk', 'Khotin', 'Velyka Pysarivka')
     """
-    return re.sub(r"['’ʼ`]", "", transliterate(name, "ukrainian"))
+    return transliterate(re.sub(r"['’ʼ`]", "", name), "ukrainian")
 
 
 def _key(name: str) -> str:
@@ -660,7 +671,11 @@ def _key(name: str) -> str:
 
 
 def _centre(unit: Unit, members: Iterable[Unit]) -> Unit | None:
-    """The member whose name the unit's adjective is made from (Хотінська -> Хотінь): longest common prefix."""
+    """The member whose name the unit's adjective is made from (Хотінська -> Хотінь, Лозівський -> Лозова).
+
+    Among the members sharing at least three first letters with the adjective: a city first, then an
+    urban-type settlement, a rural settlement, a village; then the longest common prefix.
+    """
     rank = {"M": 0, "T": 1, "X": 2, "C": 3}
 
     def letters(s: str) -> str:
@@ -672,7 +687,7 @@ def _centre(unit: Unit, members: Iterable[Unit]) -> Unit | None:
     for m in members:
         n = letters(m.name)
         k = next((i for i, (a, b) in enumerate(zip(adj, n, strict=False)) if a != b), min(len(adj), len(n)))
-        score = (-k, rank.get(m.category, 9), m.code)
+        score = (rank.get(m.category, 9), -k, m.code)
         if k >= 3 and (best is None or score < best):
             best, found = score, m
     return found
@@ -725,8 +740,9 @@ def read_ua_registry(
     for u in localities:
         members[u.hromada].append(u)
         members[u.raion].append(u)
-    english = {code: _ua_latin(c.name) for code, u in by_code.items() if (c := _centre(u, members[code])) is not None}
-    column = oblast if oblast.isascii() else _ua_latin(_centre(chosen, [u for u in mine if u.category == "M"]).name)  # type: ignore[union-attr]
+    english = {code: _ua_latin(c.name if (c := _centre(u, members[code])) else u.name) for code, u in by_code.items()}
+    capital = _centre(chosen, [u for u in mine if u.category == "M"])
+    column = oblast if oblast.isascii() else _ua_latin(capital.name if capital else chosen.name)
     selected = [u for u in localities if _unit_selected(hromadas, by_code[u.hromada].name, english.get(u.hromada, ""))]
     if not selected:
         names = ", ".join(sorted({english.get(u.hromada, by_code[u.hromada].name) for u in localities}))
@@ -741,6 +757,7 @@ def read_ua_registry(
         raion, unit = english.get(u.raion, _ua_latin(by_code[u.raion].name)), english.get(u.hromada, "")
         out.listed.append(
             {
+                "id": f"katotth:{u.code}",
                 "oblast": column,
                 "raion": raion,
                 "unit": unit,
@@ -820,7 +837,7 @@ def _place_ua(
                 Dropped({**base, "lat": "", "lon": "", "ref": ""}, "no accuracy-4 postal place of this name")
             )
             continue
-        if len(anchor) >= 2:
+        if anchor:
             lat0 = statistics.median(a[0] for a in anchor)
             lon0 = statistics.median(a[1] for a in anchor)
             near = sorted((_km(lat0, lon0, c["lat"], c["lon"]), c["postcode"], c) for c in cands)
@@ -1023,6 +1040,7 @@ def on_wrong_side(
     The margin absorbs the border line's own error (Natural Earth 1:10m, simplified to ~100 m).
     """
     import shapely  # noqa: PLC0415 - only this filter needs it
+    import shapely.ops  # noqa: PLC0415
 
     keep: list[dict[str, Any]] = []
     dropped: list[Dropped] = []
@@ -1034,7 +1052,10 @@ def on_wrong_side(
         )
         if other is not None:
             own = countries.get(str(r["country"]))
-            km = own.distance(p) * 111.2 * math.cos(math.radians(float(r["lat"]))) if own is not None else math.inf
+            km = math.inf
+            if own is not None and not own.is_empty:
+                q = shapely.ops.nearest_points(own, p)[0]
+                km = _km(p.y, p.x, q.y, q.x)
             if km > margin_km:
                 dropped.append(
                     Dropped(dict(r), f"a {r['country']} point {km:.1f} km inside {other} (across the border)")
@@ -1042,3 +1063,52 @@ def on_wrong_side(
                 continue
         keep.append(dict(r))
     return keep, dropped
+
+
+def registry_gazetteer(read: RegistryRead) -> list[dict[str, Any]]:
+    """A gazetteer of one registry read: every placed row, and an unplaced row for each listed locality without one.
+
+    The unplaced row cites the registry and says in ``note`` why it has no point. A second listed
+    locality of a name that its raion already has gets no row: every claim about that name would be
+    undecidable (the dropped list keeps it, with its reason).
+
+    Examples
+    --------
+    >>> read = RegistryRead(
+    ...     rows=[{"id": "a", "name": "Gornal", "name_ru": "Горналь", "raion": "Sudzhansky", "oblast": "Kursk"}],
+    ...     listed=[{"id": "a", "name_en": "Gornal", "raion": "Sudzhansky"},
+    ...             {"id": "b", "name_en": "Bogdanovka", "name_ru": "Богдановка", "raion": "Sudzhansky",
+    ...              "oblast": "Kursk", "ref": "https://pypi.org/..."}],
+    ...     dropped=[Dropped({"id": "b"}, "far from its raion")])
+    >>> [(r["id"], r.get("method", "")) for r in registry_gazetteer(read)]
+    [('a', ''), ('b', 'unplaced')]
+    """
+    rows = [dict(r) for r in read.rows]
+    have = {str(r["id"]) for r in rows}
+    why = {str(d.row.get("id")): d.reason for d in read.dropped if d.row.get("id")}
+    names: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        names[str(r.get("raion") or "")].update(_name_keys(r))
+    for item in read.listed:
+        sid = str(item.get("id") or "")
+        if not sid or sid in have:
+            continue
+        row = {
+            "id": sid,
+            "name": item.get("name_en") or transliterate(str(item.get("name_ru") or item.get("name_uk")), "bgn"),
+            "name_ru": item.get("name_ru", ""),
+            "name_uk": item.get("name_uk", ""),
+            "country": "UA" if sid.startswith("katotth:") else "RU",
+            "oblast": item.get("oblast", ""),
+            "raion": item.get("raion", ""),
+            "ref": item.get("ref", ""),
+            "method": "unplaced",
+        }
+        keys = _name_keys(row)
+        if keys & names[str(row["raion"])]:
+            continue
+        names[str(row["raion"])].update(keys)
+        have.add(sid)
+        row["note"] = f"listed by the registry; no point: {why.get(sid, 'none given')}"
+        rows.append(row)
+    return rows

