@@ -9,11 +9,12 @@ only as suggestions; a wrong match is worse than none.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -266,6 +267,10 @@ _SKELETON_RULES = [
 ]
 
 
+_SKELETON_COMPILED = [(re.compile(p), r) for p, r in _SKELETON_RULES]
+
+
+@functools.lru_cache(maxsize=1 << 18)
 def skeleton(name: str) -> str:
     """A spelling-insensitive key: Sudzha, Sudja, Sudscha, Soudja and Суджа share one.
 
@@ -284,8 +289,8 @@ def skeleton(name: str) -> str:
     s = unicodedata.normalize("NFKD", s)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = re.sub(r"[^a-z0-9]+", "", s.lower()) if s.isascii() else re.sub(r"[^\w]+", "", s)
-    for pattern, repl in _SKELETON_RULES:
-        s = re.sub(pattern, repl, s)
+    for pattern, repl in _SKELETON_COMPILED:
+        s = pattern.sub(repl, s)
     return s
 
 
@@ -528,7 +533,13 @@ class Resolution:
     query: str
     status: Status
     best: Candidate | None = None
-    candidates: tuple[Candidate, ...] = field(default_factory=tuple)
+    #: the candidates, or a function that lists them when first asked (suggestions cost a fuzzy search)
+    found: tuple[Candidate, ...] | Callable[[], tuple[Candidate, ...]] = field(default=(), repr=False, compare=False)
+
+    @functools.cached_property
+    def candidates(self) -> tuple[Candidate, ...]:
+        """The namesakes of an ambiguous name, the match, or the suggestions for an unknown name."""
+        return self.found() if callable(self.found) else self.found
 
     def describe(self) -> str:
         """One line for users: the match, or the candidates / suggestions."""
@@ -546,6 +557,36 @@ class Resolution:
             opts = " or ".join(label(c) for c in self.candidates[:3])
             return f"unknown settlement {self.query!r} — did you mean {opts}?"
         return f"unknown settlement {self.query!r}; add it to the gazetteer (see geodata/README.md)"
+
+
+_RESOLVER_COLUMNS = (
+    "id",
+    "name",
+    "name_ru",
+    "name_uk",
+    "alt_names",
+    "raion",
+    "oblast",
+    "country",
+    "lat",
+    "lon",
+    "method",
+)
+
+
+def _text(v: object) -> str:
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v)
+
+
+def _number(v: object) -> float:
+    try:
+        return float(str(v))
+    except ValueError:
+        return math.nan
+
+
+def _placed(method: object, lat: float) -> bool:
+    return str(method) != "unplaced" and not math.isnan(lat)
 
 
 class Resolver:
@@ -574,40 +615,38 @@ class Resolver:
     """
 
     def __init__(self, gazetteer: pd.DataFrame) -> None:
-        self._rows: dict[str, dict[str, object]] = {}
+        self._rows: dict[str, tuple[str, str, str, str, str, float, float, bool]] = {}
         self._exact: dict[str, set[str]] = defaultdict(set)
         self._loose: dict[str, set[str]] = defaultdict(set)
-        for raw in gazetteer.to_dict("records"):
-            rec = {str(k): v for k, v in raw.items()}
-            sid = str(rec["id"])
-            self._rows[sid] = rec
-            alts = [a for a in str(rec.get("alt_names") or "").split("|") if a]
-            name_ru, name_uk = str(rec.get("name_ru") or ""), str(rec.get("name_uk") or "")
-            names = spellings(str(rec["name"]), name_ru, name_uk) | set(generated_forms(name_ru, name_uk))
-            for spelling in {*names, *alts}:
-                self._exact[normalise(spelling)].add(sid)
-                self._loose[skeleton(spelling)].add(sid)
+        keys: dict[tuple[str, str, str, str], tuple[set[str], set[str]]] = {}  # namesakes share their spellings
+        cols = [gazetteer[c] if c in gazetteer else pd.Series("", index=gazetteer.index) for c in _RESOLVER_COLUMNS]
+        for row in zip(*cols, strict=True):
+            sid, name, ru, uk, alt = str(row[0]), *(_text(v) for v in row[1:5])
+            raion, oblast, country, lat, lon, method = row[5:]
+            y, x = _number(lat), _number(lon)
+            self._rows[sid] = (name, ru, _text(raion), _text(oblast), _text(country), y, x, _placed(method, y))
+            found = keys.get((name, ru, uk, alt))
+            if found is None:
+                names = spellings(name, ru, uk) | set(generated_forms(ru, uk)) | {a for a in alt.split("|") if a}
+                found = keys[name, ru, uk, alt] = ({normalise(n) for n in names}, {skeleton(n) for n in names})
+            for k in found[0]:
+                self._exact[k].add(sid)
+            for k in found[1]:
+                self._loose[k].add(sid)
         self._loose_keys = sorted(self._loose)
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for k in self._loose_keys:
+            self._by_initial[k[0]].append(k)
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def _candidate(self, sid: str, score: float, matched: str) -> Candidate:
-        r = self._rows[sid]
-        lat, lon = float(str(r.get("lat"))), float(str(r.get("lon")))
-        return Candidate(
-            id=sid,
-            name=str(r["name"]),
-            name_ru=str(r.get("name_ru") or ""),
-            raion=str(r.get("raion") or ""),
-            oblast=str(r.get("oblast") or ""),
-            country=str(r.get("country") or ""),
-            lat=lat,
-            lon=lon,
-            placed=str(r.get("method")) != "unplaced" and not math.isnan(lat),
-            score=score,
-            matched=matched,
-        )
+        name, name_ru, raion, oblast, country, lat, lon, placed = self._rows[sid]
+        return Candidate(sid, name, name_ru, raion, oblast, country, lat, lon, placed, score, matched)
+
+    def _candidates(self, ids: Iterable[str], score: float, matched: str) -> tuple[Candidate, ...]:
+        return tuple(self._candidate(i, score, matched) for i in sorted(ids))
 
     def resolve(
         self,
@@ -637,20 +676,24 @@ class Resolver:
             for ids, score in ((self._exact.get(normalise(query)), 100.0), (self._loose.get(skeleton(query)), 95.0)):
                 if not ids:
                     continue
-                cands = [self._candidate(i, score, name) for i in sorted(ids)]
-                cands = self._narrow(cands, raion=raion, near=near, max_km=max_km)
+                if len(ids) > 1 and raion is None and near is None:  # namesakes listed when first asked
+                    return Resolution(name, "ambiguous", None, functools.partial(self._candidates, ids, score, name))
+                cands = self._narrow(list(self._candidates(ids, score, name)), raion=raion, near=near, max_km=max_km)
                 if len(cands) == 1:
                     return Resolution(name, "match", cands[0], tuple(cands))
                 if len(cands) > 1:
                     return Resolution(name, "ambiguous", None, tuple(cands))
-        return Resolution(name, "unknown", None, tuple(self.suggest(bare)))
+        return Resolution(name, "unknown", None, lambda: tuple(self.suggest(bare)))
 
     def suggest(self, name: str, *, limit: int = 3, cutoff: float = 70.0) -> list[Candidate]:
         """Fuzzy suggestions for a name that did not resolve (never used as a match)."""
         key = skeleton(name)
         if not key:
             return []
-        hits = process.extract(key, self._loose_keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=cutoff)
+        # the keys of the same first letter first (a typo rarely hits it); all keys when those give nothing
+        hits = process.extract(
+            key, self._by_initial.get(key[0], []), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=cutoff
+        ) or process.extract(key, self._loose_keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=cutoff)
         out: list[Candidate] = []
         seen: set[str] = set()
         for k, score, _ in hits:

