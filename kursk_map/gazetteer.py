@@ -19,6 +19,7 @@ from shapely.geometry import Point
 from . import schemas
 from ._csvio import read_table, url_problem
 from ._errors import DataError, Problem
+from .names import skeleton
 
 _GEOD = Geod(ellps="WGS84")
 _OPTIONAL = ("note",)
@@ -231,7 +232,10 @@ def gazetteer_rows_from_geonames(
         cyr = [a for a in alts if _is_cyrillic(a)]
         uk_letters = set("іїєґІЇЄҐ")
         name_uk = next((a for a in cyr if set(a) & uk_letters), "")
-        name_ru = next((a for a in cyr if not set(a) & uk_letters), "")
+        # GeoNames lists Belarusian and Bulgarian forms too: the Russian one spells the English name
+        ru = [a for a in cyr if not set(a) & uk_letters and not set(a) & set("ўЎ")]
+        same = [a for a in ru if skeleton(a) == skeleton(str(p["name"]))]
+        name_ru = next(iter(same or ru), "")
         if key[0] == "UA" and not name_uk:
             name_uk, name_ru = name_ru, ""
         rest = sorted({a for a in alts if a not in (name_ru, name_uk) and "|" not in a})
