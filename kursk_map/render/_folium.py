@@ -29,7 +29,7 @@ SAT_TILES = "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/
 SAT_ATTR = "Imagery &copy; Esri, Maxar, Earthstar Geographics, and the GIS User Community"
 ATTRIBUTION_PREFIX = (
     '<a href="https://leafletjs.com">Leaflet</a> | kursk_map'
-    " | border: Natural Earth | settlements: GeoNames &amp; cited pages"
+    " | border: Natural Earth | settlements: GeoNames, open registries &amp; cited pages (see each point)"
 )
 
 

