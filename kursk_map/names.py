@@ -636,7 +636,7 @@ class Resolver:
         self._loose_keys = sorted(self._loose)
         self._by_initial: dict[str, list[str]] = defaultdict(list)
         for k in self._loose_keys:
-            self._by_initial[k[0]].append(k)
+            self._by_initial[k[:1]].append(k)
 
     def __len__(self) -> int:
         return len(self._rows)
