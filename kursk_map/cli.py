@@ -185,13 +185,21 @@ def _cmd_validate(a: argparse.Namespace) -> int:
         print(
             f"{k['where']}: settlement: warning: {k['settlement']!r} resolved to {k['settlement_id']}, "
             f"{k['km']} km from the other places {k['source']} named on {k['date']}; a namesake? "
-            "add the raion, e.g. 'Name (Sudzhansky)'",
+            f"add the raion, e.g. '{k['settlement']} ({ds.gazetteer.loc[k['settlement_id'], 'raion'] or 'Raion'})'",
             file=sys.stderr,
         )
     print(
         f"ok: {len(ds.gazetteer)} settlements, {len(ds.sources)} sources, {len(c)} claims "
         f"({c['date'].min().date()} to {c['date'].max().date()}), {len(ds.ledger.unplaced)} unplaced"
     )
+    t = ds.theatre
+    if t.path:
+        print(f"theatre: {t.name} ({t.path})")
+    else:
+        print(
+            f"theatre: {t.name} (no theatre.toml: pages are titled after the folder, claim dates have no period, "
+            "areas are measured in a projection centred on the settlements; see geodata/README.md)"
+        )
     return 0
 
 

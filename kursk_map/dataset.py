@@ -1,4 +1,4 @@
-"""One call that loads, validates and resolves a data directory (gazetteer, sources, claims)."""
+"""One call that loads, validates and resolves a data directory (theatre, gazetteer, sources, claims)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from .claims import read_claims, read_sources
 from .gazetteer import load_layer, read_gazetteer
 from .names import Resolver
 from .resolution import ResolvedLedger, resolve_claims
+from .theatre import DEFAULT_THEATRE, THEATRE_FILE, Theatre, default_theatre, read_theatre
 
 #: Where files live inside a data directory (``geodata/`` in this repository).
 SETTLEMENTS = "settlements.csv"
@@ -28,7 +29,8 @@ COUNTRIES = "countries.geojson"
 class Dataset:
     """Everything a build needs, validated and joined.
 
-    ``cells`` holds each placed settlement's share of the ground (see :mod:`kursk_map.areas`).
+    ``cells`` holds each placed settlement's share of the ground (see :mod:`kursk_map.areas`);
+    ``theatre`` what the folder is about (``theatre.toml``, see :mod:`kursk_map.theatre`).
     """
 
     root: Path
@@ -38,6 +40,7 @@ class Dataset:
     border: gpd.GeoDataFrame
     resolver: Resolver
     cells: gpd.GeoDataFrame
+    theatre: Theatre = DEFAULT_THEATRE
 
 
 def claim_files(root: str | Path) -> list[Path]:
@@ -81,24 +84,41 @@ def check_dataset(
                 "no claims: add claims/<source>.csv files (or one claims.csv); see geodata/README.md",
             )
         ]
-    gaz, problems = read_gazetteer(base / SETTLEMENTS)
+    read, problems = read_theatre(base / THEATRE_FILE)
+    theatre = read or default_theatre(base)
+    if problems:  # every check below depends on the theatre: report its problems alone
+        return None, problems
+    gaz, problems = read_gazetteer(base / SETTLEMENTS, theatre=theatre)
     sources, p2 = read_sources(base / SOURCES)
     problems += p2
     if (gaz.empty and problems) or (sources.empty and p2):
         return None, problems
-    claims, p3 = read_claims(files, sources=list(sources["slug"]), today=today)
+    claims, p3 = read_claims(files, sources=list(sources["slug"]), today=today, theatre=theatre)
     problems += p3
     if any(p.line == 0 for p in problems):
         return None, problems
     resolver = Resolver(gaz)
     ledger = resolve_claims(claims, gaz, resolver=resolver, keep_going=keep_going)
     problems += ledger.problems
-    try:
-        border, countries = load_layer(base / BORDER), load_layer(base / COUNTRIES)
-    except DataError as exc:
-        return None, problems + exc.problems
-    cells = settlement_cells(gaz, countries)
-    ds = Dataset(base, gaz, sources, ledger, border, resolver, cells)
+    layers: list[gpd.GeoDataFrame] = []
+    for key, name in (("border", theatre.border), ("countries", theatre.countries)):
+        path = base / (name or (BORDER if key == "border" else COUNTRIES))
+        if name and not path.is_file():
+            problems.append(
+                Problem(theatre.path, 0, key, f"names {name!r}, which is not a file in {base}; add it or fix the name")
+            )
+            continue
+        try:
+            layers.append(load_layer(path))
+        except DataError as exc:
+            problems += exc.problems
+    if len(layers) < 2:
+        return None, problems
+    border, countries = layers
+    placed = gaz[gaz.geometry.notna()]
+    crs = theatre.equal_area(tuple(placed.total_bounds) if len(placed) else None)
+    cells = settlement_cells(gaz, countries, crs=crs)
+    ds = Dataset(base, gaz, sources, ledger, border, resolver, cells, theatre)
     return ds, problems
 
 

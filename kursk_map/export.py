@@ -35,7 +35,7 @@ from ._fs import write_atomic
 from .dataset import Dataset
 from .render import ExportContext, render_image
 from .render.image import SIZES
-from .render.style import COLOURS, LABELS
+from .render.style import COLOURS
 from .view import export_context
 
 #: Output formats, by file suffix.
@@ -164,7 +164,7 @@ def export_frame(ctx: ExportContext) -> gpd.GeoDataFrame:
             "oblast": st["oblast"].to_numpy(),
             "country": st["country"].to_numpy(),
             "controller": st["controller"].to_numpy(),
-            "label": [LABELS[g] for g in group],
+            "label": [ctx.theatre.labels[g] for g in group],
             "colour": [COLOURS[g] for g in group],
             "basis": st["basis"].to_numpy(),
             "since": st["since"].to_numpy(),
@@ -246,8 +246,9 @@ def geojson_text(ctx: ExportContext) -> str:
     )
     tail = _fragment(("source", "as_of"), (ctx.source["slug"], ctx.date.isoformat()))
     lines = []
+    labels = ctx.theatre.labels
     for sid, s_vals, (ctrl, basis, group, since, cids), p_vals in zip(ids, static, claimed, place, strict=True):
-        c_vals = (ctrl, LABELS[group], COLOURS[group], basis, since, ";".join(cids))
+        c_vals = (ctrl, labels[group], COLOURS[group], basis, since, ";".join(cids))
         lines.append(
             f'{{"type":"Feature","id":{json.dumps(sid, ensure_ascii=False)},"properties":{{'
             f"{_fragment(_STATIC, s_vals)},{_fragment(_CLAIMED, c_vals)},{_fragment(_PLACE, p_vals)},{tail}"

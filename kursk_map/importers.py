@@ -27,7 +27,7 @@ import geopandas as gpd
 from . import schemas
 from ._csvio import read_table
 from ._errors import DataError, Problem
-from .gazetteer import ZONE_ADMIN1, gazetteer_rows_from_geonames
+from .gazetteer import gazetteer_rows_from_geonames
 
 #: Columns of a GeoNames dump file, in order.
 GEONAMES_COLUMNS = (
@@ -57,7 +57,7 @@ _COLUMNS = (*schemas.SETTLEMENT_COLUMNS, "note")
 def read_geonames_dump(
     path: str | Path,
     *,
-    admin1: Mapping[tuple[str, str], str] | None = None,
+    admin1: Mapping[tuple[str, str], str],
     feature_class: str = "P",
     min_population: int = 0,
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
@@ -67,8 +67,8 @@ def read_geonames_dump(
     ----------
     path : str or Path
         A GeoNames dump file (``RU.txt``, ``allCountries.txt``...), UTF-8, tab-separated, no header.
-    admin1 : mapping, optional
-        ``(country, admin1 code) -> oblast name`` of the regions to keep; defaults to the Kursk zone.
+    admin1 : mapping
+        ``(country, admin1 code) -> oblast name`` of the regions to keep, e.g. ``{("RU", "41"): "Kursk"}``.
     feature_class : str
         GeoNames feature class to keep (``P``: populated places).
     min_population : int
@@ -86,12 +86,12 @@ def read_geonames_dump(
     ...                    "RU", "", "41", "", "", "", "6940", "", "180", "Europe/Moscow", "2019-09-05"])
     >>> with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
     ...     _ = f.write(line + "\n")
-    >>> rows, problems = read_geonames_dump(f.name)
+    >>> rows, problems = read_geonames_dump(f.name, admin1={("RU", "41"): "Kursk"})
     >>> rows[0]["name"], rows[0]["name_ru"], rows[0]["oblast"], problems
     ('Sudzha', 'Суджа', 'Kursk', [])
     >>> os.unlink(f.name)
     """
-    keep = dict(ZONE_ADMIN1 if admin1 is None else admin1)
+    keep = dict(admin1)
     p = Path(path)
     name = str(path)
     if not p.is_file():

@@ -10,8 +10,6 @@ from typing import Final
 
 #: Coordinate reference system of every frame the package returns.
 CRS: Final = "EPSG:4326"
-#: Equal-area CRS used whenever an area is computed (ETRS89-extended / LAEA Europe).
-EQUAL_AREA_CRS: Final = "EPSG:3035"
 
 SETTLEMENT_COLUMNS: Final = (
     "id",
@@ -32,8 +30,9 @@ SETTLEMENT_COLUMNS: Final = (
 #: How a settlement's coordinates were obtained.
 METHODS: Final = ("geonames", "page", "derived", "unplaced", "import", "registry")
 COUNTRIES: Final = ("RU", "UA")
-#: Oblast of each country that the bundled gazetteer knows (other values are allowed).
-OBLAST_COUNTRY: Final = {"Kursk": "RU", "Belgorod": "RU", "Sumy": "UA"}
+#: Their names in labels, unless the theatre (``theatre.toml``) names them otherwise. Areas are
+#: measured in the theatre's equal-area CRS; oblasts and their countries are the theatre's too.
+COUNTRY_NAMES: Final = {"RU": "Russia", "UA": "Ukraine"}
 
 #: The raion inventory: every inhabited locality a cited list gives for a raion (or hromada).
 INVENTORY_COLUMNS: Final = ("oblast", "raion", "unit", "name_ru", "name_uk", "name_en", "kind", "ref")

@@ -103,6 +103,7 @@ def map_context(
         nav=nav or {},
         claims_file=claims_js,
         settlements_file=settlements_js,
+        theatre=ds.theatre,
     )
 
 
@@ -190,6 +191,7 @@ def export_context(
         border=ds.border,
         claims_to_date=int(mine.sum()),
         unplaced=int(((u["source"] == source) & (u["date"] <= pd.Timestamp(day))).sum()),
+        theatre=ds.theatre,
     )
 
 

@@ -112,7 +112,13 @@ def test_png_has_the_page_size(dataset, tmp_path: Path, size: str, pixels: tuple
 
 
 def test_svg_has_title_legend_counts_and_attribution(tmp_path: Path) -> None:
-    ds = load_dataset(write_dataset(tmp_path / "data", sources=HOSTILE_SOURCES), today=TODAY)
+    data = write_dataset(tmp_path / "data", sources=HOSTILE_SOURCES)
+    (data / "theatre.toml").write_text(
+        'name = "Test"\nbbox = [34.0, 50.5, 36.0, 51.6]\n'
+        'attribution = "Settlements: GeoNames (CC BY 4.0) · Border: Natural Earth"\n',
+        encoding="utf-8",
+    )
+    ds = load_dataset(data, today=TODAY)
     out = export_state(ds, "ru-mod", "2025-03-15", tmp_path / "m.svg")
     raw = out.read_text(encoding="utf-8")
     assert "Ministry &lt;of&gt; Defence &amp;" in raw  # escaped in the file ...
@@ -128,7 +134,7 @@ def test_svg_has_title_legend_counts_and_attribution(tmp_path: Path) -> None:
     assert f"{LABELS['baseline']}: 4" in texts
     assert "Sudzha" in texts and "Zaoleshenka" in texts  # named settlements are labelled
     assert any(t.endswith(" km") for t in texts)  # scale bar
-    assert "GeoNames (CC BY 4.0)" in joined and "Natural Earth" in joined
+    assert "Settlements: GeoNames (CC BY 4.0) · Border: Natural Earth · No basemap tiles" in joined  # theatre.toml
     assert f"fill: {COLOURS['RU'].lower()}" in raw
 
 

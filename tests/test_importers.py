@@ -39,7 +39,7 @@ def test_dump_population_filter_and_other_region() -> None:
 
 
 def test_missing_dump_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
-    rows, problems = read_geonames_dump(tmp_path / "RU.txt")
+    rows, problems = read_geonames_dump(tmp_path / "RU.txt", admin1={("RU", "41"): "Kursk"})
     assert rows == [] and "file not found" in str(problems[0])
 
 

@@ -44,11 +44,12 @@ def _code_digest() -> str:
 
 
 def base_key(ds: Dataset, *, self_contained: bool, images: bool) -> str:
-    """What every page depends on: the code, the gazetteer, its cells, the border and the flags."""
+    """What every page depends on: the code, the theatre, the gazetteer, its cells, the border and the flags."""
     gaz = ds.gazetteer.drop(columns=ds.gazetteer.geometry.name).astype(str)
     return _digest(
         __version__,
         _code_digest(),
+        ds.theatre.to_manifest(),
         gaz,
         ds.cells["area_km2"].round(6),
         ds.border.geometry.to_wkt(),

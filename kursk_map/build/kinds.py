@@ -413,6 +413,7 @@ class TimelinePage(PageKind):
                 figures=figures(ds.ledger, source=page.source, date=days[-1]),
                 border=ds.border,
                 nav=page.nav,
+                theatre=ds.theatre,
             )
             return render_timeline(ctx, self_contained=job.self_contained)
 
@@ -471,6 +472,7 @@ class ComparisonPage(PageKind):
                 claims=job.claims,
                 border=ds.border,
                 nav=page.nav,
+                theatre=ds.theatre,
             )
             with deterministic_ids():
                 emit(page.path, render_compare(ctx, self_contained=job.self_contained).get_root().render())

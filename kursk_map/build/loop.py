@@ -137,6 +137,7 @@ def _manifest(ds: Dataset, kinds: list[PageKind], done: Mapping[str, list[Done]]
     """``manifest.json``: what the atlas holds, every kind's part, the keys of the pages, and the problems."""
     manifest: dict[str, Any] = {
         "generator": f"kursk_map {__version__}",
+        "theatre": ds.theatre.to_manifest(),
         "claims": len(ds.ledger.claims),
         "settlements_placed": int(ds.gazetteer.geometry.notna().sum()),
         "sources": [

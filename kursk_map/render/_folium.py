@@ -16,6 +16,7 @@ import geopandas as gpd
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from ..theatre import Theatre
 from ._assets import leaflet_css, leaflet_js
 from ._html import esc
 from .style import BORDER_COLOUR
@@ -27,10 +28,17 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTR = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 SAT_TILES = "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}"
 SAT_ATTR = "Imagery &copy; Esri, Maxar, Earthstar Geographics, and the GIS User Community"
-ATTRIBUTION_PREFIX = (
-    '<a href="https://leafletjs.com">Leaflet</a> | kursk_map'
-    " | border: Natural Earth | settlements: GeoNames, open registries &amp; cited pages (see each point)"
-)
+
+
+def attribution_prefix(theatre: Theatre) -> str:
+    """Leaflet's attribution prefix: Leaflet, the tool, and the theatre's credits (escaped).
+
+    Examples
+    --------
+    >>> attribution_prefix(Theatre(attribution="Settlements: GeoNames & pages"))
+    '<a href="https://leafletjs.com">Leaflet</a> | kursk_map | Settlements: GeoNames &amp; pages'
+    """
+    return f'<a href="https://leafletjs.com">Leaflet</a> | kursk_map | {esc(theatre.attribution)}'
 
 
 class _Map(folium.Map):
@@ -149,6 +157,7 @@ def _base_map(
     title: str,
     panel: str,
     *,
+    theatre: Theatre,
     self_contained: bool,
     figure: Any = None,
     width: str = "100%",
@@ -157,9 +166,12 @@ def _base_map(
     """A map with both base layers, the neutral attribution prefix, our CSS, a title and a panel.
 
     ``figure`` (a branca Figure), ``width`` and ``left`` place several maps side by side on one page.
+    The map opens on ``bounds``; the theatre's centre is only where Leaflet starts before fitting them.
     """
+    (s, w), (n, e) = bounds
+    lat, lon = theatre.centre or ((s + n) / 2, (w + e) / 2)
     m = _Map(
-        location=[51.2, 35.1],
+        location=[round(lat, 4), round(lon, 4)],
         zoom_start=9,
         tiles=None,
         control_scale=True,
@@ -179,7 +191,7 @@ def _base_map(
     m.add_child(_Panel(panel))
     folium.TileLayer(OSM_TILES, attr=OSM_ATTR, name="OpenStreetMap", max_zoom=19).add_to(m)
     folium.TileLayer(SAT_TILES, attr=SAT_ATTR, name="Satellite (Esri World Imagery)", max_zoom=18, show=False).add_to(m)
-    m.add_child(_Prefix(ATTRIBUTION_PREFIX))
+    m.add_child(_Prefix(attribution_prefix(theatre)))
     root.header.add_child(Element(f"<title>{esc(title)}</title>"), name="km_title")
     root.header.add_child(Element(_CSS), name="km_css")
     return m

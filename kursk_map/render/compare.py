@@ -19,12 +19,13 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from .. import schemas
+from ..theatre import DEFAULT_THEATRE, Theatre
 from ._assets import script
 from ._folium import ScriptMacro, _add_border, _base_map
 from ._html import esc, link, script_json
 from .maps import MapContext, _bounds, _panel_html, render_map
 from .payload import GROUP_CODES
-from .style import COLOURS, LABELS
+from .style import COLOURS
 
 DISAGREE_COLOUR = "#000000"
 
@@ -43,6 +44,8 @@ class CompareContext:
         slug -> that source's state on ``date`` (same settlements in every state).
     claims : mapping
         claim_id -> claim record.
+    theatre : Theatre
+        Labels, title and credits (see :mod:`kursk_map.theatre`).
     """
 
     date: str
@@ -51,6 +54,7 @@ class CompareContext:
     claims: Mapping[str, Mapping[str, Any]]
     border: gpd.GeoDataFrame | None = None
     nav: Mapping[str, str] = field(default_factory=dict)
+    theatre: Theatre = DEFAULT_THEATRE
 
 
 def disagreements(states: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict[str, str]]:
@@ -231,7 +235,7 @@ def _empty_layer(name: str, marker: folium.CircleMarker) -> folium.GeoJson:
 
 def _panel(ctx: CompareContext, n_disagree: int) -> str:
     legend = "".join(
-        f"<li><span class='km-dot' style='background:{COLOURS[g]}'></span>{esc(LABELS[g])}</li>"
+        f"<li><span class='km-dot' style='background:{COLOURS[g]}'></span>{esc(ctx.theatre.labels[g])}</li>"
         for g in ("UA", "RU", "contested")
     )
     legend += (
@@ -277,7 +281,8 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
         [float(pts["lat"].min()) - 0.25, float(pts["lon"].min()) - 0.25],
         [float(pts["lat"].max()) + 0.25, float(pts["lon"].max()) + 0.25],
     ]
-    m = _base_map(bounds, f"All sources — {ctx.date} — kursk_map", _panel(ctx, len(dis)), self_contained=self_contained)
+    title = f"All sources — {ctx.date} — {ctx.theatre.name}"
+    m = _base_map(bounds, title, _panel(ctx, len(dis)), theatre=ctx.theatre, self_contained=self_contained)
     root: Any = m.get_root()
     root.header.add_child(
         Element(
@@ -312,7 +317,7 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
             n = codes.count(GROUP_CODES[group])
             if not n:
                 continue
-            layer = _empty_layer(f"{esc(src['name'])}: {esc(LABELS[group])} ({n})", marker).add_to(m)
+            layer = _empty_layer(f"{esc(src['name'])}: {esc(ctx.theatre.labels[group])} ({n})", marker).add_to(m)
             by_code[GROUP_CODES[group]] = layer.get_name()
         layers.append(by_code)
     disagree = _empty_layer(
@@ -357,13 +362,14 @@ def render_side_by_side(left: MapContext, right: MapContext, *, self_contained: 
     """Two sources' maps in two panes of one page, synchronised; returns the page (a branca Figure)."""
     fig = Figure()
     bounds = _bounds(left)
-    title = f"{left.source['name']} vs {right.source['name']} — {left.date} — kursk_map"
+    title = f"{left.source['name']} vs {right.source['name']} — {left.date} — {left.theatre.name}"
     maps = []
     for ctx, x in ((left, "0%"), (right, "50%")):
         m = _base_map(
             bounds,
             title,
             _panel_html(ctx, compact=True),
+            theatre=ctx.theatre,
             self_contained=self_contained,
             figure=fig,
             width="50%",

