@@ -21,6 +21,7 @@ from .importers import read_geonames_dump, read_point_file, write_gazetteer
 from .names import Resolution, Resolver, normalise, skeleton, transliterate
 from .resolution import ResolvedLedger, resolve_claims
 from .state import compute_state, iter_states, source_dates
+from .theatre import Theatre, load_theatre, read_theatre
 
 __all__ = [
     "DataError",
@@ -30,6 +31,7 @@ __all__ = [
     "Resolution",
     "ResolvedLedger",
     "Resolver",
+    "Theatre",
     "UnplacedClaimsError",
     "__version__",
     "check_dataset",
@@ -43,12 +45,14 @@ __all__ = [
     "load_gazetteer",
     "load_layer",
     "load_sources",
+    "load_theatre",
     "normalise",
     "read_claims",
     "read_gazetteer",
     "read_geonames_dump",
     "read_point_file",
     "read_sources",
+    "read_theatre",
     "resolve_claims",
     "skeleton",
     "source_dates",

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -182,10 +183,12 @@ def _cmd_validate(a: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     for k in far_from_group(ds.ledger, ds.gazetteer):
+        bare = re.sub(r"\s*\([^()]*\)$", "", str(k["settlement"]))
+        raion = ds.gazetteer.loc[k["settlement_id"], "raion"] or "Raion"
         print(
             f"{k['where']}: settlement: warning: {k['settlement']!r} resolved to {k['settlement_id']}, "
             f"{k['km']} km from the other places {k['source']} named on {k['date']}; a namesake? "
-            f"add the raion, e.g. '{k['settlement']} ({ds.gazetteer.loc[k['settlement_id'], 'raion'] or 'Raion'})'",
+            f"if so, name its raion, e.g. '{bare} ({raion})'",
             file=sys.stderr,
         )
     print(

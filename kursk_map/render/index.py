@@ -45,7 +45,13 @@ def _method(manifest: Mapping[str, Any], theatre: Theatre) -> str:
     """The short explanation of the method shown on the index."""
     unplaced = len(manifest.get("unplaced", []))
     conflicts = len(manifest.get("conflicts", []))
-    crs = f" ({esc(theatre.equal_area_crs)})" if theatre.equal_area_crs else " centred on the settlements"
+    crs = theatre.equal_area_crs
+    if not crs:
+        crs = " centred on the settlements"
+    elif len(crs) <= 24:  # an EPSG code or a short name; a long PROJ string is in manifest.json
+        crs = f" ({esc(crs)})"
+    else:
+        crs = " (its definition: <code>theatre.equal_area_crs</code> in manifest.json)"
     return f"""<details open><summary><b>How these maps are made</b></summary><ul>
 <li><b>Claims, dated.</b> Each row of the ledger is one statement by one source on the day it was made
 (the date is inferred from the report when it says "on Saturday"), with a summary in our own words and a

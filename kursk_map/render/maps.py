@@ -528,7 +528,7 @@ def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
     if embed := ctx.nav.get("embed"):
         snippet = (
             f'<iframe src="https://YOUR-SITE/atlas/{embed}" width="100%" height="600" style="border:0" '
-            f'title="{src["name"]}, {ctx.date} (kursk_map)" loading="lazy"></iframe>'
+            f'title="{esc(src["name"])}, {ctx.date} ({esc(ctx.theatre.name)})" loading="lazy"></iframe>'
         )
         nav += (
             "<details><summary>Embed this map</summary><small>Publish the atlas folder, replace YOUR-SITE, "
