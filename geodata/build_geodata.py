@@ -315,7 +315,11 @@ def write_settlements() -> int:
     return _write_csv(HERE / "settlements.csv", COLUMNS, rows)
 
 
-def write_border() -> int:
+def write_border(out: Path = HERE, bbox: tuple[float, float, float, float] = BBOX) -> int:
+    """Write ``border.geojson`` and ``countries.geojson`` into ``out``, cut to ``bbox`` (lon/lat min, max).
+
+    ``examples/*/build_*.py`` call it with their own box.
+    """
     import geopandas as gpd
     from shapely.geometry import box
 
@@ -326,20 +330,20 @@ def write_border() -> int:
     world = gpd.read_file(z, encoding="utf-8")
     ru = world.loc[world["ISO_A2"] == "RU", "geometry"].union_all()
     ua = world.loc[world["ISO_A2"] == "UA", "geometry"].union_all()
-    line = ru.boundary.intersection(ua.boundary).intersection(box(*BBOX))
+    line = ru.boundary.intersection(ua.boundary).intersection(box(*bbox))
     border = gpd.GeoDataFrame(
         {"name": ["Russia-Ukraine border"], "source": ["Natural Earth 1:10m admin-0 v5"]},
         geometry=[line.simplify(0.001)],
         crs="EPSG:4326",
     )
-    border.to_file(HERE / "border.geojson", driver="GeoJSON", COORDINATE_PRECISION=5)
-    region = box(*BBOX)
+    border.to_file(out / "border.geojson", driver="GeoJSON", COORDINATE_PRECISION=5)
+    region = box(*bbox)
     countries = gpd.GeoDataFrame(
         {"country": ["RU", "UA"], "source": ["Natural Earth 1:10m admin-0 v5"] * 2},
         geometry=[ru.intersection(region).simplify(0.001), ua.intersection(region).simplify(0.001)],
         crs="EPSG:4326",
     )
-    countries.to_file(HERE / "countries.geojson", driver="GeoJSON", COORDINATE_PRECISION=5)
+    countries.to_file(out / "countries.geojson", driver="GeoJSON", COORDINATE_PRECISION=5)
     return len(border)
 
 
