@@ -33,8 +33,8 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check kursk_map tests geodata bench
-	$(BIN)/ruff format --check kursk_map tests geodata bench
+	$(BIN)/ruff check kursk_map tests geodata bench examples
+	$(BIN)/ruff format --check kursk_map tests geodata bench examples
 	$(BIN)/mypy
 
 test: $(STAMP) chromium

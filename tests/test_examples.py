@@ -1,0 +1,113 @@
+"""The second theatre in examples/ builds with the command, with no code of its own, and reads as its own atlas."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from kursk_map.cli import main
+
+from .browser_support import browser_page, chromium_path
+from .conftest import REPO
+
+EXAMPLE = REPO / "examples" / "kharkiv-2022"
+#: The place name, not the tool's own name (kursk_map, kursk-map) in credits and generator lines.
+KURSK = re.compile(r"kursk(?![_-]map)", re.IGNORECASE)
+#: JavaScript run in the page: each overlay of the layer control, its label and the features it drew.
+OVERLAYS_JS = """() => Object.keys(window).filter(k => /^layer_control_.*_layers$/.test(k))
+  .flatMap(k => Object.entries(window[k].overlays).map(([name, layer]) => [name, layer.getLayers().length]))"""
+
+
+@pytest.fixture(scope="module")
+def atlas(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("kharkiv") / "atlas"
+    assert main(["build", "--data", str(EXAMPLE), "--out", str(out), "--no-images"]) == 0
+    return out
+
+
+def _placed_settlements() -> list[dict[str, str]]:
+    with (EXAMPLE / "settlements.csv").open(encoding="utf-8", newline="") as f:
+        return [r for r in csv.DictReader(f) if r["lat"]]
+
+
+def test_the_example_validates(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--data", str(EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^ok: \d+ settlements, \d+ sources, \d+ claims \(2022-09-\d\d to 2022-10-\d\d\), 0 unplaced", out)
+    assert f"theatre: Kharkiv 2022 ({EXAMPLE / 'theatre.toml'})" in out
+
+
+def test_claims_come_from_both_sides_with_a_link_each() -> None:
+    with (EXAMPLE / "sources.csv").open(encoding="utf-8", newline="") as f:
+        side = {r["slug"]: r["side"] for r in csv.DictReader(f)}
+    rows = []
+    for path in sorted((EXAMPLE / "claims").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            rows += list(csv.DictReader(f))
+    assert len(rows) >= 40
+    by_side = {s: sum(side[r["source"]] == s for r in rows) for s in ("UA", "RU", "independent")}
+    assert min(by_side.values()) >= 5, by_side
+    assert all(r["url"].startswith(("https://", "http://")) and r["summary"] for r in rows)
+
+
+def test_index_carries_the_theatres_title_and_every_source(atlas: Path) -> None:
+    theatre = tomllib.loads((EXAMPLE / "theatre.toml").read_text(encoding="utf-8"))
+    index = (atlas / "index.html").read_text(encoding="utf-8")
+    title = theatre["title"].replace("'", "&#x27;")
+    assert f"<title>{title}</title>" in index and f"<h1>{title}</h1>" in index
+    manifest = json.loads((atlas / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["theatre"]["name"] == theatre["name"] == "Kharkiv 2022"
+    with (EXAMPLE / "sources.csv").open(encoding="utf-8", newline="") as f:
+        slugs = {r["slug"] for r in csv.DictReader(f)}
+    assert {m["source"] for m in manifest["maps"]} == slugs  # every source has at least one map
+    assert manifest["settlements_placed"] == len(_placed_settlements())
+
+
+def test_every_placed_settlement_is_in_the_shared_settlements_script(atlas: Path) -> None:
+    text = (atlas / "settlements.js").read_text(encoding="utf-8")
+    columns = json.loads(text.split(" = ", 2)[2].rstrip().rstrip(";"))
+    placed = _placed_settlements()
+    assert len(columns["lat"]) == len(placed)
+    # positions are written to about 10 m
+    assert sorted(columns["lat"]) == pytest.approx(sorted(float(r["lat"]) for r in placed), abs=1e-4)
+    assert sorted(columns["lon"]) == pytest.approx(sorted(float(r["lon"]) for r in placed), abs=1e-4)
+
+
+def test_no_page_mentions_kursk_unless_the_data_does(atlas: Path) -> None:
+    data = [p for p in EXAMPLE.rglob("*") if p.suffix in (".csv", ".toml", ".geojson")]
+    assert not any(KURSK.search(p.read_text(encoding="utf-8")) for p in data)  # so no page may
+    pages = [p for p in atlas.rglob("*") if p.suffix in (".html", ".js", ".json", ".geojson")]
+    assert len(pages) > 40
+    offending = {str(p.relative_to(atlas)): KURSK.findall(p.read_text(encoding="utf-8")) for p in pages}
+    assert {k: v for k, v in offending.items() if v} == {}
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(chromium_path() is None, reason="chromium is not installed (make test installs it)")
+def test_a_map_draws_every_settlement_and_opens_on_kharkiv(atlas: Path) -> None:
+    theatre = tomllib.loads((EXAMPLE / "theatre.toml").read_text(encoding="utf-8"))
+    x0, y0, x1, y1 = theatre["bbox"]
+    with browser_page() as (page, errors, blocked):
+        page.goto((atlas / "ru-mod" / "2022-09-11.html").as_uri())
+        page.wait_for_function("() => typeof L !== 'undefined' && Object.keys(window).some(k => k.startsWith('map_'))")
+        overlays = dict(page.evaluate(OVERLAYS_JS))
+        centre = page.evaluate(
+            "() => { const m = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])[0];"
+            " const c = m.getCenter(); return [c.lat, c.lng]; }"
+        )
+        panel = page.locator(".km-panel").inner_text()
+    groups = {name: n for name, n in overlays.items() if name.startswith(("Held by", "Contested", "No claim"))}
+    assert len(groups) == 4, overlays
+    assert sum(groups.values()) == len(_placed_settlements())  # every placed settlement, once
+    assert all(name.endswith(f"({n})") for name, n in groups.items())  # as many dots as the label says
+    assert (
+        groups["Held by Russia (1)"] == 1 and groups["Held by Ukraine (3)"] == 3
+    )  # Borova; Balakliia, Izium, Vovchansk
+    assert y0 <= centre[0] <= y1 and x0 <= centre[1] <= x1, centre
+    assert panel.startswith("Russian Ministry of Defence")
+    assert errors == [] and blocked == []
