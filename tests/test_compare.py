@@ -80,7 +80,7 @@ def test_compare_layers_per_source_and_disagreement(dataset) -> None:
     assert not any("Russian Ministry of Defence: Held by Ukraine" in n for n in names)  # no empty layers
     # the layers are filled in the browser: folium only declares them
     settlement_layers = [
-        c for c in m._children.values() if isinstance(c, folium.GeoJson) and not c.layer_name.startswith("Intern")
+        c for c in m._children.values() if isinstance(c, folium.GeoJson) and c.layer_name != "Russia–Ukraine border"
     ]
     assert len(settlement_layers) == 5 and all(c.data["features"] == [] for c in settlement_layers)
 

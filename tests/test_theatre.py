@@ -251,10 +251,15 @@ def test_pages_show_the_theatre(tmp_path: Path) -> None:
     assert "<title>The &lt;test&gt; front &amp; its claims</title>" in index
     assert "<h1>The &lt;test&gt; front &amp; its claims</h1>" in index
     assert "equal-area projection (EPSG:3035)" in index
+    assert "credits: Settlements: test gazetteer &amp; friends" in index  # the theatre's, escaped
     page = (out / "ru-mod" / "2025-03-13.html").read_text(encoding="utf-8")
     assert "<title>Russian Ministry of Defence — 2025-03-13 — Test front</title>" in page
     assert "Held by Ruritania" in page and "Held by Ukraine" not in page
     assert "Settlements: test gazetteer \\u0026amp; friends" in page  # the theatre's credits, escaped (in JSON)
+    assert '"Ruritania\\u2013Russia border" : geo_json_' in page  # the border layer, named by the theatre (in JSON)
+    assert "Natural Earth" not in page  # the layer says whose border, not where a bundled file came from
+    compare = next((out / "compare").glob("*.html")).read_text(encoding="utf-8")
+    assert re.search(r"<title>All sources — [0-9-]+ — Test front</title>", compare)
     timeline = (out / "ru-mod" / "timeline.html").read_text(encoding="utf-8")
     assert "— timeline — Test front</title>" in timeline and "Held by Ruritania" in timeline
 

@@ -197,13 +197,14 @@ def _base_map(
     return m
 
 
-def _add_border(m: folium.Map, border: gpd.GeoDataFrame | None) -> None:
+def _add_border(m: folium.Map, border: gpd.GeoDataFrame | None, theatre: Theatre) -> None:
+    """The border as a context line, named in the layer control as the theatre names it."""
     if border is None or border.empty:
         return
     data = json.loads(border[["geometry"]].to_json(drop_id=True))
     folium.GeoJson(
         data,
-        name="International border (Natural Earth 1:10m)",
+        name=esc(theatre.border_label),
         style_function=lambda _f: {"color": BORDER_COLOUR, "weight": 2, "dashArray": "8 4", "opacity": 0.8},
         interactive=False,
     ).add_to(m)

