@@ -504,6 +504,17 @@ def test_a_named_newcomer_is_proposed_as_a_new_source(ex: Extraction) -> None:
     assert "new source slug 'andriy-kovalenko': add it to sources.csv" in rows[0]["note"]
 
 
+def test_a_known_claimant_missing_from_the_folders_sources_is_flagged(ex: Extraction) -> None:
+    """The lexicon knows the bundled ledger's claimants; another theatre's folder lacks some (its governor is not Kursk's)."""
+    text = "The governor said on Saturday that Russian forces took Gornal."
+    known = ex.extract_text(text, published=PUB)
+    assert [r["source"] for r in known] == ["kursk-authorities"] and "new source slug" not in known[0]["note"]
+    other = Extraction(GAZ, sides={k: v for k, v in SIDES.items() if k != "kursk-authorities"})
+    rows = other.extract_text(text, published=PUB)
+    assert [r["source"] for r in rows] == ["kursk-authorities"]
+    assert "new source slug 'kursk-authorities': add it to sources.csv or pick a known one" in rows[0]["note"]
+
+
 def test_unknown_source_hint_is_flagged(ex: Extraction) -> None:
     rows = ex.extract_text("Russian forces took Gornal.", published=PUB, source_hint="new-outlet")
     assert rows[0]["source"] == "new-outlet"

@@ -334,7 +334,15 @@ class Extractor:
         if not slug:
             return None
         side = self.sides.get(slug) or next((c.side for c in lx.CLAIMANTS if c.slug == slug), "independent")
-        return Speaker(slug, side, "org", slug, slug, new=bool(self.sides) and slug not in self.sides)
+        return Speaker(slug, side, "org", slug, slug, new=self._new(slug))
+
+    def _new(self, slug: str) -> bool:
+        """Whether ``slug`` is missing from the data folder's ``sources.csv``: flagged for review.
+
+        The lexicon knows the bundled ledger's claimants; another theatre's regional authorities,
+        say, are not the Kursk ones it names.
+        """
+        return bool(self.sides) and slug not in self.sides
 
     # --- sentence level --------------------------------------------------------------------------
 
@@ -346,12 +354,13 @@ class Extractor:
         ]
         for c, rx in patterns:
             for m in rx.finditer(text):
-                sp = Speaker(c.slug, self.sides.get(c.slug, c.side), c.kind, c.label, m[0])
+                sp = Speaker(c.slug, self.sides.get(c.slug, c.side), c.kind, c.label, m[0], new=self._new(c.slug))
                 found.append((_Span(m.start(), m.end(), m[0], c.kind), sp))
         for slug, rx in _CLAIMANTS_CASE:
             for m in rx.finditer(text):
                 c = next(x for x in lx.CLAIMANTS if x.slug == slug)
-                found.append((_Span(m.start(), m.end(), m[0], c.kind), Speaker(slug, c.side, c.kind, c.label, m[0])))
+                who = Speaker(slug, self.sides.get(slug, c.side), c.kind, c.label, m[0], new=self._new(slug))
+                found.append((_Span(m.start(), m.end(), m[0], c.kind), who))
         kept = _no_overlap([sp for sp, _ in found])
         return [
             (sp, who)
