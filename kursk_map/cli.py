@@ -168,7 +168,7 @@ def _cmd_build(a: argparse.Namespace) -> int:
 
 def _cmd_validate(a: argparse.Namespace) -> int:
     from .dataset import check_dataset
-    from .diagnostics import conflicts, far_from_group
+    from .diagnostics import conflicts, far_from_group, namesake_raions
 
     ds, problems = check_dataset(a.data)
     if problems:
@@ -184,11 +184,16 @@ def _cmd_validate(a: argparse.Namespace) -> int:
         )
     for k in far_from_group(ds.ledger, ds.gazetteer):
         bare = re.sub(r"\s*\([^()]*\)$", "", str(k["settlement"]))
-        raion = ds.gazetteer.loc[k["settlement_id"], "raion"] or "Raion"
+        others = namesake_raions(ds.gazetteer, k["settlement_id"])
+        hint = (
+            "if so, name the raion of the one meant, e.g. " + " or ".join(f"'{bare} ({r})'" for r in others[:3])
+            if others
+            else "the gazetteer has no other place of that name: if another is meant, add it "
+            "(geodata/README.md, 'How to add a settlement')"
+        )
         print(
             f"{k['where']}: settlement: warning: {k['settlement']!r} resolved to {k['settlement_id']}, "
-            f"{k['km']} km from the other places {k['source']} named on {k['date']}; a namesake? "
-            f"if so, name its raion, e.g. '{bare} ({raion})'",
+            f"{k['km']} km from the other places {k['source']} named on {k['date']}; a namesake? {hint}",
             file=sys.stderr,
         )
     print(

@@ -14,6 +14,7 @@ import pandas as pd
 from pyproj import Geod
 
 from . import schemas
+from .names import skeleton
 from .resolution import ResolvedLedger
 
 _GEOD = Geod(ellps="WGS84")
@@ -104,6 +105,27 @@ def far_from_group(ledger: ResolvedLedger, gazetteer: pd.DataFrame, *, max_km: f
         else:
             out += [_far_record(r, d) for r, d in itertools.islice(found, next(far_per_part))]
     return out
+
+
+def namesake_raions(gazetteer: pd.DataFrame, settlement_id: str) -> list[str]:
+    """Raions of the gazetteer's other places named like ``settlement_id`` (its own raion left out), sorted.
+
+    What a far-from-group claim could name to mean one of them; empty when the gazetteer has no
+    such namesake (the place meant is then missing from it).
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"name": ["Ivanovka", "Ivanovka", "Ivanovka", "Ivanowka", "Sudzha"],
+    ...                   "raion": ["Sudzhansky", "Sudzhansky", "", "Lgovsky", "Korenevsky"]},
+    ...                  index=["1", "2", "3", "4", "5"])
+    >>> namesake_raions(g, "1"), namesake_raions(g, "5")
+    (['Lgovsky'], [])
+    """
+    name = gazetteer.at[settlement_id, "name"]
+    own = str(gazetteer.at[settlement_id, "raion"] or "")
+    key = skeleton(str(name))
+    same = (gazetteer.index != settlement_id) & (gazetteer["name"].map(lambda n: skeleton(str(n)) == key)).to_numpy()
+    return sorted({str(r) for r in gazetteer.loc[same, "raion"] if r and str(r) != own})
 
 
 def _groups(c: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:

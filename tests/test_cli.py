@@ -222,4 +222,24 @@ def test_validate_flags_a_name_far_from_the_rest_of_its_list(tmp_path: Path, cap
     assert main(["validate", "--data", str(root)]) == 0
     err = capsys.readouterr().err
     assert "ru-mod.csv:5: settlement: warning: 'Mikhaylovka' resolved to 526968, 116 km" in err
+    assert "a namesake? the gazetteer has no other place of that name: if another is meant, add it" in err
     assert err.count("warning:") == 1
+
+
+def test_validate_suggests_the_raions_of_the_namesakes_not_the_one_written(tmp_path: Path, capsys) -> None:
+    from .conftest import HEADER, SETTLEMENTS, write_dataset
+
+    both = (
+        "kmap:m-far,Mikhaylovka,Михайловка,,,52.2317,35.3767,RU,Kursk,Zheleznogorsky,,https://example.org/m1,1000,page,\n"
+        "kmap:m-near,Mikhailovka,Михайловка,,,51.22,35.30,RU,Kursk,Sudzhansky,,https://example.org/m2,1000,page,\n"
+    )
+    day = "2025-03-11,ru-mod,control"
+    ru = HEADER + "".join(
+        f"ru-{i},{day},{name},RU,,,,,Lists them.,https://example.org/r{i},\n"
+        for i, name in enumerate(["Sudzha", "Zaoleshenka", "Gornal", "Mikhaylovka (Zheleznogorsky)"], 1)
+    )
+    root = write_dataset(tmp_path / "d", ru=ru, settlements=SETTLEMENTS + both)
+    assert main(["validate", "--data", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert "'Mikhaylovka (Zheleznogorsky)' resolved to kmap:m-far" in err
+    assert "a namesake? if so, name the raion of the one meant, e.g. 'Mikhaylovka (Sudzhansky)'" in err
