@@ -25,7 +25,9 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import os
 import re
+import subprocess
 import sys
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -43,12 +45,15 @@ from kursk_map.gazetteer import derive_point, gazetteer_rows_from_geonames, load
 from kursk_map.names import skeleton, transliterate  # noqa: E402
 from kursk_map.registries import (  # noqa: E402
     KATOTTH_COLUMNS,
+    WOF_COLUMNS,
     RegistryRead,
     cached_wheel,
+    inside_own_unit,
     on_wrong_side,
     read_ru_registry,
     read_ua_registry,
     reconcile,
+    wof_excerpt,
 )
 from kursk_map.schemas import INVENTORY_COLUMNS, SETTLEMENT_COLUMNS  # noqa: E402
 from kursk_map.theatre import load_theatre  # noqa: E402
@@ -88,6 +93,29 @@ UA_HROMADAS = (
 )
 POSTAL_EXCERPT = UPSTREAM / "geonames-postal-UA-Sumska.txt"
 KATOTTH_EXCERPT = UPSTREAM / "katotth-Sumska.csv"
+WOF_EXCERPT = UPSTREAM / "wof-admin-ua-Sumska.csv"
+#: A checkout of Who's On First's Ukrainian repository to re-extract ``WOF_EXCERPT`` from (else the bundled one).
+WOF_CHECKOUT = os.environ.get("KURSK_MAP_WOF", "")
+HROMADA_BOUNDARIES = UPSTREAM / "osm-hromadas-Sumska.geojson"
+#: A checkout of darmat1/ukraine-geo-data (OpenStreetMap boundaries) to re-extract ``HROMADA_BOUNDARIES`` from.
+OSM_CHECKOUT = os.environ.get("KURSK_MAP_OSM_BOUNDARIES", "")
+#: OpenStreetMap's names of the border hromadas.
+OSM_NAMES = {
+    "Khotin": "Хотінська селищна громада",
+    "Yunakivka": "Юнаківська сільська громада",
+    "Krasnopillia": "Краснопільська селищна громада",
+    "Myropillia": "Миропільська сільська громада",
+    "Bilopillia": "Білопільська міська громада",
+    "Velyka Pysarivka": "Великописарівська селищна громада",
+    "Esman": "Есманьська селищна громада",
+    "Seredyna-Buda": "Середино-Будська міська громада",
+}
+#: The files of that checkout holding the border hromadas' boundaries (admin_level 7 relations).
+OSM_FILES = (
+    "geodata/sumska_oblast.sumskyy_rayon.geojson",
+    "geodata/sumska_oblast.okhtyrskyy_rayon.geojson",
+    "geodata/sumska_oblast.shostkynskyy_rayon.geojson",
+)
 REVIEW_COLUMNS = [
     "id",
     "name",
@@ -207,6 +235,10 @@ def with_inventory(rows: list[dict[str, object]], inventory: pd.DataFrame) -> li
 def refresh_upstream() -> None:
     """Re-extract the bundled Ukrainian excerpts when their sources are at hand (else keep the bundled ones)."""
     UPSTREAM.mkdir(exist_ok=True)
+    if WOF_CHECKOUT:
+        refresh_wof(Path(WOF_CHECKOUT))
+    if OSM_CHECKOUT:
+        refresh_hromada_boundaries(Path(OSM_CHECKOUT))
     if SHARED_POSTAL.is_file():
         lines = SHARED_POSTAL.read_text(encoding="utf-8").splitlines()
         mine = [ln for ln in lines if ln.split("\t")[3:4] == ["Sumska"]]
@@ -234,6 +266,61 @@ def refresh_upstream() -> None:
     _write_if_changed(KATOTTH_EXCERPT, buf.getvalue())
 
 
+def refresh_wof(checkout: Path) -> None:
+    """Re-extract the Sumy oblast's GeoNames places from a checkout of whosonfirst-data-admin-ua."""
+    done = subprocess.run(
+        ["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    )
+    commit = done.stdout.strip()
+    if done.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40}", commit):
+        raise SystemExit(f"KURSK_MAP_WOF={checkout} is not a git checkout of whosonfirst-data-admin-ua")
+    rows, problems = wof_excerpt(checkout, oblast=UA_OBLAST, commit=commit)
+    if problems or not rows:
+        raise SystemExit("Who's On First records could not be read:\n" + "\n".join(map(str, problems)))
+    _write_if_changed(WOF_EXCERPT, _csv_text(list(WOF_COLUMNS), rows))
+    print(f"  {WOF_EXCERPT.name}: {len(rows)} GeoNames places of {UA_OBLAST} oblast at {commit[:12]}")
+
+
+def _commit_of(checkout: Path, what: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    )
+    commit = done.stdout.strip()
+    if done.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40}", commit):
+        raise SystemExit(f"{checkout} is not a git checkout of {what}")
+    return commit
+
+
+def refresh_hromada_boundaries(checkout: Path) -> None:
+    """Re-extract the border hromadas' OpenStreetMap boundaries (simplified to ~50 m) from darmat1/ukraine-geo-data."""
+    import geopandas as gpd
+
+    commit = _commit_of(checkout, "darmat1/ukraine-geo-data")
+    layers = [gpd.read_file(checkout / f) for f in OSM_FILES]
+    every = pd.concat(layers, ignore_index=True)
+    every = every[(every["admin_level"] == "7") & every.geometry.type.isin(["Polygon", "MultiPolygon"])]
+    features = []
+    for hromada in UA_HROMADAS:
+        hit = every[every["name"] == OSM_NAMES[hromada]]
+        if len(hit) != 1:
+            raise SystemExit(f"{checkout}: {len(hit)} boundaries for the {hromada} hromada")
+        r = hit.iloc[0]
+        relation = str(r["@id"]).removeprefix("relation/")
+        features.append(
+            {
+                "hromada": hromada,
+                "name_uk": r["name"],
+                "osm_relation": relation,
+                "ref": f"https://www.openstreetmap.org/relation/{relation}",
+                "source": f"OpenStreetMap (ODbL), as extracted in darmat1/ukraine-geo-data@{commit}",
+                "geometry": r.geometry.simplify(0.0005),
+            }
+        )
+    layer = gpd.GeoDataFrame(features, geometry="geometry", crs="EPSG:4326")
+    layer.to_file(HROMADA_BOUNDARIES, driver="GeoJSON", COORDINATE_PRECISION=5)
+    print(f"  {HROMADA_BOUNDARIES.name}: {len(layer)} hromada boundaries at {commit[:12]}")
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
@@ -245,7 +332,9 @@ def registries() -> tuple[list[RegistryRead], list[dict[str, Any]]]:
     wheel = cached_wheel("ru", download=True)
     for (region, oblast), raions in RU_UNITS.items():
         reads.append(read_ru_registry(wheel, region=region, raions=raions, oblast=oblast))
-    reads.append(read_ua_registry(POSTAL_EXCERPT, KATOTTH_EXCERPT, oblast=UA_OBLAST, hromadas=UA_HROMADAS))
+    reads.append(
+        read_ua_registry(POSTAL_EXCERPT, KATOTTH_EXCERPT, oblast=UA_OBLAST, hromadas=UA_HROMADAS, wof=WOF_EXCERPT)
+    )
     problems = [p for r in reads for p in r.problems]
     if problems:
         raise SystemExit("registry files could not be read:\n" + "\n".join(map(str, problems)))
@@ -253,9 +342,16 @@ def registries() -> tuple[list[RegistryRead], list[dict[str, Any]]]:
 
     countries = gpd.read_file(HERE / "countries.geojson")
     shapes = {str(c): g for c, g in zip(countries["country"], countries.geometry, strict=True)}
+    boundaries = gpd.read_file(HROMADA_BOUNDARIES)
+    units = {
+        str(h): (g, str(ref))
+        for h, g, ref in zip(boundaries["hromada"], boundaries.geometry, boundaries["ref"], strict=True)
+    }
     dropped: list[dict[str, Any]] = []
     for read in reads:
         read.rows, wrong = on_wrong_side(read.rows, shapes)
+        back, wrong = inside_own_unit(wrong, units, {str(r["id"]): str(r["unit"]) for r in read.listed})
+        read.rows += back
         read.dropped += wrong
         dropped += [{**d.row, "reason": d.reason} for d in read.dropped]
     return reads, dropped
@@ -276,16 +372,19 @@ def merge_inventory(hand: pd.DataFrame, listed: list[dict[str, Any]]) -> pd.Data
     return pd.DataFrame(rows, columns=[*INVENTORY_COLUMNS, "note"], dtype=object).fillna("")
 
 
-def _write_csv(path: Path, columns: list[str], rows: Iterable[Mapping[str, object]]) -> int:
+def _csv_text(columns: list[str], rows: Iterable[Mapping[str, object]]) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     w.writeheader()
-    n = 0
     for r in rows:
         w.writerow({c: r.get(c, "") for c in columns})
-        n += 1
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return n
+    return buf.getvalue()
+
+
+def _write_csv(path: Path, columns: list[str], rows: Iterable[Mapping[str, object]]) -> int:
+    rows = list(rows)
+    path.write_text(_csv_text(columns, rows), encoding="utf-8")
+    return len(rows)
 
 
 def write_settlements() -> int:
@@ -303,7 +402,10 @@ def write_settlements() -> int:
     _write_csv(HERE / "inventory.csv", [*INVENTORY_COLUMNS, "note"], inventory.to_dict("records"))
     inventory = load_inventory(HERE / "inventory.csv")
     rows = with_inventory(merged.rows, inventory)
-    _write_csv(HERE / "registry_review.csv", REVIEW_COLUMNS, merged.review)
+    review = merged.review + [r for read in reads for r in read.review]
+    _write_csv(
+        HERE / "registry_review.csv", REVIEW_COLUMNS, sorted(review, key=lambda r: (str(r["raion"]), str(r["id"])))
+    )
     _write_csv(
         HERE / "registry_dropped.csv",
         DROPPED_COLUMNS,

