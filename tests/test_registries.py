@@ -260,6 +260,20 @@ def test_cli_builds_a_ukrainian_gazetteer(tmp_path: Path) -> None:
     }
 
 
+def test_cli_places_villages_without_a_post_office_with_wof(tmp_path: Path) -> None:
+    out = tmp_path / "yunakivka.csv"
+    argv = ["gazetteer", "build", "--registry", "ua", "--oblast", "Sumy", "--hromada", "Yunakivka", "--wof", str(WOF)]
+    assert main([*argv, "--registry-file", str(POSTAL), "--codifier", str(CODIFIER), "--out", str(out)]) == 0
+    g, problems = read_gazetteer(out)
+    assert problems == []
+    sich = g[g["name"] == "Nova Sich"].iloc[0]
+    assert (sich["method"], sich["lat"], sich["ref"]) == (
+        "registry",
+        51.08685,
+        WOF_URL + "data/132/658/836/9/1326588369.geojson",
+    )
+
+
 def test_cli_registry_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["gazetteer", "build", "--registry", "ua", "--oblast", "Sumy", "--out", "x.csv"]) == 2
     assert "--registry ua needs --oblast (e.g. Sumy) and --registry-file" in capsys.readouterr().err
