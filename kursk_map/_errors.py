@@ -36,6 +36,13 @@ class KurskMapError(Exception):
     """Base class of every error kursk_map raises on purpose."""
 
 
+class OutputError(KurskMapError):
+    """An output path is refused (it would replace what kursk_map did not write) or cannot be written.
+
+    The command line prints it as one line and exits with status 2; nothing has been written.
+    """
+
+
 class DataError(KurskMapError, ValueError):
     """Input data is wrong; carries every :class:`Problem` found, not just the first.
 

@@ -4,17 +4,55 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
+import errno
 import json
 import math
 import re
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from ._errors import DataError, KurskMapError
+from ._errors import DataError, KurskMapError, OutputError
 
 DEFAULT_DATA = "geodata"
+
+#: Exit codes (README.md, "Exit codes").
+OK, DATA_PROBLEM, REFUSED, INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors that suggest the closest command or option."""
+
+    def error(self, message: str) -> NoReturn:
+        message = message + _did_you_mean(message, self)
+        self.exit(REFUSED, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
+
+
+def _all_options(parser: argparse.ArgumentParser) -> list[str]:
+    opts: list[str] = []
+    for action in parser._actions:  # argparse keeps no public list
+        opts += [o for o in action.option_strings if o.startswith("--")]
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                opts += _all_options(sub)
+    return sorted(set(opts))
+
+
+def _did_you_mean(message: str, parser: argparse.ArgumentParser) -> str:
+    """'; did you mean ...?' for a mistyped command, choice or option ('' when nothing is close)."""
+    m = re.search(r"invalid choice: '(.*?)' \(choose from (.*)\)", message)
+    if m:
+        choices = re.findall(r"'([^']*)'", m.group(2))
+        close = difflib.get_close_matches(m.group(1).lower(), choices, n=1, cutoff=0.5)
+        return f"; did you mean {close[0]!r}?" if close else ""
+    m = re.search(r"unrecognized arguments: (\S+)", message)
+    if m and m.group(1).startswith("-"):
+        close = difflib.get_close_matches(m.group(1).split("=")[0], _all_options(parser), n=1, cutoff=0.6)
+        return f"; did you mean {close[0]!r}?" if close else ""
+    return ""
 
 
 def _date(text: str) -> dt.date:
@@ -25,13 +63,27 @@ def _date(text: str) -> dt.date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kursk-map", description="Maps of competing territorial-control claims.")
-    sub = p.add_subparsers(dest="command", required=True)
+    from . import __version__
+
+    p = _Parser(
+        prog="kursk-map",
+        description="Maps of competing territorial-control claims.",
+        epilog="exit status: 0 ok, 1 problems in the data, 2 bad usage or a refused/unwritable path, 130 interrupted",
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--debug", action="store_true", help="show the Python traceback of an unexpected error")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    common = _Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    def add(group: Any, name: str, **kw: Any) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = group.add_parser(name, parents=[common], **kw)
+        return parser
 
     def data_arg(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--data", default=DEFAULT_DATA, help="data directory (default: %(default)s)")
 
-    b = sub.add_parser("build", help="build the atlas (maps, index, manifest)")
+    b = add(sub, "build", help="build the atlas (maps, index, manifest)")
     data_arg(b)
     b.add_argument("--out", default="atlas", help="output directory (default: %(default)s)")
     b.add_argument("--keep-going", action="store_true", help="list unresolved names as unplaced instead of failing")
@@ -39,19 +91,19 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--self-contained", action="store_true", help="inline Leaflet in every page: no CDN, works offline")
     b.add_argument("--no-images", action="store_true", help="skip the static PNG of every map (faster)")
 
-    v = sub.add_parser("validate", help="check the data; print every problem as file:line: column: message")
+    v = add(sub, "validate", help="check the data; print every problem as file:line: column: message")
     data_arg(v)
 
-    r = sub.add_parser("resolve", help="find the settlement a name refers to")
+    r = add(sub, "resolve", help="find the settlement a name refers to")
     data_arg(r)
     r.add_argument("name")
     r.add_argument("--raion", help="raion (or oblast) to decide between namesakes")
     r.add_argument("--near", metavar="SETTLEMENT", help="a settlement named nearby (e.g. in the same claim)")
     r.add_argument("--json", action="store_true")
 
-    g = sub.add_parser("gazetteer", help="build a gazetteer CSV for any area from open registries or point files")
-    gsub = g.add_subparsers(dest="gazetteer_command", required=True)
-    gb = gsub.add_parser("build", help="write a gazetteer CSV (the bundled format) from public point data")
+    g = add(sub, "gazetteer", help="build a gazetteer CSV for any area from open registries or point files")
+    gsub = g.add_subparsers(dest="gazetteer_command", required=True, parser_class=_Parser)
+    gb = add(gsub, "build", help="write a gazetteer CSV (the bundled format) from public point data")
     src = gb.add_mutually_exclusive_group(required=True)
     src.add_argument(
         "--registry",
@@ -88,47 +140,50 @@ def _parser() -> argparse.ArgumentParser:
     )
     gb.add_argument("--min-population", type=int, default=0, help="drop smaller places (default: keep all)")
     gb.add_argument("--ref", help="with --points: the http(s) URL the points come from (cited in every row)")
-    gb.add_argument("--out", required=True, help="output CSV")
-    gc = gsub.add_parser("coverage", help="per raion: how many listed localities are placed, unplaced or missing")
+    gb.add_argument("--out", required=True, help="output CSV (a new file; an existing one only with --force)")
+    gb.add_argument("--force", action="store_true", help="replace --out if it exists (never an input file)")
+    gc = add(gsub, "coverage", help="per raion: how many listed localities are placed, unplaced or missing")
     data_arg(gc)
     gc.add_argument("--inventory", help="inventory CSV (default: DATA/inventory.csv)")
     gc.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("state", help="what a source claims on a date, settlement by settlement")
+    s = add(sub, "state", help="what a source claims on a date, settlement by settlement")
     data_arg(s)
     s.add_argument("--source", required=True)
     s.add_argument("--date", required=True, type=_date)
     s.add_argument("--json", action="store_true")
 
-    d = sub.add_parser("diff", help="settlements whose claimed controller changed between two dates")
+    d = add(sub, "diff", help="settlements whose claimed controller changed between two dates")
     data_arg(d)
     d.add_argument("--source", required=True)
     d.add_argument("--from", dest="date_from", required=True, type=_date)
     d.add_argument("--to", dest="date_to", required=True, type=_date)
     d.add_argument("--json", action="store_true")
 
-    cmp = sub.add_parser("compare", help="two sources side by side on one date (a two-pane synced map)")
+    cmp = add(sub, "compare", help="two sources side by side on one date (a two-pane synced map)")
     data_arg(cmp)
     cmp.add_argument("--left", required=True)
     cmp.add_argument("--right", required=True)
     cmp.add_argument("--date", required=True, type=_date)
     cmp.add_argument("--out", help="output HTML file (default: compare-LEFT-RIGHT-DATE.html)")
     cmp.add_argument("--self-contained", action="store_true", help="inline Leaflet: no CDN, works offline")
+    cmp.add_argument("--force", action="store_true", help="replace --out even if kursk-map did not write it")
 
-    f = sub.add_parser("figures", help="a source's announced figures beside what its settlement claims imply")
+    f = add(sub, "figures", help="a source's announced figures beside what its settlement claims imply")
     data_arg(f)
     f.add_argument("--source", required=True)
     f.add_argument("--json", action="store_true")
 
-    e = sub.add_parser("export", help="one source on one date as a static image (png, svg) or as data (geojson, gpkg)")
+    e = add(sub, "export", help="one source on one date as a static image (png, svg) or as data (geojson, gpkg)")
     data_arg(e)
     e.add_argument("--source", required=True)
     e.add_argument("--date", required=True, type=_date)
     e.add_argument("--format", choices=("png", "svg", "geojson", "gpkg"), help="default: from --out, else png")
     e.add_argument("--out", help="output file (default: SOURCE-DATE.FORMAT)")
     e.add_argument("--size", choices=("a4", "16x9"), default="a4", help="image size (default: %(default)s landscape)")
+    e.add_argument("--force", action="store_true", help="replace --out even if kursk-map did not write it")
 
-    x = sub.add_parser("extract", help="read articles and propose claims for the ledger, to be checked by a person")
+    x = add(sub, "extract", help="read articles and propose claims for the ledger, to be checked by a person")
     data_arg(x)
     x.add_argument("articles", nargs="+", metavar="ARTICLE", help="plain text, Markdown or HTML files")
     x.add_argument("--published", type=_date, help="publication date (default: the page's metadata or dateline)")
@@ -136,7 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--url", help="address of the article (default: the page's canonical link)")
     x.add_argument("--out", metavar="FILE", help="write the proposals CSV here (default: print it)")
 
-    c = sub.add_parser("claims", help="list the claims of the ledger")
+    c = add(sub, "claims", help="list the claims of the ledger")
     data_arg(c)
     c.add_argument("--source")
     c.add_argument("--json", action="store_true")
@@ -296,11 +351,15 @@ def _cmd_coverage(a: argparse.Namespace) -> int:
 
 
 def _cmd_gazetteer(a: argparse.Namespace) -> int:
+    from ._fs import check_out_file
     from .gazetteer import read_gazetteer
     from .importers import read_geonames_dump, read_point_file, write_gazetteer
 
     if a.gazetteer_command == "coverage":
         return _cmd_coverage(a)
+    # before reading the input (a GeoNames dump can be 1.5 GB): never the input, never an existing file unasked
+    inputs = [f for f in (a.geonames, a.points, a.registry_file, a.codifier) if f]
+    check_out_file(a.out, inputs=inputs, force=a.force, ours=False)
     if a.registry:
         rows, problems, dropped = _registry_rows(a)
         if rows is None:
@@ -329,7 +388,7 @@ def _cmd_gazetteer(a: argparse.Namespace) -> int:
         )
         print(f"no settlement matched; check {hint}", file=sys.stderr)
         return 1
-    n = write_gazetteer(rows, a.out)
+    n = write_gazetteer(rows, a.out, force=a.force, inputs=inputs)
     _, check = read_gazetteer(a.out)
     for p in check:
         print(f"warning: {p}", file=sys.stderr)
@@ -435,12 +494,18 @@ def _cmd_diff(a: argparse.Namespace) -> int:
 
 
 def _cmd_compare(a: argparse.Namespace) -> int:
+    from ._fs import check_out_file
     from .build import SideBySidePage, render_page, write_page
     from .dataset import load_dataset
 
     page = SideBySidePage.page(a.left, a.right, a.date)
+    given = a.out if a.out is not None else page.path
+    check_out_file(given, data=a.data, force=a.force)  # an empty --out is an error, not the default name
+    out = Path(given)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise OutputError(f"{out}: a comparison is an HTML page; give --out a name ending in .html")
     html = render_page(load_dataset(a.data), page, self_contained=a.self_contained)
-    out = write_page(a.out or page.path, html)
+    write_page(check_out_file(out, data=a.data, force=a.force), html)
     print(f"wrote {out.absolute()}")
     return 0
 
@@ -469,7 +534,7 @@ def _cmd_export(a: argparse.Namespace) -> int:
     from .dataset import load_dataset
     from .export import export_state
 
-    path = export_state(load_dataset(a.data), a.source, a.date, a.out, fmt=a.format, size=a.size)
+    path = export_state(load_dataset(a.data), a.source, a.date, a.out, fmt=a.format, size=a.size, force=a.force)
     print(f"wrote {path.absolute()}")
     return 0
 
@@ -501,11 +566,15 @@ def _cmd_extract(a: argparse.Namespace) -> int:
 
 def _cmd_claims(a: argparse.Namespace) -> int:
     from .dataset import load_dataset
+    from .view import check_source
 
     ds = load_dataset(a.data, keep_going=True)
     c = ds.ledger.claims
-    if a.source:
+    if a.source is not None:
+        check_source(ds, a.source)
         c = c[c["source"] == a.source]
+        if c.empty:
+            print(f"{a.source} has no claims in the ledger (add them to claims/{a.source}.csv)", file=sys.stderr)
     cols = [
         "claim_id",
         "date",
@@ -533,9 +602,50 @@ def _cmd_claims(a: argparse.Namespace) -> int:
     return 0
 
 
+_OS_HINTS = {
+    errno.ENOSPC: "the disk is full; free some space and run it again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run it again",
+    errno.EROFS: "the filesystem is read-only; write somewhere else",
+    errno.EACCES: "check the permissions of the file and of its folders",
+    errno.EPERM: "check the permissions of the file and of its folders",
+    errno.ENOENT: "check the path",
+    errno.EISDIR: "it is a folder; give a file",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EBUSY: "it is in use by another program; close it and run it again",
+    errno.ETXTBSY: "it is in use by another program; close it and run it again",
+    errno.ENAMETOOLONG: "the name is too long; choose a shorter one",
+    errno.ELOOP: "too many symbolic links; give a plain path",
+    errno.EMFILE: "too many open files; raise the limit (ulimit -n) and run it again",
+}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an operating-system failure: the path, what went wrong, what to do.
+
+    Examples
+    --------
+    >>> os_error_line(OSError(28, "No space left on device", "atlas/index.html"))
+    'atlas/index.html: No space left on device; the disk is full; free some space and run it again'
+    """
+    where = ": ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None)
+    what = exc.strerror or _one_line(str(exc)) or type(exc).__name__
+    hint = _OS_HINTS.get(exc.errno or 0, "")
+    return f"{where + ': ' if where else ''}{what}{'; ' + hint if hint else ''}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (0 ok, 1 error, 2 ambiguous name or bad usage)."""
+    """Run the command line; return the exit code.
+
+    0 ok; 1 problems in the data (each listed as ``file:line: column: message``), an unknown source
+    or name, or an unexpected error (one line; ``--debug`` shows the traceback); 2 bad usage, an
+    ambiguous name, or an output path refused or not writable (nothing written); 130 interrupted.
+    """
     args = _parser().parse_args(argv)
+    debug = bool(getattr(args, "debug", False))
     handler = {
         "build": _cmd_build,
         "validate": _cmd_validate,
@@ -553,16 +663,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except DataError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return DATA_PROBLEM
+    except OutputError as exc:
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        return REFUSED
     except KurskMapError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return DATA_PROBLEM
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
-        return 0
+        return OK
     except KeyboardInterrupt:
         print("interrupted; the previous atlas, if any, is unchanged", file=sys.stderr)
-        return 130
+        return INTERRUPTED
+    except OSError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"error: {os_error_line(exc)}; nothing was replaced", file=sys.stderr)
+        return REFUSED
+    except Exception as exc:  # a bug: one line, not a traceback, unless asked for
+        if debug:
+            traceback.print_exc()
+            return DATA_PROBLEM
+        what = _one_line(str(exc))
+        print(
+            f"error: unexpected {type(exc).__name__}{': ' + what if what else ''}; "
+            "run with --debug for the traceback, and please report it",
+            file=sys.stderr,
+        )
+        return DATA_PROBLEM
 
 
 if __name__ == "__main__":  # pragma: no cover

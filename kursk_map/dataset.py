@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,3 +130,29 @@ def load_dataset(root: str | Path, *, keep_going: bool = False, today: dt.date |
     if problems or ds is None:
         raise DataError(problems)
     return ds
+
+
+def _suggest(name: str, known: list[str]) -> str | None:
+    """The known name closest to ``name`` (ignoring case, ``_`` for ``-`` and blanks), if any is close."""
+    squash = {k.lower().replace("_", "-").replace(" ", "-"): k for k in known}
+    key = name.strip().lower().replace("_", "-").replace(" ", "-")
+    if key in squash:
+        return squash[key]
+    close = difflib.get_close_matches(key, list(squash), n=1, cutoff=0.6)
+    return squash[close[0]] if close else None
+
+
+def unknown_source(source: str, known: Iterable[str]) -> str:
+    """The message for a source slug that ``sources.csv`` does not list, with the closest known slug.
+
+    Examples
+    --------
+    >>> unknown_source("ru_mod", ["ru-mod", "ua-gs"])
+    "unknown source 'ru_mod' (did you mean 'ru-mod'?); known: ru-mod, ua-gs"
+    >>> unknown_source("nobody", ["ru-mod", "ua-gs"])
+    "unknown source 'nobody'; known: ru-mod, ua-gs"
+    """
+    names = sorted(known)
+    guess = _suggest(source, names)
+    hint = f" (did you mean {guess!r}?)" if guess else ""
+    return f"unknown source {source!r}{hint}; known: {', '.join(names) or 'none (sources.csv lists none)'}"

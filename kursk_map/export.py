@@ -18,8 +18,6 @@ import datetime as dt
 import functools
 import json
 import math
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,8 +28,8 @@ import pandas as pd
 import pyogrio
 
 from . import schemas
-from ._errors import KurskMapError
-from ._fs import write_atomic
+from ._errors import KurskMapError, OutputError
+from ._fs import GENERATOR, check_out_file, write_atomic
 from .dataset import Dataset
 from .render import ExportContext, render_image
 from .render.image import SIZES
@@ -74,6 +72,7 @@ def export_state(
     *,
     fmt: str | None = None,
     size: str = "a4",
+    force: bool = False,
 ) -> Path:
     """Write the state of ``source`` on ``date`` as an image (png, svg) or as data (geojson, gpkg).
 
@@ -92,6 +91,9 @@ def export_state(
         Defaults to the suffix of ``path``, else ``png``.
     size : {"a4", "16x9"}
         Page size of images: A4 landscape or 16:9 (1920 x 1080 pixels for PNG).
+    force : bool
+        Replace ``path`` even if it is a file kursk_map did not write (never a folder, a device or a
+        file inside the data folder).
 
     Returns
     -------
@@ -109,12 +111,14 @@ def export_state(
         raise KurskMapError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
     ctx = export_context(ds, source, date)
     target = Path(path) if path is not None else Path(f"{source}-{ctx.date.isoformat()}.{fmt}")
+    check_out_file(path if path is not None else target, data=ds.root, force=force)  # before the work, and again
     if fmt == "geojson":
-        write_atomic(target, geojson_text(ctx).encode("utf-8"))
+        data: bytes | Any = geojson_text(ctx).encode("utf-8")
     elif fmt == "gpkg":
-        _write_gpkg(export_frame(ctx), target, layer=f"{source}_{ctx.date.isoformat()}")
+        data = functools.partial(_write_gpkg, export_frame(ctx), layer=f"{source}_{ctx.date.isoformat()}")
     else:
-        write_atomic(target, render_image(ctx, fmt=fmt, size=size))
+        data = render_image(ctx, fmt=fmt, size=size)
+    write_atomic(check_out_file(target, data=ds.root, force=force), data)
     return target
 
 
@@ -122,17 +126,41 @@ def export_state(
 # checks
 
 
+#: File name endings that name each format.
+_SUFFIXES: Final = {"png": ("png",), "svg": ("svg",), "geojson": ("geojson", "json"), "gpkg": ("gpkg",)}
+#: Endings that name a file type: a file so named must hold that type (``.dat`` or no ending names none).
+_KNOWN_SUFFIXES: Final = {
+    *(x for xs in _SUFFIXES.values() for x in xs),
+    *("jpg", "jpeg", "gif", "webp", "pdf", "eps", "ps", "tif", "tiff", "bmp", "html", "htm"),
+    *("csv", "tsv", "txt", "md", "shp", "kml", "kmz", "gml", "xlsx", "xls", "ods", "zip"),
+}
+
+
 def _check_format(fmt: str | None, path: str | Path | None) -> str:
+    """The format to write: ``fmt``, else the one ``path`` ends in, else png; they must agree.
+
+    Examples
+    --------
+    >>> _check_format(None, "m.json"), _check_format("svg", "m.svg"), _check_format("png", "map.dat")
+    ('geojson', 'svg', 'png')
+    >>> _check_format("png", "m.svg")
+    Traceback (most recent call last):
+    ...
+    kursk_map._errors.OutputError: m.svg: the name ends in .svg but --format is png; make them agree, e.g. m.png
+    """
+    suffix = Path(path).suffix.lstrip(".").lower() if path is not None else ""
     if fmt is None:
-        suffix = Path(path).suffix.lstrip(".").lower() if path is not None else ""
         fmt = {"json": "geojson"}.get(suffix, suffix) if suffix else "png"
         if fmt not in FORMATS:
-            raise KurskMapError(
+            raise OutputError(
                 f"cannot tell the export format from the file name {str(path)!r}; "
                 f"name the format (--format) as one of {', '.join(FORMATS)}"
             )
     if fmt not in FORMATS:
         raise KurskMapError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if path is not None and suffix in _KNOWN_SUFFIXES and suffix not in _SUFFIXES[fmt]:
+        fixed = Path(path).with_suffix(f".{fmt}")
+        raise OutputError(f"{path}: the name ends in .{suffix} but --format is {fmt}; make them agree, e.g. {fixed}")
     return fmt
 
 
@@ -203,9 +231,10 @@ def _column(st: pd.DataFrame, name: str) -> list[Any]:
 
 
 def geojson_head(ctx: ExportContext) -> dict[str, str]:
-    """The FeatureCollection's members before ``features``: type, name and a one-line description."""
+    """The FeatureCollection's members before ``features``: type, generator, name and a one-line description."""
     return {
         "type": "FeatureCollection",
+        "generator": GENERATOR,
         "name": f"{ctx.source['slug']} {ctx.date.isoformat()}",
         "description": (
             f"Settlement control claimed by {ctx.source['name']}, latest claim on or before "
@@ -269,16 +298,8 @@ def _gdal_options(options: dict[str, str]) -> Iterator[None]:
 
 
 def _write_gpkg(frame: gpd.GeoDataFrame, target: Path, *, layer: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".gpkg", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()
-    try:
-        # a fixed "last change" stamp: the same state gives the same tables
-        with _gdal_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"}):
-            pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG")
-        tmp.replace(target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    # a fixed "last change" stamp: the same state gives the same tables; the description marks it as ours
+    with _gdal_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"}):
+        pyogrio.write_dataframe(
+            frame, target, layer=layer, driver="GPKG", layer_options={"DESCRIPTION": f"{GENERATOR}: {layer}"}
+        )

@@ -27,6 +27,7 @@ import geopandas as gpd
 from . import schemas
 from ._csvio import read_table
 from ._errors import DataError, Problem
+from ._fs import check_out_file, write_atomic
 from .gazetteer import gazetteer_rows_from_geonames
 
 #: Columns of a GeoNames dump file, in order.
@@ -248,8 +249,24 @@ def _points_from_layer(
     return rows, problems
 
 
-def write_gazetteer(rows: Iterable[Mapping[str, Any]], path: str | Path) -> int:
-    """Write gazetteer rows as a CSV in the bundled format (byte-stable: fixed columns, LF line endings)."""
+def write_gazetteer(
+    rows: Iterable[Mapping[str, Any]],
+    path: str | Path,
+    *,
+    force: bool = False,
+    inputs: Iterable[str | Path | None] = (),
+) -> int:
+    """Write gazetteer rows as a CSV in the bundled format (byte-stable: fixed columns, LF line endings).
+
+    The file is written atomically. An existing ``path`` is replaced only with ``force``, and never
+    when it is one of ``inputs`` (the file the rows were read from).
+
+    Raises
+    ------
+    OutputError
+        When ``path`` exists (without ``force``), is an input, a folder, or its folder is missing.
+    """
+    target = check_out_file(path, inputs=[p for p in inputs if p], force=force, ours=False)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=_COLUMNS, lineterminator="\n", extrasaction="ignore")
     w.writeheader()
@@ -257,5 +274,5 @@ def write_gazetteer(rows: Iterable[Mapping[str, Any]], path: str | Path) -> int:
     for r in rows:
         w.writerow({c: r.get(c, "") for c in _COLUMNS})
         n += 1
-    Path(path).write_text(buf.getvalue(), encoding="utf-8")
+    write_atomic(target, buf.getvalue())
     return n

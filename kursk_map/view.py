@@ -17,15 +17,15 @@ import pandas as pd
 from ._errors import KurskMapError
 from .areas import area_polygons, held_areas
 from .attribution import attribution
-from .dataset import Dataset
+from .dataset import Dataset, unknown_source
 from .render import ClaimsFile, ExportContext, MapContext, SettlementsFile
 from .state import attacks, compute_state, figures, group_counts, iter_states, relative_geometries, source_dates
 
 
 def check_source(ds: Dataset, source: str) -> None:
-    """Raise a :class:`KurskMapError` naming the known sources if ``source`` is not one of them."""
+    """Raise a :class:`KurskMapError` naming the known sources (and the closest one) if ``source`` is not one."""
     if source not in set(ds.sources["slug"]):
-        raise KurskMapError(f"unknown source {source!r}; known: {', '.join(sorted(ds.sources['slug']))}")
+        raise KurskMapError(unknown_source(source, ds.sources["slug"]))
 
 
 def source_record(ds: Dataset, source: str) -> dict[str, str]:

@@ -110,6 +110,7 @@ def test_swap_in_replaces_directory(tmp_path: Path) -> None:
     old, new = tmp_path / "atlas", tmp_path / "new"
     old.mkdir()
     (old / "a.txt").write_text("old")
+    (old / "manifest.json").write_text('{"generator": "kursk_map 0.1.0"}')  # only an atlas is replaced
     new.mkdir()
     (new / "b.txt").write_text("new")
     swap_in(new, old)

@@ -88,6 +88,7 @@ def test_geojson_values_for_known_claims(dataset) -> None:
 
 
 def test_gpkg_reads_back(dataset, tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()  # a missing folder is an error, not created (test_catalogue)
     out = export_state(dataset, "ua-gs", "2025-05-21", tmp_path / "sub" / "s.gpkg")
     back = gpd.read_file(out)
     state = compute_state(dataset.gazetteer, dataset.ledger, source="ua-gs", date=dt.date(2025, 5, 21))

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__, schemas
+from .._fs import contained
 from ..dataset import Dataset
 
 #: Claim columns a map depends on (every column of the ledger, and how it was resolved).
@@ -86,7 +87,9 @@ def page_key(base: str, path: str, nav: Mapping[str, str], hashes: np.ndarray) -
 def previous_entries(out: Path, *, images: bool) -> dict[str, dict[str, Any]]:
     """The manifest entries (with their ``key``), by page path, of the atlas already in ``out``.
 
-    Only pages whose files are all there: maps (page, data, image), timelines and comparison pages.
+    Only pages whose files are all there, as plain files inside ``out``: maps (page, data, image),
+    timelines and comparison pages. A path that is absolute, climbs out with ``..`` or passes through
+    a symbolic link is never trusted.
     """
     try:
         old = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -95,13 +98,18 @@ def previous_entries(out: Path, *, images: bool) -> dict[str, dict[str, Any]]:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
     entries: dict[str, dict[str, Any]] = {}
+
+    def plain(rel: object) -> bool:  # a file inside ``out``: a stale entry never leads outside it
+        p = contained(out, rel)
+        return p is not None and p.is_file() and not p.is_symlink()
+
     for path, key in keys.items() if isinstance(keys, dict) else []:
-        if isinstance(path, str) and isinstance(key, str) and (out / path).is_file():
+        if isinstance(path, str) and isinstance(key, str) and plain(path):
             entries[path] = {**compares.get(path, {}), "key": key}
     for m in maps if isinstance(maps, list) else []:
         if not isinstance(m, dict) or not isinstance(m.get("key"), str):
             continue
         files = [m.get("path"), m.get("data")] + ([m.get("image")] if images else [])
-        if all(isinstance(f, str) and (out / f).is_file() for f in files):
+        if all(plain(f) for f in files):
             entries[str(m["path"])] = m
     return entries

@@ -5,20 +5,17 @@ It knows no page kind by name: :data:`.kinds.KINDS` says what an atlas has.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from .._errors import Problem, UnplacedClaimsError
-from .._fs import carry, swap_in, tidy, write_atomic
+from .._fs import GENERATOR, carry, check_out_dir, staging, swap_in, write_atomic
 from ..dataset import Dataset, load_dataset
 from ..diagnostics import conflicts, far_from_group
 from ..state import source_dates
@@ -136,7 +133,7 @@ def _kept(page: Page, key: str | None, old: Mapping[str, Any] | None) -> Done:
 def _manifest(ds: Dataset, kinds: list[PageKind], done: Mapping[str, list[Done]]) -> dict[str, Any]:
     """``manifest.json``: what the atlas holds, every kind's part, the keys of the pages, and the problems."""
     manifest: dict[str, Any] = {
-        "generator": f"kursk_map {__version__}",
+        "generator": f"{GENERATOR} {__version__}",
         "theatre": ds.theatre.to_manifest(),
         "claims": len(ds.ledger.claims),
         "settlements_placed": int(ds.gazetteer.geometry.notna().sum()),
@@ -194,6 +191,7 @@ def build_atlas(
     dict
         The manifest (also written as ``manifest.json``), plus ``reused``: the maps not drawn again.
     """
+    out = check_out_dir(out_dir, data=data_dir)  # refuse before any work: never replace what is not ours
     ds = load_dataset(data_dir, keep_going=keep_going, today=today)
     if strict and len(ds.ledger.unplaced):
         u = ds.ledger.unplaced
@@ -203,19 +201,10 @@ def build_atlas(
                 for r in u.to_dict("records")
             ]
         )
-    out = Path(out_dir).absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tidy(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
-    try:
+    with staging(out) as tmp:
 
         def write(rel: str, data: str | bytes) -> None:
-            p = tmp / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, bytes):
-                p.write_bytes(data)
-            else:
-                p.write_text(data, encoding="utf-8", newline="\n")
+            write_atomic(tmp / rel, data, fsync=False, parents=True)
 
         previous = previous_entries(out, images=images) if incremental else None
         manifest = render_atlas(
@@ -223,10 +212,5 @@ def build_atlas(
         )
         for rel in manifest.pop("carried"):  # the files of the pages with the key of the previous build
             carry(out / rel, tmp / rel)
-        tmp.chmod(0o755)  # a web-readable folder, like one made by mkdir
         swap_in(tmp, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            if tmp.exists():
-                shutil.rmtree(tmp)
     return manifest

@@ -105,7 +105,15 @@ def render_image(ctx: ExportContext, *, fmt: str = "png", size: str = "a4") -> b
         raise KurskMapError(f"an image is png or svg, not {fmt!r}")
     mpl = _matplotlib()
     width, height, dpi = SIZES[size]
-    rc = {"svg.hashsalt": "kursk_map", "svg.fonttype": "none", "font.family": "DejaVu Sans", "path.simplify": False}
+    rc = {
+        "svg.hashsalt": "kursk_map",
+        "svg.fonttype": "none",
+        "font.family": "DejaVu Sans",
+        "path.simplify": False,
+        # every text is shown as written: '$', '^' and '_' in a source's name never reach mathtext or TeX
+        "text.parse_math": False,
+        "text.usetex": False,
+    }
     with mpl.style.context("default"), mpl.rc_context(rc):
         from matplotlib.figure import Figure  # noqa: PLC0415 (optional dependency)
 
@@ -113,7 +121,9 @@ def render_image(ctx: ExportContext, *, fmt: str = "png", size: str = "a4") -> b
         _draw(fig, ctx, width=width, height=height)
         buf = io.BytesIO()
         if fmt == "png":
-            fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+            fig.savefig(
+                buf, format="png", dpi=dpi, metadata={"Software": "kursk_map"}
+            )  # marks the file as ours (kursk_map._fs)
         else:
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "kursk_map"})
     return buf.getvalue()
