@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from . import schemas
-from ._csvio import read_table, url_problem
+from ._csvio import read_table, url_problem, visible
 from ._errors import DataError, Problem
 from .theatre import Theatre
 
@@ -46,6 +46,26 @@ def read_sources(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
                     table.path, row.line, "slug", f"{c['slug']!r} is not a slug; use lower-case letters, digits and '-'"
                 )
             )
+        elif c["slug"] in schemas.RESERVED_SLUGS:
+            errs.append(
+                Problem(
+                    table.path,
+                    row.line,
+                    "slug",
+                    f"{c['slug']!r} is reserved (a page or folder of the atlas, or a device name on Windows); "
+                    f"choose another slug, e.g. {c['slug'] + '-src'!r}",
+                )
+            )
+        elif len(c["slug"]) > schemas.SLUG_MAX:
+            errs.append(
+                Problem(
+                    table.path,
+                    row.line,
+                    "slug",
+                    f"slug of {len(c['slug'])} characters; keep it to {schemas.SLUG_MAX} "
+                    "(it names a folder of the atlas)",
+                )
+            )
         elif c["slug"] in seen:
             errs.append(
                 Problem(table.path, row.line, "slug", f"duplicate slug {c['slug']!r} (first on line {seen[c['slug']]})")
@@ -67,6 +87,8 @@ def read_sources(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
             )
         if not c["name"]:
             errs.append(Problem(table.path, row.line, "name", "empty name"))
+        elif not visible(c["name"]):
+            errs.append(Problem(table.path, row.line, "name", f"{c['name']!r} {_INVISIBLE}; type the name"))
         if c["url"] and (msg := url_problem(c["url"], _URL_HINT)):
             errs.append(Problem(table.path, row.line, "url", msg))
         problems.extend(errs)
@@ -91,6 +113,7 @@ def load_sources(path: str | Path) -> pd.DataFrame:
 _URL_HINT = "give the address of the page the claim comes from"
 #: What a claim's optional ``primary_url`` must be.
 _PRIMARY_HINT = "give the address of the claimant's own publication, or leave it empty"
+_INVISIBLE = "shows nothing once invisible characters (zero-width spaces, bidi marks, blanks) are removed"
 
 
 def _number(value: str) -> float | None:
@@ -170,7 +193,9 @@ def _check_claim(
         bad("controller", f"a presence claim is 'contested', got {ctrl!r}; use kind=control for {ctrl}")
     if kind == "attack" and ctrl not in ("UA", "RU"):
         bad("controller", f"an attack claim names the side that attacked, UA or RU, got {ctrl!r}")
-    if kind in schemas.PLACED_KINDS and not c["settlement"]:
+    if c["settlement"] and not visible(c["settlement"]):
+        bad("settlement", f"{c['settlement']!r} {_INVISIBLE}; type the name")
+    elif kind in schemas.PLACED_KINDS and not c["settlement"]:
         bad("settlement", f"{_a(kind)} {kind} claim needs the settlement it is about")
     if kind == "region" and not c["settlement"]:
         example = f", e.g. '{next(iter(theatre.oblasts))} Oblast'" if theatre.oblasts else ""
@@ -199,8 +224,9 @@ def _check_claim(
         bad("denies", "a denial names the claim_id it rejects in 'denies'")
     elif kind == "denial" and c["denies"] == c["claim_id"]:
         bad("denies", f"claim {c['claim_id']!r} denies itself; name the claim_id it rejects")
-    if not c["summary"]:
-        bad("summary", "empty summary; describe the claim in a sentence of your own")
+    if not visible(c["summary"]):
+        empty = "empty summary" if not c["summary"] else f"summary {c['summary']!r} {_INVISIBLE}"
+        bad("summary", f"{empty}; describe the claim in a sentence of your own")
     if msg := url_problem(c["url"], _URL_HINT):
         bad("url", msg)
     if c["primary_url"] and (msg := url_problem(c["primary_url"], _PRIMARY_HINT)):
@@ -227,6 +253,7 @@ def read_claims(
     sources: Iterable[str],
     today: dt.date | None = None,
     theatre: Theatre | None = None,
+    one_source_per_file: bool = False,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read claims CSV files, returning the structurally valid claims and every problem.
 
@@ -234,6 +261,8 @@ def read_claims(
 
     The frame has the columns of :data:`kursk_map.schemas.CLAIM_COLUMNS`, with ``date``
     as ``datetime64``, ``value_std`` (figure in the canonical unit) and ``_file``/``_line``.
+    With ``one_source_per_file`` (the files of a ``claims/`` folder), each file is named after its
+    source (``claims/<slug>.csv``) and a row naming another source is a problem.
     """
     known_sources = set(sources)
     today = today or dt.date.today()
@@ -248,6 +277,19 @@ def read_claims(
         )
         problems.extend(table.problems)
         complete = complete and table.complete
+        owner = Path(path).stem.lower() if one_source_per_file else None
+        if owner is not None and known_sources and owner not in known_sources and table.rows:
+            theirs = sorted({r.cells.get("source", "") for r in table.rows} & known_sources)
+            problems.append(
+                Problem(
+                    table.path,
+                    1,
+                    "",
+                    f"the file is named after no source of sources.csv ({owner!r}); name a claims file after "
+                    f"the source of its rows: claims/<slug>.csv" + (f", e.g. claims/{theirs[0]}.csv" if theirs else ""),
+                )
+            )
+            owner = None
         for row in table.rows:
             c = {k: row.cells.get(k, "") for k in schemas.CLAIM_COLUMNS}
             errs = _check_claim(
@@ -258,6 +300,16 @@ def read_claims(
                 today,
                 theatre=theatre,
             )
+            if owner is not None and c["source"] != owner and c["source"] in known_sources:
+                errs.append(
+                    Problem(
+                        table.path,
+                        row.line,
+                        "source",
+                        f"{c['source']!r} in the claims file of {owner!r}; a file holds the claims of its own "
+                        f"source: move this row to claims/{c['source']}.csv",
+                    )
+                )
             cid = c["claim_id"]
             if cid in first:
                 f, ln = first[cid]

@@ -217,6 +217,8 @@ def _cmd_build(a: argparse.Namespace) -> int:
         self_contained=a.self_contained,
         images=not a.no_images,
     )
+    for w in manifest.get("warnings") or []:
+        print(w, file=sys.stderr)
     n_unplaced = len(manifest["unplaced"])
     print(
         f"built {len(manifest['maps'])} maps from {manifest['claims']} claims"
@@ -236,6 +238,8 @@ def _cmd_validate(a: argparse.Namespace) -> int:
         print(str(DataError(problems)), file=sys.stderr)
         return 1
     assert ds is not None
+    for w in ds.warnings:
+        print(w, file=sys.stderr)
     c = ds.ledger.claims
     for k in conflicts(ds.ledger):
         print(

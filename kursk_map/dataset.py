@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from pyproj import Geod
 
+from . import schemas
 from ._errors import DataError, Problem
 from .areas import settlement_cells
 from .claims import read_claims, read_sources
-from .gazetteer import load_layer, read_gazetteer
+from .gazetteer import read_gazetteer, read_layer
 from .names import Resolver
 from .resolution import ResolvedLedger, resolve_claims
 from .theatre import DEFAULT_THEATRE, THEATRE_FILE, Theatre, default_theatre, read_theatre
+
+_GEOD = Geod(ellps="WGS84")
 
 #: Where files live inside a data directory (``geodata/`` in this repository).
 SETTLEMENTS = "settlements.csv"
@@ -43,16 +49,82 @@ class Dataset:
     resolver: Resolver
     cells: gpd.GeoDataFrame
     theatre: Theatre = DEFAULT_THEATRE
+    #: What is odd but not wrong (a skipped editor backup, a claim outside the period, a repaired
+    #: polygon), as ``file:line: column: warning: message``; the command line prints them.
+    warnings: tuple[Problem, ...] = ()
+
+
+#: Files a system or an editor leaves beside the ones it edits: skipped, with a warning.
+_LEFT_BY_TOOLS = re.compile(
+    r"^(\.ds_store|thumbs\.db|desktop\.ini|\.~lock\..*#|~\$.*|\.#.*|.*~|.*\.(bak|orig|swp|tmp))$", re.IGNORECASE
+)
+
+
+def scan_claims(root: str | Path) -> tuple[list[Path], list[Problem], list[Problem]]:
+    """Account for every entry of a data directory's ``claims/``: ``(files to read, problems, warnings)``.
+
+    ``*.csv`` files are read, whatever the case of the ending (``.CSV``). A folder, a file of
+    another type (a workbook, a ``.tsv``) or a hidden file is a problem: its claims would be lost.
+    Editor backups and lock files (``ru-mod.csv~``, ``.~lock.ru-mod.csv#``, ``.DS_Store``) are
+    skipped with a warning. Without ``claims/``, a single ``claims.csv`` is read; beside a
+    ``claims/`` that has files, it is a problem.
+    """
+    base = Path(root)
+    folder = base / CLAIMS_DIR
+    single = base / "claims.csv"
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    if not folder.is_dir():
+        if folder.exists():
+            problems.append(Problem(str(folder), 0, "", "is a file; claims/ is a folder of <source>.csv files"))
+        return [single], problems, warnings
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:  # an unreadable claims/ folder: read_claims reports the path it is given
+        return [folder], problems, warnings
+    files: list[Path] = []
+    for e in entries:
+        where = str(e)
+        if _LEFT_BY_TOOLS.match(e.name):
+            warnings.append(Problem(where, 0, "", "warning: not read (left by an editor or the system); delete it"))
+        elif e.is_dir():
+            problems.append(
+                Problem(
+                    where,
+                    0,
+                    "",
+                    "a folder inside claims/ is not read; move its <source>.csv files into claims/ "
+                    "or the folder out of the data folder",
+                )
+            )
+        elif e.name.startswith("."):
+            problems.append(
+                Problem(where, 0, "", "a hidden file in claims/ is not read; rename it <source>.csv or delete it")
+            )
+        elif e.suffix.lower() == ".csv":
+            files.append(e)
+        else:
+            hint = (
+                "save it as 'CSV UTF-8' named claims/<source>.csv"
+                if e.suffix.lower() in (".xlsx", ".xls", ".ods", ".numbers", ".tsv", ".txt")
+                else "only claims/<source>.csv files are read; convert it or move it out of claims/"
+            )
+            problems.append(Problem(where, 0, "", f"not a .csv file, so not read; {hint}"))
+    if files and (single.exists() or single.is_symlink()):
+        problems.append(
+            Problem(
+                str(single),
+                0,
+                "",
+                "not read: the claims/ folder is used; move its rows into claims/<source>.csv files, then delete it",
+            )
+        )
+    return files or ([] if problems else [single]), problems, warnings
 
 
 def claim_files(root: str | Path) -> list[Path]:
     """The claims files of a data directory: ``claims/*.csv`` (sorted) or a single ``claims.csv``."""
-    base = Path(root)
-    try:
-        files = sorted((base / CLAIMS_DIR).glob("*.csv"))
-    except OSError:  # an unreadable claims/ folder: read_claims reports the path it is given
-        return [base / CLAIMS_DIR]
-    return files or [base / "claims.csv"]
+    return scan_claims(root)[0]
 
 
 def check_dataset(
@@ -76,26 +148,32 @@ def check_dataset(
                 "sources.csv and claims/ (the bundled one is geodata/)",
             )
         ]
-    files = claim_files(base)
-    if files == [base / "claims.csv"] and not files[0].exists():
+    files, scanned, warnings = scan_claims(base)
+    if not scanned and files == [base / "claims.csv"] and not files[0].exists():
+        others = [p.name for p in base.iterdir() if p.name.lower() in ("claims", "claims.csv")] if base.is_dir() else []
+        hint = f" (found {others[0]!r}: names are case-sensitive)" if others else ""
         return None, [
             Problem(
                 str(base / CLAIMS_DIR),
                 0,
                 "",
-                "no claims: add claims/<source>.csv files (or one claims.csv); see geodata/README.md",
+                f"no claims{hint}: add claims/<source>.csv files (or one claims.csv); see geodata/README.md",
             )
         ]
     read, problems = read_theatre(base / THEATRE_FILE)
     theatre = read or default_theatre(base)
     if problems:  # every check below depends on the theatre: report its problems alone
         return None, problems
-    gaz, problems = read_gazetteer(base / SETTLEMENTS, theatre=theatre)
+    gaz, p1 = read_gazetteer(base / SETTLEMENTS, theatre=theatre)
+    problems = scanned + p1
     sources, p2 = read_sources(base / SOURCES)
     problems += p2
     if (gaz.empty and problems) or (sources.empty and p2):
         return None, problems
-    claims, p3 = read_claims(files, sources=list(sources["slug"]), today=today, theatre=theatre)
+    per_source = files != [base / "claims.csv"]
+    claims, p3 = read_claims(
+        files, sources=list(sources["slug"]), today=today, theatre=theatre, one_source_per_file=per_source
+    )
     problems += p3
     if any(p.line == 0 for p in problems):
         return None, problems
@@ -110,18 +188,82 @@ def check_dataset(
                 Problem(theatre.path, 0, key, f"names {name!r}, which is not a file in {base}; add it or fix the name")
             )
             continue
-        try:
-            layers.append(load_layer(path))
-        except DataError as exc:
-            problems += exc.problems
+        layer, bad, odd = read_layer(path, kind=key)
+        problems += bad
+        warnings += odd
+        if not bad:
+            layers.append(layer)
     if len(layers) < 2:
         return None, problems
     border, countries = layers
+    errors, notes = plausibility(claims, gaz, countries)
+    problems += errors
+    warnings += notes
     placed = gaz[gaz.geometry.notna()]
     crs = theatre.equal_area(tuple(placed.total_bounds) if len(placed) else None)
     cells = settlement_cells(gaz, countries, crs=crs)
-    ds = Dataset(base, gaz, sources, ledger, border, resolver, cells, theatre)
+    ds = Dataset(base, gaz, sources, ledger, border, resolver, cells, theatre, tuple(sorted(set(warnings))))
     return ds, problems
+
+
+def plausibility(
+    claims: pd.DataFrame, gazetteer: gpd.GeoDataFrame, countries: gpd.GeoDataFrame
+) -> tuple[list[Problem], list[Problem]]:
+    """Figures no claim of this theatre can have: ``(problems, warnings)``, each at ``file:line``.
+
+    Problems: an area larger than the largest country of the countries layer, a distance longer
+    than the layer is wide (both measured on the ellipsoid). Warnings: a count of settlements above
+    the gazetteer's. (A date outside the theatre's period is checked with the claim itself.)
+    """
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    biggest: tuple[str, float] | None = None
+    across_km = math.inf
+    if len(countries) and "country" in countries.columns:
+        areas: dict[str, float] = {}
+        for code, geom in zip(countries["country"].astype(str), countries.geometry, strict=True):
+            areas[code] = areas.get(code, 0.0) + abs(_GEOD.geometry_area_perimeter(geom)[0]) / 1e6
+        code = max(areas, key=lambda k: areas[k])
+        biggest = (code, areas[code])
+        x0, y0, x1, y1 = countries.total_bounds
+        across_km = _GEOD.inv(x0, y0, x1, y1)[2] / 1000
+    n_settlements = len(gazetteer)
+    for r in claims.to_dict("records"):
+        file, line = str(r["_file"]), int(r["_line"])
+        value, unit = r["value_std"], schemas.CANONICAL_UNIT.get(str(r["unit"]), ("", 1.0))[0]
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        if unit == "km2" and biggest is not None and value > biggest[1]:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "value",
+                    f"{r['value']:g} {r['unit']} is more than the whole of {biggest[0]} on the map "
+                    f"({biggest[1]:,.0f} km2); check the figure and its unit",
+                )
+            )
+        elif unit == "km" and value > across_km:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "value",
+                    f"{r['value']:g} {r['unit']} is farther than the map reaches ({across_km:,.0f} km across); "
+                    "check the figure and its unit",
+                )
+            )
+        elif unit == "settlements" and value > n_settlements:
+            warnings.append(
+                Problem(
+                    file,
+                    line,
+                    "value",
+                    f"warning: {r['value']:g} settlements is more than the gazetteer's {n_settlements}; "
+                    "check the figure, or complete the gazetteer",
+                )
+            )
+    return problems, warnings
 
 
 def load_dataset(root: str | Path, *, keep_going: bool = False, today: dt.date | None = None) -> Dataset:

@@ -1,7 +1,4 @@
-"""Load the settlement gazetteer (and its context layers) into validated frames.
-
-This module, :mod:`kursk_map.claims` and :mod:`kursk_map.theatre` are the loaders that read data files.
-"""
+"""Load the settlement gazetteer (and its context layers) into validated frames."""
 
 from __future__ import annotations
 
@@ -13,11 +10,12 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from pyproj import Geod
 from shapely.geometry import Point
 
 from . import schemas
-from ._csvio import read_table, url_problem
+from ._csvio import read_table, regular_file_problem, url_problem, visible
 from ._errors import DataError, Problem
 from .names import skeleton
 from .theatre import REGION_MARGIN_DEG, Theatre
@@ -51,6 +49,11 @@ def _float(value: str) -> float | None:
     return f if math.isfinite(f) else None
 
 
+#: A name or id made only of characters that show nothing (zero-width spaces, bidi marks, blanks).
+_INVISIBLE = "shows nothing once invisible characters (zero-width spaces, bidi marks, blanks) are removed"
+_REF_HINT = "cite the page with the coordinates, or the GeoNames record as https://www.geonames.org/<id>"
+
+
 def _check_row(file: str, line: int, c: dict[str, str], theatre: Theatre) -> list[Problem]:
     out: list[Problem] = []
 
@@ -59,8 +62,15 @@ def _check_row(file: str, line: int, c: dict[str, str], theatre: Theatre) -> lis
 
     if not c["id"]:
         bad("id", "empty id; use a GeoNames id or 'kmap:<name>-<raion>'")
+    elif not visible(c["id"]):
+        bad("id", f"{c['id']!r} {_INVISIBLE}; use a GeoNames id or 'kmap:<name>-<raion>'")
     if not c["name"]:
         bad("name", "empty name; give the English (BGN/PCGN) name")
+    for col in ("name", "name_ru", "name_uk"):
+        if c[col] and not visible(c[col]):
+            bad(col, f"{c[col]!r} {_INVISIBLE}; type the name")
+    if any(a and not visible(a) for a in c["alt_names"].split("|")):
+        bad("alt_names", f"{c['alt_names']!r} has a spelling that {_INVISIBLE}; separate spellings with one '|'")
     if c["country"] not in schemas.COUNTRIES:
         bad("country", f"unknown country {c['country']!r}; use one of {', '.join(schemas.COUNTRIES)}")
     expected = theatre.oblasts.get(c["oblast"])
@@ -78,6 +88,8 @@ def _check_row(file: str, line: int, c: dict[str, str], theatre: Theatre) -> lis
         bad("method", f"unknown method {method!r}; use one of {', '.join(schemas.METHODS)}")
     if not c["ref"]:
         bad("ref", "empty reference; give the GeoNames id or the URL of the page with the coordinates")
+    elif msg := url_problem(c["ref"], _REF_HINT):
+        bad("ref", msg)
     lat, lon = _float(c["lat"]), _float(c["lon"])
     if method == "unplaced":
         if c["lat"] or c["lon"]:
@@ -175,7 +187,8 @@ def load_gazetteer(path: str | Path, *, theatre: Theatre | None = None) -> gpd.G
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
     >>> _ = p.write_text(
     ...     "id,name,name_ru,name_uk,alt_names,lat,lon,country,oblast,raion,population,ref,precision_m,method\n"
-    ...     "486816,Sudzha,Суджа,Суджа,Sudja,51.191,35.271,RU,Kursk,Sudzhansky,6940,geonames:486816,500,geonames\n",
+    ...     "486816,Sudzha,Суджа,Суджа,Sudja,51.191,35.271,RU,Kursk,Sudzhansky,6940,"
+    ...     "https://www.geonames.org/486816,500,geonames\n",
     ...     encoding="utf-8")
     >>> g = load_gazetteer(p)
     >>> g.loc["486816", "name"], g.crs.to_string()
@@ -187,25 +200,124 @@ def load_gazetteer(path: str | Path, *, theatre: Theatre | None = None) -> gpd.G
     return gdf
 
 
-def load_layer(path: str | Path) -> gpd.GeoDataFrame:
+#: What each context layer of a data folder holds: its geometry types and the properties it needs.
+LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "border": (("LineString", "MultiLineString"), ()),
+    "countries": (("Polygon", "MultiPolygon"), ("country",)),
+}
+#: Layer files larger than this are refused rather than read into memory.
+LAYER_MAX_BYTES = 256 * 2**20
+
+
+def _empty_layer(columns: tuple[str, ...] = ("name",)) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=schemas.CRS)
+
+
+def read_layer(path: str | Path, *, kind: str | None = None) -> tuple[gpd.GeoDataFrame, list[Problem], list[Problem]]:
+    """Read a context layer (``kind``: ``"border"`` or ``"countries"``, see :data:`LAYERS`) in EPSG:4326.
+
+    Returns the layer, the problems that make it unusable, and warnings: an invalid polygon is
+    repaired (``shapely.make_valid``, keeping its polygonal part) and reported. A missing file is
+    an empty layer. Problems name the feature (1-based, in file order) as their column.
+    """
+    p = Path(path)
+    name = str(path)
+    geometry_types, properties = LAYERS[kind] if kind else ((), ())
+    if not p.exists() and not p.is_symlink():
+        return _empty_layer(("name", *properties)), [], []
+    if (why := regular_file_problem(p, what="GeoJSON file", max_bytes=LAYER_MAX_BYTES)) is not None:
+        return _empty_layer(), [Problem(name, 0, "", why)], []
+    try:
+        gdf = gpd.read_file(p)
+        gdf = gdf.to_crs(schemas.CRS) if gdf.crs else gdf.set_crs(schemas.CRS)
+    except Exception as exc:  # pyogrio/GDAL/pyproj raise many types for a broken file
+        reason = str(exc).replace(name, "").split(";")[0].strip(" '.:") or type(exc).__name__
+        reason = " ".join(reason.split())
+        return (
+            _empty_layer(),
+            [Problem(name, 0, "", f"cannot read this layer ({reason}); give a GeoJSON file or delete it")],
+            [],
+        )
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    missing = [c for c in properties if c not in gdf.columns]
+    if missing:
+        problems.append(
+            Problem(
+                name,
+                0,
+                "",
+                f"missing propert{'y' if len(missing) == 1 else 'ies'} {', '.join(map(repr, missing))}; "
+                f"every feature of a {kind} layer needs {', '.join(properties)}",
+            )
+        )
+    geoms = list(gdf.geometry)
+    for i, geom in enumerate(geoms, 1):
+        where = f"feature {i}"
+        if geom is None or geom.is_empty:
+            problems.append(Problem(name, 0, where, "has no geometry; delete the feature or give its shape"))
+            continue
+        if geometry_types and geom.geom_type not in geometry_types:
+            problems.append(
+                Problem(name, 0, where, f"is a {geom.geom_type}; a {kind} layer holds {' or '.join(geometry_types)}")
+            )
+            continue
+        x0, y0, x1, y1 = geom.bounds
+        if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
+            problems.append(
+                Problem(
+                    name,
+                    0,
+                    where,
+                    "coordinates beyond longitude -180..180 / latitude -90..90; "
+                    "is the layer in another CRS without saying so?",
+                )
+            )
+            continue
+        for c in properties:
+            value = gdf[c].iloc[i - 1] if c in gdf.columns else ""
+            if c in gdf.columns and not (isinstance(value, str) and visible(value)):
+                problems.append(Problem(name, 0, where, f"empty property {c!r}; every feature needs one"))
+        if not geom.is_valid:
+            why = shapely.is_valid_reason(geom)
+            fixed = shapely.make_valid(geom)
+            if geometry_types:
+                parts = [
+                    g
+                    for g in shapely.get_parts(fixed)
+                    if g.geom_type.removeprefix("Multi") in {t.removeprefix("Multi") for t in geometry_types}
+                ]
+                fixed = shapely.union_all(parts) if parts else None
+            if fixed is None or fixed.is_empty:
+                problems.append(Problem(name, 0, where, f"invalid geometry ({why}) that cannot be repaired; fix it"))
+                continue
+            geoms[i - 1] = fixed
+            warnings.append(
+                Problem(
+                    name, 0, where, f"warning: invalid geometry ({why}) repaired with make_valid; fix it at the source"
+                )
+            )
+    if problems:
+        return _empty_layer(), problems, warnings
+    return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=schemas.CRS)), [], warnings
+
+
+def load_layer(path: str | Path, *, kind: str | None = None) -> gpd.GeoDataFrame:
     """Load a context layer (border lines, country polygons) in EPSG:4326; empty if the file is absent.
+
+    ``kind`` (``"border"`` or ``"countries"``) checks its geometry types and properties; invalid
+    polygons are repaired (see :func:`read_layer`).
 
     Raises
     ------
     DataError
-        If the file exists but is not a readable vector file (e.g. broken GeoJSON).
+        If the file exists but is not a readable, valid layer (e.g. broken GeoJSON, a FIFO, points
+        in the border layer, a country polygon without its ``country``).
     """
-    p = Path(path)
-    if not p.exists():
-        return gpd.GeoDataFrame({"name": []}, geometry=[], crs=schemas.CRS)
-    try:
-        gdf = gpd.read_file(p)
-        return gdf.to_crs(schemas.CRS) if gdf.crs else gdf.set_crs(schemas.CRS)
-    except (OSError, ValueError, RuntimeError) as exc:  # pyogrio's errors are RuntimeErrors
-        reason = str(exc).replace(str(p), "").split(";")[0].strip(" '.:") or type(exc).__name__
-        raise DataError(
-            [Problem(str(path), 0, "", f"cannot read this layer ({reason}); give a GeoJSON file or delete it")]
-        ) from None
+    gdf, problems, _ = read_layer(path, kind=kind)
+    if problems:
+        raise DataError(problems)
+    return gdf
 
 
 def _is_cyrillic(s: str) -> bool:

@@ -38,6 +38,17 @@ COUNTRY_NAMES: Final = {"RU": "Russia", "UA": "Ukraine"}
 INVENTORY_COLUMNS: Final = ("oblast", "raion", "unit", "name_ru", "name_uk", "name_en", "kind", "ref")
 
 SOURCE_COLUMNS: Final = ("slug", "name", "side", "kind", "url")
+#: Slugs a source cannot take: the atlas's own pages and folders (a source's maps live in
+#: ``<slug>/``), and names Windows reserves for devices (a folder ``con/`` cannot be copied there).
+RESERVED_SLUGS: Final = frozenset(
+    (
+        *("compare", "index", "settlements", "manifest", "assets", "vendor", "static", "lib", "css", "js", "claims"),
+        *("con", "prn", "aux", "nul", "conin", "conout", "clock"),
+        *(f"{dev}{n}" for dev in ("com", "lpt") for n in range(10)),
+    )
+)
+#: Longest slug: it names a folder and, with a date, every file of the source's maps.
+SLUG_MAX: Final = 64
 SIDES: Final = ("UA", "RU", "independent")
 SOURCE_KINDS: Final = ("official", "analyst", "osint-map", "blogger", "media")
 

@@ -1080,21 +1080,31 @@ def test_directory_without_permission(tmp_path: Path, capsys: pytest.CaptureFixt
         root.chmod(stat.S_IRWXU)
 
 
-@pytest.mark.parametrize("method", ["stat", "read_bytes"])
+@pytest.mark.parametrize("method", ["stat", "open"])
 def test_permission_error_is_a_problem(
     method: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The same as above, simulated, so that it also runs as root."""
+    """The same as above, simulated, so that it also runs as root: when stat fails, and when open does."""
     root = write_dataset(tmp_path / "data")
     target = root / "sources.csv"
-    real = getattr(Path, method)
+    if method == "stat":
+        real = Path.stat
 
-    def deny(self: Path, *a: object, **k: object) -> object:
-        if self == target:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self, *a, **k)
+        def deny(self: Path, *a: object, **k: object) -> object:
+            if self == target:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self, *a, **k)
 
-    monkeypatch.setattr(Path, method, deny)
+        monkeypatch.setattr(Path, "stat", deny)
+    else:
+        real_open = os.open
+
+        def deny_open(path: object, *a: object, **k: object) -> int:
+            if Path(str(path)) == target:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, *a, **k)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(_csvio.os, "open", deny_open)
     assert list(map(str, read_sources(target)[1])) == [f"{target}: {PERMISSION}"]
     assert main(["validate", "--data", str(root)]) == 1
     assert capsys.readouterr().err.splitlines() == ["1 problem in the input data:", f"{target}: {PERMISSION}"]

@@ -57,9 +57,9 @@ def test_row_errors(tmp_path, row: str, message: str) -> None:
 
 def test_duplicate_ids_and_all_problems_at_once(tmp_path) -> None:
     rows = [
-        "1,A,,,,51.2,35.2,RU,Kursk,,,ref,500,page,",
-        "1,B,,,,51.3,35.2,RU,Kursk,,,ref,500,page,",
-        "2,C,,,,51.3,35.2,XX,Kursk,,,ref,500,page,",
+        "1,A,,,,51.2,35.2,RU,Kursk,,,https://e.org/a,500,page,",
+        "1,B,,,,51.3,35.2,RU,Kursk,,,https://e.org/b,500,page,",
+        "2,C,,,,51.3,35.2,XX,Kursk,,,https://e.org/c,500,page,",
     ]
     _, problems = read_gazetteer(_write(tmp_path, HEAD + "\n".join(rows) + "\n"))
     text = [str(p) for p in problems]
