@@ -63,6 +63,41 @@ _UMASK = _umask()
 
 # --------------------------------------------------------------------------------------- writing
 
+_OS_HINTS = {
+    errno.ENOSPC: "the disk is full; free some space and run it again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run it again",
+    errno.EROFS: "the filesystem is read-only; write somewhere else",
+    errno.EACCES: "check the permissions of the file and of its folders",
+    errno.EPERM: "check the permissions of the file and of its folders",
+    errno.ENOENT: "check the path",
+    errno.EISDIR: "it is a folder; give a file",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EBUSY: "it is in use by another program; close it and run it again",
+    errno.ETXTBSY: "it is in use by another program; close it and run it again",
+    errno.ENAMETOOLONG: "the name is too long; choose a shorter one",
+    errno.ELOOP: "too many symbolic links; give a plain path",
+    errno.EMFILE: "too many open files; raise the limit (ulimit -n) and run it again",
+}
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an operating-system failure: the path, what went wrong, what to do.
+
+    Examples
+    --------
+    >>> os_error_line(OSError(28, "No space left on device", "atlas/index.html"))
+    'atlas/index.html: No space left on device; the disk is full; free some space and run it again'
+    """
+    where = ": ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None)
+    what = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+    hint = _OS_HINTS.get(exc.errno or 0, "")
+    return f"{where + ': ' if where else ''}{what}{'; ' + hint if hint else ''}"
+
+
+def _naming(exc: OSError, target: Path) -> OSError:
+    """The same failure, naming the file the user asked for rather than its temporary twin."""
+    return OSError(exc.errno or errno.EIO, exc.strerror or str(exc), str(target))
+
 
 def _tmp_name(parent: Path, suffix: str = ".tmp") -> Path:
     # short, so that a target name near the 255-byte limit still leaves room for the temporary one
@@ -130,6 +165,9 @@ def write_atomic(
             if fsync:
                 _fsync_file(tmp)
             tmp.replace(target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise _naming(exc, target) from exc
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -141,6 +179,8 @@ def write_atomic(
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
             except FileExistsError:
                 continue
+            except OSError as exc:
+                raise _naming(exc, target) from exc
             break
         else:  # pragma: no cover - 100 random names taken
             raise FileExistsError(errno.EEXIST, "cannot pick a temporary name", str(folder))
@@ -151,6 +191,9 @@ def write_atomic(
                     f.flush()
                     os.fsync(f.fileno())
             tmp.replace(target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise _naming(exc, target) from exc
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -481,17 +524,12 @@ def staging(out: Path) -> Iterator[Path]:
     try:
         tmp = _mkdtemp(out)
     except OSError as exc:
-        raise OutputError(
-            f"{out}: cannot write in {out.parent} ({_reason(exc)}); choose a folder you can write to"
-        ) from None
+        raise OutputError(f"{out}: cannot write in {out.parent}: {os_error_line(exc).split(': ', 1)[-1]}") from None
     try:
         yield tmp
     except OSError as exc:
-        where = f" ({exc.filename})" if exc.filename else ""
-        where = where.replace(str(tmp), str(out))
-        raise OutputError(
-            f"{out}: cannot write the atlas: {_reason(exc)}{where}; the previous atlas, if any, is unchanged"
-        ) from exc
+        line = os_error_line(exc).replace(str(tmp), str(out))
+        raise OutputError(f"cannot write the atlas: {line}; the previous atlas, if any, is unchanged") from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             if tmp.exists():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
-import errno
 import json
 import math
 import re
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ._errors import DataError, KurskMapError, OutputError
+from ._fs import os_error_line
 
 DEFAULT_DATA = "geodata"
 
@@ -234,12 +234,12 @@ def _cmd_validate(a: argparse.Namespace) -> int:
     from .diagnostics import conflicts, far_from_group, namesake_raions
 
     ds, problems = check_dataset(a.data)
+    for w in ds.warnings if ds is not None else ():
+        print(w, file=sys.stderr)
     if problems:
         print(str(DataError(problems)), file=sys.stderr)
         return 1
     assert ds is not None
-    for w in ds.warnings:
-        print(w, file=sys.stderr)
     c = ds.ledger.claims
     for k in conflicts(ds.ledger):
         print(
@@ -606,39 +606,8 @@ def _cmd_claims(a: argparse.Namespace) -> int:
     return 0
 
 
-_OS_HINTS = {
-    errno.ENOSPC: "the disk is full; free some space and run it again",
-    errno.EDQUOT: "the disk quota is used up; free some space and run it again",
-    errno.EROFS: "the filesystem is read-only; write somewhere else",
-    errno.EACCES: "check the permissions of the file and of its folders",
-    errno.EPERM: "check the permissions of the file and of its folders",
-    errno.ENOENT: "check the path",
-    errno.EISDIR: "it is a folder; give a file",
-    errno.ENOTDIR: "a part of the path is a file, not a folder",
-    errno.EBUSY: "it is in use by another program; close it and run it again",
-    errno.ETXTBSY: "it is in use by another program; close it and run it again",
-    errno.ENAMETOOLONG: "the name is too long; choose a shorter one",
-    errno.ELOOP: "too many symbolic links; give a plain path",
-    errno.EMFILE: "too many open files; raise the limit (ulimit -n) and run it again",
-}
-
-
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
-
-
-def os_error_line(exc: OSError) -> str:
-    """One line for an operating-system failure: the path, what went wrong, what to do.
-
-    Examples
-    --------
-    >>> os_error_line(OSError(28, "No space left on device", "atlas/index.html"))
-    'atlas/index.html: No space left on device; the disk is full; free some space and run it again'
-    """
-    where = ": ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None)
-    what = exc.strerror or _one_line(str(exc)) or type(exc).__name__
-    hint = _OS_HINTS.get(exc.errno or 0, "")
-    return f"{where + ': ' if where else ''}{what}{'; ' + hint if hint else ''}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
