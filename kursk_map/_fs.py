@@ -417,7 +417,8 @@ def check_out_file(
     except OSError as exc:
         raise OutputError(f"{shown}: cannot look at it ({_reason(exc)})") from None
     if stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{shown}: --out is a folder, not a file; give a file name, e.g. {shown / 'map.png'}")
+        example = shown / f"map{shown.suffix or '.png'}"
+        raise OutputError(f"{shown}: --out is a folder, not a file; give a file name, e.g. {example}")
     if not stat.S_ISREG(st.st_mode):
         raise OutputError(f"{shown}: --out is {_describe(st)}; give the name of a regular file")
     if not force and not (ours and written_by_us(real)):

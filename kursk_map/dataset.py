@@ -77,6 +77,7 @@ def scan_claims(root: str | Path) -> tuple[list[Path], list[Problem], list[Probl
     if not folder.is_dir():
         if folder.exists():
             problems.append(Problem(str(folder), 0, "", "is a file; claims/ is a folder of <source>.csv files"))
+            return [], problems, warnings
         return [single], problems, warnings
     try:
         entries = sorted(folder.iterdir())

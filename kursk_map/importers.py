@@ -25,10 +25,10 @@ from typing import Any
 import geopandas as gpd
 
 from . import schemas
-from ._csvio import read_table
+from ._csvio import encoding_problem, read_table, regular_file_problem
 from ._errors import DataError, Problem
 from ._fs import check_out_file, write_atomic
-from .gazetteer import gazetteer_rows_from_geonames
+from .gazetteer import LAYER_MAX_BYTES, gazetteer_rows_from_geonames
 
 #: Columns of a GeoNames dump file, in order.
 GEONAMES_COLUMNS = (
@@ -95,8 +95,13 @@ def read_geonames_dump(
     keep = dict(admin1)
     p = Path(path)
     name = str(path)
-    if not p.is_file():
-        return [], [Problem(name, 0, "", "file not found; give the path of a GeoNames dump such as RU.txt")]
+    if (why := regular_file_problem(p, what="GeoNames dump such as RU.txt")) is not None:
+        if why.startswith("file not found"):
+            why = "file not found; give the path of a GeoNames dump such as RU.txt"
+        return [], [Problem(name, 0, "", why)]
+    with p.open("rb") as raw:
+        if (why := encoding_problem(raw.read(400))) is not None:
+            return [], [Problem(name, 1, "", why)]
     problems: list[Problem] = []
     places: list[dict[str, Any]] = []
     with p.open(encoding="utf-8", errors="strict", newline="") as f:
@@ -141,7 +146,7 @@ def _geonames_line(file: str, line_no: int, line: str, problems: list[Problem]) 
         problems.append(Problem(file, line_no, "geonameid", f"bad id or point: {rec['geonameid']!r} ({lat}, {lon})"))
         return None
     rec["latitude"], rec["longitude"] = lat, lon
-    rec["population"] = int(rec["population"]) if rec["population"].isdigit() else 0
+    rec["population"] = int(rec["population"]) if re.fullmatch(r"[0-9]+", rec["population"]) else 0
     rec["alternatenames"] = [a for a in rec["alternatenames"].split(",") if a]
     return rec
 
@@ -223,8 +228,8 @@ def _points_from_csv(
 def _points_from_layer(
     p: Path, *, ref: str, country: str, oblast: str, precision_m: float, name: str
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
-    if not p.is_file():
-        return [], [Problem(str(p), 0, "", "file not found")]
+    if (why := regular_file_problem(p, what="GeoJSON or GeoPackage file", max_bytes=LAYER_MAX_BYTES)) is not None:
+        return [], [Problem(str(p), 0, "", why)]
     try:
         gdf = gpd.read_file(p)
     except Exception as e:  # pyogrio raises its own error types for unreadable files

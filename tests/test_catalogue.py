@@ -18,19 +18,25 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import itertools
+import json
+import math
 import os
 import stat
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from pyproj import Transformer
 
-from kursk_map import _csvio, schemas
+from kursk_map import __version__, _csvio, schemas
 from kursk_map._errors import DataError, Problem
 from kursk_map.claims import load_claims, load_sources, read_claims, read_sources
 from kursk_map.cli import main
@@ -112,17 +118,38 @@ BEARING = "is not a compass bearing in degrees (0-359, N=0, E=90)"
 
 
 @dataclass(frozen=True)
+class Fifo:
+    """A named pipe in place of a file: reading it would wait forever."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A symbolic link to ``target`` in place of a file."""
+
+    target: str
+
+
+@dataclass(frozen=True)
+class Folder:
+    """An empty folder."""
+
+
+Content = str | bytes | None | Fifo | Link | Folder
+
+
+@dataclass(frozen=True)
 class Case:
     """One malformed (or repairable) input and what the user must see."""
 
     id: str
-    files: dict[str, str | bytes | None]  # relative path -> new content; None deletes the file
+    files: dict[str, Content]  # relative path -> new content; None deletes the file
     expected: tuple[str, ...]  # every problem, as `file:line: column: message` relative to the data dir
     code: int  # exit code of `kursk-map validate`
     loader: str | None = None  # "gazetteer", "sources" or "claims": the loader that finds the problem alone
     check: Callable[[Dataset], None] | None = None  # the documented repair, for code 0
     cascade: bool = False  # the gazetteer cannot be read: check_dataset stops there (test_unreadable_gazetteer_alone)
     marks: tuple[pytest.MarkDecorator, ...] = field(default=())
+    warnings: tuple[str, ...] = ()  # what validate reports as odd but not wrong, in the same form
 
 
 def _check_bom_claims(ds: Dataset) -> None:
@@ -915,19 +942,529 @@ CASES: list[Case] = [
 ]
 
 
-def _write(root: Path, files: dict[str, str | bytes | None]) -> Path:
+# ------------------------------------------------------------------- issue 12: every file accounted for
+
+
+RESAVE = "re-save it as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)'; or: iconv -f {enc} -t utf-8)"
+INVISIBLE = "shows nothing once invisible characters (zero-width spaces, bidi marks, blanks) are removed"
+RESERVED = "is reserved (a page or folder of the atlas, or a device name on Windows); choose another slug, e.g. "
+NOT_CSV = "not a .csv file, so not read; "
+WORKBOOK = "save it as 'CSV UTF-8' named claims/<source>.csv"
+REF_HINT = "cite the page with the coordinates, or the GeoNames record as https://www.geonames.org/<id>"
+BORDER_F = "border.geojson"
+COUNTRIES_F = "countries.geojson"
+# One Russian polygon around the test settlements (34-36.5 E, 50.5-52 N).
+RU_RING = [[34.0, 50.5], [36.5, 50.5], [36.5, 52.0], [34.0, 52.0], [34.0, 50.5]]
+
+
+def _layer(*features: tuple[dict[str, object], dict[str, object] | None]) -> str:
+    feats = [{"type": "Feature", "properties": props, "geometry": geom} for props, geom in features]
+    return json.dumps({"type": "FeatureCollection", "features": feats})
+
+
+COUNTRIES = _layer(({"country": "RU"}, {"type": "Polygon", "coordinates": [RU_RING]}))
+
+
+def _ru_polygon_in_laea() -> list[tuple[float, float]]:
+    """The polygon's corners in EPSG:3035 (pyproj directly, not through the code under test)."""
+    to_laea = Transformer.from_crs("EPSG:4326", "EPSG:3035", always_xy=True)
+    return [to_laea.transform(lon, lat) for lon, lat in RU_RING]
+
+
+def _shoelace_km2(points: list[tuple[float, float]]) -> float:
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(points))) / 2 / 1e6
+
+
+RU_KM2 = _shoelace_km2(_ru_polygon_in_laea())
+_XS, _YS = zip(*_ru_polygon_in_laea(), strict=True)
+ACROSS_KM = math.hypot(max(_XS) - min(_XS), max(_YS) - min(_YS)) / 1000
+
+
+def _check_ua_read(ds: Dataset) -> None:
+    assert {"ua-1", "ua-5"} <= set(ds.ledger.claims["claim_id"])
+
+
+def _check_cr_only(ds: Dataset) -> None:
+    assert _claim(ds, "ru-3")["_line"] == 4 and _claim(ds, "ru-4")["_line"] == 5
+
+
+def _check_repaired(ds: Dataset) -> None:
+    assert ds.cells["area_km2"].gt(0).any()
+
+
+CASES += [
+    # --- encodings: named right, with or without a byte-order mark --------------------------------
+    Case(
+        "utf32-bom-claims",
+        {CLAIMS_F: RU_CLAIMS.encode("utf-32")},
+        (f"{CLAIMS_F}:1: file is UTF-32 (it starts with a UTF-32 byte-order mark); " + RESAVE.format(enc="utf-32"),),
+        1,
+        "claims",
+    ),
+    Case(
+        "utf32-be-bom-sources",
+        {SRC_F: b"\x00\x00\xfe\xff" + SOURCES.encode("utf-32-be")},
+        (f"{SRC_F}:1: file is UTF-32 (it starts with a UTF-32 byte-order mark); " + RESAVE.format(enc="utf-32"),),
+        1,
+        "sources",
+    ),
+    Case(
+        "utf16le-no-bom-claims",
+        {CLAIMS_F: RU_CLAIMS.encode("utf-16-le")},
+        (f"{CLAIMS_F}:1: file is UTF-16 little-endian, without a byte-order mark; " + RESAVE.format(enc="utf-16le"),),
+        1,
+        "claims",
+    ),
+    Case(
+        "utf16be-no-bom-gazetteer",
+        {GAZ_F: SETTLEMENTS.encode("utf-16-be")},
+        (f"{GAZ_F}:1: file is UTF-16 big-endian, without a byte-order mark; " + RESAVE.format(enc="utf-16be"),),
+        1,
+        "gazetteer",
+        cascade=True,
+    ),
+    Case(
+        "utf32le-no-bom-sources",
+        {SRC_F: SOURCES.encode("utf-32-le")},
+        (f"{SRC_F}:1: file is UTF-32 little-endian, without a byte-order mark; " + RESAVE.format(enc="utf-32le"),),
+        1,
+        "sources",
+    ),
+    Case(
+        "utf32be-no-bom-claims",
+        {CLAIMS_F: RU_CLAIMS.encode("utf-32-be")},
+        (f"{CLAIMS_F}:1: file is UTF-32 big-endian, without a byte-order mark; " + RESAVE.format(enc="utf-32be"),),
+        1,
+        "claims",
+    ),
+    Case(
+        "workbook-named-csv",
+        {CLAIMS_F: b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40},
+        (
+            f"{CLAIMS_F}:1: file is a zip archive (an Excel .xlsx or .ods workbook?), not CSV; "
+            "save it as 'CSV UTF-8 (Comma delimited)'",
+        ),
+        1,
+        "claims",
+    ),
+    Case(
+        "old-excel-named-csv",
+        {SRC_F: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40},
+        (f"{SRC_F}:1: file is an old Excel .xls workbook, not CSV; save it as 'CSV UTF-8 (Comma delimited)'",),
+        1,
+        "sources",
+    ),
+    # --- CR-only line ends (classic Mac): line numbers stay right ---------------------------------
+    Case(
+        "cr-only-line-ends",
+        {CLAIMS_F: ru().replace("\n", "\r")},
+        (),
+        0,
+        "claims",
+        _check_cr_only,
+    ),
+    Case(
+        "cr-only-bad-row",
+        {CLAIMS_F: ru(date="2025-02-30").replace("\n", "\r")},
+        (f"{CLAIMS_F}:5: date: '2025-02-30' is not a real calendar date",),
+        1,
+        "claims",
+    ),
+    Case(
+        "cr-only-cp1251",
+        {CLAIMS_F: ru(summary="Взяли Суджу.").replace("\n", "\r").encode("cp1251")},
+        (f"{CLAIMS_F}:5: " + NOT_UTF8.format(b="c2"),),
+        1,
+        "claims",
+    ),
+    # --- every entry of claims/ read or reported ---------------------------------------------------
+    Case(
+        "claims-upper-case-ending",
+        {"claims/ua-gs.csv": None, "claims/UA-GS.CSV": UA_CLAIMS},
+        (),
+        0,
+        "claims",
+        _check_ua_read,
+    ),
+    Case(
+        "claims-subfolder",
+        {"claims/2024/ua-gs.csv": UA_CLAIMS},
+        (
+            "claims/2024: a folder inside claims/ is not read; move its <source>.csv files into claims/ "
+            "or the folder out of the data folder",
+        ),
+        1,
+    ),
+    Case("claims-workbook", {"claims/isw.xlsx": b"PK\x03\x04"}, (f"claims/isw.xlsx: {NOT_CSV}{WORKBOOK}",), 1),
+    Case("claims-tsv", {"claims/isw.tsv": HEADER.replace(",", "\t")}, (f"claims/isw.tsv: {NOT_CSV}{WORKBOOK}",), 1),
+    Case(
+        "claims-without-ending",
+        {"claims/ua-gs": UA_CLAIMS},
+        (f"claims/ua-gs: {NOT_CSV}only claims/<source>.csv files are read; convert it or move it out of claims/",),
+        1,
+    ),
+    Case(
+        "claims-json",
+        {"claims/ua-gs.json": "[]"},
+        (f"claims/ua-gs.json: {NOT_CSV}only claims/<source>.csv files are read; convert it or move it out of claims/",),
+        1,
+    ),
+    Case(
+        "claims-hidden-file",
+        {"claims/.ua-gs.csv": UA_CLAIMS},
+        ("claims/.ua-gs.csv: a hidden file in claims/ is not read; rename it <source>.csv or delete it",),
+        1,
+    ),
+    Case(
+        "claims-editor-backup",
+        {"claims/ru-mod.csv~": RU_CLAIMS, "claims/.~lock.ru-mod.csv#": "x", "claims/.DS_Store": b"\x00\x01"},
+        (),
+        0,
+        warnings=(
+            "claims/.DS_Store: warning: not read (left by an editor or the system); delete it",
+            "claims/.~lock.ru-mod.csv#: warning: not read (left by an editor or the system); delete it",
+            "claims/ru-mod.csv~: warning: not read (left by an editor or the system); delete it",
+        ),
+    ),
+    Case(
+        "stray-claims-csv-beside-folder",
+        {"claims.csv": UA_CLAIMS},
+        (
+            "claims.csv: not read: the claims/ folder is used; move its rows into claims/<source>.csv files, "
+            "then delete it",
+        ),
+        1,
+    ),
+    Case(
+        "claims-is-a-file",
+        {CLAIMS_F: None, "claims/ua-gs.csv": None, "claims": RU_CLAIMS},
+        ("claims: is a file; claims/ is a folder of <source>.csv files",),
+        1,
+    ),
+    Case(
+        "claims-folder-capitalised",
+        {CLAIMS_F: None, "claims/ua-gs.csv": None, "Claims/ru-mod.csv": RU_CLAIMS},
+        (
+            "claims: no claims (found 'Claims': names are case-sensitive): add claims/<source>.csv files "
+            "(or one claims.csv); see geodata/README.md",
+        ),
+        1,
+    ),
+    Case(
+        "claims-fifo",
+        {"claims/isw.csv": Fifo()},
+        ("claims/isw.csv: is a named pipe (FIFO), not a regular file; give a CSV file",),
+        1,
+        "claims",
+    ),
+    Case(
+        "claims-link-to-dev-zero",
+        {"claims/isw.csv": Link("/dev/zero")},
+        ("claims/isw.csv: is a symbolic link to /dev/zero, a device, not a regular file; give a CSV file",),
+        1,
+        "claims",
+    ),
+    Case(
+        "claims-link-to-a-file",
+        {"ua.csv": UA_CLAIMS, "claims/ua-gs.csv": Link("../ua.csv")},
+        (),
+        0,
+        "claims",
+        _check_ua_read,
+    ),
+    Case(
+        "gazetteer-dangling-link",
+        {GAZ_F: Link("nowhere.csv")},
+        (f"{GAZ_F}: is a symbolic link to nowhere.csv, which does not exist",),
+        1,
+        "gazetteer",
+    ),
+    Case(
+        "sources-fifo",
+        {SRC_F: Fifo()},
+        (f"{SRC_F}: is a named pipe (FIFO), not a regular file; give a CSV file",),
+        1,
+        "sources",
+    ),
+    Case(
+        "gazetteer-link-to-dev-urandom",
+        {GAZ_F: Link("/dev/urandom")},
+        (f"{GAZ_F}: is a symbolic link to /dev/urandom, a device, not a regular file; give a CSV file",),
+        1,
+        "gazetteer",
+    ),
+    # --- one source per claims file ----------------------------------------------------------------
+    Case(
+        "row-of-another-source",
+        {CLAIMS_F: ru(source="ua-gs")},
+        (
+            f"{CLAIMS_F}:5: source: 'ua-gs' in the claims file of 'ru-mod'; a file holds the claims of its own "
+            "source: move this row to claims/ua-gs.csv",
+        ),
+        1,
+    ),
+    Case(
+        "file-named-after-no-source",
+        {"claims/ua-gs.csv": None, "claims/ukraine.csv": UA_CLAIMS},
+        (
+            "claims/ukraine.csv:1: the file is named after no source of sources.csv ('ukraine'); name a claims "
+            "file after the source of its rows: claims/<slug>.csv, e.g. claims/ua-gs.csv",
+        ),
+        1,
+    ),
+    # --- slugs the atlas or Windows reserves ---------------------------------------------------------
+    *(
+        Case(
+            f"reserved-slug-{slug}",
+            {SRC_F: src(slug=slug)},
+            (f"{SRC_F}:4: slug: '{slug}' {RESERVED}'{slug}-src'",),
+            1,
+            "sources",
+        )
+        for slug in (
+            "compare",
+            "index",
+            "settlements",
+            "manifest",
+            "assets",
+            "con",
+            "nul",
+            "aux",
+            "prn",
+            "com1",
+            "lpt9",
+        )
+    ),
+    Case(
+        "slug-too-long",
+        {SRC_F: src(slug="a" * 65)},
+        (f"{SRC_F}:4: slug: slug of 65 characters; keep it to 64 (it names a folder of the atlas)",),
+        1,
+        "sources",
+    ),
+    # --- names that show nothing -------------------------------------------------------------------------
+    Case(
+        "summary-zero-width-only",
+        {CLAIMS_F: ru(summary="\u200b\u200b")},
+        (f"{CLAIMS_F}:5: summary: summary '\\u200b\\u200b' {INVISIBLE}; describe the claim in a sentence of your own",),
+        1,
+        "claims",
+    ),
+    Case(
+        "settlement-bidi-marks-only",
+        {CLAIMS_F: ru(settlement="\u202e\u200f")},
+        (f"{CLAIMS_F}:5: settlement: '\\u202e\\u200f' {INVISIBLE}; type the name",),
+        1,
+        "claims",
+    ),
+    Case(
+        "gazetteer-name-invisible",
+        {GAZ_F: gaz(name="\u00a0\u2060\u00a0")},  # the blanks are stripped, the word joiner stays
+        (f"{GAZ_F}:9: name: '\\u2060' {INVISIBLE}; type the name",),
+        1,
+        "gazetteer",
+    ),
+    Case(
+        "gazetteer-name-ru-hangul-filler",
+        {GAZ_F: gaz(name_ru="\u3164")},
+        (f"{GAZ_F}:9: name_ru: " + repr("\u3164") + f" {INVISIBLE}; type the name",),
+        1,
+        "gazetteer",
+    ),
+    Case(
+        "gazetteer-alt-name-invisible",
+        {GAZ_F: gaz(alt_names="Testowo|\u200b")},
+        (f"{GAZ_F}:9: alt_names: 'Testowo|\\u200b' has a spelling that {INVISIBLE}; separate spellings with one '|'",),
+        1,
+        "gazetteer",
+    ),
+    Case(
+        "source-name-invisible",
+        {SRC_F: src(name="\u200d")},
+        (f"{SRC_F}:4: name: '\\u200d' {INVISIBLE}; type the name",),
+        1,
+        "sources",
+    ),
+    # --- a gazetteer reference is a link ------------------------------------------------------------------
+    Case(
+        "gazetteer-ref-not-a-url",
+        {GAZ_F: gaz(ref="geonames:486816")},
+        (f"{GAZ_F}:9: ref: 'geonames:486816' is not an http(s) URL; {REF_HINT}",),
+        1,
+        "gazetteer",
+    ),
+    Case(
+        "gazetteer-ref-javascript",
+        {GAZ_F: gaz(ref="javascript:alert(1)")},
+        (f"{GAZ_F}:9: ref: 'javascript:alert(1)' is not an http(s) URL; {REF_HINT}",),
+        1,
+        "gazetteer",
+    ),
+    # --- layers ---------------------------------------------------------------------------------------
+    Case(
+        "border-of-points",
+        {BORDER_F: _layer(({"name": "b"}, {"type": "Point", "coordinates": [35.0, 51.0]}))},
+        (f"{BORDER_F}: feature 1: is a Point; a border layer holds LineString or MultiLineString",),
+        1,
+    ),
+    Case(
+        "border-feature-without-geometry",
+        {BORDER_F: _layer(({"name": "b"}, None))},
+        (f"{BORDER_F}: feature 1: has no geometry; delete the feature or give its shape",),
+        1,
+    ),
+    Case(
+        "border-in-metres",
+        {BORDER_F: _layer(({"name": "b"}, {"type": "LineString", "coordinates": [[5e6, 3e6], [5.1e6, 3.1e6]]}))},
+        (
+            f"{BORDER_F}: feature 1: coordinates beyond longitude -180..180 / latitude -90..90; "
+            "is the layer in another CRS without saying so?",
+        ),
+        1,
+    ),
+    Case(
+        "border-is-a-fifo",
+        {BORDER_F: Fifo()},
+        (f"{BORDER_F}: is a named pipe (FIFO), not a regular file; give a GeoJSON file",),
+        1,
+    ),
+    Case(
+        "border-is-a-folder",
+        {BORDER_F: None, f"{BORDER_F}/x": ""},
+        (f"{BORDER_F}: is a directory, expected a GeoJSON file",),
+        1,
+    ),
+    Case(
+        "countries-without-country",
+        {COUNTRIES_F: _layer(({"name": "Russia"}, {"type": "Polygon", "coordinates": [RU_RING]}))},
+        (f"{COUNTRIES_F}: missing property 'country'; every feature of a countries layer needs country",),
+        1,
+    ),
+    Case(
+        "countries-empty-country",
+        {COUNTRIES_F: _layer(({"country": " "}, {"type": "Polygon", "coordinates": [RU_RING]}))},
+        (f"{COUNTRIES_F}: feature 1: empty property 'country'; every feature needs one",),
+        1,
+    ),
+    Case(
+        "countries-of-lines",
+        {COUNTRIES_F: _layer(({"country": "RU"}, {"type": "LineString", "coordinates": RU_RING}))},
+        (f"{COUNTRIES_F}: feature 1: is a LineString; a countries layer holds Polygon or MultiPolygon",),
+        1,
+    ),
+    Case(
+        "countries-bow-tie-repaired",
+        {
+            COUNTRIES_F: _layer(
+                (
+                    {"country": "RU"},
+                    {"type": "Polygon", "coordinates": [[[34, 50.5], [36.5, 52], [36.5, 50.5], [34, 52], [34, 50.5]]]},
+                )
+            )
+        },
+        (),
+        0,
+        None,
+        _check_repaired,
+        warnings=(
+            f"{COUNTRIES_F}: feature 1: warning: invalid geometry (Self-intersection[35.25 51.25]) repaired with "
+            "make_valid; fix it at the source",
+        ),
+    ),
+    # --- plausibility ---------------------------------------------------------------------------------
+    Case(
+        "date-before-the-period",
+        {CLAIMS_F: ru(date="2015-03-16")},
+        (),
+        0,
+        warnings=(
+            f"{CLAIMS_F}:5: date: warning: 2015-03-16 is outside the period mapped (2024-08-06 to 2025-05-31); "
+            "check the year",
+        ),
+    ),
+    Case(
+        "date-after-the-period",
+        {CLAIMS_F: ru(date="2025-09-01")},
+        (),
+        0,
+        warnings=(
+            f"{CLAIMS_F}:5: date: warning: 2025-09-01 is outside the period mapped (2024-08-06 to 2025-05-31); "
+            "check the year",
+        ),
+    ),
+    Case(
+        "count-above-the-gazetteer",
+        {CLAIMS_F: ru(kind="count", settlement="", value="12", unit="settlements")},
+        (),
+        0,
+        warnings=(
+            f"{CLAIMS_F}:5: value: warning: 12 settlements is more than the gazetteer's 7; "
+            "check the figure, or complete the gazetteer",
+        ),
+    ),
+    Case(
+        "area-above-the-country",
+        {COUNTRIES_F: COUNTRIES, CLAIMS_F: ru(kind="area", settlement="", value="90,000", unit="km2")},
+        (
+            f"{CLAIMS_F}:5: value: 90000 km2 is more than the whole of RU on the map ({RU_KM2:,.0f} km2); "
+            "check the figure and its unit",
+        ),
+        1,
+    ),
+    Case(
+        "area-in-sq-mi-above-the-country",
+        {COUNTRIES_F: COUNTRIES, CLAIMS_F: ru(kind="area", settlement="", value="20000", unit="sq mi")},
+        (
+            f"{CLAIMS_F}:5: value: 20000 sq mi is more than the whole of RU on the map ({RU_KM2:,.0f} km2); "
+            "check the figure and its unit",
+        ),
+        1,
+    ),
+    Case(
+        "distance-beyond-the-map",
+        {COUNTRIES_F: COUNTRIES, CLAIMS_F: ru(kind="relative", value="900", unit="km", bearing_deg="90")},
+        (
+            f"{CLAIMS_F}:5: value: 900 km is farther than the map reaches ({ACROSS_KM:,.0f} km across); "
+            "check the figure and its unit",
+        ),
+        1,
+    ),
+    Case(
+        "area-within-the-country",
+        {COUNTRIES_F: COUNTRIES, CLAIMS_F: ru(kind="area", settlement="", value="900", unit="km2")},
+        (),
+        0,
+    ),
+]
+
+
+def _put(p: Path, content: Content) -> None:
+    """Make ``p`` hold ``content``: text, bytes, a FIFO, a symbolic link; ``None`` deletes it."""
+    if content is None:
+        p.unlink()
+        return
+    p.parent.mkdir(parents=True, exist_ok=True)
+    if p.is_dir() and not p.is_symlink():
+        p.rmdir()
+    elif p.exists() or p.is_symlink():
+        p.unlink()
+    if isinstance(content, Fifo):
+        os.mkfifo(p)
+    elif isinstance(content, Folder):
+        p.mkdir()
+    elif isinstance(content, Link):
+        p.symlink_to(content.target)
+    elif isinstance(content, bytes):
+        p.write_bytes(content)
+    else:
+        p.write_text(content, encoding="utf-8", newline="")
+
+
+def _write(root: Path, files: dict[str, Content]) -> Path:
     write_dataset(root)
     for rel, content in files.items():
-        p = root / rel
-        if content is None:
-            p.unlink()
-            continue
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            p.write_bytes(content)
-        else:
-            p.write_text(content, encoding="utf-8", newline="")
-    if not any((root / "claims").glob("*")):
+        _put(root / rel, content)
+    if (root / "claims").is_dir() and not any((root / "claims").glob("*")):
         (root / "claims").rmdir()
     return root
 
@@ -967,6 +1504,8 @@ def test_check_dataset(case: Case, tmp_path: Path) -> None:
         assert sorted(got) == sorted(want)
     if case.code == 0:
         assert ds is not None
+    if ds is not None:
+        assert sorted(map(str, ds.warnings)) == sorted(_lines(case.warnings, root, TODAY))
     if case.check is not None:
         assert ds is not None
         case.check(ds)
@@ -982,12 +1521,14 @@ def test_cli_validate(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[
     lines = err.splitlines()
     for line in _lines(case.expected, root, dt.date.today()):
         assert lines.count(line) == 1, f"expected exactly once:\n{line}\ngot:\n{err}"
+    warned = _lines(case.warnings, root, dt.date.today())
+    assert lines[: len(warned)] == sorted(warned)  # warnings first, each once
     if case.code == 0:
-        assert out.startswith("ok: ") and err == ""
+        assert out.startswith("ok: ") and lines == sorted(warned)
     else:
         n = len(case.expected)
         if not case.cascade:
-            assert lines[0] == f"{n} problem{'s' if n != 1 else ''} in the input data:"
+            assert lines[len(warned)] == f"{n} problem{'s' if n != 1 else ''} in the input data:"
 
 
 def _load(loader: str, root: Path) -> tuple[list[Problem], Callable[[], object]]:
@@ -1115,13 +1656,21 @@ def test_permission_error_is_a_problem(
 
 @dataclass(frozen=True)
 class CliCase:
-    """A command line and what it must print (a substring of stdout + stderr) and return."""
+    """A command line and what it must print (a substring of stdout + stderr, or a whole line) and return.
+
+    It runs in a temporary folder holding the data (``data/``) and a user's files (:data:`USER`,
+    ``around``); a command that fails leaves every file there as it was.
+    """
 
     id: str
-    argv: tuple[str, ...]  # {data} and {out} are replaced
+    argv: tuple[str, ...]  # {data}, {out} and {tmp} are replaced
     code: int
     expected: str
-    files: dict[str, str | bytes | None] = field(default_factory=dict)
+    files: dict[str, Content] = field(default_factory=dict)  # changes to the data folder
+    around: dict[str, Content] = field(default_factory=dict)  # files beside it, relative to the temporary folder
+    exact: bool = False  # expected is a whole line of the output
+    cwd: str = ""  # the current folder, relative to the temporary folder
+    check: Callable[[Path], None] | None = None  # given the temporary folder, after a successful run
 
 
 CLI_CASES = [
@@ -1196,20 +1745,584 @@ CLI_CASES = [
 ]
 
 
+# ------------------------------------------------------------------- issue 12: output paths and the CLI
+
+HINT = "give a new or empty folder, e.g. --out atlas"
+FOREIGN = (
+    "--out is a folder that is not empty and holds no atlas written by kursk-map (no manifest.json naming it); "
+    "refusing to replace it: give a new or empty folder, or move its files away yourself"
+)
+REPLACE = "refusing to replace it: choose another --out, or add --force to replace it"
+NOT_OURS = f"the file was not written by kursk-map; {REPLACE}"
+BUILD = ("build", "--data", "data", "--no-images", "--out")
+EXPORT = ("export", "--data", "data", "--source", "ru-mod", "--date", "2025-03-15", "--out")
+COMPARE = ("compare", "--data", "data", "--left", "ru-mod", "--right", "ua-gs", "--date", "2025-03-15", "--out")
+POINTS = "name,lat,lon\nTestovo,51.3,35.2\n"
+GAZ_BUILD = ("gazetteer", "build", "--points", "points.csv", "--ref", "https://example.org/pts", "--out")
+#: What every command line case finds beside the data: a user's documents, notes and home folder.
+USER: dict[str, Content] = {
+    "docs/report.md": "mine",
+    "docs/sub/x.txt": "mine",
+    "notes.txt": "mine",
+    "home/.profile": "x",
+}
+KNOWN = "known: ru-mod, ua-gs"
+COMMANDS = "'build', 'validate', 'resolve', 'gazetteer', 'state', 'diff', 'compare', 'figures', 'export', 'claims'"
+
+
+def _atlas(root: Path) -> None:
+    assert (root / "manifest.json").is_file() and (root / "index.html").is_file()
+
+
+def _link_kept(root: Path) -> None:
+    assert (root / "link").is_symlink() and (root / "link").readlink() == Path("real")
+    _atlas(root / "real")
+
+
+def _svg_literal(root: Path) -> None:
+    texts = "".join(ET.parse(root / "m.svg").getroot().itertext())
+    assert "Rybar $x^2$ _y_ \\alpha: claimed control of settlements, 2025-03-15" in texts
+
+
+def _rebuilt(root: Path) -> None:
+    _atlas(root / "old")
+    assert not (root / "old" / "stale.html").exists()  # the previous atlas was replaced whole
+
+
+CLI_CASES += [
+    # --- build --out: never the data, the current folder, the root, a file, a folder it did not write ---
+    CliCase(
+        "build-out-is-data",
+        (*BUILD, "data"),
+        2,
+        f"error: data: --out is the data folder (--data); the atlas would replace your data; {HINT}",
+        exact=True,
+    ),
+    CliCase(
+        "build-out-is-data-spelt-otherwise",
+        ("build", "--data", "data/", "--out", "./data/../data"),
+        2,
+        f"error: data/../data: --out is the data folder (--data); the atlas would replace your data; {HINT}",
+        exact=True,
+    ),
+    CliCase(
+        "build-out-is-data-absolute",
+        ("build", "--data", "{data}", "--out", "data"),
+        2,
+        f"error: data: --out is the data folder (--data); the atlas would replace your data; {HINT}",
+        exact=True,
+    ),
+    CliCase(
+        "build-out-in-data",
+        (*BUILD, "data/claims"),
+        2,
+        f"error: data/claims: --out lies inside the data folder data; {HINT}",
+        exact=True,
+    ),
+    CliCase(
+        "build-out-new-in-data",
+        (*BUILD, "data/atlas"),
+        2,
+        f"error: data/atlas: --out lies inside the data folder data; {HINT}",
+        exact=True,
+    ),
+    CliCase(
+        "build-out-is-a-data-file",
+        (*BUILD, "data/settlements.csv"),
+        2,
+        f"error: data/settlements.csv: --out lies inside the data folder data; {HINT}",
+        exact=True,
+    ),
+    CliCase(
+        "build-out-holds-data",
+        (*BUILD, "."),
+        2,
+        f"error: .: --out holds the data folder data; the atlas would replace your data; {HINT}",
+        exact=True,
+    ),
+    CliCase(
+        "build-out-is-cwd",
+        ("build", "--data", "{data}", "--no-images", "--out", "."),
+        2,
+        f"error: .: --out is the current folder; {HINT}",
+        exact=True,
+        cwd="docs",
+    ),
+    CliCase(
+        "build-out-holds-cwd",
+        ("build", "--data", "{data}", "--no-images", "--out", "../.."),
+        2,
+        f"error: ../..: --out holds the data folder {{data}}; the atlas would replace your data; {HINT}",
+        exact=True,
+        cwd="docs/sub",
+        around={"docs/sub/x.txt": "mine"},
+    ),
+    CliCase(
+        "build-out-parent-of-cwd",
+        ("build", "--data", "{data}", "--no-images", "--out", ".."),
+        2,
+        f"error: ..: --out holds the current folder; {HINT}",
+        exact=True,
+        cwd="docs/sub",
+        around={"docs/sub/x.txt": "mine"},
+    ),
+    CliCase(
+        "build-out-is-root", (*BUILD, "/"), 2, f"error: /: --out is the root of the filesystem; {HINT}", exact=True
+    ),
+    CliCase(
+        "build-out-is-home",
+        (*BUILD, "{tmp}/home"),
+        2,
+        f"error: {{tmp}}/home: --out is your home folder; {HINT}",
+        exact=True,
+    ),
+    CliCase(
+        "build-out-is-a-file",
+        (*BUILD, "notes.txt"),
+        2,
+        f"error: notes.txt: --out is a file, not a folder; {HINT}",
+        exact=True,
+    ),
+    CliCase("build-out-is-a-docs-folder", (*BUILD, "docs"), 2, f"error: docs: {FOREIGN}", exact=True),
+    CliCase(
+        "build-out-foreign-manifest",
+        (*BUILD, "site"),
+        2,
+        f"error: site: {FOREIGN}",
+        exact=True,
+        around={"site/manifest.json": '{"generator": "mkdocs"}', "site/index.html": "<p>mine</p>"},
+    ),
+    CliCase(
+        "build-out-broken-manifest",
+        (*BUILD, "site"),
+        2,
+        f"error: site: {FOREIGN}",
+        exact=True,
+        around={"site/manifest.json": "{ not json"},
+    ),
+    CliCase(
+        "build-out-missing-parent",
+        (*BUILD, "nope/atlas"),
+        2,
+        "error: nope/atlas: the folder {tmp}/nope does not exist; create it first (mkdir -p {tmp}/nope)",
+        exact=True,
+    ),
+    CliCase(
+        "build-out-under-a-file",
+        (*BUILD, "notes.txt/atlas"),
+        2,
+        "error: notes.txt/atlas: {tmp}/notes.txt is not a folder; give a folder in an existing folder",
+        exact=True,
+    ),
+    CliCase(
+        "build-out-dangling-link",
+        (*BUILD, "gone"),
+        2,
+        "error: gone: --out is a symbolic link to {tmp}/nowhere, which does not exist",
+        exact=True,
+        around={"gone": Link("{tmp}/nowhere")},
+    ),
+    CliCase(
+        "build-out-link-to-data",
+        (*BUILD, "to-data"),
+        2,
+        f"error: to-data: --out is the data folder (--data); the atlas would replace your data; {HINT}",
+        exact=True,
+        around={"to-data": Link("data")},
+    ),
+    CliCase(
+        "build-out-link-to-docs",
+        (*BUILD, "to-docs"),
+        2,
+        f"error: to-docs: {FOREIGN}",
+        exact=True,
+        around={"to-docs": Link("docs")},
+    ),
+    CliCase(
+        "build-out-fifo",
+        (*BUILD, "pipe"),
+        2,
+        "error: pipe: --out is a named pipe (FIFO), not a folder; give a new or empty folder",
+        exact=True,
+        around={"pipe": Fifo()},
+    ),
+    CliCase("build-out-empty-string", (*BUILD, ""), 2, f"error: --out is empty; {HINT}", exact=True),
+    CliCase(
+        "build-out-empty-folder",
+        (*BUILD, "empty"),
+        0,
+        "built 7 maps from 8 claims",
+        exact=True,
+        around={"empty": Folder()},
+        check=lambda r: _atlas(r / "empty"),
+    ),
+    CliCase(
+        "build-out-previous-atlas",
+        (*BUILD, "old"),
+        0,
+        "built 7 maps from 8 claims",
+        exact=True,
+        around={"old/manifest.json": '{"generator": "kursk_map 0.0.1"}', "old/stale.html": "x"},
+        check=_rebuilt,
+    ),
+    CliCase(
+        "build-out-linked-folder",
+        (*BUILD, "link"),
+        0,
+        "built 7 maps from 8 claims",
+        exact=True,
+        around={"real": Folder(), "link": Link("real")},
+        check=_link_kept,
+    ),
+    CliCase(
+        "build-data-missing",
+        ("build", "--data", "nodata", "--out", "atlas"),
+        1,
+        "nodata: data folder does not exist; give the folder with settlements.csv, sources.csv and claims/ (the bundled one is geodata/)",
+        exact=True,
+    ),
+    # --- export --out ---------------------------------------------------------------------------------
+    CliCase(
+        "export-suffix-disagrees",
+        (*EXPORT, "x.svg", "--format", "png"),
+        2,
+        "error: x.svg: the name ends in .svg but --format is png; make them agree, e.g. x.png",
+        exact=True,
+    ),
+    CliCase(
+        "export-suffix-jpg",
+        (*EXPORT, "x.jpg", "--format", "png"),
+        2,
+        "error: x.jpg: the name ends in .jpg but --format is png; make them agree, e.g. x.png",
+        exact=True,
+    ),
+    CliCase(
+        "export-unknown-suffix",
+        (*EXPORT, "x.tiff"),
+        2,
+        "error: cannot tell the export format from the file name 'x.tiff'; name the format (--format) as one of png, svg, geojson, gpkg",
+        exact=True,
+    ),
+    CliCase(
+        "export-into-data",
+        (*EXPORT, "data/x.geojson"),
+        2,
+        "error: data/x.geojson: --out lies inside the data folder data; write outputs elsewhere, not among your data",
+        exact=True,
+    ),
+    CliCase(
+        "export-over-a-data-file",
+        (*EXPORT, "data/border.geojson", "--force"),
+        2,
+        "error: data/border.geojson: --out lies inside the data folder data; write outputs elsewhere, not among your data",
+        exact=True,
+    ),
+    CliCase(
+        "export-over-a-user-file",
+        (*EXPORT, "notes.png"),
+        2,
+        f"error: notes.png: {NOT_OURS}",
+        exact=True,
+        around={"notes.png": b"\x89PNG my own picture"},
+    ),
+    CliCase(
+        "export-over-a-user-file-forced",
+        (*EXPORT, "notes.png", "--force"),
+        0,
+        "wrote {tmp}/notes.png",
+        exact=True,
+        around={"notes.png": b"\x89PNG my own picture"},
+    ),
+    CliCase(
+        "export-over-its-own-file",
+        (*EXPORT, "mine.geojson"),
+        0,
+        "wrote {tmp}/mine.geojson",
+        exact=True,
+        around={"mine.geojson": '{"type": "FeatureCollection", "generator": "kursk_map"}'},
+    ),
+    CliCase(
+        "export-to-a-folder",
+        (*EXPORT, "docs"),
+        2,
+        "error: docs: --out is a folder, not a file; give a file name, e.g. docs/map.png",
+        exact=True,
+    ),
+    CliCase(
+        "export-to-a-device",
+        (*EXPORT, "/dev/null", "--format", "geojson"),
+        2,
+        "error: /dev/null: --out is a device; give the name of a regular file",
+        exact=True,
+    ),
+    CliCase(
+        "export-missing-folder",
+        (*EXPORT, "nope/x.png"),
+        2,
+        "error: nope/x.png: the folder {tmp}/nope does not exist; create it first (mkdir -p {tmp}/nope)",
+        exact=True,
+    ),
+    CliCase(
+        "export-unknown-source",
+        ("export", "--data", "data", "--source", "ru_mod", "--date", "2025-03-15", "--out", "x.png"),
+        1,
+        f"error: unknown source 'ru_mod' (did you mean 'ru-mod'?); {KNOWN}",
+        exact=True,
+    ),
+    CliCase(
+        "export-maths-in-a-name",
+        (*EXPORT, "m.svg"),
+        0,
+        "wrote {tmp}/m.svg",
+        exact=True,
+        files={SRC_F: SOURCES.replace("Russian Ministry of Defence", r"Rybar $x^2$ _y_ \alpha")},
+        check=_svg_literal,
+    ),
+    # --- compare --out ---------------------------------------------------------------------------------
+    CliCase(
+        "compare-not-html",
+        (*COMPARE, "c.png"),
+        2,
+        "error: c.png: a comparison is an HTML page; give --out a name ending in .html",
+        exact=True,
+    ),
+    CliCase(
+        "compare-over-a-user-page",
+        (*COMPARE, "index.html"),
+        2,
+        f"error: index.html: {NOT_OURS}",
+        exact=True,
+        around={"index.html": "<h1>my site</h1>"},
+    ),
+    CliCase(
+        "compare-into-data",
+        (*COMPARE, "data/c.html"),
+        2,
+        "error: data/c.html: --out lies inside the data folder data; write outputs elsewhere, not among your data",
+        exact=True,
+    ),
+    CliCase(
+        "compare-unknown-source",
+        (
+            "compare",
+            "--data",
+            "data",
+            "--left",
+            "ru-mod",
+            "--right",
+            "ua_gs",
+            "--date",
+            "2025-03-15",
+            "--out",
+            "c.html",
+        ),
+        1,
+        f"error: unknown source 'ua_gs' (did you mean 'ua-gs'?); {KNOWN}",
+        exact=True,
+    ),
+    CliCase(
+        "compare-to-a-folder",
+        (*COMPARE, "docs.html"),
+        2,
+        "error: docs.html: --out is a folder, not a file; give a file name, e.g. docs.html/map.html",
+        exact=True,
+        around={"docs.html/x": "mine"},
+    ),
+    # --- gazetteer build --out ------------------------------------------------------------------------
+    CliCase(
+        "gazetteer-build-existing",
+        (*GAZ_BUILD, "existing.csv"),
+        2,
+        f"error: existing.csv: the file exists; {REPLACE}",
+        exact=True,
+        around={"points.csv": POINTS, "existing.csv": "mine"},
+    ),
+    CliCase(
+        "gazetteer-build-its-own-input",
+        (*GAZ_BUILD, "points.csv", "--force"),
+        2,
+        "error: points.csv: --out is an input of this command (points.csv); write to another file",
+        exact=True,
+        around={"points.csv": POINTS},
+    ),
+    CliCase(
+        "gazetteer-build-input-via-link",
+        (*GAZ_BUILD, "alias.csv", "--force"),
+        2,
+        "error: alias.csv: --out is an input of this command (points.csv); write to another file",
+        exact=True,
+        around={"points.csv": POINTS, "alias.csv": Link("points.csv")},
+    ),
+    CliCase(
+        "gazetteer-build-missing-folder",
+        (*GAZ_BUILD, "nope/g.csv"),
+        2,
+        "error: nope/g.csv: the folder {tmp}/nope does not exist; create it first (mkdir -p {tmp}/nope)",
+        exact=True,
+        around={"points.csv": POINTS},
+    ),
+    CliCase(
+        "gazetteer-build-forced",
+        (*GAZ_BUILD, "existing.csv", "--force"),
+        0,
+        "wrote 1 settlements to existing.csv",
+        exact=True,
+        around={"points.csv": POINTS, "existing.csv": "mine"},
+    ),
+    CliCase(
+        "gazetteer-build-fifo-input",
+        ("gazetteer", "build", "--geonames", "pipe", "--admin1", "41", "--out", "g.csv"),
+        1,
+        "skipped: pipe: is a named pipe (FIFO), not a regular file; give a GeoNames dump such as RU.txt",
+        exact=True,
+        around={"pipe": Fifo()},
+    ),
+    CliCase(
+        "gazetteer-build-utf16-dump",
+        ("gazetteer", "build", "--geonames", "RU.txt", "--admin1", "41", "--out", "g.csv"),
+        1,
+        "skipped: RU.txt:1: file is UTF-16 (it starts with a UTF-16 byte-order mark); " + RESAVE.format(enc="utf-16"),
+        exact=True,
+        around={"RU.txt": "486816\tSudzha\n".encode("utf-16")},
+    ),
+    # --- the command line itself ---------------------------------------------------------------------
+    CliCase("version", ("--version",), 0, f"kursk-map {__version__}", exact=True),
+    CliCase(
+        "mistyped-command",
+        ("biuld",),
+        2,
+        f"kursk-map: error: argument command: invalid choice: 'biuld' (choose from {COMMANDS}); did you mean 'build'? (see: kursk-map --help)",
+        exact=True,
+    ),
+    CliCase(
+        "mistyped-subcommand",
+        ("gazetteer", "buidl"),
+        2,
+        "kursk-map gazetteer: error: argument gazetteer_command: invalid choice: 'buidl' (choose from 'build', 'coverage'); did you mean 'build'? (see: kursk-map gazetteer --help)",
+        exact=True,
+    ),
+    CliCase(
+        "mistyped-option",
+        ("build", "--data", "data", "--selfcontained"),
+        2,
+        "kursk-map: error: unrecognized arguments: --selfcontained; did you mean '--self-contained'? (see: kursk-map --help)",
+        exact=True,
+    ),
+    CliCase(
+        "mistyped-format",
+        (*EXPORT, "x.png", "--format", "pgn"),
+        2,
+        "kursk-map export: error: argument --format: invalid choice: 'pgn' (choose from 'png', 'svg', 'geojson', 'gpkg'); did you mean 'png'? (see: kursk-map export --help)",
+        exact=True,
+    ),
+    CliCase(
+        "claims-unknown-source",
+        ("claims", "--data", "data", "--source", "ru_mod"),
+        1,
+        f"error: unknown source 'ru_mod' (did you mean 'ru-mod'?); {KNOWN}",
+        exact=True,
+    ),
+    CliCase(
+        "claims-empty-source",
+        ("claims", "--data", "data", "--source", ""),
+        1,
+        f"error: unknown source ''; {KNOWN}",
+        exact=True,
+    ),
+    CliCase(
+        "claims-source-without-claims",
+        ("claims", "--data", "data", "--source", "isw"),
+        0,
+        "isw has no claims in the ledger (add them to claims/isw.csv)",
+        exact=True,
+        files={SRC_F: src()},
+    ),
+    CliCase(
+        "state-source-in-capitals",
+        ("state", "--data", "data", "--source", "RU-MOD", "--date", "2025-03-15"),
+        1,
+        f"error: unknown source 'RU-MOD' (did you mean 'ru-mod'?); {KNOWN}",
+        exact=True,
+    ),
+    CliCase(
+        "diff-unknown-source",
+        ("diff", "--data", "data", "--source", "ua-gss", "--from", "2025-03-13", "--to", "2025-04-26"),
+        1,
+        f"error: unknown source 'ua-gss' (did you mean 'ua-gs'?); {KNOWN}",
+        exact=True,
+    ),
+    CliCase(
+        "figures-unknown-source",
+        ("figures", "--data", "data", "--source", "ru mod"),
+        1,
+        f"error: unknown source 'ru mod' (did you mean 'ru-mod'?); {KNOWN}",
+        exact=True,
+    ),
+    CliCase(
+        "debug-after-the-command",
+        ("validate", "--data", "data", "--debug"),
+        0,
+        "ok: 7 settlements, 2 sources, 8 claims (2024-08-14 to 2025-05-21), 0 unplaced",
+        exact=True,
+    ),
+]
+
+
+def _tree(root: Path) -> dict[str, str]:
+    """Every entry under ``root``: file digests, link targets, folders (links not followed)."""
+    out: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = Path(dirpath, name)
+            if p.is_symlink():
+                out[str(p)] = "-> " + str(p.readlink())
+            elif p.is_dir():
+                out[str(p)] = "folder"
+            elif p.is_file():
+                out[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
+            else:
+                out[str(p)] = "special"
+    return out
+
+
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CLI_CASES])
-def test_cli(case: CliCase, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli(
+    case: CliCase, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = _write(tmp_path / "data", case.files)
+    for rel, content in {**USER, **case.around}.items():
+        link = isinstance(content, Link)
+        _put(tmp_path / rel, Link(content.target.replace("{tmp}", str(tmp_path))) if link else content)  # type: ignore[union-attr]
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path / case.cwd)
     out_dir = tmp_path / "atlas"
-    argv = [a.replace("{data}", str(data)).replace("{out}", str(out_dir)) for a in case.argv]
+
+    def fill(text: str) -> str:
+        return text.replace("{data}", str(data)).replace("{out}", str(out_dir)).replace("{tmp}", str(tmp_path))
+
+    before = _tree(tmp_path)
     try:
-        code = main(argv)
+        code = main([fill(a) for a in case.argv])
     except SystemExit as exc:  # argparse
         code = int(exc.code or 0)
     out, err = capsys.readouterr()
     assert code == case.code, out + err
-    assert case.expected.replace("{data}", str(data)) in out + err
+    if case.exact:
+        assert fill(case.expected) in (out + err).splitlines(), out + err
+    else:
+        assert fill(case.expected) in out + err
     assert "Traceback" not in out + err
-    assert not out_dir.exists()  # nothing half-written
+    if code != 0:
+        assert not out_dir.exists()  # nothing half-written
+        assert _tree(tmp_path) == before  # nothing touched at all
+    else:
+        assert {k: v for k, v in _tree(tmp_path).items() if k.startswith(str(data))} == {
+            k: v for k, v in before.items() if k.startswith(str(data))
+        }
+    if code == 2:
+        assert len(err.splitlines()) == 1, err  # a refusal is one line
+    if case.check is not None:
+        case.check(tmp_path)
 
 
 @pytest.mark.subprocess
