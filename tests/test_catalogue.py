@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import hashlib
 import io
 import itertools
 import json
 import math
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -2338,3 +2340,167 @@ def test_console_script_validate(tmp_path: Path) -> None:
         "1 problem in the input data:",
         f"{data}/{CLAIMS_F}:5: date: '2025-02-30' is not a real calendar date",
     ]
+
+
+# ------------------------------------------------------------------ failures of the machine, not the data
+
+
+def _digest_tree(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, str]]:
+    """A data folder and an atlas built from it (in the current folder), with the atlas's digests."""
+    monkeypatch.chdir(tmp_path)
+    write_dataset(tmp_path / "data")
+    assert main(["build", "--data", "data", "--out", "atlas", "--no-images"]) == 0
+    return tmp_path, _digest_tree(tmp_path / "atlas")
+
+
+def test_full_disk_during_a_build_keeps_the_previous_atlas(
+    built: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, before = built
+    capsys.readouterr()
+    real = os.open
+
+    def full(path: object, flags: int, *a: object, **k: object) -> int:  # the pages of ua-gs no longer fit
+        if flags & os.O_CREAT and "/.atlas.tmp-" in str(path) and "/ua-gs/" in str(path):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, flags, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", full)  # inherited by the forked page workers
+    (root / "data" / "claims" / "ua-gs.csv").write_text(UA_CLAIMS.replace("Says", "Said"), encoding="utf-8")
+    assert main(["build", "--data", "data", "--out", "atlas", "--no-images"]) == 2
+    err = capsys.readouterr().err
+    assert re.fullmatch(
+        rf"error: cannot write the atlas: {re.escape(str(root))}/atlas/ua-gs/[^/]+: No space left on device; "
+        r"the disk is full; free some space and run it again; the previous atlas, if any, is unchanged\n",
+        err,
+    ), err
+    assert _digest_tree(root / "atlas") == before
+    assert sorted(p.name for p in root.iterdir()) == ["atlas", "data"]  # no temporary folder left
+
+
+def test_full_disk_during_an_export_keeps_the_previous_file(
+    built: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, _ = built
+    args = ["export", "--data", "data", "--source", "ru-mod", "--date", "2025-03-15", "--out", "m.geojson"]
+    assert main(args) == 0
+    previous = (root / "m.geojson").read_bytes()
+    capsys.readouterr()
+
+    def full(fd: int) -> None:  # the data reach the disk at fsync, and do not fit
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    assert main([*args[:6], "2025-04-26", *args[7:]]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {root}/m.geojson: No space left on device; the disk is full; free some space and run it again; "
+        "nothing was replaced\n"
+    )
+    assert (root / "m.geojson").read_bytes() == previous
+    assert sorted(p.name for p in root.iterdir()) == ["atlas", "data", "m.geojson"]
+
+
+def test_a_folder_that_cannot_be_written_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_dataset(tmp_path / "data")
+    (tmp_path / "locked").mkdir()
+
+    def denied(*a: object, **k: object) -> str:
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "locked" / ".atlas.tmp-1-x"))
+
+    monkeypatch.setattr("tempfile.mkdtemp", denied)
+    assert main(["build", "--data", "data", "--out", "locked/atlas", "--no-images"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path}/locked/atlas: cannot write in {tmp_path}/locked: Permission denied; "
+        "check the permissions of the file and of its folders\n"
+    )
+    assert list((tmp_path / "locked").iterdir()) == []
+
+
+def test_an_unexpected_error_is_one_line_and_debug_shows_it(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import kursk_map.dataset
+
+    def bug(*a: object, **k: object) -> None:
+        raise ZeroDivisionError("division by zero\nin a place nobody expected")
+
+    monkeypatch.setattr(kursk_map.dataset, "check_dataset", bug)
+    assert main(["validate", "--data", str(data_dir)]) == 1
+    assert capsys.readouterr().err == (
+        "error: unexpected ZeroDivisionError: division by zero in a place nobody expected; "
+        "run with --debug for the traceback, and please report it\n"
+    )
+    for argv in (["--debug", "validate", "--data", str(data_dir)], ["validate", "--debug", "--data", str(data_dir)]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("Traceback (most recent call last):") and "ZeroDivisionError: division by zero" in err
+
+
+def test_an_os_error_anywhere_is_one_line(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import kursk_map.dataset
+
+    def busy(*a: object, **k: object) -> None:
+        raise OSError(errno.EBUSY, "Device or resource busy", "/mnt/usb/geodata")
+
+    monkeypatch.setattr(kursk_map.dataset, "check_dataset", busy)
+    assert main(["validate", "--data", str(data_dir)]) == 2
+    assert capsys.readouterr().err == (
+        "error: /mnt/usb/geodata: Device or resource busy; it is in use by another program; close it and run it "
+        "again; nothing was replaced\n"
+    )
+
+
+def test_an_interrupted_build_keeps_the_previous_atlas(
+    built: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, before = built
+    capsys.readouterr()
+    import kursk_map.build
+
+    def ctrl_c(*a: object, **k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kursk_map.build, "render_index", ctrl_c)
+    (root / "data" / "claims" / "ua-gs.csv").write_text(UA_CLAIMS.replace("Says", "Said"), encoding="utf-8")
+    assert main(["build", "--data", "data", "--out", "atlas", "--no-images"]) == 130
+    assert capsys.readouterr().err == "interrupted; the previous atlas, if any, is unchanged\n"
+    assert _digest_tree(root / "atlas") == before
+    assert sorted(p.name for p in root.iterdir()) == ["atlas", "data"]
+
+
+def test_the_data_folder_as_out_from_a_copy_of_geodata(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The case that opened issue 12: the bundled data copied, then built into itself."""
+    import shutil
+
+    from .conftest import REPO
+
+    shutil.copytree(REPO / "geodata", tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    before = _digest_tree(tmp_path / "data")
+    exe = Path(sys.executable).with_name("kursk-map")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "kursk_map"]
+    r = subprocess.run(
+        [*cmd, "build", "--data", "data", "--out", "data", "--no-images"], capture_output=True, text=True, check=False
+    )
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr == (
+        "error: data: --out is the data folder (--data); the atlas would replace your data; "
+        "give a new or empty folder, e.g. --out atlas\n"
+    )
+    assert _digest_tree(tmp_path / "data") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
