@@ -377,12 +377,14 @@ def check_out_file(
     inputs: Iterable[str | Path] = (),
     force: bool = False,
     ours: bool = True,
+    replaceable: Callable[[Path], str | None] | None = None,
 ) -> Path:
     """Decide whether the single file ``path`` may be written; return the real path to write.
 
     An existing file is replaced only if kursk_map wrote it (``ours``: it carries :data:`MARK`) or
-    with ``force``, and never when it is one of ``inputs`` or lies inside the data folder. A
-    symbolic link to a file is followed (the link stays).
+    with ``force``, and never when it is one of ``inputs`` or lies inside the data folder. With
+    ``force``, ``replaceable(path)`` may still refuse a file of the wrong kind (it says why, or
+    returns ``None``). A symbolic link to a file is followed (the link stays).
 
     Raises
     ------
@@ -426,6 +428,8 @@ def check_out_file(
         raise OutputError(
             f"{shown}: the file {what}; refusing to replace it: choose another --out, or add --force to replace it"
         )
+    if force and replaceable is not None and (why := replaceable(real)) is not None:
+        raise OutputError(f"{shown}: {why}; refusing to replace it, even with --force: choose another --out")
     return real
 
 

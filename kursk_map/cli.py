@@ -357,13 +357,13 @@ def _cmd_coverage(a: argparse.Namespace) -> int:
 def _cmd_gazetteer(a: argparse.Namespace) -> int:
     from ._fs import check_out_file
     from .gazetteer import read_gazetteer
-    from .importers import read_geonames_dump, read_point_file, write_gazetteer
+    from .importers import not_a_gazetteer, read_geonames_dump, read_point_file, write_gazetteer
 
     if a.gazetteer_command == "coverage":
         return _cmd_coverage(a)
     # before reading the input (a GeoNames dump can be 1.5 GB): never the input, never an existing file unasked
     inputs = [f for f in (a.geonames, a.points, a.registry_file, a.codifier) if f]
-    check_out_file(a.out, inputs=inputs, force=a.force, ours=False)
+    check_out_file(a.out, inputs=inputs, force=a.force, ours=False, replaceable=not_a_gazetteer)
     if a.registry:
         rows, problems, dropped = _registry_rows(a)
         if rows is None:

@@ -254,6 +254,18 @@ def _points_from_layer(
     return rows, problems
 
 
+def not_a_gazetteer(path: str | Path) -> str | None:
+    """Why ``path`` is not a gazetteer file that ``--force`` may replace (``None`` if it is one).
+
+    Its first line must name the gazetteer's columns: ``--force`` regenerates a gazetteer, it never
+    turns a claims file, the sources table or a document into one.
+    """
+    table = read_table(path, required=schemas.SETTLEMENT_COLUMNS, known=None)
+    if table.header and not any(p.line == 1 and "missing column" in p.message for p in table.problems):
+        return None
+    return "it is not a gazetteer CSV (its first line does not name the gazetteer's columns)"
+
+
 def write_gazetteer(
     rows: Iterable[Mapping[str, Any]],
     path: str | Path,
@@ -269,9 +281,10 @@ def write_gazetteer(
     Raises
     ------
     OutputError
-        When ``path`` exists (without ``force``), is an input, a folder, or its folder is missing.
+        When ``path`` exists (without ``force``; with it, when it is not a gazetteer), is an input,
+        a folder, or its folder is missing.
     """
-    target = check_out_file(path, inputs=[p for p in inputs if p], force=force, ours=False)
+    target = check_out_file(path, inputs=[p for p in inputs if p], force=force, ours=False, replaceable=not_a_gazetteer)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=_COLUMNS, lineterminator="\n", extrasaction="ignore")
     w.writeheader()

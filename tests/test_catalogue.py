@@ -2169,7 +2169,16 @@ CLI_CASES += [
         0,
         "wrote 1 settlements to existing.csv",
         exact=True,
-        around={"points.csv": POINTS, "existing.csv": "mine"},
+        around={"points.csv": POINTS, "existing.csv": SETTLEMENTS},
+    ),
+    CliCase(
+        "gazetteer-build-forced-over-claims",
+        (*GAZ_BUILD, "data/claims/ru-mod.csv", "--force"),
+        2,
+        "error: data/claims/ru-mod.csv: it is not a gazetteer CSV (its first line does not name the gazetteer's "
+        "columns); refusing to replace it, even with --force: choose another --out",
+        exact=True,
+        around={"points.csv": POINTS},
     ),
     CliCase(
         "gazetteer-build-fifo-input",

@@ -1,16 +1,21 @@
 """Property-based tests: random text and random tables never make a traceback reach the user.
 
 The loaders must return problems (or raise :class:`DataError` from ``load_*``), never anything
-else; the resolver must answer every name, whatever its characters.
+else; the resolver must answer every name, whatever its characters; and whatever ``--out`` is,
+a command never changes a file outside the output it reports (issue 12).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import hashlib
 import io
 import itertools
 import math
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +24,10 @@ from hypothesis import strategies as st
 
 from kursk_map import schemas
 from kursk_map._errors import DataError, Problem
+from kursk_map._fs import is_atlas
+from kursk_map.build import build_atlas
 from kursk_map.claims import load_claims, load_sources, read_claims, read_sources
+from kursk_map.cli import main
 from kursk_map.dataset import check_dataset
 from kursk_map.gazetteer import load_gazetteer, read_gazetteer
 from kursk_map.names import Resolver, normalise, skeleton, spellings, transliterate
@@ -287,3 +295,199 @@ def test_every_gazetteer_name_resolves(scratch: Path, rows: list[tuple[str, str,
 def test_today_is_pinned() -> None:
     """The properties above check dates against the fixture's today, not the clock."""
     assert dt.date(2026, 1, 1) == TODAY
+
+
+# ---------------------------------------------------------------------- output paths never harm other files
+#
+# Each example copies a small user's folder (the data, a docs/ folder, notes, an atlas built earlier,
+# an empty folder, links to each of them, a dangling link, a FIFO), runs one command with a generated
+# --out from a generated current folder, and hashes the whole tree before and after: every entry
+# outside the output the command reports must be exactly as it was (and everything, when it fails).
+
+PATH_SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BUILD_SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+#: Where --out points, relative to the user's folder ("." and ".." are taken literally, from the current folder).
+TARGETS = [
+    *("data", "data/claims", "data/claims/ru-mod.csv", "data/settlements.csv", "data/new"),
+    *(".", "..", "", "/"),
+    *("docs", "docs/sub", "docs/report.md", "notes.txt", "home", "points.csv"),
+    *("old-atlas", "old-atlas/ru-mod", "empty", "new", "nested/a/b", "missing/x"),
+    *("link-data", "link-docs", "link-empty", "link-old-atlas", "link-notes", "dangling", "pipe"),
+]
+#: What follows it; the plain name most often.
+ENDINGS = ["", "", "", "/", "/.", "/x", "/../data", "/sub/..", ".png", ".svg", ".html", ".csv", ".geojson", "/../new"]
+#: A user's own things: never replaced without --force (and an atlas folder never a user's thing).
+MINE = ("docs", "docs/sub", "docs/report.md", "notes.txt", "points.csv", "home")
+POINTS_CSV = "name,lat,lon\nTestovo,51.3,35.2\n"
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    """Every entry under ``root`` (links not followed): file digests, link targets, folders, specials."""
+    out: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = Path(dirpath, name)
+            if p.is_symlink():
+                out[str(p)] = "-> " + str(p.readlink())
+            elif p.is_dir():
+                out[str(p)] = "folder"
+            elif p.is_file():
+                out[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
+            else:
+                out[str(p)] = "special"
+    return out
+
+
+@pytest.fixture(scope="module")
+def user_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template every example copies (the FIFO is made in each copy: it cannot be copied)."""
+    import matplotlib.font_manager  # noqa: F401 - its font cache is built now, in the real home, not in the copies
+
+    t = tmp_path_factory.mktemp("user") / "t"
+    write_dataset(t / "data")
+    (t / "docs" / "sub").mkdir(parents=True)
+    (t / "docs" / "report.md").write_text("my report", encoding="utf-8")
+    (t / "docs" / "sub" / "x.txt").write_text("mine", encoding="utf-8")
+    (t / "notes.txt").write_text("my notes", encoding="utf-8")
+    (t / "points.csv").write_text(POINTS_CSV, encoding="utf-8")
+    (t / "empty").mkdir()
+    (t / "nested" / "a").mkdir(parents=True)
+    (t / "home").mkdir()
+    (t / "home" / ".profile").write_text("x", encoding="utf-8")
+    build_atlas(t / "data", t / "old-atlas", today=TODAY, images=False)
+    for link, target in (
+        ("link-data", "data"),
+        ("link-docs", "docs"),
+        ("link-empty", "empty"),
+        ("link-old-atlas", "old-atlas"),
+        ("link-notes", "notes.txt"),
+        ("dangling", "nowhere"),
+    ):
+        (t / link).symlink_to(target)
+    return t
+
+
+def _argv(command: str, data: str, out: str, force: bool) -> list[str]:
+    if command == "build":
+        return ["build", "--data", data, "--out", out, "--no-images"]
+    flag = ["--force"] if force else []
+    if command == "export":
+        return ["export", "--data", data, "--source", "ru-mod", "--date", "2025-03-15", "--out", out, *flag]
+    if command == "compare":
+        args = ["--left", "ru-mod", "--right", "ua-gs", "--date", "2025-03-15"]
+        return ["compare", "--data", data, *args, "--out", out, *flag]
+    return [
+        "gazetteer",
+        "build",
+        "--points",
+        data.replace("data", "points.csv"),
+        "--ref",
+        "https://e.org/p",
+        "--out",
+        out,
+        *flag,
+    ]
+
+
+def _run_in_copy(  # noqa: PLR0917 - the drawn values, as hypothesis gives them
+    template: Path,
+    scratch: Path,
+    command: str,
+    target: str,
+    ending: str,
+    cwd: str,
+    data: str,
+    force: bool,
+    absolute: bool = False,
+) -> None:
+    root = scratch / f"run{next(_counter)}"
+    t = root / "t"
+    shutil.copytree(template, t, symlinks=True)
+    os.mkfifo(t / "pipe")
+    here = t / cwd
+    data_arg = str(t / data) if data != "data" else os.path.relpath(t / "data", here)
+    if target in (".", "..", "", "/"):
+        out = target if target in ("", "/") else target + ending  # never a path under the real root
+    else:
+        out = (str(t / target) if absolute else os.path.relpath(t / target, here)) + ending
+    argv = _argv(command, data_arg, out, force)
+    before = _snapshot(root)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    home = os.environ.get("HOME")
+    os.environ["HOME"] = str(t / "home")
+    try:
+        with contextlib.chdir(here), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = main(argv)
+            except SystemExit as exc:
+                code = int(exc.code or 0)
+    finally:
+        if home is None:
+            del os.environ["HOME"]
+        else:
+            os.environ["HOME"] = home
+    said = stdout.getvalue() + stderr.getvalue()
+    assert code in (0, 1, 2), (argv, said)
+    assert "Traceback" not in said, said
+    after = _snapshot(root)
+    if code != 0:
+        assert after == before, (argv, cwd, said)
+        if code == 2:
+            assert len(stderr.getvalue().splitlines()) == 1, said
+        return
+    # the output the command reports: the atlas folder (through any link) or the file written
+    written = Path(here, out).resolve()
+    if command == "build":
+        assert is_atlas(written), (argv, said)
+    else:
+        assert written.is_file(), (argv, said)
+    assert written == t / "new" or written.is_relative_to(t) or written.is_relative_to(root), written
+
+    def outside(snapshot: dict[str, str]) -> dict[str, str]:
+        return {k: v for k, v in snapshot.items() if not (Path(k) == written or written in Path(k).parents)}
+
+    assert outside(after) == outside(before), (argv, cwd, said)
+    if command == "gazetteer":  # it writes gazetteers, also into data folders: a new file, or one it regenerates
+        assert before.get(str(written)) is None or (force and written == t / "data" / "settlements.csv"), argv
+    else:
+        assert not written.is_relative_to(t / "data"), (argv, said)
+    assert force or written not in {t / m for m in MINE}, f"replaced the user's {written} without --force: {argv}"
+
+
+@PATH_SETTINGS
+@given(
+    command=st.sampled_from(["export", "compare", "gazetteer"]),
+    target=st.sampled_from(TARGETS),
+    ending=st.sampled_from(ENDINGS),
+    cwd=st.sampled_from(["", "docs", "docs/sub"]),
+    data=st.sampled_from(["data", "link-data"]),
+    force=st.booleans(),
+    absolute=st.booleans(),
+)
+def test_file_outputs_touch_nothing_else(  # noqa: PLR0917
+    user_folder: Path,
+    scratch: Path,
+    command: str,
+    target: str,
+    ending: str,
+    cwd: str,
+    data: str,
+    force: bool,
+    absolute: bool,
+) -> None:
+    _run_in_copy(user_folder, scratch, command, target, ending, cwd, data, force, absolute)
+
+
+@BUILD_SETTINGS
+@given(
+    target=st.sampled_from(TARGETS),
+    ending=st.sampled_from(ENDINGS),
+    cwd=st.sampled_from(["", "docs", "docs/sub", "old-atlas"]),
+    data=st.sampled_from(["data", "link-data"]),
+    absolute=st.booleans(),
+)
+def test_build_touches_nothing_but_its_atlas(  # noqa: PLR0917
+    user_folder: Path, scratch: Path, target: str, ending: str, cwd: str, data: str, absolute: bool
+) -> None:
+    _run_in_copy(user_folder, scratch, "build", target, ending, cwd, data, False, absolute)
