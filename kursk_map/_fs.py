@@ -393,6 +393,8 @@ def check_out_file(
     """
     if str(path).strip() == "":
         raise OutputError("--out is empty; give a file name")
+    if str(path).endswith(("/", os.sep)) and str(path).strip("/" + os.sep):
+        raise OutputError(f"{path}: --out ends in '/', a folder; give a file name, e.g. {Path(path) / 'map.png'}")
     shown = Path(path)
     given = shown.absolute()
     real = _resolve(given, "file name")

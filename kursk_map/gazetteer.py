@@ -276,7 +276,9 @@ def read_layer(path: str | Path, *, kind: str | None = None) -> tuple[gpd.GeoDat
             continue
         for c in properties:
             value = gdf[c].iloc[i - 1] if c in gdf.columns else ""
-            if c in gdf.columns and not (isinstance(value, str) and visible(value)):
+            if c in gdf.columns and not isinstance(value, str) and value is not None and not pd.isna(value):
+                problems.append(Problem(name, 0, where, f"property {c!r} is {value}, not text; give a code such as RU"))
+            elif c in gdf.columns and not (isinstance(value, str) and visible(value)):
                 problems.append(Problem(name, 0, where, f"empty property {c!r}; every feature needs one"))
         if not geom.is_valid:
             why = shapely.is_valid_reason(geom)

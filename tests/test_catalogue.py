@@ -1349,6 +1349,12 @@ CASES += [
         1,
     ),
     Case(
+        "countries-numeric-country",
+        {COUNTRIES_F: _layer(({"country": 643}, {"type": "Polygon", "coordinates": [RU_RING]}))},
+        (f"{COUNTRIES_F}: feature 1: property 'country' is 643, not text; give a code such as RU",),
+        1,
+    ),
+    Case(
         "countries-of-lines",
         {COUNTRIES_F: _layer(({"country": "RU"}, {"type": "LineString", "coordinates": RU_RING}))},
         (f"{COUNTRIES_F}: feature 1: is a LineString; a countries layer holds Polygon or MultiPolygon",),
@@ -2051,11 +2057,19 @@ CLI_CASES += [
         exact=True,
     ),
     CliCase(
-        "export-to-a-device",
-        (*EXPORT, "/dev/null", "--format", "geojson"),
+        "export-out-ends-in-slash",
+        (*EXPORT, "maps/"),
         2,
-        "error: /dev/null: --out is a device; give the name of a regular file",
+        "error: maps/: --out ends in '/', a folder; give a file name, e.g. maps/map.png",
         exact=True,
+    ),
+    CliCase(  # a FIFO in the temporary folder, not /dev/null: a regression must not break the machine
+        "export-to-a-fifo",
+        (*EXPORT, "pipe", "--format", "geojson", "--force"),
+        2,
+        "error: pipe: --out is a named pipe (FIFO); give the name of a regular file",
+        exact=True,
+        around={"pipe": Fifo()},
     ),
     CliCase(
         "export-missing-folder",
