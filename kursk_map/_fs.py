@@ -431,7 +431,7 @@ def check_out_file(
             f"{shown}: the file {what}; refusing to replace it: choose another --out, or add --force to replace it"
         )
     if force and replaceable is not None and (why := replaceable(real)) is not None:
-        raise OutputError(f"{shown}: {why}; refusing to replace it, even with --force: choose another --out")
+        raise OutputError(f"{shown}: {why}; refusing to replace it: choose another --out")
     return real
 
 

@@ -247,6 +247,21 @@ def _review_problem(status: str) -> str | None:
     return f"unknown status {status!r}; use 'accepted' (or leave it empty)"
 
 
+def file_source(path: str | Path, sources: Iterable[str]) -> str | None:
+    """The source a claims file is named after: ``<slug>.csv`` or ``<slug>-<part>.csv`` (longest slug wins).
+
+    Examples
+    --------
+    >>> file_source("claims/ru-mod.csv", ["ru-mod", "ua-gs"]), file_source("claims/RU-MOD-2024.CSV", ["ru-mod"])
+    ('ru-mod', 'ru-mod')
+    >>> file_source("claims/ru-mod-extra.csv", ["ru-mod", "ru-mod-extra"]), file_source("claims/x.csv", ["ru-mod"])
+    ('ru-mod-extra', None)
+    """
+    stem = Path(path).stem.lower()
+    fits = [s for s in sources if stem == s or stem.startswith(s + "-")]
+    return max(fits, key=len) if fits else None
+
+
 def read_claims(
     paths: Iterable[str | Path],
     *,
@@ -262,7 +277,8 @@ def read_claims(
     The frame has the columns of :data:`kursk_map.schemas.CLAIM_COLUMNS`, with ``date``
     as ``datetime64``, ``value_std`` (figure in the canonical unit) and ``_file``/``_line``.
     With ``one_source_per_file`` (the files of a ``claims/`` folder), each file is named after its
-    source (``claims/<slug>.csv``) and a row naming another source is a problem.
+    source (``claims/<slug>.csv``, or ``claims/<slug>-<part>.csv`` for a ledger split in parts) and a
+    row naming another source is a problem.
     """
     known_sources = set(sources)
     today = today or dt.date.today()
@@ -277,19 +293,19 @@ def read_claims(
         )
         problems.extend(table.problems)
         complete = complete and table.complete
-        owner = Path(path).stem.lower() if one_source_per_file else None
-        if owner is not None and known_sources and owner not in known_sources and table.rows:
+        owner = file_source(path, known_sources) if one_source_per_file and known_sources else None
+        if one_source_per_file and known_sources and owner is None and table.rows:
             theirs = sorted({r.cells.get("source", "") for r in table.rows} & known_sources)
             problems.append(
                 Problem(
                     table.path,
                     1,
                     "",
-                    f"the file is named after no source of sources.csv ({owner!r}); name a claims file after "
-                    f"the source of its rows: claims/<slug>.csv" + (f", e.g. claims/{theirs[0]}.csv" if theirs else ""),
+                    f"the file is named after no source of sources.csv ({Path(path).stem!r}); name a claims file "
+                    "after the source of its rows: claims/<slug>.csv or claims/<slug>-<part>.csv"
+                    + (f", e.g. claims/{theirs[0]}.csv" if theirs else ""),
                 )
             )
-            owner = None
         for row in table.rows:
             c = {k: row.cells.get(k, "") for k in schemas.CLAIM_COLUMNS}
             errs = _check_claim(
@@ -306,7 +322,7 @@ def read_claims(
                         table.path,
                         row.line,
                         "source",
-                        f"{c['source']!r} in the claims file of {owner!r}; a file holds the claims of its own "
+                        f"{c['source']!r} in a claims file of {owner!r}; a file holds the claims of its own "
                         f"source: move this row to claims/{c['source']}.csv",
                     )
                 )

@@ -1200,8 +1200,25 @@ CASES += [
         "row-of-another-source",
         {CLAIMS_F: ru(source="ua-gs")},
         (
-            f"{CLAIMS_F}:5: source: 'ua-gs' in the claims file of 'ru-mod'; a file holds the claims of its own "
+            f"{CLAIMS_F}:5: source: 'ua-gs' in a claims file of 'ru-mod'; a file holds the claims of its own "
             "source: move this row to claims/ua-gs.csv",
+        ),
+        1,
+    ),
+    Case(
+        "claims-split-in-parts",
+        {"claims/ua-gs.csv": None, "claims/ua-gs-2024.csv": UA_CLAIMS},
+        (),
+        0,
+        "claims",
+        _check_ua_read,
+    ),
+    Case(
+        "part-of-another-source",
+        {"claims/ua-gs-2024.csv": HEADER + _csv_row({**CLAIM, "claim_id": "ru-9"})},
+        (
+            "claims/ua-gs-2024.csv:2: source: 'ru-mod' in a claims file of 'ua-gs'; a file holds the claims of its "
+            "own source: move this row to claims/ru-mod.csv",
         ),
         1,
     ),
@@ -1210,7 +1227,7 @@ CASES += [
         {"claims/ua-gs.csv": None, "claims/ukraine.csv": UA_CLAIMS},
         (
             "claims/ukraine.csv:1: the file is named after no source of sources.csv ('ukraine'); name a claims "
-            "file after the source of its rows: claims/<slug>.csv, e.g. claims/ua-gs.csv",
+            "file after the source of its rows: claims/<slug>.csv or claims/<slug>-<part>.csv, e.g. claims/ua-gs.csv",
         ),
         1,
     ),
@@ -1775,7 +1792,9 @@ USER: dict[str, Content] = {
     "home/.profile": "x",
 }
 KNOWN = "known: ru-mod, ua-gs"
-COMMANDS = "'build', 'validate', 'resolve', 'gazetteer', 'state', 'diff', 'compare', 'figures', 'export', 'claims'"
+COMMANDS = (
+    "'build', 'validate', 'resolve', 'gazetteer', 'state', 'diff', 'compare', 'figures', 'export', 'extract', 'claims'"
+)
 
 
 def _atlas(root: Path) -> None:
@@ -2190,7 +2209,7 @@ CLI_CASES += [
         (*GAZ_BUILD, "data/claims/ru-mod.csv", "--force"),
         2,
         "error: data/claims/ru-mod.csv: it is not a gazetteer CSV (its first line does not name the gazetteer's "
-        "columns); refusing to replace it, even with --force: choose another --out",
+        "columns); refusing to replace it: choose another --out",
         exact=True,
         around={"points.csv": POINTS},
     ),
@@ -2209,6 +2228,41 @@ CLI_CASES += [
         "skipped: RU.txt:1: file is UTF-16 (it starts with a UTF-16 byte-order mark); " + RESAVE.format(enc="utf-16"),
         exact=True,
         around={"RU.txt": "486816\tSudzha\n".encode("utf-16")},
+    ),
+    # --- extract: articles are read only if they are regular files; --out never an article -------------
+    CliCase(
+        "extract-article-fifo",
+        ("extract", "--data", "data", "pipe", "--published", "2025-03-16"),
+        1,
+        "skipped pipe: is a named pipe (FIFO), not a regular file; give a text, Markdown or HTML file",
+        exact=True,
+        around={"pipe": Fifo()},
+    ),
+    CliCase(
+        "extract-article-link-to-dev-zero",
+        ("extract", "--data", "data", "zero.txt", "--published", "2025-03-16"),
+        1,
+        "skipped zero.txt: is a symbolic link to /dev/zero, a device, not a regular file; give a text, Markdown or "
+        "HTML file",
+        exact=True,
+        around={"zero.txt": Link("/dev/zero")},
+    ),
+    CliCase(
+        "extract-out-is-its-article",
+        ("extract", "--data", "data", "a.txt", "--published", "2025-03-16", "--out", "a.txt"),
+        2,
+        "error: a.txt: --out is an input of this command (a.txt); write to another file",
+        exact=True,
+        around={"a.txt": "Russia's defence ministry said on Saturday that its forces had taken Zaoleshenka.\n"},
+    ),
+    CliCase(
+        "extract-out-over-notes",
+        ("extract", "--data", "data", "a.txt", "--published", "2025-03-16", "--out", "notes.txt"),
+        2,
+        "error: notes.txt: exists and was not written by kursk-map extract; refusing to replace it: "
+        "choose another --out",
+        exact=True,
+        around={"a.txt": "Russia's defence ministry said on Saturday that its forces had taken Zaoleshenka.\n"},
     ),
     # --- the command line itself ---------------------------------------------------------------------
     CliCase("version", ("--version",), 0, f"kursk-map {__version__}", exact=True),

@@ -633,7 +633,7 @@ def test_cli_extract_writes_proposals_and_refuses_foreign_files(data_dir: Path, 
     assert main([*args, "--out", str(out)]) == 0  # its own file may be replaced
     foreign = tmp_path / "notes.csv"
     foreign.write_text("my,own\n1,2\n", encoding="utf-8")
-    assert main([*args, "--out", str(foreign)]) == 1
+    assert main([*args, "--out", str(foreign)]) == 2  # a refused output path (README: exit status)
     assert "was not written by kursk-map extract; refusing to replace it" in capsys.readouterr().err
     assert foreign.read_text(encoding="utf-8") == "my,own\n1,2\n"
 

@@ -1,55 +1,37 @@
-"""Writing a proposals file, atomically, and never over a file extract did not write.
-
-A stand-in for :mod:`kursk_map._fs` (the project's one writer, being written); switch to its
-``write_atomic`` when it lands.
-"""
+"""Writing a proposals file through the project's one writer, never over a file extract did not write."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-from .._errors import KurskMapError
+from .._fs import check_out_file, write_atomic
 from .propose import COLUMNS
 
 
-def write_proposals(path: str | Path, text: str) -> Path:
+def _not_proposals(path: Path) -> str | None:
+    """Why ``path`` is not a proposals file extract may replace (``None`` if its first line is the header)."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:  # a regular file: check_out_file saw to it
+            first = fh.readline(64 * 1024).strip().lstrip("\ufeff")
+    except OSError as exc:
+        return f"cannot read it to check it ({exc.strerror})"
+    return None if first == ",".join(COLUMNS) else "exists and was not written by kursk-map extract"
+
+
+def check_proposals_out(path: str | Path, *, inputs: Iterable[str | Path] = (), data: str | Path | None = None) -> Path:
+    """The real path ``write_proposals`` may write; raise :class:`~kursk_map._errors.OutputError` if none."""
+    return check_out_file(path, inputs=inputs, data=data, force=True, ours=False, replaceable=_not_proposals)
+
+
+def write_proposals(
+    path: str | Path, text: str, *, inputs: Iterable[str | Path] = (), data: str | Path | None = None
+) -> Path:
     """Write ``text`` (a proposals CSV) to ``path`` atomically, as a 0644 file.
 
     An existing file is replaced only if it is itself a proposals file (its first line is the
-    proposals header): anything else is refused with a message, never overwritten.
+    proposals header); never an article it was read from (``inputs``), a folder, a device, or a
+    file inside the data folder. Each refusal is one :class:`~kursk_map._errors.OutputError` line.
     """
-    target = Path(path)
-    if target.is_dir():
-        raise KurskMapError(f"{target}: is a folder; give a file name for --out, e.g. proposals.csv")
-    if target.exists():
-        try:
-            with target.open(encoding="utf-8", errors="replace") as fh:
-                first = fh.readline().strip().lstrip("\ufeff")
-        except OSError as exc:
-            raise KurskMapError(
-                f"{target}: cannot read it to check it ({exc.strerror}); choose another --out"
-            ) from None
-        if first != ",".join(COLUMNS):
-            raise KurskMapError(
-                f"{target}: exists and was not written by kursk-map extract; refusing to replace it "
-                "(choose another --out, or move the file away)"
-            )
-    parent = target.parent if str(target.parent) else Path()
-    if not parent.is_dir():
-        raise KurskMapError(f"{target}: the folder {parent} does not exist; create it or choose another --out")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).chmod(0o644)
-        Path(tmp).replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
-    return target
+    write_atomic(check_proposals_out(path, inputs=inputs, data=data), text)
+    return Path(path)

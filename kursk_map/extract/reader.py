@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .._csvio import read_capped, regular_file_problem
 from .._errors import KurskMapError
 from .dates import ISO_RE, dateline, find_full_date
 
@@ -68,13 +69,18 @@ def read_article(path: str | Path) -> Article:
     try:
         if p.is_dir():
             raise ArticleError(f"{name}: is a folder; give article files (.txt, .md, .html)")
-        raw = p.read_bytes()
+        # only a regular file, and never more than the cap: a FIFO would wait, /dev/zero never end
+        if (why := regular_file_problem(p, what="text, Markdown or HTML file")) is not None:
+            raise ArticleError(f"{name}: {why}")
+        raw = read_capped(p, MAX_BYTES)
     except FileNotFoundError:
         raise ArticleError(f"{name}: file not found; check the path") from None
     except OSError as exc:
+        if exc.errno == 27:  # EFBIG from read_capped
+            raise ArticleError(
+                f"{name}: over {MAX_BYTES // 2**20} MiB, too large for an article; check that this is the page"
+            ) from None
         raise ArticleError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise ArticleError(f"{name}: {len(raw) // 2**20} MiB is too large for an article; check that this is the page")
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ArticleError(f"{name}: a binary file, not text; save the page as HTML or plain text")
     return parse_article(_decode(raw, name), path=name, suffix=p.suffix.lower())
