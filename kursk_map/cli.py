@@ -547,7 +547,7 @@ def _cmd_extract(a: argparse.Namespace) -> int:
     from .extract import extract_files, proposals_csv
     from .extract._out import check_proposals_out, write_proposals
 
-    if a.out:  # refused before the articles are read, not after
+    if a.out is not None:  # refused before the articles are read, not after
         check_proposals_out(a.out, inputs=a.articles, data=a.data)
     results, skipped = extract_files(
         a.articles, data=a.data, published=a.published, source_hint=a.source_hint, url=a.url
@@ -559,7 +559,7 @@ def _cmd_extract(a: argparse.Namespace) -> int:
             print(f"warning: {w}", file=sys.stderr)
     text = proposals_csv(results)
     n = sum(len(r.rows) for r in results)
-    if a.out:
+    if a.out is not None:
         path = write_proposals(a.out, text, inputs=a.articles, data=a.data)
         print(
             f"wrote {n} proposed claim(s) from {len(results)} article(s) to {path}; review them "

@@ -2075,6 +2075,8 @@ CLI_CASES += [
         "error: docs: --out is a folder, not a file; give a file name, e.g. docs/map.png",
         exact=True,
     ),
+    CliCase("export-out-empty", (*EXPORT, ""), 2, "error: --out is empty; give a file name", exact=True),
+    CliCase("compare-out-empty", (*COMPARE, ""), 2, "error: --out is empty; give a file name", exact=True),
     CliCase(
         "export-out-ends-in-slash",
         (*EXPORT, "maps/"),
