@@ -2548,12 +2548,12 @@ def test_an_interrupted_build_keeps_the_previous_atlas(
 ) -> None:
     root, before = built
     capsys.readouterr()
-    import kursk_map.build
+    import kursk_map.build.kinds
 
     def ctrl_c(*a: object, **k: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(kursk_map.build, "render_index", ctrl_c)
+    monkeypatch.setattr(kursk_map.build.kinds, "render_index", ctrl_c)  # the last page drawn
     (root / "data" / "claims" / "ua-gs.csv").write_text(UA_CLAIMS.replace("Says", "Said"), encoding="utf-8")
     assert main(["build", "--data", "data", "--out", "atlas", "--no-images"]) == 130
     assert capsys.readouterr().err == "interrupted; the previous atlas, if any, is unchanged\n"
