@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ._errors import DataError, KurskMapError, OutputError
+from ._errors import DataError, KurskMapError, OutputError, Problem
 from ._fs import os_error_line
 
 DEFAULT_DATA = "geodata"
@@ -417,6 +417,11 @@ def _registry_rows(a: argparse.Namespace) -> tuple[list[dict[str, Any]] | None, 
             file=sys.stderr,
         )
         return None, [], []
+    from ._csvio import regular_file_problem
+
+    for given in (a.registry_file, a.codifier):  # only regular files are read: a FIFO would wait forever
+        if given and (why := regular_file_problem(given, what="registry file")) is not None:
+            raise DataError([Problem(str(given), 0, "", why)])
     if a.registry == "ru":
         path = a.registry_file or reg.cached_wheel("ru", download=a.download)
         read = reg.read_ru_registry(path, region=a.region, raions=a.raion, oblast=a.oblast)

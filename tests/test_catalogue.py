@@ -2224,6 +2224,14 @@ CLI_CASES += [
         around={"pipe": Fifo()},
     ),
     CliCase(
+        "gazetteer-build-registry-fifo",
+        ("gazetteer", "build", "--registry", "ru", "--region", "Kursk", "--registry-file", "pipe", "--out", "g.csv"),
+        1,
+        "pipe: is a named pipe (FIFO), not a regular file; give a registry file",
+        exact=True,
+        around={"pipe": Fifo()},
+    ),
+    CliCase(
         "gazetteer-build-utf16-dump",
         ("gazetteer", "build", "--geonames", "RU.txt", "--admin1", "41", "--out", "g.csv"),
         1,
