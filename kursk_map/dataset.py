@@ -18,7 +18,7 @@ from . import schemas
 from ._errors import DataError, Problem
 from .areas import settlement_cells
 from .claims import read_claims, read_sources
-from .gazetteer import read_gazetteer, read_layer
+from .gazetteer import read_gazetteer, read_layer, ref_warnings
 from .names import Resolver
 from .resolution import ResolvedLedger, resolve_claims
 from .theatre import DEFAULT_THEATRE, THEATRE_FILE, Theatre, default_theatre, read_theatre
@@ -199,7 +199,7 @@ def check_dataset(
     border, countries = layers
     errors, notes = plausibility(claims, gaz, countries)
     problems += errors
-    warnings += notes
+    warnings += notes + ref_warnings(gaz)
     placed = gaz[gaz.geometry.notna()]
     crs = theatre.equal_area(tuple(placed.total_bounds) if len(placed) else None)
     cells = settlement_cells(gaz, countries, crs=crs)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pandas as pd
@@ -52,6 +53,50 @@ def _float(value: str) -> float | None:
 #: A name or id made only of characters that show nothing (zero-width spaces, bidi marks, blanks).
 _INVISIBLE = "shows nothing once invisible characters (zero-width spaces, bidi marks, blanks) are removed"
 _REF_HINT = "cite the page with the coordinates, or the GeoNames record as https://www.geonames.org/<id>"
+#: Schemes a reference must never have: a link with one of them runs code or opens a local file.
+_HARMFUL_SCHEMES = frozenset(("javascript", "vbscript", "data", "file", "blob"))
+
+
+def ref_problem(ref: str) -> str | None:
+    """What makes a gazetteer ``ref`` wrong (``None`` if it will do).
+
+    An http(s) URL must be well formed; a harmful scheme (``javascript:``, ``data:``, ``file:``) is
+    refused. Any other citation (a registry row, ``geonames:486816``) is accepted here and reported
+    as a warning by :func:`ref_warnings`: readers cannot follow it.
+
+    Examples
+    --------
+    >>> ref_problem("https://www.geonames.org/486816") is None, ref_problem("kursk.csv:id=7") is None
+    (True, True)
+    >>> ref_problem("JavaScript:alert(1)")
+    "'JavaScript:alert(1)' is not an http(s) URL; cite the page with the coordinates, or the GeoNames record as \
+https://www.geonames.org/<id>"
+    """
+    scheme = urlsplit(ref).scheme.lower() if ":" in ref else ""
+    if scheme in ("http", "https"):
+        return url_problem(ref, _REF_HINT)
+    if scheme in _HARMFUL_SCHEMES or ref.lower().lstrip().startswith(tuple(f"{s}:" for s in _HARMFUL_SCHEMES)):
+        return f"{ref!r} is not an http(s) URL; {_REF_HINT}"
+    return None
+
+
+def ref_warnings(gazetteer: pd.DataFrame, *, shown: int = 3) -> list[Problem]:
+    """Warnings for references that are not http(s) URLs: each of the first ``shown``, then one line for the rest."""
+    odd = [
+        (str(f), int(line), str(r))
+        for f, line, r in zip(gazetteer["_file"], gazetteer["_line"], gazetteer["ref"], strict=True)
+        if not str(r).lower().startswith(("http://", "https://"))
+    ]
+    out = [
+        Problem(f, line, "ref", f"warning: {r!r} is not an http(s) URL, so readers cannot follow it; {_REF_HINT}")
+        for f, line, r in odd[:shown]
+    ]
+    if len(odd) > shown:
+        f, line, r = odd[shown]
+        out.append(
+            Problem(f, line, "ref", f"warning: {r!r} and {len(odd) - shown - 1} more refs are not http(s) URLs either")
+        )
+    return out
 
 
 def _check_row(file: str, line: int, c: dict[str, str], theatre: Theatre) -> list[Problem]:
@@ -88,7 +133,7 @@ def _check_row(file: str, line: int, c: dict[str, str], theatre: Theatre) -> lis
         bad("method", f"unknown method {method!r}; use one of {', '.join(schemas.METHODS)}")
     if not c["ref"]:
         bad("ref", "empty reference; give the GeoNames id or the URL of the page with the coordinates")
-    elif msg := url_problem(c["ref"], _REF_HINT):
+    elif msg := ref_problem(c["ref"]):
         bad("ref", msg)
     lat, lon = _float(c["lat"]), _float(c["lon"])
     if method == "unplaced":
