@@ -21,9 +21,7 @@ import datetime as dt
 import errno
 import hashlib
 import io
-import itertools
 import json
-import math
 import os
 import re
 import stat
@@ -36,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pyproj import Transformer
+from pyproj import Geod
 
 from kursk_map import __version__, _csvio, schemas
 from kursk_map._errors import DataError, Problem
@@ -967,19 +965,12 @@ def _layer(*features: tuple[dict[str, object], dict[str, object] | None]) -> str
 COUNTRIES = _layer(({"country": "RU"}, {"type": "Polygon", "coordinates": [RU_RING]}))
 
 
-def _ru_polygon_in_laea() -> list[tuple[float, float]]:
-    """The polygon's corners in EPSG:3035 (pyproj directly, not through the code under test)."""
-    to_laea = Transformer.from_crs("EPSG:4326", "EPSG:3035", always_xy=True)
-    return [to_laea.transform(lon, lat) for lon, lat in RU_RING]
-
-
-def _shoelace_km2(points: list[tuple[float, float]]) -> float:
-    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(points))) / 2 / 1e6
-
-
-RU_KM2 = _shoelace_km2(_ru_polygon_in_laea())
-_XS, _YS = zip(*_ru_polygon_in_laea(), strict=True)
-ACROSS_KM = math.hypot(max(_XS) - min(_XS), max(_YS) - min(_YS)) / 1000
+#: A theatre.toml with a period (the Kursk incursion).
+THEATRE = 'name = "Kursk"\nperiod = ["2024-08-06", "2025-05-31"]\nbbox = [33.0, 50.0, 37.5, 52.5]\n'
+_GEOD = Geod(ellps="WGS84")
+#: The polygon's area and the width of its bounds on the ellipsoid (pyproj, not the code under test).
+RU_KM2 = abs(_GEOD.polygon_area_perimeter([x for x, _ in RU_RING], [y for _, y in RU_RING])[0]) / 1e6
+ACROSS_KM = _GEOD.inv(34.0, 50.5, 36.5, 52.0)[2] / 1000
 
 
 def _check_ua_read(ds: Dataset) -> None:
@@ -1432,24 +1423,13 @@ CASES += [
     ),
     # --- plausibility ---------------------------------------------------------------------------------
     Case(
-        "date-before-the-period",
-        {CLAIMS_F: ru(date="2015-03-16")},
-        (),
-        0,
-        warnings=(
-            f"{CLAIMS_F}:5: date: warning: 2015-03-16 is outside the period mapped (2024-08-06 to 2025-05-31); "
-            "check the year",
+        "date-before-the-theatres-period",
+        {"theatre.toml": THEATRE, CLAIMS_F: ru(date="2015-03-16")},
+        (
+            f"{CLAIMS_F}:5: date: 2015-03-16 is before the theatre's period (2024-08-06 to 2025-05-31, "
+            "{root}/theatre.toml); check the year, or widen 'period' in theatre.toml",
         ),
-    ),
-    Case(
-        "date-after-the-period",
-        {CLAIMS_F: ru(date="2025-09-01")},
-        (),
-        0,
-        warnings=(
-            f"{CLAIMS_F}:5: date: warning: 2025-09-01 is outside the period mapped (2024-08-06 to 2025-05-31); "
-            "check the year",
-        ),
+        1,
     ),
     Case(
         "count-above-the-gazetteer",
