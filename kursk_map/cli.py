@@ -362,7 +362,7 @@ def _cmd_gazetteer(a: argparse.Namespace) -> int:
     if a.gazetteer_command == "coverage":
         return _cmd_coverage(a)
     # before reading the input (a GeoNames dump can be 1.5 GB): never the input, never an existing file unasked
-    inputs = [f for f in (a.geonames, a.points, a.registry_file, a.codifier) if f]
+    inputs = [f for f in (a.geonames, a.points, a.registry_file, a.codifier, a.wof) if f]
     check_out_file(a.out, inputs=inputs, force=a.force, ours=False, replaceable=not_a_gazetteer)
     if a.registry:
         rows, problems, dropped = _registry_rows(a)
@@ -419,7 +419,7 @@ def _registry_rows(a: argparse.Namespace) -> tuple[list[dict[str, Any]] | None, 
         return None, [], []
     from ._csvio import regular_file_problem
 
-    for given in (a.registry_file, a.codifier):  # only regular files are read: a FIFO would wait forever
+    for given in (a.registry_file, a.codifier, a.wof):  # only regular files are read: a FIFO would wait forever
         if given and (why := regular_file_problem(given, what="registry file")) is not None:
             raise DataError([Problem(str(given), 0, "", why)])
     if a.registry == "ru":
