@@ -378,13 +378,15 @@ def check_out_file(
     force: bool = False,
     ours: bool = True,
     replaceable: Callable[[Path], str | None] | None = None,
+    example: str = "map.png",
 ) -> Path:
     """Decide whether the single file ``path`` may be written; return the real path to write.
 
     An existing file is replaced only if kursk_map wrote it (``ours``: it carries :data:`MARK`) or
     with ``force``, and never when it is one of ``inputs`` or lies inside the data folder. With
     ``force``, ``replaceable(path)`` may still refuse a file of the wrong kind (it says why, or
-    returns ``None``). A symbolic link to a file is followed (the link stays).
+    returns ``None``). A symbolic link to a file is followed (the link stays). ``example`` is the
+    file name suggested when ``path`` is a folder.
 
     Raises
     ------
@@ -394,7 +396,7 @@ def check_out_file(
     if str(path).strip() == "":
         raise OutputError("--out is empty; give a file name")
     if str(path).endswith(("/", os.sep)) and str(path).strip("/" + os.sep):
-        raise OutputError(f"{path}: --out ends in '/', a folder; give a file name, e.g. {Path(path) / 'map.png'}")
+        raise OutputError(f"{path}: --out ends in '/', a folder; give a file name, e.g. {Path(path) / example}")
     shown = Path(path)
     given = shown.absolute()
     real = _resolve(given, "file name")
@@ -421,8 +423,8 @@ def check_out_file(
     except OSError as exc:
         raise OutputError(f"{shown}: cannot look at it ({_reason(exc)})") from None
     if stat.S_ISDIR(st.st_mode):
-        example = shown / f"map{shown.suffix or '.png'}"
-        raise OutputError(f"{shown}: --out is a folder, not a file; give a file name, e.g. {example}")
+        name = f"{Path(example).stem}{shown.suffix}" if shown.suffix else example
+        raise OutputError(f"{shown}: --out is a folder, not a file; give a file name, e.g. {shown / name}")
     if not stat.S_ISREG(st.st_mode):
         raise OutputError(f"{shown}: --out is {_describe(st)}; give the name of a regular file")
     if not force and not (ours and written_by_us(real)):

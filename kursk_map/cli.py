@@ -363,7 +363,9 @@ def _cmd_gazetteer(a: argparse.Namespace) -> int:
         return _cmd_coverage(a)
     # before reading the input (a GeoNames dump can be 1.5 GB): never the input, never an existing file unasked
     inputs = [f for f in (a.geonames, a.points, a.registry_file, a.codifier, a.wof) if f]
-    check_out_file(a.out, inputs=inputs, force=a.force, ours=False, replaceable=not_a_gazetteer)
+    check_out_file(
+        a.out, inputs=inputs, force=a.force, ours=False, replaceable=not_a_gazetteer, example="settlements.csv"
+    )
     if a.registry:
         rows, problems, dropped = _registry_rows(a)
         if rows is None:
@@ -509,7 +511,8 @@ def _cmd_compare(a: argparse.Namespace) -> int:
 
     page = SideBySidePage.page(a.left, a.right, a.date)
     given = a.out if a.out is not None else page.path
-    check_out_file(given, data=a.data, force=a.force)  # an empty --out is an error, not the default name
+    # an empty --out is an error, not the default name
+    check_out_file(given, data=a.data, force=a.force, example="compare.html")
     out = Path(given)
     if out.suffix.lower() not in (".html", ".htm"):
         raise OutputError(f"{out}: a comparison is an HTML page; give --out a name ending in .html")

@@ -284,7 +284,14 @@ def write_gazetteer(
         When ``path`` exists (without ``force``; with it, when it is not a gazetteer), is an input,
         a folder, or its folder is missing.
     """
-    target = check_out_file(path, inputs=[p for p in inputs if p], force=force, ours=False, replaceable=not_a_gazetteer)
+    target = check_out_file(
+        path,
+        inputs=[p for p in inputs if p],
+        force=force,
+        ours=False,
+        replaceable=not_a_gazetteer,
+        example="settlements.csv",
+    )
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=_COLUMNS, lineterminator="\n", extrasaction="ignore")
     w.writeheader()

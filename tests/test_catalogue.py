@@ -2175,7 +2175,7 @@ CLI_CASES += [
         "compare-to-a-folder",
         (*COMPARE, "docs.html"),
         2,
-        "error: docs.html: --out is a folder, not a file; give a file name, e.g. docs.html/map.html",
+        "error: docs.html: --out is a folder, not a file; give a file name, e.g. docs.html/compare.html",
         exact=True,
         around={"docs.html/x": "mine"},
     ),
@@ -2203,6 +2203,14 @@ CLI_CASES += [
         "error: alias.csv: --out is an input of this command (points.csv); write to another file",
         exact=True,
         around={"points.csv": POINTS, "alias.csv": Link("points.csv")},
+    ),
+    CliCase(
+        "gazetteer-build-to-a-folder",
+        (*GAZ_BUILD, "docs"),
+        2,
+        "error: docs: --out is a folder, not a file; give a file name, e.g. docs/settlements.csv",
+        exact=True,
+        around={"points.csv": POINTS, "docs/notes.md": "mine"},
     ),
     CliCase(
         "gazetteer-build-missing-folder",

@@ -21,7 +21,9 @@ def _not_proposals(path: Path) -> str | None:
 
 def check_proposals_out(path: str | Path, *, inputs: Iterable[str | Path] = (), data: str | Path | None = None) -> Path:
     """The real path ``write_proposals`` may write; raise :class:`~kursk_map._errors.OutputError` if none."""
-    return check_out_file(path, inputs=inputs, data=data, force=True, ours=False, replaceable=_not_proposals)
+    return check_out_file(
+        path, inputs=inputs, data=data, force=True, ours=False, replaceable=_not_proposals, example="proposals.csv"
+    )
 
 
 def write_proposals(
