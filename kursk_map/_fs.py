@@ -66,7 +66,7 @@ _UMASK = _umask()
 _OS_HINTS = {
     errno.ENOSPC: "the disk is full; free some space and run it again",
     errno.EDQUOT: "the disk quota is used up; free some space and run it again",
-    errno.EROFS: "the filesystem is read-only; write somewhere else",
+    errno.EROFS: "write somewhere else, or mount it read-write",
     errno.EACCES: "check the permissions of the file and of its folders",
     errno.EPERM: "check the permissions of the file and of its folders",
     errno.ENOENT: "check the path",

@@ -413,3 +413,8 @@ def test_stale_manifest_entries_never_lead_outside_the_atlas(tmp_path: Path) -> 
     # the three doctored entries were rendered again, not reused
     doctored = {victim["path"], second["path"], manifest["maps"][2]["path"]}
     assert doctored.isdisjoint(result["reused"])
+
+
+def test_read_only_disk_line_says_what_to_do() -> None:
+    line = _fs.os_error_line(OSError(errno.EROFS, "Read-only file system", "atlas/x.png"))
+    assert line == "atlas/x.png: Read-only file system; write somewhere else, or mount it read-write"
