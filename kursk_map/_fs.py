@@ -120,7 +120,7 @@ def make_dirs(folder: Path) -> None:
 
 def write_atomic(
     path: str | Path,
-    data: str | bytes | Callable[[Path], None],
+    data: str | bytes | Callable[[Path], object],
     *,
     fsync: bool = True,
     parents: bool = False,

