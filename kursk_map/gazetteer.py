@@ -349,6 +349,21 @@ def read_layer(path: str | Path, *, kind: str | None = None) -> tuple[gpd.GeoDat
     return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=schemas.CRS)), [], warnings
 
 
+def gazetteer_records(path: str | Path) -> list[dict[str, str]]:
+    """The rows of a gazetteer CSV as written (text cells, ``note`` included), once every row is checked.
+
+    For merging a gazetteer with others (``gazetteer build --merge``) without re-formatting its cells.
+
+    Raises
+    ------
+    DataError
+        With every problem of the file, as :func:`load_gazetteer` finds them.
+    """
+    load_gazetteer(path)
+    table = read_table(path, required=schemas.SETTLEMENT_COLUMNS, known=schemas.SETTLEMENT_COLUMNS + _OPTIONAL)
+    return [{k: row.cells.get(k, "") for k in schemas.SETTLEMENT_COLUMNS + _OPTIONAL} for row in table.rows]
+
+
 def load_layer(path: str | Path, *, kind: str | None = None) -> gpd.GeoDataFrame:
     """Load a context layer (border lines, country polygons) in EPSG:4326; empty if the file is absent.
 

