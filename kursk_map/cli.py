@@ -255,7 +255,7 @@ def _cmd_validate(a: argparse.Namespace) -> int:
             f"{k['settlement']!r} on {k['date']} ({', '.join(k['claim_ids'])}); the last one listed is shown",
             file=sys.stderr,
         )
-    for k in far_from_group(ds.ledger, ds.gazetteer):
+    for k in far_from_group(ds.ledger, ds.gazetteer, max_km=ds.theatre.namesake_km):
         bare = re.sub(r"\s*\([^()]*\)$", "", str(k["settlement"]))
         others = namesake_raions(ds.gazetteer, k["settlement_id"])
         hint = (
@@ -266,7 +266,9 @@ def _cmd_validate(a: argparse.Namespace) -> int:
         )
         print(
             f"{k['where']}: settlement: warning: {k['settlement']!r} resolved to {k['settlement_id']}, "
-            f"{k['km']} km from the other places {k['source']} named on {k['date']}; a namesake? {hint}",
+            f"{k['km']} km from the other places {k['source']} named on {k['date']}; a namesake? {hint}; "
+            f"if one day's places lie this far apart on this front, raise namesake_km in theatre.toml "
+            f"(now {ds.theatre.namesake_km:g})",
             file=sys.stderr,
         )
     print(

@@ -16,6 +16,7 @@ from pyproj import Geod
 from . import schemas
 from .names import skeleton
 from .resolution import ResolvedLedger
+from .theatre import NAMESAKE_KM
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -61,12 +62,16 @@ def conflicts(ledger: ResolvedLedger) -> list[dict[str, Any]]:
     return out
 
 
-def far_from_group(ledger: ResolvedLedger, gazetteer: pd.DataFrame, *, max_km: float = 50.0) -> list[dict[str, Any]]:
+def far_from_group(
+    ledger: ResolvedLedger, gazetteer: pd.DataFrame, *, max_km: float = NAMESAKE_KM
+) -> list[dict[str, Any]]:
     """Placed claims lying far from the other places the same source named on the same day.
 
     A source's daily list ("12 villages around Sudzha") is local; a name that lands ``max_km`` or
     more from the median of the others is most likely a namesake picked by the resolver. Reported by
     ``kursk-map validate`` so that the user can add the raion, e.g. ``Mikhaylovka (Sudzhansky)``.
+    The callers pass the theatre's ``namesake_km`` (theatre.toml): how far apart one day's places
+    may lie depends on the size of the front.
     """
     c = ledger.claims
     c = c[c["kind"].isin(schemas.PLACED_KINDS) & c["placed"]]

@@ -39,6 +39,9 @@ DEFAULT_REGION: Final = (22.0, 44.0, 41.0, 53.0)
 REGION_MARGIN_DEG: Final = 3.0
 #: Credits of the data when theatre.toml names none (plain text; the renderers escape it).
 DEFAULT_ATTRIBUTION: Final = "Settlements: the references cited in settlements.csv · Border: as in the data folder"
+#: ``kursk-map validate`` asks whether a claim's place is a namesake when it lies this far (km) from the
+#: other places its source named that day; the default suits a front the size of Kursk's.
+NAMESAKE_KM: Final = 50.0
 #: A CRS is equal-area enough when a small square anywhere in the bbox keeps its area within this.
 _AREA_TOLERANCE: Final = 0.005
 _KEYS: Final = (
@@ -50,6 +53,7 @@ _KEYS: Final = (
     "border",
     "countries",
     "attribution",
+    "namesake_km",
     "country_names",
     "oblasts",
 )
@@ -87,6 +91,9 @@ class Theatre:
         check on the gazetteer's ``country`` column.
     attribution : str
         Credits of the data (plain text), shown on every map and image.
+    namesake_km : float
+        A claim whose place lies this far or farther from the other places its source named that
+        day is reported as a possible namesake (:func:`kursk_map.diagnostics.far_from_group`).
     path : str
         The file it was read from; ``""`` for the defaults.
     """
@@ -101,6 +108,7 @@ class Theatre:
     country_names: Mapping[str, str] = field(default_factory=lambda: _frozen(schemas.COUNTRY_NAMES))
     oblasts: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     attribution: str = DEFAULT_ATTRIBUTION
+    namesake_km: float = NAMESAKE_KM
     path: str = ""
 
     @property
@@ -175,6 +183,7 @@ class Theatre:
             "country_names": dict(self.country_names),
             "oblasts": dict(self.oblasts),
             "attribution": self.attribution,
+            "namesake_km": self.namesake_km,
         }
 
 
@@ -282,6 +291,16 @@ def _bbox(c: _Checker, value: Any) -> tuple[float, float, float, float] | None:
         )
         return None
     return x0, y0, x1, y1
+
+
+def _namesake_km(c: _Checker, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (0 < value < math.inf):
+        c.bad(
+            "namesake_km",
+            f"{value!r} is not a distance; write a positive number of kilometres, e.g. namesake_km = {NAMESAKE_KM:g}",
+        )
+        return NAMESAKE_KM
+    return float(value)
 
 
 def _equal_area_problem(crs_text: str, bbox: tuple[float, float, float, float] | None) -> str | None:
@@ -406,6 +425,7 @@ def _theatre(path: str, doc: dict[str, Any], lines: dict[tuple[str, str], int]) 
         country_names=_frozen(names),
         oblasts=_frozen(_names(c, doc.get("oblasts", {}), "oblasts", codes=False)),
         attribution=c.text(doc, "attribution", DEFAULT_ATTRIBUTION),
+        namesake_km=_namesake_km(c, doc["namesake_km"]) if "namesake_km" in doc else NAMESAKE_KM,
         path=path,
     )
     return (None if c.problems else theatre), c.problems

@@ -223,7 +223,28 @@ def test_validate_flags_a_name_far_from_the_rest_of_its_list(tmp_path: Path, cap
     err = capsys.readouterr().err
     assert "ru-mod.csv:5: settlement: warning: 'Mikhaylovka' resolved to 526968, 116 km" in err
     assert "a namesake? the gazetteer has no other place of that name: if another is meant, add it" in err
+    assert "raise namesake_km in theatre.toml (now 50)" in err
     assert err.count("warning:") == 1
+
+
+@pytest.mark.parametrize(("km", "warnings"), [(50, 1), (100, 1), (120, 0)])
+def test_the_namesake_radius_is_the_theatres(tmp_path: Path, capsys, km: float, warnings: int) -> None:
+    """Mikhaylovka lies 116 km from the rest of the day's list: flagged within 100 km, not within 120."""
+    from .conftest import HEADER, SETTLEMENTS, write_dataset
+
+    far = "526968,Mikhaylovka,Михайловка,,,52.2317,35.3767,RU,Kursk,,3012,https://www.geonames.org/526968,1000,geonames,\n"
+    ru = HEADER + "".join(
+        f"ru-{i},2025-03-11,ru-mod,control,{name},RU,,,,,Lists {name}.,https://example.org/r{i},\n"
+        for i, name in enumerate(["Sudzha", "Zaoleshenka", "Gornal", "Mikhaylovka"], 1)
+    )
+    root = write_dataset(tmp_path / "d", ru=ru, settlements=SETTLEMENTS + far)
+    (root / "theatre.toml").write_text(f'name = "T"\nbbox = [34.5, 50.9, 35.9, 52.5]\nnamesake_km = {km}\n', "utf-8")
+    assert main(["validate", "--data", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning:") == warnings, err
+    assert ("'Mikhaylovka' resolved to 526968" in err) == bool(warnings)
+    if warnings:
+        assert f"raise namesake_km in theatre.toml (now {km:g})" in err
 
 
 def test_validate_suggests_the_raions_of_the_namesakes_not_the_one_written(tmp_path: Path, capsys) -> None:

@@ -21,6 +21,7 @@ equal_area_crs = "EPSG:3035"
 bbox = [34.0, 50.5, 36.0, 51.6]
 border = "border.geojson"
 attribution = "Settlements: test gazetteer & friends"
+namesake_km = 120
 
 [country_names]
 UA = "Ruritania"
@@ -55,6 +56,7 @@ def test_reads_every_key(tmp_path: Path) -> None:
     assert t.border_label == "Ruritania–Russia border"  # alphabetical
     assert t.centre == (51.05, 35.0)
     assert t.region == (31.0, 47.5, 39.0, 54.6)
+    assert t.namesake_km == 120.0 and Theatre().namesake_km == 50.0
 
 
 def test_title_defaults_to_name_and_dates_may_be_toml_dates(tmp_path: Path) -> None:
@@ -120,6 +122,13 @@ def test_no_file_is_no_theatre_and_the_default_is_named_after_the_folder(tmp_pat
             ":3: equal_area_crs: 'EPSG:3857' is not equal-area in the theatre: near 50.00 N 35.00 E it measures "
             "areas 2.42 times too large; use an equal-area CRS, e.g. '+proj=laea +lat_0=50.5 +lon_0=36.0",
         ),
+        (
+            'name = "X"\nbbox = [1, 2, 3, 4]\nnamesake_km = 0\n',
+            ":3: namesake_km: 0 is not a distance; write a positive",
+        ),
+        ('name = "X"\nbbox = [1, 2, 3, 4]\nnamesake_km = "80"\n', ":3: namesake_km: '80' is not a distance"),
+        ('name = "X"\nbbox = [1, 2, 3, 4]\nnamesake_km = inf\n', ":3: namesake_km: inf is not a distance"),
+        ('name = "X"\nbbox = [1, 2, 3, 4]\nnamesake_km = true\n', ":3: namesake_km: True is not a distance"),
         ('name = "X"\nbbox = [1, 2, 3, 4]\ntitle = \n', ":3: not valid TOML: Invalid value; see geodata/README.md"),
         ('name = "X"\nbbox = [1, 2, 3, 4\n', ":2: not valid TOML: Unclosed array"),
     ],

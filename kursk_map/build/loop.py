@@ -149,7 +149,7 @@ def _manifest(ds: Dataset, kinds: list[PageKind], done: Mapping[str, list[Done]]
     manifest |= {
         "unplaced": unplaced_records(ds),
         "conflicts": conflicts(ds.ledger),
-        "far_from_group": far_from_group(ds.ledger, ds.gazetteer),
+        "far_from_group": far_from_group(ds.ledger, ds.gazetteer, max_km=ds.theatre.namesake_km),
         "warnings": [str(w) for w in ds.warnings],  # odd but not wrong: skipped backups, dates outside the period
     }
     return manifest
