@@ -266,19 +266,22 @@ def refresh_upstream() -> None:
     _write_if_changed(KATOTTH_EXCERPT, buf.getvalue())
 
 
-def refresh_wof(checkout: Path) -> None:
-    """Re-extract the Sumy oblast's GeoNames places from a checkout of whosonfirst-data-admin-ua."""
+def refresh_wof(checkout: Path, *, oblast: str = UA_OBLAST, out: Path = WOF_EXCERPT) -> None:
+    """Re-extract an oblast's GeoNames places (default Sumy's) from a checkout of whosonfirst-data-admin-ua.
+
+    ``examples/*/build_*.py`` call it with their own oblast and file.
+    """
     done = subprocess.run(
         ["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
     )
     commit = done.stdout.strip()
     if done.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40}", commit):
-        raise SystemExit(f"KURSK_MAP_WOF={checkout} is not a git checkout of whosonfirst-data-admin-ua")
-    rows, problems = wof_excerpt(checkout, oblast=UA_OBLAST, commit=commit)
+        raise SystemExit(f"{checkout} is not a git checkout of whosonfirst-data-admin-ua")
+    rows, problems = wof_excerpt(checkout, oblast=oblast, commit=commit)
     if problems or not rows:
         raise SystemExit("Who's On First records could not be read:\n" + "\n".join(map(str, problems)))
-    _write_if_changed(WOF_EXCERPT, _csv_text(list(WOF_COLUMNS), rows))
-    print(f"  {WOF_EXCERPT.name}: {len(rows)} GeoNames places of {UA_OBLAST} oblast at {commit[:12]}")
+    _write_if_changed(out, _csv_text(list(WOF_COLUMNS), rows))
+    print(f"  {out.name}: {len(rows)} GeoNames places of {oblast} oblast at {commit[:12]}")
 
 
 def _commit_of(checkout: Path, what: str) -> str:

@@ -16,6 +16,8 @@ from .browser_support import browser_page, chromium_path
 from .conftest import REPO
 
 EXAMPLE = REPO / "examples" / "kharkiv-2022"
+#: GeoNames' postal-code file for Ukraine, beside the repository (the example's registry rows cite its lines).
+POSTAL = REPO.parent / "shared" / "data" / "geonames-postal" / "UA.txt"
 #: The place name, not the tool's own name (kursk_map, kursk-map) in credits and generator lines.
 KURSK = re.compile(r"kursk(?![_-]map)", re.IGNORECASE)
 #: JavaScript run in the page: each overlay of the layer control, its label and the features it drew.
@@ -35,11 +37,57 @@ def _placed_settlements() -> list[dict[str, str]]:
         return [r for r in csv.DictReader(f) if r["lat"]]
 
 
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def test_the_example_validates(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--data", str(EXAMPLE)]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert err == ""  # no warning: its namesake_km fits the front, and every claim is placed
     assert re.search(r"^ok: \d+ settlements, \d+ sources, \d+ claims \(2022-09-\d\d to 2022-10-\d\d\), 0 unplaced", out)
     assert f"theatre: Kharkiv 2022 ({EXAMPLE / 'theatre.toml'})" in out
+
+
+def test_every_registry_point_is_the_point_of_its_reference() -> None:
+    """Each point is the cited line of the postal file or the cited record of the committed Who's On First excerpt."""
+    wof = {
+        r["ref"]: (float(r["lat"]), float(r["lon"]))
+        for r in _rows(EXAMPLE / "upstream" / "wof-admin-ua-Kharkivska.csv")
+    }
+    postal: dict[str, list[tuple[float, float]]] = {}  # the code's search page -> the points of its lines
+    for line in POSTAL.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if cells[3] == "Kharkivska" and cells[11] == "4":
+            ref = f"https://www.geonames.org/postalcode-search.html?q={cells[1]}&country=UA"
+            postal.setdefault(ref, []).append((float(cells[9]), float(cells[10])))
+    rows = [r for r in _rows(EXAMPLE / "settlements.csv") if r["method"] == "registry"]
+    assert len(rows) > 700
+    for r in rows:
+        point = (float(r["lat"]), float(r["lon"]))
+        assert point in [pytest.approx(p, abs=1e-5) for p in postal.get(r["ref"], [wof.get(r["ref"])])], r["id"]
+        assert r["id"].startswith("katotth:UA63") and r["oblast"] == "Kharkiv"  # a KATOTTH locality of the oblast
+    placed = [(r["lat"], r["lon"]) for r in _rows(EXAMPLE / "settlements.csv") if r["lat"]]
+    assert len(placed) == len(set(placed))  # one point, one place
+
+
+def test_curated_rows_are_kept_with_their_page_and_point() -> None:
+    curated = _rows(EXAMPLE / "curated_settlements.csv")
+    assert {r["name"] for r in curated} == {"Balakliia", "Kupiansk", "Lyman", "Shevchenkove", "Verbivka"}
+    gazetteer = {r["id"]: r for r in _rows(EXAMPLE / "settlements.csv")}
+    for c in curated:
+        row = gazetteer[c["id"]]
+        assert (row["name"], row["lat"], row["lon"], row["ref"], row["method"]) == (
+            c["name"],
+            c["lat"],
+            c["lon"],
+            c["ref"],
+            "page",
+        )
+    # the registry's own row of a curated place is not listed twice
+    names = [(r["name"], r["raion"]) for r in gazetteer.values()]
+    assert all(names.count((c["name"], c["raion"])) == 1 for c in curated)
 
 
 def test_claims_come_from_both_sides_with_a_link_each() -> None:
