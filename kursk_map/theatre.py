@@ -56,12 +56,49 @@ _KEYS: Final = (
     "namesake_km",
     "country_names",
     "oblasts",
+    "claimants",
 )
+#: The keys of a ``[claimants.<slug>]`` table.
+_CLAIMANT_KEYS: Final = ("side", "label", "kind", "patterns", "replaces")
+#: What a claimant of theatre.toml may be (``state`` claimants, "Russia said", are the bundled lexicon's).
+CLAIMANT_KINDS: Final = ("org", "person")
+_SLUG: Final = re.compile(r"[a-z0-9][a-z0-9-]*")
 _GEOD = Geod(ellps="WGS84")
 
 
 def _frozen(mapping: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class Claimant:
+    """Who speaks for a side in this theatre, as ``kursk-map extract`` should recognise them.
+
+    Attributes
+    ----------
+    slug : str
+        The source of ``sources.csv`` their statements are proposed as.
+    side : str
+        ``UA``, ``RU`` or ``independent``.
+    label : str
+        How the extractor's notes name them ("the Kharkiv regional administration").
+    kind : str
+        ``person`` (an official: "he said" may mean them) or ``org``.
+    patterns : tuple of str
+        Regular expressions (case-insensitive, whole words) of how articles write them; Cyrillic
+        patterns are tried on Cyrillic text only, Latin ones on Latin text.
+    replaces : tuple of str
+        Claimants of the bundled lexicon (:mod:`kursk_map.extract.lexicon`) that do not speak in this
+        theatre: their patterns are dropped, and words that referred back to them ("the governor
+        said") refer to this claimant.
+    """
+
+    slug: str
+    side: str
+    label: str
+    kind: str = "org"
+    patterns: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +131,9 @@ class Theatre:
     namesake_km : float
         A claim whose place lies this far or farther from the other places its source named that
         day is reported as a possible namesake (:func:`kursk_map.diagnostics.far_from_group`).
+    claimants : tuple of Claimant
+        The theatre's own claimants for ``kursk-map extract`` (its regional authorities, say),
+        tried before the bundled lexicon's.
     path : str
         The file it was read from; ``""`` for the defaults.
     """
@@ -109,6 +149,7 @@ class Theatre:
     oblasts: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     attribution: str = DEFAULT_ATTRIBUTION
     namesake_km: float = NAMESAKE_KM
+    claimants: tuple[Claimant, ...] = ()
     path: str = ""
 
     @property
@@ -234,7 +275,11 @@ class _Checker:
         self.path, self.lines, self.problems = path, lines, list[Problem]()
 
     def bad(self, key: str, message: str, table: str = "") -> None:
-        line = self.lines.get((table, key), self.lines.get(("", table), 0) if table else 0)
+        line = (
+            self.lines.get((table, key))
+            or self.lines.get(("", f"{table}.{key}"))  # a table of tables: [claimants.<slug>]
+            or (self.lines.get(("", table), 0) if table else 0)
+        )
         self.problems.append(Problem(self.path, line, f"{table}.{key}" if table else key, message))
 
     def text(self, doc: dict[str, Any], key: str, default: str) -> str:
@@ -346,6 +391,52 @@ def _names(c: _Checker, value: Any, table: str, *, codes: bool) -> dict[str, str
     return out
 
 
+def _claimants(c: _Checker, value: Any) -> tuple[Claimant, ...]:
+    example = '[claimants.ua-kharkiv-authorities] with side = "UA", label = "...", patterns = ["..."]'
+    if not isinstance(value, dict):
+        c.bad("claimants", f"must be tables such as {example}")
+        return ()
+    out: list[Claimant] = []
+    for slug, spec in value.items():
+        table = f"claimants.{slug}"
+        if not _SLUG.fullmatch(slug):
+            c.bad(slug, f"{slug!r} is not a source slug (lower-case letters, digits and '-')", "claimants")
+            continue
+        if not isinstance(spec, dict):
+            c.bad(slug, f"must be a table; write {example}", "claimants")
+            continue
+        bad = len(c.problems)
+        for key in spec:
+            if key not in _CLAIMANT_KEYS:
+                c.bad(key, f"unknown key {key!r}; known keys: {', '.join(_CLAIMANT_KEYS)}", table)
+        side, label, kind = spec.get("side"), spec.get("label", slug), spec.get("kind", "org")
+        if side not in schemas.SIDES:
+            c.bad("side", f"{side!r} is not a side; use one of {', '.join(schemas.SIDES)}", table)
+        if not isinstance(label, str) or not label.strip():
+            c.bad("label", f"{label!r} is not a text; write it in quotes", table)
+        if kind not in CLAIMANT_KINDS:
+            c.bad("kind", f"{kind!r} is not a kind of claimant; use one of {', '.join(CLAIMANT_KINDS)}", table)
+        patterns = _texts(c, spec.get("patterns"), "patterns", table)
+        if not patterns:
+            c.bad("patterns", "no pattern; list how articles write them, e.g. patterns = ['syniehubov']", table)
+        for pattern in patterns:
+            try:
+                re.compile(pattern, re.IGNORECASE)
+            except re.error as exc:
+                c.bad("patterns", f"{pattern!r} is not a regular expression: {exc}", table)
+        replaces = _texts(c, spec.get("replaces", []), "replaces", table)
+        if len(c.problems) == bad:
+            out.append(Claimant(slug, str(side), str(label).strip(), str(kind), patterns, replaces))
+    return tuple(out)
+
+
+def _texts(c: _Checker, value: Any, key: str, table: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        c.bad(key, f"{value!r} is not a list of texts; write e.g. {key} = ['...', '...']", table)
+        return ()
+    return tuple(v.strip() for v in value)
+
+
 def read_theatre(path: str | Path) -> tuple[Theatre | None, list[Problem]]:
     r"""Read and check a ``theatre.toml``; ``(None, [])`` when there is no such file.
 
@@ -426,6 +517,7 @@ def _theatre(path: str, doc: dict[str, Any], lines: dict[tuple[str, str], int]) 
         oblasts=_frozen(_names(c, doc.get("oblasts", {}), "oblasts", codes=False)),
         attribution=c.text(doc, "attribution", DEFAULT_ATTRIBUTION),
         namesake_km=_namesake_km(c, doc["namesake_km"]) if "namesake_km" in doc else NAMESAKE_KM,
+        claimants=_claimants(c, doc["claimants"]) if "claimants" in doc else (),
         path=path,
     )
     return (None if c.problems else theatre), c.problems

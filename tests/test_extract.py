@@ -11,13 +11,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kursk_map import DataError
 from kursk_map.cli import main
-from kursk_map.extract import COLUMNS, Extraction, parse_article, read_article
+from kursk_map.extract import COLUMNS, Extraction, extract_files, parse_article, read_article
 from kursk_map.extract.dates import dateline, find_dates, find_full_date
 from kursk_map.extract.figures import find_figures
 from kursk_map.extract.places import PlaceIndex, case_forms, cyrillic_guesses, decide_namesakes, ukrainian_spellings
 from kursk_map.extract.reader import ArticleError
 from kursk_map.extract.text import read_doc, split_sentences
+from kursk_map.theatre import Claimant
+
+from .conftest import write_dataset
 
 pytest.importorskip("pymorphy3", reason="the extract extra is not installed: pip install 'kursk_map[extract]'")
 
@@ -513,6 +517,54 @@ def test_a_known_claimant_missing_from_the_folders_sources_is_flagged(ex: Extrac
     rows = other.extract_text(text, published=PUB)
     assert [r["source"] for r in rows] == ["kursk-authorities"]
     assert "new source slug 'kursk-authorities': add it to sources.csv or pick a known one" in rows[0]["note"]
+
+
+#: A theatre's own claimant (theatre.toml [claimants.<slug>]): another oblast's governor.
+GOVERNOR = Claimant(
+    "ua-kharkiv-authorities",
+    "UA",
+    "the Kharkiv Oblast military administration",
+    "person",
+    (r"(?:governor\s+)?(?:oleh\s+)?syniehubov", r"синєгубов\w*"),
+    ("kursk-authorities",),
+)
+
+
+def test_a_theatre_claimant_replaces_the_lexicons_and_the_governor_then_means_it() -> None:
+    theirs = Extraction(GAZ, sides={**SIDES, "ua-kharkiv-authorities": "UA"}, claimants=[GOVERNOR])
+    text = (
+        "Governor Oleh Syniehubov said on Saturday that Ukrainian forces retook Gornal. "
+        "The governor added that Russian forces took Sudzha."
+    )
+    rows = theirs.extract_text(text, published=PUB)
+    assert [(r["source"], r["settlement"], r["controller"]) for r in rows] == [
+        ("ua-kharkiv-authorities", "Gornal", "UA"),
+        ("ua-kharkiv-authorities", "Sudzha", "RU"),
+    ]
+    assert not any("new source slug" in r["note"] for r in rows)
+    assert "(= the Kharkiv Oblast military administration, named before)" in rows[1]["note"]
+    # The replaced claimant is gone: a bare "governor" is nobody's (no row without a hint), Khinshtein no claimant.
+    ours = Extraction(GAZ, sides=SIDES)  # without it, the lexicon's claimant as before
+    assert [r["source"] for r in ours.extract_text(text, published=PUB)][1:] == ["kursk-authorities"]
+    for bare in (
+        "The governor said on Saturday that Russian forces took Gornal.",
+        "Khinshtein said Russian forces took Gornal.",
+    ):
+        assert theirs.extract_text(bare, published=PUB) == [], bare
+        assert [r["source"] for r in ours.extract_text(bare, published=PUB)] == ["kursk-authorities"], bare
+
+
+def test_a_theatre_claimant_replacing_no_known_claimant_is_a_data_error(tmp_path: Path) -> None:
+    data = write_dataset(tmp_path / "data")
+    (data / "theatre.toml").write_text(
+        'name = "X"\nbbox = [34.0, 50.5, 36.5, 52.0]\n'
+        '[claimants.ua-x]\nside = "UA"\npatterns = ["x"]\nreplaces = ["kursk-governor"]\n',
+        encoding="utf-8",
+    )
+    article = tmp_path / "a.txt"
+    article.write_text("Russian forces took Gornal.", encoding="utf-8")
+    with pytest.raises(DataError, match=r"claimants\.ua-x\.replaces: 'kursk-governor' is no claimant of the lexicon"):
+        extract_files([str(article)], data=data)
 
 
 def test_unknown_source_hint_is_flagged(ex: Extraction) -> None:

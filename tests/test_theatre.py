@@ -129,6 +129,30 @@ def test_no_file_is_no_theatre_and_the_default_is_named_after_the_folder(tmp_pat
         ('name = "X"\nbbox = [1, 2, 3, 4]\nnamesake_km = "80"\n', ":3: namesake_km: '80' is not a distance"),
         ('name = "X"\nbbox = [1, 2, 3, 4]\nnamesake_km = inf\n', ":3: namesake_km: inf is not a distance"),
         ('name = "X"\nbbox = [1, 2, 3, 4]\nnamesake_km = true\n', ":3: namesake_km: True is not a distance"),
+        (
+            'name = "X"\nbbox = [1, 2, 3, 4]\n[claimants.ua-x]\nside = "UA"\npatterns = ["gov("]\n',
+            ":5: claimants.ua-x.patterns: 'gov(' is not a regular expression: missing ), unterminated subpattern",
+        ),
+        (
+            'name = "X"\nbbox = [1, 2, 3, 4]\n[claimants.ua-x]\nside = "UA"\npatterns = []\n',
+            ":5: claimants.ua-x.patterns: no pattern; list how articles write them",
+        ),
+        (
+            'name = "X"\nbbox = [1, 2, 3, 4]\n[claimants.ua-x]\nside = "Ukraine"\npatterns = ["x"]\n',
+            ":4: claimants.ua-x.side: 'Ukraine' is not a side; use one of UA, RU, independent",
+        ),
+        (
+            'name = "X"\nbbox = [1, 2, 3, 4]\n[claimants.ua-x]\nside = "UA"\nkind = "state"\npatterns = ["x"]\n',
+            ":5: claimants.ua-x.kind: 'state' is not a kind of claimant; use one of org, person",
+        ),
+        (
+            'name = "X"\nbbox = [1, 2, 3, 4]\n[claimants.ua-x]\nside = "UA"\npatterns = ["x"]\nreplace = ["y"]\n',
+            ":6: claimants.ua-x.replace: unknown key 'replace'; known keys: side, label, kind, patterns, replaces",
+        ),
+        (
+            'name = "X"\nbbox = [1, 2, 3, 4]\n[claimants.UA_X]\nside = "UA"\npatterns = ["x"]\n',
+            ":3: claimants.UA_X: 'UA_X' is not a source slug",
+        ),
         ('name = "X"\nbbox = [1, 2, 3, 4]\ntitle = \n', ":3: not valid TOML: Invalid value; see geodata/README.md"),
         ('name = "X"\nbbox = [1, 2, 3, 4\n', ":2: not valid TOML: Unclosed array"),
     ],

@@ -28,6 +28,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from ..names import transliterate
 from . import lexicon as lx
@@ -35,6 +36,9 @@ from .dates import DateRef, find_dates
 from .figures import Figure, find_figures
 from .places import Mention, Place, PlaceIndex, decide_namesakes
 from .text import Doc, Sentence
+
+if TYPE_CHECKING:
+    from ..theatre import Claimant
 
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
@@ -67,14 +71,21 @@ _TRIGGERS_BY_SCRIPT = {
     for script in ("cyr", "lat")
 }
 _SIDES = [(re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE), s) for p, s in lx.SIDES]
-_CLAIMANTS = {
-    script: [
-        (c, re.compile(r"(?<![\w-])" + lx.alternation(ps) + r"(?![\w])", re.IGNORECASE))
-        for c in lx.CLAIMANTS
-        if (ps := [p for p in c.patterns if bool(_CYRILLIC.search(p)) == (script == "cyr")])
-    ]
-    for script in ("cyr", "lat")
-}
+
+
+def _compiled(claimants: Iterable[lx.Claimant]) -> dict[str, list[tuple[lx.Claimant, re.Pattern[str]]]]:
+    """Each claimant's patterns as one expression per script (a sentence is searched with those of its letters)."""
+    return {
+        script: [
+            (c, re.compile(r"(?<![\w-])" + lx.alternation(ps) + r"(?![\w])", re.IGNORECASE))
+            for c in claimants
+            if (ps := [p for p in c.patterns if bool(_CYRILLIC.search(p)) == (script == "cyr")])
+        ]
+        for script in ("cyr", "lat")
+    }
+
+
+_CLAIMANTS = _compiled(lx.CLAIMANTS)
 _CLAIMANTS_CASE = [(slug, re.compile(rf"(?<![\w-])(?:{p})(?![\w])")) for slug, p in lx.CASE_SENSITIVE.items()]
 #: Clause boundaries: what is on the other side of one of these is another statement.
 _BOUNDARY = re.compile(
@@ -287,11 +298,30 @@ class Extractor:
     sides : mapping, optional
         Source slug -> side (``UA``, ``RU`` or ``independent``), from ``sources.csv``; a claimant
         whose slug is missing there is proposed as a new source, flagged for review.
+    claimants : iterable of Claimant, optional
+        The theatre's own claimants (``theatre.toml``, :class:`kursk_map.theatre.Claimant`), tried
+        before the lexicon's; the lexicon's claimants they replace are dropped, and the words that
+        referred back to those ("the governor") refer to them.
     """
 
-    def __init__(self, index: PlaceIndex, *, sides: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, index: PlaceIndex, *, sides: Mapping[str, str] | None = None, claimants: Iterable[Claimant] = ()
+    ) -> None:
         self.index = index
         self.sides = dict(sides or {})
+        own = tuple(claimants)
+        replaced = {r for c in own for r in c.replaces}
+        self.claimants: tuple[lx.Claimant, ...] = (
+            *(lx.Claimant(c.slug, c.side, c.kind, c.label, c.patterns) for c in own),
+            *(c for c in lx.CLAIMANTS if c.slug not in replaced),
+        )
+        self._claimants = _compiled(self.claimants) if own else _CLAIMANTS
+        self._case = [(slug, rx) for slug, rx in _CLAIMANTS_CASE if slug not in replaced]
+        stand_in = {r: [c.slug for c in own if r in c.replaces] for r in replaced}
+        self._coref = [
+            (rx, frozenset(x for m in means for x in stand_in.get(m, [m])) if isinstance(means, frozenset) else means)
+            for rx, means in _COREF
+        ]
 
     # --- article level ---------------------------------------------------------------------------
 
@@ -333,7 +363,7 @@ class Extractor:
     def _hint_speaker(self, slug: str | None) -> Speaker | None:
         if not slug:
             return None
-        side = self.sides.get(slug) or next((c.side for c in lx.CLAIMANTS if c.slug == slug), "independent")
+        side = self.sides.get(slug) or next((c.side for c in self.claimants if c.slug == slug), "independent")
         return Speaker(slug, side, "org", slug, slug, new=self._new(slug))
 
     def _new(self, slug: str) -> bool:
@@ -349,16 +379,16 @@ class Extractor:
     def _speakers(self, text: str) -> list[tuple[_Span, Speaker]]:
         found: list[tuple[_Span, Speaker]] = []
         patterns = [
-            *(_CLAIMANTS["cyr"] if _CYRILLIC.search(text) else []),
-            *(_CLAIMANTS["lat"] if _LATIN.search(text) else []),
+            *(self._claimants["cyr"] if _CYRILLIC.search(text) else []),
+            *(self._claimants["lat"] if _LATIN.search(text) else []),
         ]
         for c, rx in patterns:
             for m in rx.finditer(text):
                 sp = Speaker(c.slug, self.sides.get(c.slug, c.side), c.kind, c.label, m[0], new=self._new(c.slug))
                 found.append((_Span(m.start(), m.end(), m[0], c.kind), sp))
-        for slug, rx in _CLAIMANTS_CASE:
+        for slug, rx in self._case:
             for m in rx.finditer(text):
-                c = next(x for x in lx.CLAIMANTS if x.slug == slug)
+                c = next(x for x in self.claimants if x.slug == slug)
                 who = Speaker(slug, self.sides.get(slug, c.side), c.kind, c.label, m[0], new=self._new(slug))
                 found.append((_Span(m.start(), m.end(), m[0], c.kind), who))
         kept = _no_overlap([sp for sp, _ in found])
@@ -503,7 +533,7 @@ class Extractor:
         place = re.search(r"\s+(?:in|at|from)\s+(\w+)\s*$", window)  # "the General Staff in Kyiv said"
         if place:
             window = window[: place.start()] + " "
-        for rx, means in _COREF:
+        for rx, means in self._coref:
             m = rx.search(window)
             if m is None or window[m.end() :].strip() or not isinstance(means, frozenset):
                 continue
@@ -515,7 +545,7 @@ class Extractor:
                 if side in ("UA", "RU") and not _in_location(text, _Span(m2.start(), m2.end(), m2[0]))
             )
             sides = named or [side for _, side in found]
-            fits = [c for c in lx.CLAIMANTS if c.slug in means and c.kind != "state" and sides and c.side == sides[0]]
+            fits = [c for c in self.claimants if c.slug in means and c.kind != "state" and sides and c.side == sides[0]]
             if fits:
                 c = fits[0]
                 return Speaker(
@@ -537,11 +567,10 @@ class Extractor:
             return None
         return Speaker(slug, "", "person", m[1], m[1], new=True)
 
-    @staticmethod
     def _coreference(
-        window: str, memory: _Memory, *, after: bool, earlier: list[Speaker] | None = None
+        self, window: str, memory: _Memory, *, after: bool, earlier: list[Speaker] | None = None
     ) -> tuple[Speaker, str] | None:
-        for rx, means in _COREF:
+        for rx, means in self._coref:
             hits = list(rx.finditer(window))
             if not hits:
                 continue
