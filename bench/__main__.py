@@ -193,16 +193,47 @@ def run_resolver(results_dir: Path) -> dict[str, Any]:
     return out
 
 
-def run_extract(results_dir: Path) -> dict[str, Any]:
-    """``kursk-map extract``: precision/recall on the written cases, seed recall, articles/second."""
+def run_extract(
+    results_dir: Path, *, sets: tuple[str, ...] = (), blind: tuple[str, ...] = (), first_run: bool = False
+) -> dict[str, Any]:
+    """``kursk-map extract``: precision/recall per case set, seed recall, articles/second.
+
+    The sets run are merged into ``extract.json``: the results of sets not run this time are kept
+    (each set records the commit and time it was measured at). With ``first_run``, the summary of
+    each set run is also kept under ``first_runs`` (never replaced): the numbers of a set's first
+    run on unseen text, before any rule was changed for it.
+    """
     from .extraction import run, table  # noqa: PLC0415 - needs the package and its extract extra
 
     print("bench extract:", flush=True)
-    r = run()
-    print(table(r))
-    out = {"size": "extract", "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(), **r}
+    r = run(sets=sets or None, blind=blind)
+    print(table(r, blind=blind))
+    when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    mach = machine()
+    path = results_dir / "extract.json"
+    old: dict[str, Any] = {}
+    if path.exists():
+        old = json.loads(path.read_text(encoding="utf-8"))
+    merged = dict(old.get("sets", {}))
+    first_runs = dict(old.get("first_runs", {}))
+    for name, res in r["sets"].items():
+        merged[name] = {"when": when, "commit": mach.get("commit"), **res}
+        if first_run and name not in first_runs:
+            first_runs[name] = {
+                "when": when,
+                "commit": mach.get("commit"),
+                **{k: v for k, v in res.items() if k not in ("details", "seeds", "by_kind")},
+            }
+    out = {
+        "size": "extract",
+        "when": when,
+        "machine": mach,
+        **{k: v for k, v in r.items() if k != "sets"},
+        "first_runs": first_runs,
+        "sets": merged,
+    }
     results_dir.mkdir(parents=True, exist_ok=True)
-    (results_dir / "extract.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return out
 
 
@@ -260,6 +291,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=None, help="seconds per sampled stage, overriding the size's plan")
     ap.add_argument("--full", action="store_true", help="no sampling at all (medium then takes hours)")
     ap.add_argument("--report", action="store_true", help="only print the stored results of the sizes again")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="extract only: run this case set (dev, heldout, train2, heldout2, seeds; repeatable; default all)",
+    )
+    ap.add_argument(
+        "--first-run",
+        action="store_true",
+        help="extract only: also keep these sets' summaries as their first run on unseen text (never replaced)",
+    )
+    ap.add_argument(
+        "--blind",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="extract only: score this set without printing or storing its per-case misses and extras",
+    )
     args = ap.parse_args(argv)
     for size in args.size or ["small", "resolver"]:
         if size == "resolver":
@@ -269,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             run_browser(args.results, regenerate=args.regenerate, bundled=size == "browser-kursk")
             continue
         if size == "extract":
-            run_extract(args.results)
+            run_extract(args.results, sets=tuple(args.set), blind=tuple(args.blind), first_run=args.first_run)
             continue
         if args.report:
             report_only(size, args.results)
