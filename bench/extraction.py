@@ -24,7 +24,7 @@ from kursk_map import schemas
 from kursk_map.dataset import load_dataset
 from kursk_map.extract import Extraction, parse_article, read_article
 from kursk_map.names import Resolver, normalise
-from kursk_map.state import _oblast_of, _split_context
+from kursk_map.resolution import _oblast_of, _split_context
 
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "extract"
