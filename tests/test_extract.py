@@ -503,9 +503,9 @@ def test_someone_outside_the_sources_is_not_the_outlet(ex: Extraction, text: str
 
 
 def test_a_named_newcomer_is_proposed_as_a_new_source(ex: Extraction) -> None:
-    rows = ex.extract_text("Andriy Kovalenko said Russian forces took Gornal.", published=PUB, source_hint="reuters")
-    assert [(r["source"], r["settlement"], r["controller"]) for r in rows] == [("andriy-kovalenko", "Gornal", "RU")]
-    assert "new source slug 'andriy-kovalenko': add it to sources.csv" in rows[0]["note"]
+    rows = ex.extract_text("Mykola Hrytsenko said Russian forces took Gornal.", published=PUB, source_hint="reuters")
+    assert [(r["source"], r["settlement"], r["controller"]) for r in rows] == [("mykola-hrytsenko", "Gornal", "RU")]
+    assert "new source slug 'mykola-hrytsenko': add it to sources.csv" in rows[0]["note"]
 
 
 def test_a_known_claimant_missing_from_the_folders_sources_is_flagged(ex: Extraction) -> None:
@@ -571,6 +571,165 @@ def test_unknown_source_hint_is_flagged(ex: Extraction) -> None:
     rows = ex.extract_text("Russian forces took Gornal.", published=PUB, source_hint="new-outlet")
     assert rows[0]["source"] == "new-outlet"
     assert "new source slug 'new-outlet': add it to sources.csv" in rows[0]["note"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (  # the speaker after its verb, past a day and a title
+            "Суджа освобождена, заявил в субботу пресс-секретарь президента Дмитрий Песков.",
+            [("ru-president", "control", "Sudzha", RU, "2025-03-15")],
+        ),
+        (  # "told Putin": Putin listens, Gerasimov speaks
+            "Gerasimov told Putin on Saturday that Gornal had been liberated.",
+            [("ru-mod", "control", "Gornal", RU, "2025-03-15")],
+        ),
+        (  # "did not comment ... but said": the sentence's subject
+            "Ukraine's General Staff did not comment on Gornal but said its forces had fought off attacks near Sudzha.",
+            [("ua-general-staff", "attack", "Sudzha", RU, "2025-03-16")],
+        ),
+        (  # a pronoun after the verb: the person named before
+            "Зеленський відвідав Сумщину. «Ми утримуємо позиції біля Горналя», — сказав він.",
+            [("ua-president", "presence", "Gornal", C, "2025-03-16")],
+        ),
+        (  # the day the same claimant spoke on, named in a sentence before
+            "On Saturday, the Russian defence ministry said it took Gornal. According to the ministry, "
+            "fighting continues near Sudzha.",
+            [("ru-mod", "control", "Gornal", RU, "2025-03-15"), ("ru-mod", "presence", "Sudzha", C, "2025-03-15")],
+        ),
+        (  # a paragraph closed by its source, as wire copy does
+            "Подразделения нанесли поражение ВСУ в районе Горналя. Потери противника составили до 100 "
+            "военнослужащих, сообщили в Минобороны РФ.",
+            [("ru-mod", "attack", "Gornal", RU, "2025-03-16")],
+        ),
+    ],
+    ids=["after-verb", "told", "but-said", "pronoun-after", "speaker-day", "paragraph-close"],
+)
+def test_attribution_in_news_style(ex: Extraction, text: str, expect: list[tuple[str, ...]]) -> None:
+    assert claims(ex, text) == expect
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia's defence ministry has not said whether its forces retook Gornal.",
+        "Российские войска зашли в Суджу, рассказал журналистам военный.",
+        "A Ukrainian military source said Russian troops were still fighting near Gornal.",
+        "Путин поставил задачу полностью освободить Суджу.",
+        "Войска «освободили» Горналь.",
+        "Military analysts expect Russia to try to retake Sudzha, and a push towards Gornal could follow.",
+        "Putin thanked North Korean soldiers for taking part in the fighting near Sudzha.",
+    ],
+    ids=["negated-speech", "soldier", "military-source", "task", "outlet-scare-quotes", "forecast", "participation"],
+)
+def test_traps_in_news_style(ex: Extraction, text: str) -> None:
+    assert claims(ex, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (  # a claimant's scare-quoted word is still its claim
+            "Минобороны России заявило об «освобождении» Горналя.",
+            [("ru-mod", "control", "Gornal", RU, "2025-03-16")],
+        ),
+        (  # "the town" is the one settlement named before
+            "Reporters travelled to Sudzha on Friday. Ukraine's forces control the town, the General Staff said.",
+            [("ua-general-staff", "control", "Sudzha", UA, "2025-03-16")],
+        ),
+        (  # a relative pronoun stands for the place before it
+            "Zelensky said Ukrainian forces had set up a command post in Sudzha, which they captured last week.",
+            [("ua-president", "control", "Sudzha", UA, "2025-03-16")],
+        ),
+        (  # a denial and "we still hold it": one denial, its controller the holder (coding rule 22)
+            "Ukraine's General Staff dismissed Russian claims that Gornal had fallen, saying Ukrainian troops "
+            "still hold Gornal.",
+            [("ua-general-staff", "denial", "Gornal", UA, "2025-03-16")],
+        ),
+        (  # coding rule 21: not confirmed is a region statement
+            "ISW has not observed confirmation of Russian claims that Russian forces seized Gornal.",
+            [("isw", "region", "Kursk Oblast", "", "2025-03-16")],
+        ),
+        (  # a place named for the figure of the sentence before
+            "Russian forces recaptured three more villages, the defence ministry said. The ministry named them as "
+            "Zaoleshenka, Rubanshchina and Gornal.",
+            [
+                ("ru-mod", "control", "Zaoleshenka", RU, "2025-03-16"),
+                ("ru-mod", "control", "Rubanshchina", RU, "2025-03-16"),
+                ("ru-mod", "control", "Gornal", RU, "2025-03-16"),
+            ],
+        ),
+        (  # "no longer" held is lost
+            "Генштаб ВСУ опубликовал карту, на которой Суджа уже не отмечена как подконтрольная украинской армии.",
+            [("ua-general-staff", "control", "Sudzha", RU, "2025-03-16")],
+        ),
+        (  # "advanced west of X and into Y": an attack near X, presence in Y
+            "ISW said Russian forces advanced west of Gornal and into the southern part of Sudzha.",
+            [("isw", "attack", "Gornal", RU, "2025-03-16"), ("isw", "presence", "Sudzha", C, "2025-03-16")],
+        ),
+        (  # a facility named after a town is not the town
+            "Russian troops seized the Sudzha border crossing and were pressing towards Gornal, Rybar said.",
+            [("ru-military-bloggers", "attack", "Gornal", RU, "2025-03-16")],
+        ),
+    ],
+    ids=[
+        "scare-quotes",
+        "the-town",
+        "which",
+        "denial-holds",
+        "not-confirmed",
+        "named-list",
+        "no-longer",
+        "and-into",
+        "facility",
+    ],
+)
+def test_claims_in_news_style(ex: Extraction, text: str, expect: list[tuple[str, ...]]) -> None:
+    assert claims(ex, text) == expect
+
+
+def test_figures_of_a_peak_and_a_range(ex: Extraction) -> None:
+    text = (
+        "Ukraine's military holds between 450 and 500 square kilometres of Kursk Oblast, down from a peak of "
+        "about 1,300, the General Staff said."
+    )
+    rows = ex.extract_text(text, published=PUB)
+    assert [(r["kind"], r["controller"], r["value"], r["unit"]) for r in rows] == [
+        ("area", UA, "450", "km2"),
+        ("region", "", "1300", "km2"),
+    ]
+
+
+def test_sources_csv_names_are_claimants() -> None:
+    ex2 = Extraction(GAZ, sides={**SIDES, "abc-news": "independent"}, names={"abc-news": "ABC News (own reporting)"})
+    rows = ex2.extract_text("Russian forces took Gornal, ABC News reported.", published=PUB, source_hint="reuters")
+    assert [(r["source"], r["settlement"]) for r in rows] == [("abc-news", "Gornal")]
+
+
+def test_no_word_pattern_matches_nothing() -> None:
+    """A pattern that matches the empty string would find a trigger everywhere (an alternation left open)."""
+    from kursk_map.extract import lexicon
+
+    tables = [p for _, p in lexicon.TRIGGERS] + [p for _, p in lexicon.SIDES]
+    tables += [p for name in dir(lexicon) for p in _strings(getattr(lexicon, name))]
+    assert [p[:60] for p in tables if re.compile(p).match("")] == []
+
+
+def _strings(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, tuple) else []
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"(?<![\w-])(?:took|seized?)\s+\w+", r"(?:минобороны|генштаб\w*)\s+\w+", r"(?P<x>зсу|всу)\b"],
+)
+def test_fast_patterns_find_what_ignorecase_finds(pattern: str) -> None:
+    from kursk_map.extract._fast import Fast
+
+    text = "Troops TOOK Sudzha; Минобороны РФ сообщило, ГЕНШТАБ ВСУ заявил; ЗСУ Seized Gornal. Took it."
+    rx = re.compile(pattern, re.IGNORECASE)
+    assert [m.span() for m in Fast(rx).finditer(text)] == [m.span() for m in rx.finditer(text)]
+    assert Fast(rx).low is not None  # the fast path was taken
 
 
 # --- rules: traps --------------------------------------------------------------------------------

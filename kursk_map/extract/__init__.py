@@ -21,16 +21,14 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .._errors import DataError, KurskMapError, Problem
+from .._errors import DataError, KurskMapError
 from ..names import Resolver
-from ..theatre import Claimant
-from . import lexicon
 from .places import PlaceIndex
 from .propose import COLUMNS, LedgerIndex, rows_to_csv, to_rows
 from .reader import Article, ArticleError, parse_article, read_article
@@ -70,14 +68,14 @@ class Extraction:
         Settlements (the columns of ``settlements.csv``).
     sides : mapping, optional
         ``sources.csv`` as slug -> side; claimants missing there are flagged as new sources.
+    names : mapping, optional
+        ``sources.csv`` as slug -> name: sources the lexicon does not know are found by their name.
     ledger : pandas.DataFrame, optional
         The resolved claims (``Dataset.ledger.claims``): denials get the claim they reject, and
         rows already in the ledger are noted.
     morphology : bool
         Use the Russian and Ukrainian morphological analysers for words the spelling index does
         not hold (needs the ``extract`` extra; see :mod:`.morph`).
-    claimants : iterable of Claimant, optional
-        The theatre's own claimants (``Theatre.claimants``): see :class:`.rules.Extractor`.
     """
 
     def __init__(
@@ -85,9 +83,9 @@ class Extraction:
         gazetteer: pd.DataFrame,
         *,
         sides: Mapping[str, str] | None = None,
+        names: Mapping[str, str] | None = None,
         ledger: pd.DataFrame | None = None,
         morphology: bool = True,
-        claimants: Iterable[Claimant] = (),
     ) -> None:
         lookup: Callable[[str], frozenset[str]] | None = None
         if morphology:
@@ -99,7 +97,9 @@ class Extraction:
         self.resolver = Resolver(gazetteer)
         self.sides = dict(sides or {})
         self.ledger = LedgerIndex(ledger)
-        self.rules = Extractor(self.index, sides=self.sides, claimants=claimants)
+        self.rules = Extractor(
+            self.index, sides=self.sides, names=names, default_oblast=_main_oblast(gazetteer, ledger)
+        )
 
     def extract_article(
         self,
@@ -150,6 +150,17 @@ class Extraction:
         ).rows
 
 
+def _main_oblast(gazetteer: pd.DataFrame, ledger: pd.DataFrame | None) -> str:
+    """The oblast the ledger's claims are mostly about, else the one with most settlements."""
+    for frame in (ledger, gazetteer):
+        if frame is not None and "oblast" in frame and not frame.empty:
+            names = frame["oblast"].dropna().astype(str)
+            counts = names[names != ""].value_counts()
+            if len(counts):
+                return str(counts.index[0])
+    return ""
+
+
 def proposals_csv(results: list[Result]) -> str:
     """Every article's rows as one proposals CSV."""
     return rows_to_csv(r for res in results for r in res.rows)
@@ -175,26 +186,13 @@ def extract_files(
     if ds is None:
         raise DataError(problems)
     sides = dict(zip(ds.sources["slug"], ds.sources["side"], strict=True))
+    names = dict(zip(ds.sources["slug"], ds.sources["name"], strict=True))
     if source_hint and source_hint not in sides:
         raise KurskMapError(
             f"--source-hint {source_hint!r} is not a source of {data}/sources.csv; "
             f"use one of: {', '.join(sorted(sides))}"
         )
-    known = sorted({c.slug for c in lexicon.CLAIMANTS})
-    wrong = [
-        Problem(
-            ds.theatre.path,
-            0,
-            f"claimants.{c.slug}.replaces",
-            f"{r!r} is no claimant of the lexicon; known: {', '.join(known)}",
-        )
-        for c in ds.theatre.claimants
-        for r in c.replaces
-        if r not in known
-    ]
-    if wrong:
-        raise DataError(wrong)
-    ex = Extraction(ds.gazetteer, sides=sides, ledger=ds.ledger.claims, claimants=ds.theatre.claimants)
+    ex = Extraction(ds.gazetteer, sides=sides, names=names, ledger=ds.ledger.claims)
     results: list[Result] = []
     skipped: list[str] = []
     for p in paths:

@@ -26,8 +26,15 @@ _QUAL = (
 )
 _UNIT_RX = [(re.compile(rf"^\s*-?\s*(?:{p})(?!\w)", re.IGNORECASE), unit, kind) for p, unit, kind in UNITS]
 _FIGURE = re.compile(
-    rf"(?<![\w.,])(?:(?P<qual>{_QUAL})\s+)?(?:(?:from|від|от)\s+)?(?P<a>{_NUM}){_THOUSAND}"
-    rf"(?:\s*(?:-|–|—|to|до|or|или|або)\s*(?P<b>{_NUM}){_THOUSAND})?",
+    rf"(?<![\w.,])(?:(?P<qual>{_QUAL})\s+)?(?:(?:from|від|от|between|между|між)\s+)?(?P<a>{_NUM}){_THOUSAND}"
+    rf"(?:\s*(?:-|–|—|to|до|or|или|або|and|и|і|та)\s*(?P<b>{_NUM}){_THOUSAND})?",
+    re.IGNORECASE,
+)
+#: A bare number compared with a figure just before it: "500 km², down from a peak of about 1,300".
+_COMPARED = re.compile(
+    rf"(?:down|up)\s+from\s+(?:a\s+(?:peak|high|maximum|height)\s+of\s+)?(?:(?:about|around|some|roughly|nearly|"
+    rf"almost|over|more\s+than|an\s+estimated)\s+)?(?P<n>{_DIGITS})"
+    rf"(?![\w.,]*\s*(?:{alternation([p for p, _, _ in UNITS])}))",
     re.IGNORECASE,
 )
 
@@ -105,6 +112,12 @@ def find_figures(text: str) -> list[Figure]:
         if unit == "sq mi":
             km2 = round(value * schemas.CANONICAL_UNIT["sq mi"][1], 1)
             fig = Figure(fig.start, fig.end, fig.written, km2, "km2", kind, f"{value:g} sq mi converted to km²")
+        if (
+            m["b"]
+            and re.search(r"\s(?:and|и|і|та)\s", m[0], re.I)
+            and not re.match(r"(?:between|между|між)\s", m[0], re.I)
+        ):
+            continue  # "5 and 6 settlements" without "between": not a range
         if out and _same_in_brackets(text, out[-1], fig):
             prev = out[-1]
             out[-1] = Figure(
@@ -122,7 +135,14 @@ def find_figures(text: str) -> list[Figure]:
                 )
             continue
         out.append(fig)
-    return out
+    for c in _COMPARED.finditer(text):
+        before = [f for f in out if f.end <= c.start("n") and c.start("n") - f.end <= 60]
+        number = _number(c["n"])
+        if before and number is not None and not any(f.start <= c.start("n") < f.end for f in out):
+            ref = before[-1]
+            note = f"unit of the figure before ({ref.written.strip()})"
+            out.append(Figure(c.start("n"), c.end("n"), c["n"], number, ref.unit, ref.kind, note))
+    return sorted(out, key=lambda f: f.start)
 
 
 def _same_in_brackets(text: str, prev: Figure, fig: Figure) -> bool:

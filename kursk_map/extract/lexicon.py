@@ -46,6 +46,8 @@ CLAIMANTS: Final[tuple[Claimant, ...]] = (
             r"(?:valery\s+)?gerasimov",
             r"(?:andrei\s+)?belousov",
             r"(?:apti\s+)?alaudinov",
+            r"(?:igor\s+)?konashenkov",
+            rf"{_RU_ADJ}\s+{_DEF}\s+minister|(?:the\s+)?{_DEF}\s+minister\s+of\s+russia",
             r"минобороны(?:\s+(?:россии|рф))?",
             r"министерств\w*\s+обороны\s+(?:россии|рф|российской\s+федерации)",
             r"российск\w+\s+(?:минобороны|военн\w+\s+ведомств\w*|министерств\w+\s+обороны)",
@@ -56,7 +58,8 @@ CLAIMANTS: Final[tuple[Claimant, ...]] = (
             r"генштаб\w*\s+рф",
             r"герасимов\w*",
             r"белоусов\w*|білоусов\w*",
-            r"алаудинов\w*|алаудінов\w*",
+            r"алаудинов\w*|алаудінов\w*|конашенков\w*",
+            r"министр\w*\s+обороны\s+(?:россии|рф)|міністр\w*\s+оборони\s+(?:росії|рф)",
             r"(?:the\s+)?(?:north(?:ern)?|sever)\s+(?:group|grouping)(?:\s+of\s+(?:forces|troops))?",
             r"группировк\w+\s+(?:войск\s+)?[«\"]?север\w*[»\"]?|угрупован\w+\s+(?:військ\s+)?[«\"]?північ\w*[»\"]?",
         ),
@@ -68,7 +71,8 @@ CLAIMANTS: Final[tuple[Claimant, ...]] = (
         "Ukraine's General Staff",
         (
             rf"{_UA_ADJ}\s+(?:general\s+staff|military(?:\s+leadership|\s+command)?|armed\s+forces|army|"
-            r"commander[-\s]in[-\s]chief|top\s+commander|military\s+chief)",
+            r"commander[-\s]in[-\s]chief|top\s+commander|military\s+chief|(?:air\s+force|ground\s+forces|navy|"
+            r"air\s+assault\s+forces)(?:\s+(?:commander|command|spokesman|spokesperson))?)",
             r"general\s+staff\s+of\s+(?:ukraine|the\s+armed\s+forces\s+of\s+ukraine|ukraine[’']s\s+armed\s+forces)",
             r"(?:oleksandr\s+)?syrsk(?:yi|yy|iy|y|i)",
             r"генштаб\w*\s+(?:всу|зсу|украины|вс\s+украины)|генеральн\w+\s+штаб\w*\s+(?:всу|зсу|вс\s+украины)",
@@ -86,8 +90,9 @@ CLAIMANTS: Final[tuple[Claimant, ...]] = (
         (
             r"(?:volodymyr\s+|wolodymyr\s+)?zelensk(?:yy|iy|yi|y|i)",
             rf"{_UA_ADJ}\s+president|president\s+of\s+ukraine",
+            r"(?:andriy\s+)?yermak|(?:the\s+)?(?:presidential\s+office|office\s+of\s+the\s+president)",
             r"зеленск\w+|президент\w*\s+украины",
-            r"зеленськ\w+|президент\w*\s+україни|офіс\w*\s+президента",
+            r"зеленськ\w+|президент\w*\s+україни|офіс\w*\s+президента|єрмак\w*|ермак\w*",
         ),
     ),
     Claimant(
@@ -148,9 +153,31 @@ CLAIMANTS: Final[tuple[Claimant, ...]] = (
             r"(?:russian\s+|pro-war\s+)?war\s+correspondents?|pro-war\s+telegram\s+channels?|z-bloggers?",
             r"рыбар\w*|рибар\w*|два\s+майора|двоє\s+майорів|подоляк\w*|алехин\w*|альохін\w*",
             r"военкор\w*|воєнкор\w*|военн\w+\s+блогер\w*|військов\w+\s+блогер\w*|z-блогер\w*|zблогер\w*",
+            r"военблогер\w*|воєнблогер\w*|провоенн\w+\s+(?:блогер\w*|канал\w*)|провоєнн\w+\s+(?:блогер\w*|канал\w*)",
         ),
     ),
     Claimant("tass", "RU", "org", "TASS", (r"tass", r"тасс", r"тасс\w*")),
+    Claimant(
+        "ru-duma",
+        "RU",
+        "org",
+        "the State Duma",
+        (
+            r"(?:the\s+)?state\s+duma",
+            r"госдум\w*|государственн\w+\s+дум\w*",
+            r"держдум\w*|державн\w+\s+дум\w*",
+        ),
+    ),
+    Claimant(
+        "ru-duma",
+        "RU",
+        "person",
+        "a State Duma deputy",
+        (
+            r"(?:andrei\s+|andrey\s+)?kartapolov|(?:vyacheslav\s+)?volodin",
+            r"(?:андрей\s+)?картаполов\w*|(?:вячеслав\w*\s+)?володин\w*|(?:андрій\s+)?картаполов\w*|володін\w*",
+        ),
+    ),
     Claimant(
         "ua-defence-ministry",
         "UA",
@@ -162,11 +189,34 @@ CLAIMANTS: Final[tuple[Claimant, ...]] = (
         ),
     ),
     Claimant(
+        "ua-defence-ministry",
+        "UA",
+        "person",
+        "Ukraine's defence minister",
+        (
+            rf"(?:rustem\s+)?umerov|{_UA_ADJ}\s+{_DEF}\s+minister",
+            r"(?:рустем\s+)?(?:умєров\w*|умеров\w*)|міністр\w*\s+оборони\s+україни|министр\w*\s+обороны\s+украины",
+        ),
+    ),
+    Claimant(
         "ua-cpd",
         "UA",
         "org",
         "Ukraine's Center for Countering Disinformation",
-        (r"(?:the\s+)?center\s+for\s+countering\s+disinformation", r"центр\w*\s+протидії\s+дезінформації|цпд"),
+        (
+            r"(?:the\s+)?cent(?:er|re)\s+for\s+countering\s+disinformation",
+            r"центр\w*\s+протидії\s+дезінформації|цпд|центр\w*\s+противодействия\s+дезинформации",
+        ),
+    ),
+    Claimant(
+        "ua-cpd",
+        "UA",
+        "person",
+        "the head of Ukraine's Center for Countering Disinformation",
+        (
+            r"(?:andriy\s+|andrii\s+)kovalenko",
+            r"(?:андрій|андрея|андрей|андрія)\s+коваленк\w*",
+        ),
     ),
     Claimant("us-president", "independent", "person", "the US president", (r"(?:donald\s+)?trump", r"трамп\w*")),
     Claimant("cit", "independent", "org", "the Conflict Intelligence Team", (r"conflict\s+intelligence\s+team",)),
@@ -193,6 +243,7 @@ CLAIMANTS: Final[tuple[Claimant, ...]] = (
         (
             r"ukraine|kyiv|kiev|ukrainian\s+officials|(?:the\s+)?ukrainian\s+side",
             r"украин[аыеуо]|украиной|киев[аеу]?|києв[аіу]?|київ|україн[аиіуо]|україною",
+            r"всу|зсу|сил\w*\s+оборони(?:\s+україни)?",
         ),
     ),
 )
@@ -209,7 +260,7 @@ COREFERENCE: Final[tuple[tuple[str, frozenset[str] | str | None], ...]] = (
     ),
     (r"(?:the\s+)?general\s+staff|генштаб\w*", frozenset({"ua-general-staff", "ru-mod"})),
     (
-        r"(?:the\s+)?(?:military|army|armed\s+forces|command)|военн\w+|військов\w+",
+        r"(?:the\s+)?(?:military|army|armed\s+forces|command)|военн\w+|військов\w+|командовани\w+|командуванн\w+",
         frozenset({"ua-general-staff", "ru-mod"}),
     ),
     (r"(?:the\s+)?(?:institute|think\s+tank)|институт\w*|інститут\w*", frozenset({"isw"})),
@@ -227,18 +278,31 @@ COREFERENCE: Final[tuple[tuple[str, frozenset[str] | str | None], ...]] = (
 
 #: Attribution generic enough to be the outlet's own voice ("according to open-source maps").
 GENERIC_ATTRIBUTION: Final = (
-    r"(?:open[-\s]source\s+)?(?:maps?|reports?|sources?|analysts?|observers?|media)",
+    r"(?:open[-\s]source\s+)?(?:maps?|reports?|sources?|analysts?|observers?|media|figures|numbers|estimates)",
     r"(?:battlefield|frontline)\s+maps?",
+    # the evidence itself: "footage suggested", "according to videos reviewed by ..."
+    r"(?:geolocated\s+|satellite\s+|published\s+|new\s+|combat\s+)?(?:footage|videos?|images?|imagery|photos?|"
+    r"photographs?|data|tally|analysis)",
+    r"(?:геолоцированн\w+\s+|опубликованн\w+\s+|спутников\w+\s+)?(?:видео\w*|кадр\w*|снимк\w*|фото\w*|данн\w+)",
+    r"(?:геолоковані\w*\s+|геолокован\w+\s+|опублікован\w+\s+|супутников\w+\s+)?(?:відео\w*|кадр\w*|знімк\w*|"
+    r"фото\w*|дан\w+)",
 )
 
 #: Someone who is not a claimant of the ledger: what such a person says is not the outlet's claim.
 UNKNOWN_SPEAKERS: Final = (
     r"soldiers?|residents?|locals?|analysts?|experts?|observers?|commentators?|witness(?:es)?|journalists?|"
-    r"volunteers?|villagers?|sources?\s+(?:close|familiar)|a\s+source|an?\s+official|officials|"
+    r"volunteers?|villagers?|sources?\s+(?:close|familiar)|an?\s+(?:\w+\s+){0,2}?sources?|an?\s+official|officials|"
+    r"(?:\w+\s+)?sources?\s+(?:in|at|within)\s+the\s+\w+|commanders?\s+on\s+the\s+ground|servicem[ae]n|"
+    r"(?:the\s+)?(?:state\s+)?border\s+(?:guards?|service)(?:\s+spokes(?:man|woman|person))?|iaea|grossi|"
+    r"(?:the\s+)?(?:sumy|kharkiv|belgorod)\s+(?:regional\s+)?(?:military\s+)?administration|mayors?|"
+    r"(?:the\s+)?(?:foreign|interior)\s+ministry|prosecutors?|diplomats?|"
     r"солдат\w*|военнослужащ\w+|жител\w+|местн\w+|аналитик\w*|эксперт\w*|наблюдател\w+|свидетел\w+|журналист\w*|"
-    r"волонтер\w*|источник\w*|собеседник\w*|"
+    r"волонтер\w*|источник\w*|собеседник\w*|военный|военные|боец|бойцы|погранслужб\w+|пограничник\w*|магатэ|гросси|"
+    r"МИД\w*|мэр(?:а|ом|у)?|глав\w+\s+сумской\s+\w+|"
     r"солдат\w*|військовослужбов\w+|мешкан\w+|місцев\w+|аналітик\w*|експерт\w*|спостерігач\w*|свідк\w+|"
-    r"журналіст\w*|волонтер\w*|джерел\w+|співрозмовник\w*",
+    r"журналіст\w*|волонтер\w*|джерел\w+|співрозмовник\w*|військовий|військові|боєць|бійці|дпсу|демченк\w*|"
+    r"прикордонн\w+\s+служб\w+|прикордонник\w*|магате|гроссі|мзс|сумськ\w+\s+ова|ова|обладміністраці\w*|"
+    r"голов\w+\s+сумськ\w+\s+\w+|мер\w*",
 )
 
 #: Speech verbs and phrases: they mark who is talking and split what is said from who says it.
@@ -246,31 +310,42 @@ SPEECH: Final = (
     r"said|says|say|saying|stated|states|stating|claimed|claims|claim|claiming|reported|reports|reporting|announced|"
     r"announces|confirmed|confirms|declared|declares|insisted|insists|told|wrote|writes|posted|added|adds|noted|"
     r"notes|noting|acknowledged|acknowledges|admitted|admits|assessed|assesses|assessment|indicated|indicates|"
-    r"asserted|asserts|showed|shows|marks|marked|cited|citing|announcing|confirming|adding|insisting|according\s+to|in\s+(?:a|its|his|her|their)\s+(?:statement|report|update|briefing)",
+    r"asserted|asserts|showed|shows|marks|marked|cited|citing|announcing|confirming|adding|insisting|according\s+to|"
+    r"in\s+(?:a|its|his|her|their)\s+(?:statement|report|update|briefing)|published|publishes|estimated|estimates|"
+    r"suggested|suggests|calculated|counted|explained|stressed|emphasi[sz]ed|conceded|boasted|"
+    r"(?:mapped|map(?:s)?)\s+(?:\w+\s+)?as|(?:updated|updates)\s+(?:its|their)\s+maps?",
     # verbs only: "заявил" speaks, "заявление" (a statement) does not
     r"заяви(?:л|ла|ли|ло|т|ть)\w*|заявля\w+|сообщи(?:л|ла|ли|ло|т)\w*|сообща\w+|утвержда\w+|"
     r"подтверди(?:л|ла|ли|ло)\w*|подтвержда\w+|объяви(?:л|ла|ли|ло)\w*|объявля\w+|доложи\w+|докладыва\w+|"
     r"рассказа(?:л|ла|ли|ло)|отмети(?:л|ла|ли|ло)|отмеча\w+|написа(?:л|ла|ли|ло)|пишет|пишут|"
     r"призна(?:л|ла|ли|ло|ет|ют)\w*|оценива\w+|говорится|по\s+данным|по\s+словам|по\s+информации|согласно|"
-    r"по\s+оценк\w+|показыва\w+|показа(?:л|ла|ли|ло)|обознача\w+|обозначи(?:л|ла|ли|ло)|отмечает\s+на\s+карте",
+    r"по\s+оценк\w+|показыва\w+|показа(?:л|ла|ли|ло)|обознача\w+|обозначи(?:л|ла|ли|ло)|отмечает\s+на\s+карте|"
+    r"опубликова(?:л|ла|ли|ло)|публику\w+|подчеркну(?:л|ла|ли|ло)|подчеркива\w+|уточни(?:л|ла|ли|ло)|"
+    r"поясни(?:л|ла|ли|ло)|сказа(?:л|ла|ли|ло)|добави(?:л|ла|ли|ло)|передает|передают|подсчита(?:л|ла|ли|ло)|"
+    r"фиксиру\w+|зафиксирова(?:л|ла|ли|ло)|доклад(?:ывал|ывали)|сообщало|сообщали",
     r"заяви(?:в|ла|ли|ло|ть)|заявля\w+|повідоми(?:в|ла|ли|ло|ть)|повідомля\w+|стверджу\w+|"
     r"підтверди(?:в|ла|ли|ло)|підтверджу\w+|оголоси(?:в|ла|ли|ло)|доповіда\w+|доповів|доповіла|доповіли|"
     r"розповіда\w+|розповів|розповіла|зазнач(?:ив|ила|или|ає|ають)|написа(?:в|ла|ли)|пише|пишуть|"
     r"визна(?:в|ла|ли|є|ють)|оціню\w+|йдеться|за\s+даними|за\s+словами|за\s+інформацією|згідно\s+з|"
-    r"за\s+оцінк\w+|показу\w+|показа(?:в|ла|ли|ло)|позначає|позначають|позначи(?:в|ла|ли|ло)",
+    r"за\s+оцінк\w+|показу\w+|показа(?:в|ла|ли|ло)|позначає|позначають|позначи(?:в|ла|ли|ло)|"
+    r"опублікува(?:в|ла|ли|ло)|публіку\w+|наголоси(?:в|ла|ли|ло)|наголошу\w+|підкресли(?:в|ла|ли|ло)|"
+    r"уточни(?:в|ла|ли|ло)|поясни(?:в|ла|ли|ло)|сказа(?:в|ла|ли|ло)|дода(?:в|ла|ли|ло)|підрахува(?:в|ла|ли|ло)|"
+    r"фіксу\w+|зафіксува(?:в|ла|ли|ло)|інформу\w+|поінформува(?:в|ла|ли|ло)",
 )
 
 #: Words for a side's troops. Each pattern gives the side it names ("own"/"enemy": the claimant's or not).
 SIDES: Final = (
     (
         r"(?:ukrainian|ukraine[’']?s|kyiv[’']?s)\s+(?:\w+\s+)?(?:forces|troops|units|soldiers|army|military|fighters|"
-        r"brigades?|defenders|marines|paratroopers|servicemen|formations|groups?|assault\s+groups?)",
+        r"brigades?|defenders|marines|paratroopers|servicemen|formations|groups?|assault\s+groups?|columns?|armou?r|"
+        r"tanks|vehicles|infantry|detachments?|battalions?|regiments?|companies|drones?|aircraft|aviation|artillery)",
         "UA",
     ),
     (r"ukraine|kyiv|kiev|the\s+ukrainians", "UA"),
     (
         r"(?:russian|russia[’']?s|moscow[’']?s|north\s+korean)\s+(?:\w+\s+)?(?:forces|troops|units|soldiers|army|"
-        r"military|fighters|brigades?|servicemen|formations|groups?|paratroopers|marines)",
+        r"military|fighters|brigades?|servicemen|formations|groups?|paratroopers|marines|columns?|armou?r|tanks|"
+        r"vehicles|infantry|detachments?|battalions?|regiments?|companies|drones?|aircraft|aviation|artillery)",
         "RU",
     ),
     (r"russia|moscow|the\s+russians|north\s+koreans", "RU"),
@@ -329,7 +404,8 @@ TRIGGERS: Final = (
     ),
     (
         r"hold(?:s|ing)?|held|control(?:s|led|ling)?|retain(?:s|ed)?|"
-        r"(?:remain(?:s|ed)?|is|are|was|were)\s+(?:still\s+)?(?:in|under)\s+(?:\w+\s+){0,2}(?:control|hands)",
+        r"(?:remain(?:s|ed)?|is|are|was|were)\s+(?:still\s+|now\s+|partly\s+|partially\s+|largely\s+|fully\s+){0,2}"
+        r"(?:in|under)\s+(?:\w+\s+){0,2}(?:control|hands)",
         "hold",
     ),
     (
@@ -341,35 +417,47 @@ TRIGGERS: Final = (
     (
         r"(?:fight(?:ing|s)?|battl(?:es?|ing)|clash(?:es)?|combat|skirmish(?:es)?|firefights?|hostilities|"
         r"operations)\s+(?:(?!with\b|alongside\b|on\b|against\b)\w+\s+){0,2}?"
-        r"(?:in|for|near|around|at|on\s+the\s+outskirts\s+of|outside|inside)",
+        r"(?:in|for|near|around|at|on\s+the\s+outskirts\s+of|outside|inside)|"
+        r"(?:fighting|combat|battles?|clashes|hostilities)\s+(?:is|was|are|were)\s+(?:also\s+|still\s+)?"
+        r"(?:under\s+way|underway|ongoing|continuing|raging|going\s+on)\s+(?:in|near|around|for)",
         "presence",
     ),
     (
         r"entered|broke\s+into|advanc(?:ed|ing)\s+(?:in|into|inside)|positions?\s+(?:in|near|around|at)|"
+        r"(?:pushed|pressed|moved|forced\s+(?:their|its)\s+way|fought\s+(?:their|its)\s+way)\s+(?:deeper\s+|further\s+)?"
+        r"(?:into|inside)|(?:are|is|were)\s+(?:now|already)\s+(?:in|inside)|"
+        r"(?:reached|on|at|to)\s+the\s+(?:outskirts|edges?)\s+of|mop(?:ping)?[-\s]up\s+(?:operations\s+)?in|"
+        r"clearing\s+operations\s+in|"
         r"(?:encircl|surround)(?:ed|ing|es)|(?:grey|gray)\s+zone|contested|holding\s+out\s+in|"
         r"defend(?:ing|s)?\s+(?:\w+\s+)?(?:in|near)|"
-        r"(?:are|is|were|remain(?:s|ed)?|still)\s+(?:present|operating|active|fighting|entrenched|dug\s+in)\s+"
+        r"(?:are|is|were|remain(?:s|ed)?|still|continue\s+to\s+be)\s+(?:present|operating|active|fighting|entrenched|dug\s+in)\s+"
         r"(?:in|near|around)|(?:are|is|were)\s+still\s+(?:in|inside)|(?:still\s+)?remain(?:s|ed|ing)?\s+(?:in|inside)|"
         r"there\s+(?:are|is|were|remain)\s+(?:still\s+)?(?:\w+\s+){0,2}(?:units|troops|forces|soldiers|groups|fighters)\s+"
         r"(?:in|near|around)",
         "presence",
     ),
     (
-        r"(?:repell?(?:ed|s|ing)?|repuls(?:ed|es|e|ing)|beat(?:en)?\s+(?:off|back)|fended\s+off|thwart(?:ed|s)?|"
+        r"(?:repell?(?:ed|s|ing)?|repuls(?:ed|es|e|ing)|beat(?:en)?\s+(?:off|back)|fended\s+off|fought\s+off|"
+        r"thwart(?:ed|s)?|"
         r"halt(?:ed|s)?|stopp?(?:ed|s)?|foil(?:ed|s)?)\s+(?:\w+\s+){0,5}?(?:attacks?|assaults?|attempts?|advances?|"
         r"offensives?|counter-?attacks?|counter-?offensives?|raids?|pushe?s?)",
         "attack",
     ),
     (
-        r"(?:attempt(?:ed|s|ing)?|tr(?:ied|ying|ies)|sought|seeking)\s+to\s+(?:advance|break\s+through|attack|push|"
-        r"storm|take|capture|retake|recapture|encircle|enter|regain|dislodge|drive|oust)|"
+        r"(?:attempt(?:ed|s|ing)?|tr(?:ied|ying|ies)|sought|seeking)\s+to\s+(?!say|deny|claim|hide|explain)\w+|"
+        r"(?:press(?:ed|es|ing)?|push(?:ed|es|ing)?|driv(?:e|es|ing)|mov(?:ed|ing))\s+(?:on\s+)?towards?|"
+        r"clos(?:ed|ing)\s+in\s+on|approach(?:ed|ing)|"
+        r"(?:broke|broken|breaking)\s+through\s+(?:\w+\s+){0,2}?(?:to|towards?|near|around|"
+        r"(?:north|south|east|west)\w*\s+of)|"
         r"(?:counter-?)?attack(?:s|ed|ing)?\s+(?:on|towards?|near|in\s+the\s+direction\s+of|in\s+the\s+area\s+of)|"
-        r"advanc(?:ed|ing)\s+(?:\w+\s+)?(?:near|around|towards?|close\s+to|(?:north|south|east|west)\w*\s+of)|"
+        r"advanc(?:ed|ing|es?)\s+(?:(?![0-9]|in\b|into\b|inside\b|and\b)\w+\s+){0,3}?(?:near|around|towards?|close\s+to|"
+        r"(?:north|south|east|west)\w*\s+(?:of|from))|"
         r"assaults?\s+(?:on|towards?|near|against)|storm(?:ed|ing|s)?|offensive\s+(?:on|towards?)",
         "attack",
     ),
     (
-        r"(?:struck|hit|strik(?:es|ing)|shell(?:ed|ing)|target(?:ed|ing)|pounded)\s+(?:\w+\s+){0,5}?"
+        r"(?:struck|hit|strik(?:es|ing)|shell(?:ed|ing)|target(?:ed|ing)|pounded|destroyed|eliminated|wiped\s+out)\s+"
+        r"(?:\w+\s+){0,7}?"
         r"(?:near|around|in\s+the\s+area\s+of|in\s+the\s+areas\s+of|close\s+to)",
         "strike",
     ),
@@ -377,11 +465,19 @@ TRIGGERS: Final = (
     # Russian
     (r"освобо[дж]\w*|освободи\w*|вызвол\w*", "retake"),
     (r"отби(?:ли|л|та|т)\s+(?:у\s+\w+\s+)?(?:сел\w+|посел\w+|населенн\w+|населённ\w+|деревн\w+|хутор\w*)", "retake"),
-    (r"верну\w+\s+(?:под\s+)?контроль|восстанови\w+\s+контроль|зачисти\w+|зачищ\w+", "retake"),
+    (
+        r"верну\w+\s+(?:под\s+)?контроль|восстанови\w+\s+контроль|зачисти(?:ли|л|ла|ть)\w*|зачищен\w*|"
+        r"(?:заверши\w+|закончи\w+)\s+зачистку",
+        "retake",
+    ),
     (r"взя(?:л|ли|ла|т|то|ты)\b|взяти\w*|захват\w*|захвач\w*|овладе\w+|заня(?:л|ли|ла|т|то|ты)\b", "capture"),
     (r"(?:установи\w+|взя\w+)\s+(?:полный\s+)?контроль|перешл\w+\s+под\s+контроль", "capture"),
     (r"выбил\w*|вытесни\w+", "expel"),
-    (r"контролир\w+|удержива\w+|удерж\w+|под\s+(?:\w+\s+)?контролем", "hold"),
+    (
+        r"(?:(?:находит|наход|оста[её]т|остаются|остава)\w*\s+)?под\s+(?:\w+\s+)?контролем|контролир\w+|удержива\w+|"
+        r"удерж\w+|подконтрольн\w+",
+        "hold",
+    ),
     (
         r"отступи\w+|отош(?:ли|ел|ёл)|отход\w*|выш(?:ли|ел)\s+из|покину\w+|покида\w+|оставил\w*|потеря\w+|"
         r"вытеснен\w*|выдавлен\w*|выбит[ыао]?\s+из",
@@ -391,31 +487,41 @@ TRIGGERS: Final = (
         r"бо(?:и|ёв|ев|ях|й|ем|ями)\b|сражени\w*|столкновени\w*|боестолкновени\w*|боев\w+\s+действи\w+|"
         r"вош(?:ли|ел|ёл)\s+в|зашл?и\s+в|закрепи\w+|позици\w+\s+в|окружен\w*|окружи\w+|блокирова\w+|"
         r"сер\w+\s+зон\w*|присутств\w+|наход\w+\s+в|оста\w+\s+в|обороня\w+\s+в|"
-        r"продвину\w+\s+(?:в|у)\b",
+        r"продвину\w+\s+(?:в|у)\b|зачистк\w+|зачища\w+|(?:действуют|действовали|действует)\s+(?:\w+\s+)?в\b|"
+        r"(?:контр)?наступательн\w+\s+действи\w+\s+в\b|продвижени\w+\s+(?:\w+\s+){0,2}?в\s+(?:\w+\s+)?(?:част\w+|"
+        r"центр\w*)|(?:вышли|вышел|подошли|подошел|подошёл)\s+(?:к|на)\s+"
+        r"(?:окраин\w+|околиц\w+)|на\s+окраин\w+|(?:ведут|ведет|ведёт|идут|идет|идёт)\s+бо\w+|операци\w+\s+(?:\w+\s+){0,2}?в\b",
         "presence",
     ),
     (
         r"(?:отрази\w+|отраж\w+|отби(?:ли|л|ты|та|то))\s+(?:\S+\s+){0,3}?(?:атак|штурм|наступ|попыт|контратак)\w*|"
         r"отрази\w+|отраж\w+|сорва\w+|попытк\w+\s+(?:прорыва|наступлени\w+|"
         r"атак\w+|контратак\w+)|пыта\w+\s+(?:прорваться|наступать|атаковать|продвинуться|контратаковать|выбить|"
-        r"вытеснить|окружить|захватить|взять|отбить)|атак\w+|контратак\w+|наступлени\w+\s+на|штурм\w*|пресеч\w+|"
-        r"продвину\w+\s+(?:под|около|возле|к|в\s+районе|в\s+направлении)\b|"
+        r"вытеснить|окружить|захватить|взять|отбить)|пыта\w+\s+(?:\w+\s+)?\w+(?:ть|ться)\b|атак\w+|контратак\w+|"
+        r"наступлени\w+\s+на|наступа\w+\s+на|"
+        r"штурм\w*(?!\s+(?:подразделени|групп|отряд|бригад|батальон|рот)\w*)|пресеч\w+|"
+        r"прорыв\w*\s+(?:к|в\s+район\w*|в\s+направлении)|прорва\w+\s+(?:к|в\s+район\w*)|"
+        r"продвину\w+\s+(?:(?![0-9]|в\b|у\b|и\b|километр|км\b|метр)\w+\s+)?(?:под|около|возле|к|в\s+районе|в\s+направлении|севернее|южнее|западнее|"
+        r"восточнее|северо-\w+|юго-\w+)\b|"
         r"пресек\w+",
         "attack",
     ),
-    (r"нанес\w+\s+поражени\w+|пораже\w+|пораз\w+|удар\w*\s+по", "strike"),
+    (r"нанес\w+\s+поражени\w+|пораже\w+|пораз\w+|удар\w*\s+по|уничтож\w+|ликвидир\w+", "strike"),
     (r"продвину\w+|продвига\w+|продвижени\w+", "advance"),
     # Ukrainian
     (r"звільн\w+|визвол\w+", "retake"),
     (
         r"відби(?:ли|в|то)\s+(?:\w+\s+)?(?:сел\w+|селищ\w+|населен\w+|хутір|хутор\w*)|поверну\w+\s+під\s+контроль|"
-        r"зачисти\w+|зачищ\w+",
+        r"зачисти(?:ли|в|ла|ти)\w*|зачищен\w*|(?:заверши\w+|закінчи\w+)\s+зачистку",
         "retake",
     ),
     (r"захопи\w+|захопл\w+|заволоді\w+|зайня(?:ли|в|ла|то)\b|взя(?:ли|в|ла|то)\b|окупува\w+|окупова\w+", "capture"),
     (r"(?:встанови\w+|взя\w+)\s+(?:повний\s+)?контроль|перейш\w+\s+під\s+контроль", "capture"),
     (r"вибили|витісни\w+", "expel"),
-    (r"контролю\w+|утриму\w+|під\s+(?:\w+\s+)?контролем", "hold"),
+    (
+        r"(?:(?:перебува|залиша)\w*\s+)?під\s+(?:\w+\s+)?контролем|контролю\w+|утриму\w+|підконтрольн\w+",
+        "hold",
+    ),
     (
         r"відступи\w+|відійш\w+|відхід|відход\w+|вийш(?:ли|ов)\s+з|покину\w+|залиши\w+|втрати\w+|витіснен\w*|"
         r"вибиті\s+з",
@@ -424,23 +530,30 @@ TRIGGERS: Final = (
     (
         r"бо(?:ї|їв|ях|ями)\b|бій\b|зіткнен\w+|боєзіткнен\w+|бойов\w+\s+ді\w+|зайш(?:ли|ов)\s+в|увійш(?:ли|ов)\s+в|"
         r"закріпи\w+|позиці\w+\s+в|оточен\w*|оточи\w+|заблоков\w+|сір\w+\s+зон\w*|присутн\w+|"
-        r"перебува\w+\s+(?:в|у)|залиша\w+\s+(?:в|у)|обороня\w+\s+(?:в|у)|просуну\w+\s+(?:в|у)\b",
+        r"перебува\w+\s+(?:в|у)|залиша\w+\s+(?:в|у)|обороня\w+\s+(?:в|у)|просуну\w+\s+(?:в|у)\b|"
+        r"зачистк\w+|зачища\w+|(?:вийшли|вийшов|підійшли|підійшов)\s+(?:до|на)\s+(?:околиц\w+|окраїн\w+)|"
+        r"на\s+околиц\w+|(?:ведуть|веде|тривають|точаться)\s+бо\w+|операці\w+\s+(?:\w+\s+){0,2}?(?:в|у)\b|"
+        r"(?:діють|діяли|діє)\s+(?:\w+\s+)?(?:в|у)\b|наступальн\w+\s+ді\w+\s+(?:в|у)\b|"
+        r"просуванн\w+\s+(?:(?!на\b)\w+\s+){0,2}?(?:в|у)\s+(?:(?-i:[а-яіїєґ])\w*\s+)?(?:частин\w+|центр\w*|межах)",
         "presence",
     ),
     (
         r"відби(?:ли|в|то|ті|та)\s+(?:\S+\s+){0,3}?(?:атак|штурм|наступ|спроб|контратак)\w*|відбива\w+|зірва\w+|спроб\w+\s+(?:прориву|наступу|атак\w+|"
-        r"просуван\w+)|намага\w+\s+(?:прорватися|наступати|атакувати|просунутися|витіснити|вибити|оточити|"
-        r"захопити|відбити)|атак\w+|контратак\w+|наступ\w*\s+на|штурм\w*|"
-        r"просуну\w+\s+(?:під|біля|поблизу|до|в\s+районі|в\s+напрямку)\b",
+        r"просуван\w+)|намага\w+\s+(?:\w+\s+)?\w+(?:ти|тися|тись)\b|атак\w+|контратак\w+|наступ\w*\s+на|"
+        r"штурм\w*(?!\s+(?:підрозділ|груп|загон|бригад|батальйон|рот)\w*)|"
+        r"прорив\w*\s+(?:до|в\s+район\w*|у\s+напрямку)|прорва\w+\s+(?:до|в\s+район\w*)|"
+        r"просун\w+\s+(?:(?![0-9]|в\b|у\b|та\b|і\b|й\b|кілометр|км\b|метр)\w+\s+){0,4}?(?:під|біля|поблизу|до|в\s+районі|в\s+напрямку|північніше|південніше|"
+        r"східніше|західніше|на\s+(?:північ|південь|схід|захід|північний\s+\w+|південний\s+\w+)\s+від)\b|"
+        r"просуван\w+\s+(?:(?![0-9]|в\b|у\b|та\b|і\b|й\b|кілометр|км\b|метр)\w+\s+){0,4}?(?:під|біля|поблизу|на\s+(?:північ|південь|схід|захід)\w*\s+від)\b",
         "attack",
     ),
-    (r"уразил\w*|ураж\w+|завда\w+\s+(?:\w+\s+)?(?:удар\w*|ураженн\w+)", "strike"),
+    (r"уразил\w*|ураж\w+|завда\w+\s+(?:\w+\s+)?(?:удар\w*|ураженн\w+)|знищ\w+|ліквідува\w+", "strike"),
     (r"просуну\w+|просува\w+|просуванн\w+", "advance"),
 )
 
 #: With one of these near it, a "hold" verb means a foothold, not the whole place: presence.
 PARTIAL: Final = (
-    r"footholds?|positions?|parts?\s+of|pockets?|bridgeheads?|outskirts|edges?\s+of",
+    r"footholds?|positions?|parts?\s+of|pockets?|bridgeheads?|outskirts|edges?\s+of|partly|partially|partial",
     r"част\w*|окраин\w*|позици\w+|плацдарм\w*",
     r"частин\w*|окраїн\w*|позиці\w+",
 )
@@ -457,20 +570,21 @@ MODAL: Final = (
     r"could|would|might|may|will|shall|should|must|plans?\s+to|planning\s+to|planned\s+to|aims?\s+to|aiming\s+to|"
     r"aimed\s+to|intends?\s+to|intended\s+to|wants?\s+to|wanted\s+to|hopes?\s+to|hoping\s+to|seeks?\s+to|"
     r"ready\s+to|threaten(?:s|ed)?\s+to|expected\s+to|in\s+order\s+to|if|unless|once|prepar(?:es|ed|ing)\s+to|"
-    r"preparing|goal|objective|vowed\s+to|promised\s+to|pledged\s+to|to\s+(?=retake|recapture|capture|take|regain)",
+    r"preparing|goal|objective|vowed\s+to|promised\s+to|pledged\s+to|to\s+(?=retake|recapture|capture|take|regain)|"
+    r"expects?\s+(?:\w+\s+){0,3}?to|expected|poised\s+to|whether|ordered\s+(?:\w+\s+){0,3}?to|tasked\s+with",
     r"может|могут|мог\w*|смож\w+|планир\w+|намерен\w*|намерева\w+|хоч\w+|хот\w+|собира\w+|готов\w*|будет|будут|"
     r"если|чтобы|цель\w*|попытает\w*|попытаться|обеща\w+|пообеща\w+|не\s+исключа\w+|не\s+исключено|"
-    r"вероятно|возможно",
+    r"вероятно|возможно|задач\w+|приказ\w*|поручи\w+|поручени\w+|ожида\w+|прогноз\w*",
     r"може|можуть|міг|могли|змож\w+|планує|планують|плану\w+|має\s+намір|мають\s+намір|хоче|хочуть|збира\w+|"
     r"готов\w*|буде|будуть|якщо|щоб|мет\w+|обіця\w+|пообіця\w+|спробу(?:є|ють|вати)|не\s+виключа\w+|не\s+виключено|"
-    r"ймовірно|можливо",
+    r"ймовірно|можливо|завданн\w+|наказ\w*|доручи\w+|доручен\w+|очікуют\w*|очікує|прогноз\w*",
 )
 
 #: Background: the clause restates an earlier event instead of claiming something new.
 BACKGROUND: Final = (
     r"originally|initially|first|previously|once|last\s+year|earlier\s+(?:this|last)\s+year|"
     r"last\s+(?:summer|autumn|fall|winter|spring)|"
-    r"(?:at|since)\s+the\s+(?:start|beginning|height|peak)\s+of|at\s+(?:its|the)\s+(?:peak|height)|"
+    r"since\s+the\s+(?:start|beginning)\s+of|"
     r"when\s+(?:ukraine|kyiv|russia|moscow)\s+(?:launched|began|started)|in\s+(?:early|mid|late)\s+\w+|"
     r"(?:in|since|last)\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)"
     r"(?:\s+20[0-9]{2})?",
@@ -487,7 +601,9 @@ BACKGROUND: Final = (
 #: Denial verbs: the claimant rejects what someone else said.
 DENIAL: Final = (
     r"den(?:ied|ies|y|ying)|dismiss(?:ed|es|ing)?|refut(?:ed|es|e|ing)|reject(?:ed|s|ing)?|disput(?:ed|es|e|ing)|"
-    r"rebuff(?:ed|s)?|(?:called|calling)\s+(?:\w+\s+){0,4}?(?:false|untrue|fake|lies|a\s+lie|propaganda)|"
+    r"rebuff(?:ed|s)?|(?:called|calling|branded|branding|labell?ed|described\s+as|dismissed\s+as)\s+(?:[^.;]{0,80}?\s)?"
+    r"[\"“«']?(?:false|untrue|fake|lies|a\s+lie|propaganda|a\s+propaganda\s+\w+|(?:a\s+)?bluff|nonsense|fiction|"
+    r"(?:a\s+)?fabrication|disinformation)|"
     r"(?:is|are|was|were)\s+(?:false|untrue|not\s+true|fake|a\s+lie)|do(?:es)?\s+not\s+reflect|did\s+not\s+reflect",
     r"опроверг\w*|опроверга\w+|отверг\w*|отрица\w+|назва\w+\s+(?:\w+\s+)?(?:ложью|фейком|неправдой|вбросом)|"
     r"не\s+соответству\w+\s+действительности|фейк\w*",
@@ -497,7 +613,8 @@ DENIAL: Final = (
 
 #: "Claims that ...": what follows is someone else's claim (quoted, reported or denied).
 REPORTED_CLAIM: Final = (
-    r"(?:claims?|reports?|statements?|assertions?|allegations?)\s+(?:(?:by|of)\s+(?:\S+\s+){0,3}?)?(?:of|that|about)|"
+    r"(?:claims?|reports?|statements?|assertions?|allegations?|announcements?|accounts?|assurances?)\s+"
+    r"(?:(?:by|of)\s+(?:\S+\s+){0,3}?)?(?:of|that|about)|"
     r"alleged(?:ly)?|so-called",
     r"(?:заявлени\w+|утверждени\w+|сообщени\w+)\s+(?:\S+\s+){0,3}?(?:о|об|что)|якобы|так\s+называем\w+",
     r"(?:заяв(?:а|и|у|ою|ам|ами|ах)?|твердженн\w+|повідомленн\w+)\s+(?:\S+\s+){0,3}?(?:про|що)|нібито|"

@@ -19,12 +19,14 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ..names import normalise, spellings, transliterate
+from ._fast import fast
 
 _CYR = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _SENTENCE_START = re.compile(r"[.!?]\s*$|^\s*$")
@@ -41,6 +43,30 @@ _RAION_CYR = re.compile(
     r"(?<!\w)(?P<stem>[А-ЯЁІЇЄҐ][а-яёіїєґ']+?)(?:ский|ском|ского|скому|ским|ський|ському|ського|ським|ськ|ск)"
     r"\s+(?:район\w*)(?!\w)"
 )
+#: A place word followed by one of these names a facility or an axis, not the settlement itself.
+_FACILITY_AFTER = re.compile(
+    r"^(?:[’']s)?\s*(?:border\s+crossing|crossing(?:\s+point)?|checkpoint|gas\s+(?:metering|measuring|transit)\s+station|"
+    r"(?:metering|measuring)\s+station|highway|road|bridge|direction|axis|salient|bulge|pocket|"
+    r"(?:пункт\w*\s+пропуска|кпп|газоизмерительн\w+|газовимірювальн\w+|трасс\w+|шоссе|шосе|направлени\w+|напрям\w+)"
+    r")(?!\w)",
+    re.IGNORECASE,
+)
+#: Capitalised words that may stand next to a place name without making it part of another name.
+_CALENDAR = frozenset(
+    (
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("january", "february", "march", "april", "may", "june", "july", "august", "september", "october"),
+        *("november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
+    )
+)
+_OBLAST_WORD = fast(
+    re.compile(
+        r"oblast|region|province|area|direction|front|sector|axis|shch[iy]na|област|обл\.|регион|регіон|направлен|"
+        r"напрям|губерни|[щч]ин",
+        re.IGNORECASE,
+    )
+)
+_RAION_WORD = fast(re.compile(r"district|raion|rayon", re.IGNORECASE))
 _OBLAST_AFTER = r"(?:oblast|region|province|border\s+region|border\s+area|area|direction|front|sector|axis)"
 _OBLAST_AFTER_CYR = r"(?:област\w*|обл\.|регион\w*|регіон\w*|направлени\w*|напрям\w*|губерни\w*)"
 
@@ -89,7 +115,9 @@ def _noun_forms_ru(w: str) -> set[str]:
         out |= {s + e for e in ("я", "ю", "ем", "е", "его", "ему")}
     elif w.endswith(("ы", "и")):  # Погребки, Поныри
         s = w[:-1]
-        out |= {s + e for e in ("ах", "ам", "ами", "ов", "ях", "ям", "ями", "ей", "ок")}
+        out |= {s + e for e in ("ах", "ам", "ами", "ов", "ях", "ям", "ями", "ей")}
+        if w.endswith("ки"):  # Борки: Борок
+            out.add(w[:-2] + "ок")
     elif w[-1:].isalpha():  # Уланок, Дмитрюков, Крупец
         out |= {w + e for e in ("а", "у", "ом", "е", "ым")}
         if w.endswith(("ок", "ек", "ец")):  # the vowel drops: Уланок, Уланка
@@ -127,7 +155,7 @@ def _noun_forms_uk(w: str) -> set[str]:
         out |= {s + e for e in ("і", "ю", "ем", "я", "ею")}
     elif w.endswith(("и", "і")):
         s = w[:-1]
-        out |= {s + e for e in ("ах", "ам", "ами", "ях", "ям", "ями")}
+        out |= {s + e for e in ("ах", "ам", "ами", "ях", "ям", "ями", "ів")}
     elif w[-1:].isalpha() and not w.endswith(("е", "є", "й")):
         out |= {w + e for e in ("а", "у", "ові", "ом", "і")}
     return out
@@ -183,6 +211,7 @@ _UK_ENDINGS = (
     ("ево", ("еве", "єве")),
     ("ёво", ("ьове",)),
     ("ино", ("іно", "ине")),
+    ("ье", ("я",)),
     ("ыно", ("ине",)),
 )
 
@@ -220,6 +249,50 @@ def ukrainian_spellings(ru: str) -> set[str]:
     out |= combos
     out.discard(ru)
     return out
+
+
+_RU_ENDINGS = (
+    ("ська", ("ская",)),
+    ("цька", ("цкая",)),
+    ("ське", ("ское",)),
+    ("цьке", ("цкое",)),
+    ("ський", ("ский",)),
+    ("івка", ("овка", "евка")),
+    ("ївка", ("евка", "ёвка")),
+    ("ове", ("ово",)),
+    ("еве", ("ево",)),
+    ("єве", ("ево",)),
+    ("ине", ("ино",)),
+    ("іне", ("ино",)),
+)
+
+
+def russian_spellings(uk: str) -> set[str]:
+    """How the Russian press usually writes a Ukrainian place name (Веселівка -> Веселовка, Веселевка).
+
+    Regular changes only: endings (-івка -> -овка/-евка, -ове -> -ово, -ське -> -ское), є -> е,
+    ї -> и, і -> и inside the word; a spelling that differs only in vowels is left to :func:`skeleton`.
+
+    Examples
+    --------
+    >>> sorted(russian_spellings("Веселівка")), sorted(russian_spellings("Хотінь"))
+    (['Веселевка', 'Веселовка'], ['Хотинь'])
+    """
+    words: list[set[str]] = []
+    for w in uk.split(" "):
+        low = w.lower()
+        forms = {low}
+        for end, repl in _RU_ENDINGS:
+            if low.endswith(end) and len(low) > len(end) + 1:
+                forms = {low[: -len(end)] + r for r in repl}
+                break
+        forms = {f.replace("є", "е").replace("ї", "и").replace("і", "и") for f in forms}
+        words.append({f[:1].upper() + f[1:] if w[:1].isupper() else f for f in forms})
+    combos: set[str] = {""}
+    for opts in words:
+        combos = {(a + " " + b).strip() for a in combos for b in opts}
+    combos.discard(uk)
+    return combos
 
 
 _FROM_LATIN = [
@@ -314,7 +387,22 @@ class Mention:
 
 
 #: Which reading of a spelling to report when several rows or forms share it.
-_RANK = {"exact": 0, "case form": 1, "Ukrainian form": 2, "Cyrillic from the English name": 3}
+_RANK = {"exact": 0, "case form": 1, "Ukrainian form": 2, "Russian form": 2, "Cyrillic from the English name": 3}
+
+#: Letters the press and transliterations write either way: soft signs dropped, the e/i vowels merged.
+_SKELETON = str.maketrans({"ь": "", "ъ": "", "'": "", "’": "", "ʼ": "", "ё": "и", "е": "и", "є": "и", "і": "и",
+                           "ї": "и", "ы": "и", "э": "и", "й": "и"})  # fmt: skip
+
+
+def skeleton(word: str) -> str:
+    """A Cyrillic word with the letters that vary between spellings folded (Гордіївка, Гордеевка: гордиивка).
+
+    Examples
+    --------
+    >>> skeleton("Гордіївки") == skeleton("гордеевки"), skeleton("Конопельку") == skeleton("конопелку")
+    (True, True)
+    """
+    return word.lower().translate(_SKELETON)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -395,7 +483,10 @@ class PlaceIndex:
                     for form in case_forms(spelling):
                         self._add(_key(form), pid, "case form")
             if not ru and not uk:
-                for guess in cyrillic_guesses(name):
+                guesses = cyrillic_guesses(name)
+                # a Ukrainian romanisation (Veselivka): the Ukrainian -івка and the Russian -овка/-евка
+                guesses |= {g[:-4] + end for g in guesses if g.endswith("ивка") for end in ("івка", "овка", "евка")}
+                for guess in guesses:
                     for form in case_forms(guess) | {guess}:
                         self._add(_key(form), pid, "Cyrillic from the English name")
                     for uk_guess in ukrainian_spellings(guess):
@@ -406,11 +497,23 @@ class PlaceIndex:
                     self._add(_key(spelling), pid, "Ukrainian form")
                 for form in case_forms(guess):
                     self._add(_key(form), pid, "Ukrainian form")
+            for guess in russian_spellings(uk) if uk and not ru else ():
+                for form in case_forms(guess) | {guess}:
+                    self._add(_key(form), pid, "Russian form")
         for key, ids in self._index.items():
             if len(key) == 1 and not _CYR.search(key[0]) and len(key[0]) >= 5:
                 self._latin_single[key[0]] |= ids
         self._latin_keys = sorted(self._latin_single)
+        #: Cyrillic keys by their skeleton, for spellings the index does not hold letter for letter
+        self._skeletons: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for key, ids in self._index.items():
+            if _CYR.search(key[0]) and sum(len(w) for w in key) >= 5:
+                self._skeletons[tuple(skeleton(w) for w in key)] |= ids
         self._max_len = max((len(k) for k in self._index), default=1)
+        #: the most words of a spelling starting with each word (most words start none: skipped at once)
+        self._first_word: dict[str, int] = {}
+        for k in self._index:
+            self._first_word[k[0]] = max(self._first_word.get(k[0], 0), len(k))
         self._oblasts = self._oblast_patterns()
         self._raion_stems: dict[str, tuple[str, str]] = {}
         for p in self.places.values():
@@ -419,7 +522,7 @@ class PlaceIndex:
                 self._raion_stems.setdefault(stem, (p.raion, p.oblast))
         stems = sorted(self._raion_stems, key=len, reverse=True)
         self._raions = (
-            re.compile(rf"\b({'|'.join(map(re.escape, stems))})\w*\s+(?:district|raion|rayon)\b", re.IGNORECASE)
+            fast(re.compile(rf"\b({'|'.join(map(re.escape, stems))})\w*\s+(?:district|raion|rayon)\b", re.IGNORECASE))
             if stems
             else None
         )
@@ -431,8 +534,8 @@ class PlaceIndex:
         if _RANK[how] < _RANK.get(self._how.get(key, ""), 9):
             self._how[key] = how
 
-    def _oblast_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
-        out: list[tuple[str, re.Pattern[str]]] = []
+    def _oblast_patterns(self) -> list[tuple[str, Any]]:
+        out: list[tuple[str, Any]] = []
         for oblast in sorted({p.oblast for p in self.places.values() if p.oblast}):
             latin = {oblast}
             cyr: set[str] = set()
@@ -440,6 +543,7 @@ class PlaceIndex:
                 cyr |= {s.lower() for s in self._cyrillic[pid] if " " not in s and "-" not in s}
             for c in list(cyr):
                 latin.add(transliterate(c, "ukrainian"))
+            latin = {x.lower() for x in latin}  # the patterns run on lower-cased text (see _fast)
             parts = [rf"(?:the\s+)?{re.escape(x)}(?:[’']s)?\s+{_OBLAST_AFTER}" for x in sorted(latin)]
             parts += [rf"{re.escape(x)}(?:shchyna|shchina)" for x in sorted(latin)]
             for c in sorted(cyr):
@@ -449,19 +553,25 @@ class PlaceIndex:
                 # "Курской и Белгородской областей": the first of two oblasts named together
                 parts.append(rf"{re.escape(base)}с[ь]?к\w*(?=\s+(?:и|та|і|й)\s+\w+с[ь]?к\w*\s+{_OBLAST_AFTER_CYR})")
                 parts.append(rf"{re.escape(base)}[щч]ин\w*")
-            out.append((oblast, re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)))
+            out.append((oblast, fast(re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE))))
         return out
 
     def find(self, text: str) -> list[Mention]:
         """Every settlement, oblast and raion mention in ``text``, in order, without overlaps."""
         found: list[Mention] = []
-        for oblast, rx in self._oblasts:
-            found += [Mention(m.start(), m.end(), m[0], "oblast", oblast=oblast) for m in rx.finditer(text)]
-        if self._raions is not None:
+        if _OBLAST_WORD.search(text):  # the oblast patterns all need one of these words
+            for oblast, rx in self._oblasts:
+                found += [
+                    Mention(m.start(), m.end(), text[m.start() : m.end()], "oblast", oblast=oblast)
+                    for m in rx.finditer(text)
+                ]
+        if self._raions is not None and _RAION_WORD.search(text):
             for m in self._raions.finditer(text):
                 raion, oblast = self._raion_stems[m[1].lower()]
-                found.append(Mention(m.start(), m.end(), m[0], "raion", oblast=oblast, raion=raion))
-        for m in _RAION_CYR.finditer(text):
+                found.append(
+                    Mention(m.start(), m.end(), text[m.start() : m.end()], "raion", oblast=oblast, raion=raion)
+                )
+        for m in _RAION_CYR.finditer(text) if "район" in text else ():
             place = self._raion_centre(m["stem"])
             found.append(
                 Mention(
@@ -483,7 +593,7 @@ class PlaceIndex:
         ]
         found = list({(m.start, m.end): m for m in found}.values())
         taken = [(m.start, m.end) for m in found]
-        found += [m for m in self._settlements(text) if not any(a < m.end and m.start < b for a, b in taken)]
+        found += [m for m in self._settlements(text, taken) if not any(a < m.end and m.start < b for a, b in taken)]
         return sorted(found, key=lambda m: m.start)
 
     def _raion_centre(self, adjective_stem: str) -> Place | None:
@@ -497,8 +607,9 @@ class PlaceIndex:
                     best = (len(root), pid)
         return self.places[best[1]] if best else None
 
-    def _settlements(self, text: str) -> list[Mention]:
+    def _settlements(self, text: str, taken: list[tuple[int, int]] | None = None) -> list[Mention]:
         tokens = [(m.start(), m.end(), m[0]) for m in _TOKEN.finditer(text)]
+        taken = taken or []
         out: list[Mention] = []
         i = 0
         while i < len(tokens):
@@ -508,11 +619,16 @@ class PlaceIndex:
                 continue
             hit = self._longest(text, tokens, i)
             if hit is None:
-                hit = self._by_dictionary(tokens, i) or self._typo(text, tokens, i)
+                hit = (
+                    self._by_dictionary(tokens, i) or self._by_skeleton(text, tokens, i) or self._typo(text, tokens, i)
+                )
             if hit is None:
                 i += 1
                 continue
             n, ids, how = hit
+            if self._inside_other_name(text, tokens, i, n, taken):
+                i += n  # "Радио Свобода", "Кривий Ріг", "Tim Lister": a word of another proper name
+                continue
             s, e = start, tokens[i + n - 1][1]
             written = text[s:e]
             after = text[e : e + 40]
@@ -520,6 +636,9 @@ class PlaceIndex:
             raions = {self.places[x].raion for x in ids}
             one_oblast = next(iter(oblasts)) if len(oblasts) == 1 else ""
             district = _RAION_AFTER.match(after)
+            if _FACILITY_AFTER.match(after):
+                i += n  # "the Sudzha border crossing", "the Sudzha direction": not the town itself
+                continue
             if district:  # "the Sudzha district": the raion named after the town, not the town
                 e += district.end()
                 out.append(
@@ -535,8 +654,39 @@ class PlaceIndex:
             i += n
         return out
 
+    def _inside_other_name(
+        self, text: str, tokens: list[tuple[int, int, str]], i: int, n: int, taken: list[tuple[int, int]]
+    ) -> bool:
+        """Whether the name at tokens ``i..i+n`` is glued to another capitalised word that is no place.
+
+        "Радио Свобода", "Кривий Ріг", "Tim Lister": a settlement's name inside another proper
+        name. A capitalised word opening the sentence ("Освобождена Суджа"), a month or weekday, and
+        an oblast or raion named next to it ("Суджа Курской области") do not count.
+        """
+
+        def glued(a: int, b: int) -> bool:
+            return bool(re.fullmatch(r"[ \t]+", text[a:b]))
+
+        def other(k: int) -> bool:
+            st, _en, w = tokens[k]
+            if not w[:1].isupper() or w.lower() in _CALENDAR or any(a <= st < b for a, b in taken):
+                return False
+            return self._longest(text, tokens, k) is None
+
+        j = i + n
+        if j < len(tokens) and glued(tokens[j - 1][1], tokens[j][0]) and other(j):
+            return True
+        if i > 0 and glued(tokens[i - 1][1], tokens[i][0]) and other(i - 1):
+            opens = i - 1 == 0 or bool(_SENTENCE_START.search(text[max(0, tokens[i - 1][0] - 3) : tokens[i - 1][0]]))
+            return not opens
+        return False
+
     def _longest(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, set[str], str] | None:
-        for n in range(min(self._max_len, len(tokens) - i), 0, -1):
+        first = _fold(_norm(tokens[i][2]))
+        longest = self._first_word.get(first, 0)
+        if not longest and _POSSESSIVE.search(tokens[i][2]):
+            longest = self._first_word.get(_fold(_norm(tokens[i][2][:-2])), 0)
+        for n in range(min(longest, len(tokens) - i), 0, -1):
             parts = tokens[i : i + n]
             # the words of one name are next to each other: only blanks or a hyphen between them
             if any(not _JOIN.fullmatch(text[a[1] : b[0]]) for a, b in itertools.pairwise(parts)):
@@ -558,6 +708,22 @@ class PlaceIndex:
             ids = self._index.get((lemma,))
             if ids and self._how.get((lemma,)) in _RANK:
                 return 1, ids, "dictionary form"
+        return None
+
+    def _by_skeleton(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, set[str], str] | None:
+        """A capitalised Cyrillic name inside a sentence spelt with other vowels or soft signs (Гордіївки)."""
+        start, _, word = tokens[i]
+        if not _CYR.search(word) or len(word) < 5 or _SENTENCE_START.search(text[max(0, start - 3) : start]):
+            return None
+        for n in range(min(3, len(tokens) - i), 0, -1):
+            parts = tokens[i : i + n]
+            if any(not _JOIN.fullmatch(text[a[1] : b[0]]) for a, b in itertools.pairwise(parts)):
+                continue
+            if n > 1 and not parts[-1][2][:1].isupper():
+                continue
+            ids = self._skeletons.get(tuple(skeleton(_norm(w)) for _, _, w in parts))
+            if ids:
+                return n, ids, "spelling variant"
         return None
 
     def _typo(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, set[str], str] | None:
@@ -591,12 +757,15 @@ def _extension(short: str, long: str) -> bool:
     return False
 
 
-def decide_namesakes(mentions: list[Mention], places: dict[str, Place], *, max_km: float = 40.0) -> list[Mention]:
+def decide_namesakes(
+    mentions: list[Mention], places: dict[str, Place], *, max_km: float = 40.0, prefer_oblast: str = ""
+) -> list[Mention]:
     """Narrow each ambiguous settlement to the candidate the article's other places point to.
 
     A candidate wins when it lies in an oblast the article names and its rivals do not, or when it
     is clearly the nearest to the article's unambiguous settlements (within ``max_km``, and less
-    than half as far as the next one). Otherwise the mention stays ambiguous.
+    than half as far as the next one); failing both, when it alone lies in ``prefer_oblast`` (the
+    oblast the ledger is about). Otherwise the mention stays ambiguous.
     """
     oblasts = {m.oblast for m in mentions if m.kind in ("oblast", "raion") and m.oblast}
     raions = {m.raion for m in mentions if m.kind == "raion" and m.raion}
@@ -616,7 +785,16 @@ def decide_namesakes(mentions: list[Mention], places: dict[str, Place], *, max_k
         out = [
             _narrow(m, places, oblasts=oblasts, raions=raions, votes=votes, anchors=anchors, max_km=max_km) for m in out
         ]
+    if prefer_oblast:
+        out = [_prefer(m, places, prefer_oblast) for m in out]
     return out
+
+
+def _prefer(m: Mention, places: dict[str, Place], oblast: str) -> Mention:
+    if m.kind != "settlement" or len(m.ids) < 2:
+        return m
+    inside = [i for i in m.ids if places[i].oblast == oblast]
+    return replace(m, ids=tuple(inside)) if 0 < len(inside) < len(m.ids) else m
 
 
 def _narrow(

@@ -149,30 +149,42 @@ def squash(text: str) -> tuple[str, Offsets]:
     raw: list[int] = []
     blank: list[bool] = []
     pos = 0
-    for m in _RUNS.finditer(text):
+    lead = _LEAD.match(text)
+    last = lead.end() if lead else 0  # leading blanks (and FILL) give nothing
+    if last < len(text):
+        starts.append(0)
+        raw.append(last)
+        blank.append(False)
+    # only blank runs that are not one space or one newline change the text: the rest is copied as it is
+    for m in _CHANGE.finditer(text, last):
+        out.append(text[last : m.start()])
+        pos += m.start() - last
+        last = m.end()
         chunk = m[0]
-        if chunk[0].isspace() or chunk[0] == FILL:
-            if not out or not chunk.strip(FILL):  # leading blanks, or only FILL: nothing to add
-                continue
+        if m.end() == len(text):
+            break  # trailing blanks: dropped
+        if chunk.strip(FILL):
             sep = "\n\n" if chunk.count("\n") >= 2 else "\n" if "\n" in chunk else " "
-            out.append(sep)
             starts.append(pos)
             raw.append(m.start())
             blank.append(True)
+            out.append(sep)
             pos += len(sep)
-            continue
-        out.append(chunk)
         starts.append(pos)
-        raw.append(m.start())
+        raw.append(m.end())
         blank.append(False)
-        pos += len(chunk)
-    if out and out[-1].isspace():
-        out.pop()
+    else:
+        out.append(text[last:])
+    flat = "".join(out).rstrip(" \n")  # a trailing lone space or newline
+    while starts and starts[-1] >= len(flat):
         for lst in (starts, raw, blank):
             lst.pop()
-    return "".join(out), Offsets(tuple(starts), tuple(raw), tuple(blank))
+    return flat, Offsets(tuple(starts), tuple(raw), tuple(blank))
 
 
+_LEAD = re.compile(r"[\s" + FILL + r"]+")
+#: Blank runs that squashing changes: two characters or more, or one that is not a space or a newline.
+_CHANGE = re.compile(r"[\s" + FILL + r"]{2,}|[^\S \n]|" + FILL)
 _RUNS = re.compile(r"[^\s" + FILL + r"]+|[\s" + FILL + r"]+")
 
 
@@ -184,13 +196,20 @@ def language(text: str) -> str:
     >>> language("Війська звільнили Суджу"), language("Войска освободили Суджу"), language("Troops took it")
     ('uk', 'ru', 'en')
     """
-    cyr = len(re.findall(r"[а-яёіїєґ]", text, re.IGNORECASE))
-    lat = len(re.findall(r"[a-z]", text, re.IGNORECASE))
+    low = text.lower()
+    cyr = len(_CYR_LETTER.findall(low))
+    lat = len(_LAT_LETTER.findall(low))
     if cyr <= lat:
         return "en"
-    uk = len(re.findall(r"[іїєґ]|\bщо\b|\bта\b", text, re.IGNORECASE))
-    ru = len(re.findall(r"[ыэъё]|\bчто\b", text, re.IGNORECASE))
+    uk = len(_UK_MARK.findall(low))
+    ru = len(_RU_MARK.findall(low))
     return "uk" if uk > ru else "ru"
+
+
+_CYR_LETTER = re.compile(r"[а-яёіїєґ]")
+_LAT_LETTER = re.compile(r"[a-z]")
+_UK_MARK = re.compile(r"[іїєґ]|\bщо\b|\bта\b")
+_RU_MARK = re.compile(r"[ыэъё]|\bчто\b")
 
 
 def _split(para: str) -> list[tuple[int, int]]:
