@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -228,6 +229,7 @@ def run_extract(
         "size": "extract",
         "when": when,
         "machine": mach,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         **{k: v for k, v in r.items() if k != "sets"},
         "first_runs": first_runs,
         "sets": merged,
