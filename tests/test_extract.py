@@ -667,6 +667,14 @@ def test_traps_in_news_style(ex: Extraction, text: str) -> None:
             "ISW said Russian forces advanced west of Gornal and into the southern part of Sudzha.",
             [("isw", "attack", "Gornal", RU, "2025-03-16"), ("isw", "presence", "Sudzha", C, "2025-03-16")],
         ),
+        (  # "advanced to X's outskirts": on its outskirts (coding rule 8)
+            "Russian troops have advanced to Sudzha's eastern outskirts, Rybar said.",
+            [("ru-military-bloggers", "presence", "Sudzha", C, "2025-03-16")],
+        ),
+        (  # strikes on positions in a place: an attack by the side that struck (rule 13), not presence
+            "Russian aviation carried out strikes on Ukrainian positions in Sudzha, the defence ministry said.",
+            [("ru-mod", "attack", "Sudzha", RU, "2025-03-16")],
+        ),
         (  # a facility named after a town is not the town
             "Russian troops seized the Sudzha border crossing and were pressing towards Gornal, Rybar said.",
             [("ru-military-bloggers", "attack", "Gornal", RU, "2025-03-16")],
@@ -681,6 +689,8 @@ def test_traps_in_news_style(ex: Extraction, text: str) -> None:
         "named-list",
         "no-longer",
         "and-into",
+        "outskirts",
+        "strikes-on",
         "facility",
     ],
 )

@@ -398,7 +398,7 @@ TRIGGERS: Final = (
     ),
     (
         r"(?:re)?gain(?:ed)?\s+control|retook|retak(?:en|es|ing)|recaptur(?:ed|es|e|ing)|regain(?:ed|s)?|"
-        r"reclaim(?:ed|s|ing)?|won\s+back|liberat(?:ed|es|e|ing|ion\s+of)|freed|clear(?:ed|ing)\s+(?=[A-Z])|"
+        r"reclaim(?:ed|s|ing)?|won\s+back|liberat(?:ed|es|e|ing|ion\s+of)|freed|cleared\s+(?=(?-i:[A-Z]))|"
         r"(?:fully|completely)\s+cleared|completed\s+(?:the\s+)?(?:liberation|clearing|capture)",
         "retake",
     ),
@@ -427,6 +427,7 @@ TRIGGERS: Final = (
         r"(?:pushed|pressed|moved|forced\s+(?:their|its)\s+way|fought\s+(?:their|its)\s+way)\s+(?:deeper\s+|further\s+)?"
         r"(?:into|inside)|(?:are|is|were)\s+(?:now|already)\s+(?:in|inside)|"
         r"(?:reached|on|at|to)\s+the\s+(?:outskirts|edges?)\s+of|mop(?:ping)?[-\s]up\s+(?:operations\s+)?in|"
+        r"clearing\s+(?=(?-i:[A-Z]))|"
         r"clearing\s+operations\s+in|"
         r"(?:encircl|surround)(?:ed|ing|es)|(?:grey|gray)\s+zone|contested|holding\s+out\s+in|"
         r"defend(?:ing|s)?\s+(?:\w+\s+)?(?:in|near)|"
@@ -450,15 +451,16 @@ TRIGGERS: Final = (
         r"(?:broke|broken|breaking)\s+through\s+(?:\w+\s+){0,2}?(?:to|towards?|near|around|"
         r"(?:north|south|east|west)\w*\s+of)|"
         r"(?:counter-?)?attack(?:s|ed|ing)?\s+(?:on|towards?|near|in\s+the\s+direction\s+of|in\s+the\s+area\s+of)|"
-        r"advanc(?:ed|ing|es?)\s+(?:(?![0-9]|in\b|into\b|inside\b|and\b)\w+\s+){0,3}?(?:near|around|towards?|close\s+to|"
+        r"advanc(?:ed|ing|es?)\s+(?:(?![0-9]|in\b|into\b|inside\b|and\b|up\b)\w+\s+){0,3}?(?:near|around|towards?|"
+        r"to(?!\s+(?:within|about|some|around|\d))|close\s+to|"
         r"(?:north|south|east|west)\w*\s+(?:of|from))|"
         r"assaults?\s+(?:on|towards?|near|against)|storm(?:ed|ing|s)?|offensive\s+(?:on|towards?)",
         "attack",
     ),
     (
-        r"(?:struck|hit|strik(?:es|ing)|shell(?:ed|ing)|target(?:ed|ing)|pounded|destroyed|eliminated|wiped\s+out)\s+"
-        r"(?:\w+\s+){0,7}?"
-        r"(?:near|around|in\s+the\s+area\s+of|in\s+the\s+areas\s+of|close\s+to)",
+        r"(?:struck|hit|strik(?:es|ing)|shell(?:ed|ing)|target(?:ed|ing)|pounded|destroyed|eliminated|wiped\s+out|"
+        r"(?:air\s*)?strikes?\s+(?:on|against))\s+(?:\w+\s+){0,7}?"
+        r"(?:near|around|in\s+the\s+area\s+of|in\s+the\s+areas\s+of|close\s+to|in|at)",
         "strike",
     ),
     (r"advanc(?:ed|es|ing|ements?)|advance|push(?:ed|ing)|moved\s+forward|progress(?:ed)?|gain(?:s|ed)?", "advance"),

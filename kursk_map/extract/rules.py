@@ -1513,6 +1513,10 @@ class _Context:
                         # "advanced west of Darino and into the southern part of Kruglenkoye": into it, presence
                         add("presence", "contested", p, "an advance into the place (fighting in it)")
                         continue
+                    if _ADVANCE_STEM.match(t.text) and _OWN_PART.match(self.text, p.end):
+                        # "advanced to Sudzha's eastern outskirts": on its outskirts (coding rule 8)
+                        add("presence", "contested", p, "an advance to the place's outskirts or part")
+                        continue
                     weak = "claimant" in why or "other side" in why
                     add("attack", attacker, p, "attack towards, or strike near, the place", c=conf - 0.1 * weak)
                 notes.pop()
@@ -2449,6 +2453,7 @@ _TOWARDS = _fast(
         re.IGNORECASE,
     )
 )
+_OWN_PART = re.compile(r"(?:[’']s)?\s+(?:\w+\s+)?(?:outskirts|edges?|parts?|centre|center|quarters?)\b", re.IGNORECASE)
 _CONJ_BEFORE = (
     r"(?:\band|\bbut|\byet|\bи|\bно|\bа|\bі|\bта|\bй|\bале)\s+(?:also\s+|then\s+|также\s+|тоже\s+|також\s+|теж\s+)?$"
 )
