@@ -36,6 +36,7 @@ from . import lexicon as lx
 from ._fast import Fast as _Fast
 from ._fast import case_free as _case_free
 from ._fast import fast as _fast
+from ._fast import lower
 from .dates import DateRef, find_dates
 from .figures import Figure, find_figures
 from .places import Mention, Place, PlaceIndex, decide_namesakes
@@ -409,6 +410,8 @@ class Extractor:
         self.sides = dict(sides or {})
         self._named_claimants = _named_claimants(names or {}, self.sides)
         self._named_any = _any_of(self._named_claimants)
+        #: the speakers of the sentences read lately (a sentence is searched once, also by _closings)
+        self._speaker_cache: dict[tuple[str, int | None], list[tuple[_Span, Speaker]]] = {}
 
     # --- article level ---------------------------------------------------------------------------
 
@@ -421,6 +424,8 @@ class Extractor:
         source_hint: str | None = None,
     ) -> list[Finding]:
         """Every finding of an article, namesakes decided by its other places, duplicates merged."""
+        self._speaker_cache.clear()  # per article (a benchmark repeating articles must not read a cache)
+        lower.cache_clear()
         found: list[Mention] = []
         owner: list[int] = []
         for i, s in enumerate(doc.sentences):
@@ -474,8 +479,12 @@ class Extractor:
             if i == 0 or doc.sentences[i - 1].para != para or doc.sentences[i - 1].headline:
                 continue  # a one-sentence paragraph closes nothing else
             speech = [v for v in _spans(_SPEECH, s.text, "speech") if not _noun_or_passive(s.text, v)]
-            if not speech:
-                continue
+            if (
+                not speech
+                or not _closes(s.text, speech[0])
+                or not re.search(r"[,—–]\s*(?:\S+\s+){0,3}$", s.text[: speech[0].start])
+            ):
+                continue  # no ", сообщили в Минобороны." closing the sentence
             found = self._attributions(
                 s.text, self._speakers(s.text), speech=speech, according=[], memory=_Memory(), hint=None
             )
@@ -506,6 +515,9 @@ class Extractor:
         sources standing next to a claimant is that claimant's voice ("ISW analysts", "аналітики ISW").
         Only the first ``end`` characters are searched when given.
         """
+        key = (text, end)
+        if key in self._speaker_cache:
+            return self._speaker_cache[key]
         found: list[tuple[_Span, Speaker]] = []
         stop = len(text) if end is None else min(end, len(text))
         groups = [
@@ -539,7 +551,9 @@ class Extractor:
         if dl:  # "MOSCOW, March 9 (Reuters) -", "КУРСК, 8 апреля. /ТАСС/.": where and who filed it, no speaker
             out = [(sp, who) for sp, who in out if sp.start >= dl.end()]
         known = [sp for sp, who in out if who.kind != "unknown"]
-        return [(sp, who) for sp, who in out if who.kind != "unknown" or not _next_to(text, sp, known)]
+        result = [(sp, who) for sp, who in out if who.kind != "unknown" or not _next_to(text, sp, known)]
+        self._speaker_cache[key] = result
+        return result
 
     def _sentence(self, s: Sentence, places: list[Mention], art: _Article) -> list[Finding]:
         published, memory = art.published, art.memory
