@@ -122,6 +122,26 @@ def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 3) if b else None
 
 
+def _timed(one_pass: Any, n: int) -> dict[str, Any]:
+    """Articles per second over REPEAT passes: wall clock and CPU time, all passes and the fastest.
+
+    The machine is shared: wall-clock time includes waiting for a core, CPU time does not; the
+    fastest pass (as ``timeit`` reports) is the least disturbed.
+    """
+    walls, cpus = [], []
+    for _ in range(REPEAT):
+        t0, c0 = time.perf_counter(), time.process_time()
+        one_pass()
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return {
+        "articles_per_second": round(REPEAT * n / sum(walls), 1),
+        "articles_per_cpu_second": round(REPEAT * n / sum(cpus), 1) if sum(cpus) else None,
+        "articles_per_second_best_pass": round(n / min(walls), 1),
+        "articles_per_cpu_second_best_pass": round(n / min(cpus), 1) if min(cpus) else None,
+    }
+
+
 def run_cases(ex: Extraction, scorer: Scorer, path: Path) -> dict[str, Any]:
     """Score one cases file; time the extraction of every case (REPEAT passes)."""
     cases = tomllib.loads(path.read_text(encoding="utf-8"))["case"]
@@ -155,15 +175,16 @@ def run_cases(ex: Extraction, scorer: Scorer, path: Path) -> dict[str, Any]:
             details.append(
                 {"id": case["id"], "missed": [list(k) for k in m["misses"]], "extra": [list(k) for k in m["extras"]]}
             )
-    t0, c0 = time.perf_counter(), time.process_time()
-    for _ in range(REPEAT):
+
+    def one_pass() -> None:
         for case in cases:
             ex.extract_article(
                 parse_article(case["text"], path=case["id"]),
                 published=dt.date.fromisoformat(case["published"]),
                 source_hint=case.get("source_hint"),
             )
-    secs, cpu = time.perf_counter() - t0, time.process_time() - c0
+
+    speed = _timed(one_pass, len(cases))
     return {
         "cases": len(cases),
         "traps": sum(bool(c.get("trap")) for c in cases),
@@ -181,8 +202,7 @@ def run_cases(ex: Extraction, scorer: Scorer, path: Path) -> dict[str, Any]:
             for lang, c in sorted(per_lang.items())
         },
         "by_kind": {k: dict(v) for k, v in sorted(per_kind.items())},
-        "articles_per_second": round(REPEAT * len(cases) / secs, 1),
-        "articles_per_cpu_second": round(REPEAT * len(cases) / cpu, 1) if cpu else None,
+        **speed,
         "mean_chars": round(sum(len(c["text"]) for c in cases) / max(1, len(cases))),
         "details": details,
     }
@@ -223,11 +243,12 @@ def run_seeds(ex: Extraction, scorer: Scorer, ledger: Any) -> dict[str, Any]:
                     }
                 )
         out.append({"seed": s["file"], "expected": len(s["claims"]), "proposed": len(res.rows), "missed": missed})
-    t0, c0 = time.perf_counter(), time.process_time()
-    for _ in range(REPEAT):
+
+    def one_pass() -> None:
         for art, s in articles:
             ex.extract_article(art, published=dt.date.fromisoformat(s["published"]), source_hint=s.get("source_hint"))
-    secs, cpu = time.perf_counter() - t0, time.process_time() - c0
+
+    speed = _timed(one_pass, len(articles))
     return {
         "recall": _ratio(tp, total),
         "recall_ignoring_date": _ratio(tp_nodate, total),
@@ -235,8 +256,7 @@ def run_seeds(ex: Extraction, scorer: Scorer, ledger: Any) -> dict[str, Any]:
         "found": tp,
         "articles": len(articles),
         "mean_chars": round(sum(len(a.text) for a, _ in articles) / max(1, len(articles))),
-        "articles_per_second": round(REPEAT * len(articles) / secs, 1) if secs else None,
-        "articles_per_cpu_second": round(REPEAT * len(articles) / cpu, 1) if cpu else None,
+        **speed,
         "seeds": out,
     }
 
@@ -296,7 +316,8 @@ def table(r: dict[str, Any], *, blind: tuple[str, ...] = ()) -> str:
             f"  {name:<9} {s['cases']} cases ({s['traps']} traps): precision {s['precision']} recall {s['recall']} "
             f"({c['tp']} of {c['expected']} expected, {c['found']} proposed); figures precision "
             f"{s['figures']['precision']} recall {s['figures']['recall']}; {s['articles_per_second']} articles/s "
-            f"({s.get('articles_per_cpu_second')} per CPU second)"
+            f"({s.get('articles_per_cpu_second')} per CPU second; best pass {s.get('articles_per_second_best_pass')}, "
+            f"{s.get('articles_per_cpu_second_best_pass')} per CPU second)"
         )
         langs = ", ".join(f"{k} P {v['precision']} R {v['recall']}" for k, v in s["by_language"].items())
         lines.append(f"            by language: {langs}; extra claims on traps: {s['false_positives_on_traps']}")
@@ -311,8 +332,9 @@ def table(r: dict[str, Any], *, blind: tuple[str, ...] = ()) -> str:
     lines.append(
         f"  seeds     recall {sd['recall']} ({sd['found']} of {sd['expected']} ledger claims); "
         f"ignoring the date {sd['recall_ignoring_date']}; {sd['articles_per_second']} articles/s, "
-        f"{sd.get('articles_per_cpu_second')} per CPU second ({sd['articles']} articles, {sd['mean_chars']} "
-        "characters on average)"
+        f"{sd.get('articles_per_cpu_second')} per CPU second (best pass {sd.get('articles_per_second_best_pass')}, "
+        f"{sd.get('articles_per_cpu_second_best_pass')} per CPU second; {sd['articles']} articles, "
+        f"{sd['mean_chars']} characters on average)"
     )
     if "seeds" not in blind:
         for s in sd.get("seeds", []):
