@@ -1117,7 +1117,13 @@ class _Context:
         vague = [d for d in self.dates if d.vague]
         if vague:
             return vague[0].date, vague[0].how, 0.1
-        if who is not None and who is not self.hint and speech_pos is not None and who.slug in self.memory.dates:
+        carried = who is not None and who is self.memory.last  # "Footage also shows ...": the same statement
+        if (
+            who is not None
+            and who is not self.hint
+            and (speech_pos is not None or carried)
+            and who.slug in self.memory.dates
+        ):
             day, how = self.memory.dates[who.slug]
             return day, f"no date in the sentence: the day {who.label} was said to speak on before ({how})", 0.1
         if self.published is None:
