@@ -195,14 +195,21 @@ def run_resolver(results_dir: Path) -> dict[str, Any]:
 
 
 def run_extract(
-    results_dir: Path, *, sets: tuple[str, ...] = (), blind: tuple[str, ...] = (), first_run: bool = False
+    results_dir: Path,
+    *,
+    sets: tuple[str, ...] = (),
+    blind: tuple[str, ...] = (),
+    first_run: bool = False,
+    final_run: bool = False,
 ) -> dict[str, Any]:
     """``kursk-map extract``: precision/recall per case set, seed recall, articles/second.
 
     The sets run are merged into ``extract.json``: the results of sets not run this time are kept
     (each set records the commit and time it was measured at). With ``first_run``, the summary of
     each set run is also kept under ``first_runs`` (never replaced): the numbers of a set's first
-    run on unseen text, before any rule was changed for it.
+    run on unseen text, before any rule was changed for it; with ``final_run``, under
+    ``final_runs`` (never replaced either): the run that ends the development, whose per-case
+    failures are looked at only afterwards.
     """
     from .extraction import run, table  # noqa: PLC0415 - needs the package and its extract extra
 
@@ -217,14 +224,18 @@ def run_extract(
         old = json.loads(path.read_text(encoding="utf-8"))
     merged = dict(old.get("sets", {}))
     first_runs = dict(old.get("first_runs", {}))
+    final_runs = dict(old.get("final_runs", {}))
     for name, res in r["sets"].items():
         merged[name] = {"when": when, "commit": mach.get("commit"), **res}
+        summary = {
+            "when": when,
+            "commit": mach.get("commit"),
+            **{k: v for k, v in res.items() if k not in ("details", "seeds", "by_kind")},
+        }
         if first_run and name not in first_runs:
-            first_runs[name] = {
-                "when": when,
-                "commit": mach.get("commit"),
-                **{k: v for k, v in res.items() if k not in ("details", "seeds", "by_kind")},
-            }
+            first_runs[name] = summary
+        if final_run and name not in final_runs:
+            final_runs[name] = summary
     out = {
         "size": "extract",
         "when": when,
@@ -232,6 +243,7 @@ def run_extract(
         "load_average": [round(x, 2) for x in os.getloadavg()],
         **{k: v for k, v in r.items() if k != "sets"},
         "first_runs": first_runs,
+        "final_runs": final_runs,
         "sets": merged,
     }
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -306,6 +318,11 @@ def main(argv: list[str] | None = None) -> int:
         help="extract only: also keep these sets' summaries as their first run on unseen text (never replaced)",
     )
     ap.add_argument(
+        "--final-run",
+        action="store_true",
+        help="extract only: also keep these sets' summaries as the run that ends development (never replaced)",
+    )
+    ap.add_argument(
         "--blind",
         action="append",
         default=[],
@@ -321,7 +338,13 @@ def main(argv: list[str] | None = None) -> int:
             run_browser(args.results, regenerate=args.regenerate, bundled=size == "browser-kursk")
             continue
         if size == "extract":
-            run_extract(args.results, sets=tuple(args.set), blind=tuple(args.blind), first_run=args.first_run)
+            run_extract(
+                args.results,
+                sets=tuple(args.set),
+                blind=tuple(args.blind),
+                first_run=args.first_run,
+                final_run=args.final_run,
+            )
             continue
         if args.report:
             report_only(size, args.results)
