@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ._fast import fast
+
 _MONTHS = {
     **dict.fromkeys(("jan", "january", "янв", "января", "январь", "січ", "січня", "січень"), 1),
     **dict.fromkeys(("feb", "february", "фев", "февраля", "февраль", "лют", "лютого", "лютий"), 2),
@@ -130,15 +132,17 @@ _VAGUE = (
     r"на прошлой неделе|на этой неделе|в выходные|на выходных|недавно|ранее|в последние дни|"
     r"минулого тижня|цього тижня|на вихідних|нещодавно|раніше|останніми днями"
 )
-_RELATIVE = re.compile(
-    rf"(?P<days>\b(?:the day before yesterday|{'|'.join(k for k in _DAYS_BEFORE if ' ' not in k)})\b)"
-    rf"|(?P<wd>\b(?:(?P<last>last|прошлую|прошлое|прошлый|минулої|минулого|минулий)\s+|on\s+|(?:в|во|у)\s+)?"
-    rf"(?P<wday>{_WEEKDAY_RE})\b)"
-    rf"|(?P<md>\b(?:on\s+)?(?:(?P<mon1>{_MONTH_RE})\.?\s+(?P<day1>[0-3]?[0-9])(?:st|nd|rd|th)?\b"
-    rf"|(?:the\s+)?(?P<day2>[0-3]?[0-9])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{_MONTH_RE})\b\.?)"
-    rf"(?:,?\s+(?P<year>20[0-9]{{2}})(?:\s+(?:года|г\.|року|р\.))?)?)"
-    rf"|(?P<vague>\b(?:{_VAGUE})\b)",
-    re.IGNORECASE,
+_RELATIVE = fast(
+    re.compile(
+        rf"(?P<days>\b(?:the day before yesterday|{'|'.join(k for k in _DAYS_BEFORE if ' ' not in k)})\b)"
+        rf"|(?P<wd>\b(?:(?P<last>last|прошлую|прошлое|прошлый|минулої|минулого|минулий)\s+|on\s+|(?:в|во|у)\s+)?"
+        rf"(?P<wday>{_WEEKDAY_RE})\b)"
+        rf"|(?P<md>\b(?:on\s+)?(?:(?P<mon1>{_MONTH_RE})\.?\s+(?P<day1>[0-3]?[0-9])(?:st|nd|rd|th)?\b"
+        rf"|(?:the\s+)?(?P<day2>[0-3]?[0-9])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{_MONTH_RE})\b\.?)"
+        rf"(?:,?\s+(?P<year>20[0-9]{{2}})(?:\s+(?:года|г\.|року|р\.))?)?)"
+        rf"|(?P<vague>\b(?:{_VAGUE})\b)",
+        re.IGNORECASE,
+    )
 )
 
 
@@ -188,11 +192,11 @@ def find_dates(text: str, published: dt.date | None) -> list[DateRef]:
     >>> find_dates("said last week", pub)[0].how
     "'last week': no day given; dated to the article (2025-03-16)"
     """
-    if not any(w.lower() in _DATE_WORDS for w in _WORD.findall(text)):
+    if _DATE_WORDS.isdisjoint(_WORD.findall(text.lower())):
         return []
     out: list[DateRef] = []
     for m in _RELATIVE.finditer(text):
-        written = m[0].strip()
+        written = text[m.start() : m.end()].strip()  # m[0] is lower-cased (see _fast)
         out.append(_resolve(m, written, published))
     return out
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .. import schemas
+from ._fast import fast
 from .lexicon import NUMBER_WORDS, UNITS, alternation
 
 _WORDS = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
@@ -25,10 +26,12 @@ _QUAL = (
     r"понад|більше|близько|майже|приблизно|до|щонайменше|менше)"
 )
 _UNIT_RX = [(re.compile(rf"^\s*-?\s*(?:{p})(?!\w)", re.IGNORECASE), unit, kind) for p, unit, kind in UNITS]
-_FIGURE = re.compile(
-    rf"(?<![\w.,])(?:(?P<qual>{_QUAL})\s+)?(?:(?:from|від|от|between|между|між)\s+)?(?P<a>{_NUM}){_THOUSAND}"
-    rf"(?:\s*(?:-|–|—|to|до|or|или|або|and|и|і|та)\s*(?P<b>{_NUM}){_THOUSAND})?",
-    re.IGNORECASE,
+_FIGURE = fast(
+    re.compile(
+        rf"(?<![\w.,])(?:(?P<qual>{_QUAL})\s+)?(?:(?:from|від|от|between|между|між)\s+)?(?P<a>{_NUM}){_THOUSAND}"
+        rf"(?:\s*(?:-|–|—|to|до|or|или|або|and|и|і|та)\s*(?P<b>{_NUM}){_THOUSAND})?",
+        re.IGNORECASE,
+    )
 )
 #: A bare number compared with a figure just before it: "500 km², down from a peak of about 1,300".
 _COMPARED = re.compile(
