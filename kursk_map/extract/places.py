@@ -504,6 +504,13 @@ class PlaceIndex:
             if len(key) == 1 and not _CYR.search(key[0]) and len(key[0]) >= 5:
                 self._latin_single[key[0]] |= ids
         self._latin_keys = sorted(self._latin_single)
+        #: the Latin keys by their beginnings and endings: a word one edit from a key shares half of it
+        self._latin_heads: dict[str, list[str]] = defaultdict(list)
+        self._latin_tails: dict[str, list[str]] = defaultdict(list)
+        for k in self._latin_keys:
+            for n in range(2, len(k) + 1):
+                self._latin_heads[k[:n]].append(k)
+                self._latin_tails[k[-n:]].append(k)
         #: Cyrillic keys by their skeleton, for spellings the index does not hold letter for letter
         self._skeletons: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for key, ids in self._index.items():
@@ -735,7 +742,11 @@ class PlaceIndex:
 
     @functools.lru_cache(maxsize=16384)  # noqa: B019 - one index per run, kept alive by its user anyway
     def _near_spelling(self, key: str) -> tuple[int, set[str], str] | None:
-        hits = process.extract(key, self._latin_keys, scorer=Levenshtein.distance, limit=3, score_cutoff=1)
+        # one edit leaves one half of the word as it is: only keys that begin with its first half or
+        # end with its second are compared (in the order of the sorted keys, as all of them would be)
+        half = len(key) // 2
+        near = sorted({*self._latin_heads.get(key[:half], ()), *self._latin_tails.get(key[half:], ())})
+        hits = process.extract(key, near, scorer=Levenshtein.distance, limit=3, score_cutoff=1)
         ids: set[str] = set()
         for known, _, _ in hits:
             if _extension(key, known) or _extension(known, key):
