@@ -330,7 +330,8 @@ def table(r: dict[str, Any], *, blind: tuple[str, ...] = ()) -> str:
             f"{s['figures']['precision']} recall {s['figures']['recall']}; {s['articles_per_second']} articles/s "
             f"({s.get('articles_per_cpu_second')} per CPU second; best pass {s.get('articles_per_second_best_pass')}, "
             f"{s.get('articles_per_cpu_second_best_pass')} per CPU second; first reading "
-            f"{s.get('articles_per_second_first_reading')}, {s.get('articles_per_cpu_second_first_reading')} per CPU second)"
+            f"{s.get('articles_per_second_first_reading')}, "
+            f"{s.get('articles_per_cpu_second_first_reading')} per CPU second)"
         )
         langs = ", ".join(f"{k} P {v['precision']} R {v['recall']}" for k, v in s["by_language"].items())
         lines.append(f"            by language: {langs}; extra claims on traps: {s['false_positives_on_traps']}")
