@@ -387,8 +387,30 @@ def test_presence(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
             "The Russian defence ministry said its forces struck Ukrainian units near Gornal.",
             ("ru-mod", "attack", "Gornal", RU),
         ),
+        (
+            "Russian troops attacked Ukrainian positions near Gornal, Ukraine's General Staff said.",
+            ("ua-general-staff", "attack", "Gornal", RU),
+        ),
+        (
+            "Противник атакував позиції наших військ біля Горналя, повідомив Генштаб ЗСУ.",
+            ("ua-general-staff", "attack", "Gornal", RU),
+        ),
+        ("ВСУ атаковали позиции у Горналя, сообщило Минобороны.", ("ru-mod", "attack", "Gornal", UA)),
+        (
+            "Атаки противника на позиции наших войск у Горналя отражены, сообщило Минобороны.",
+            ("ru-mod", "attack", "Gornal", UA),
+        ),
     ],
-    ids=["repel-en", "repel-ru", "attempt-uk", "strike-en"],
+    ids=[
+        "repel-en",
+        "repel-ru",
+        "attempt-uk",
+        "strike-en",
+        "positions-en",
+        "our-positions-uk",
+        "positions-ru",
+        "enemy-ru",
+    ],
 )
 def test_attack_names_the_side_that_attacked(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
     assert [c[:4] for c in claims(ex, text)] == [expect]
@@ -400,8 +422,9 @@ def test_attack_names_the_side_that_attacked(ex: Extraction, text: str, expect: 
         "ISW assessed that Ukrainian forces advanced up to 5 km south-east of Sudzha.",
         "По оценке ISW, украинские войска продвинулись на 5 км юго-восточнее Суджи.",
         "За оцінкою ISW, українські сили просунулися на 5 кілометрів на південний схід від Суджі.",
+        "По оценке ISW, украинские войска продвинулись на 5 км к юго-востоку от Суджи.",
     ],
-    ids=["en", "ru", "uk"],
+    ids=["en", "ru", "uk", "ru-k-dative"],
 )
 def test_relative_advance(ex: Extraction, text: str) -> None:
     rows = ex.extract_text(text, published=PUB)
@@ -440,8 +463,12 @@ def test_figures_held_and_gained(ex: Extraction, text: str, expect: list[tuple[s
         ),
         ("Герасимов доложил о полном освобождении Курской области.", ("ru-mod", "region", "Kursk Oblast", RU)),
         ("Сирський заявив, що бої на Курщині тривають.", ("ua-general-staff", "region", "Kursk Oblast", "")),
+        (
+            "Зеленський заявив, що українські військові утримують позиції на Курщині.",
+            ("ua-president", "region", "Kursk Oblast", ""),
+        ),
     ],
-    ids=["en", "ru", "uk"],
+    ids=["en", "ru", "uk", "positions-uk"],
 )
 def test_region_claims(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
     assert [c[:4] for c in claims(ex, text)] == [expect]

@@ -208,6 +208,7 @@ _DIRECTION = re.compile(
     r"(?<![\w-])(?:(?:to\s+the\s+)?(?P<en>north-?east|north-?west|south-?east|south-?west|north|south|east|west)"
     r"(?:ward)?\s+(?:of|from)|(?P<ru>северо-восточнее|северо-западнее|юго-восточнее|юго-западнее|севернее|южнее|"
     r"восточнее|западнее)|на\s+(?P<ru2>северо-восток|северо-запад|юго-восток|юго-запад|север|юг|восток|запад)\s+от"
+    r"|к\s+(?P<ru3>северо-востоку|северо-западу|юго-востоку|юго-западу|северу|югу|востоку|западу)\s+от"
     r"|на\s+(?P<uk>північний\s+схід|північний\s+захід|південний\s+схід|південний\s+захід|північ|південь|схід|захід)"
     r"\s+від|(?P<uk2>північно-східніше|північно-західніше|південно-східніше|південно-західніше|північніше|"
     r"південніше|східніше|західніше))(?![\w-])",
@@ -218,6 +219,14 @@ _DIRECTION_WORD = {
     "южнее": "юг",
     "восточнее": "восток",
     "западнее": "запад",
+    "северу": "север",
+    "югу": "юг",
+    "востоку": "восток",
+    "западу": "запад",
+    "северо-востоку": "северо-восток",
+    "северо-западу": "северо-запад",
+    "юго-востоку": "юго-восток",
+    "юго-западу": "юго-запад",
     "северо-восточнее": "северо-восток",
     "северо-западнее": "северо-запад",
     "юго-восточнее": "юго-восток",
@@ -1497,7 +1506,8 @@ class _Context:
                         add("attack", side, p, "an advance near the place (not into it)")
                         notes.pop()
                     continue
-                near = bool(_NEAR.search(self.text[max(t.end, p.start - 25) : p.start]))
+                # the trigger may end with its preposition ("positions near", "позиції біля")
+                near = bool(_NEAR.search(self.text[max(t.start, p.start - 25) : p.start]))
                 add(
                     "presence",
                     "contested",
@@ -1621,6 +1631,10 @@ class _Context:
         named = self.side_after(t) if _ATTACK_NOUN.search(t.text) else None
         if named:  # "атаки противника", "штурмових дій ворог здійснив": the attack is that side's
             a_side, a_how = self._side_of(named[0], named[1], who)
+            at = self.text.lower().find(named[1].lower(), t.end)
+            if a_side and at > 0 and _POSITIONS_OF.search(self.text, t.start, at):
+                # "атакував позиції наших військ", "attacked our positions": the positions' side was attacked
+                return _other(a_side), f"the positions attacked are {a_how}'s"
             if a_side:
                 return a_side, f"the attack is {a_how}'s"
         repelled = (
@@ -1803,7 +1817,7 @@ class _Context:
         notes = (f"controller {side}: {side_how}",) + ((f.note,) if f.note else ())
         start, end = min(t.start, f.start), max(t.end, f.end, place.end if place else 0)
         if place is not None and d is not None:
-            word = (d["en"] or d["ru"] or d["ru2"] or d["uk"] or d["uk2"]).lower().replace("  ", " ")
+            word = (d["en"] or d["ru"] or d["ru2"] or d["ru3"] or d["uk"] or d["uk2"]).lower().replace("  ", " ")
             word = _DIRECTION_WORD.get(word, word)
             bearing = lx.DIRECTIONS.get(
                 word.replace("northeast", "north-east")
@@ -2271,7 +2285,7 @@ def _follow_up_relative(prev: Finding, s: Sentence, places: list[Mention], publi
     after = [p for p in places if p.kind == "settlement" and d.end() <= p.start <= d.end() + 30]
     if not after:
         return None
-    word = (d["en"] or d["ru"] or d["ru2"] or d["uk"] or d["uk2"]).lower()
+    word = (d["en"] or d["ru"] or d["ru2"] or d["ru3"] or d["uk"] or d["uk2"]).lower()
     word = _DIRECTION_WORD.get(word, word).replace("southeast", "south-east").replace("southwest", "south-west")
     word = word.replace("northeast", "north-east").replace("northwest", "north-west")
     bearing = lx.DIRECTIONS.get(word)
@@ -2342,6 +2356,8 @@ _REPELLED_AFTER = re.compile(
     re.IGNORECASE,
 )
 #: An attack named as a noun: a side right after it is the attacker ("атаки противника", "attacks by Kyiv").
+#: Positions named after an attack verb: the side named with them is the one attacked.
+_POSITIONS_OF = re.compile(r"(?<!\w)(?:positions?|позици\w*|позиці\w*)(?!\w)", re.IGNORECASE)
 _ATTACK_NOUN = re.compile(
     r"(?<!\w)(?:attacks?|assaults?|offensives?|counter-?attacks?|attempts?|advances?|raids?|push(?:es)?|"
     r"атак[иуаеой]\w*|атака|контратак\w*|штурм(?:а|у|ы|ов|ом)?|штурмов\w+|наступлени\w+|наступ(?:у|ом|и)?|"
