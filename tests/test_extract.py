@@ -489,8 +489,16 @@ def test_region_claims(ex: Extraction, text: str, expect: tuple[str, ...]) -> No
             "Генштаб ЗСУ спростував заяви росіян про нібито захоплення Горналя.",
             ("ua-general-staff", "denial", "Gornal", ""),
         ),
+        (
+            "Ukraine's General Staff rejected Russia's claim to have retaken Gornal.",
+            ("ua-general-staff", "denial", "Gornal", ""),
+        ),
+        (
+            "The General Staff in Kyiv rejected Moscow's claim to have retaken Gornal.",
+            ("ua-general-staff", "denial", "Gornal", ""),
+        ),
     ],
-    ids=["en", "ru-not-encircled-is-a-statement", "uk"],
+    ids=["en", "ru-not-encircled-is-a-statement", "uk", "claim-to-have", "object-after-the-denial"],
 )
 def test_denials_are_not_control_claims_and_not_encircled_is_a_statement(
     ex: Extraction, text: str, expect: tuple[str, ...]

@@ -733,6 +733,8 @@ class Extractor:
                     and not _THAT.search(text, v.end, sp.start)
                     and sp not in listeners
                 ][:1]
+            if after and _DENIAL.match(text, v.start):
+                after = []  # "rejected Russia's claim", "denied Moscow's report": a denial's object follows it
             trailing = " (trailing)" if _closes(text, v) else ""
             if not before and (pron := _PRONOUN_AFTER.match(text, v.end)):
                 # "«...», — сказав він журналістам", "..., he said": the person named before
