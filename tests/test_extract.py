@@ -351,8 +351,10 @@ def test_a_landmark_is_not_taken(ex: Extraction, text: str) -> None:
             ("ru-president", "control", "Sudzha", RU),
         ),
         ("ISW assessed that Gornal was retaken.", ("isw", "control", "Gornal", RU)),
+        # Ukrainian present plural ends in "-ть": "контролюють" is no infinitive (a task), it is a claim
+        ("Зеленський заявив, що ЗСУ контролюють Суджу.", ("ua-president", "control", "Sudzha", UA)),
     ],
-    ids=["lose-en", "lose-ru", "lose-uk", "expel", "retake-no-actor"],
+    ids=["lose-en", "lose-ru", "lose-uk", "expel", "retake-no-actor", "hold-uk-present-plural"],
 )
 def test_controller_follows_the_verb(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
     assert [c[:4] for c in claims(ex, text)] == [expect]
@@ -364,8 +366,9 @@ def test_controller_follows_the_verb(ex: Extraction, text: str, expect: tuple[st
         ("DeepState said Ukrainian forces still hold positions in Gornal.", ("deepstate", "presence", "Gornal", C)),
         ("По данным DeepState, ВСУ удерживают лишь часть Горналя.", ("deepstate", "presence", "Gornal", C)),
         ("За даними DeepState, тривають бої біля Горналя.", ("deepstate", "presence", "Gornal", C)),
+        ("По данным DeepState, российские войска удерживают центр Горналя.", ("deepstate", "presence", "Gornal", C)),
     ],
-    ids=["en", "ru", "uk"],
+    ids=["en", "ru", "uk", "centre-ru"],
 )
 def test_presence(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
     assert [c[:4] for c in claims(ex, text)] == [expect]
@@ -792,6 +795,8 @@ def test_fast_patterns_find_what_ignorecase_finds(pattern: str) -> None:
         "Ukraine first crossed into the region in August 2024, seizing Sudzha within days.",
         "У серпні 2024 року ЗСУ захопили Суджу.",
         "Kyiv says Russian claims that its troops captured Gornal are false.",
+        "Если ВСУ не отступят из Суджи, им грозит окружение, считают военные эксперты.",
+        "Генштаб поставив завдання звільнити Суджу.",
     ],
     ids=[
         "geography",
@@ -803,11 +808,25 @@ def test_fast_patterns_find_what_ignorecase_finds(pattern: str) -> None:
         "background-en",
         "background-uk",
         "quoting-other-side",
+        "threat-and-experts-ru",
+        "task-uk-infinitive",
     ],
 )
 def test_traps_give_no_control_claim(ex: Extraction, text: str) -> None:
     got = claims(ex, text, pub=dt.date(2025, 3, 20))
     assert not [c for c in got if c[1] in ("control", "region", "area", "count")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Если ВСУ не отступят из Суджи, им грозит окружение, считают военные эксперты.",
+        "Якщо ЗСУ не вийдуть із Суджі, їм загрожує оточення, вважають експерти.",
+    ],
+    ids=["ru", "uk"],
+)
+def test_a_threat_seen_by_experts_gives_nothing(ex: Extraction, text: str) -> None:
+    assert claims(ex, text, hint="tass") == []
 
 
 def test_quoted_claim_is_a_denial_by_the_speaker(ex: Extraction) -> None:

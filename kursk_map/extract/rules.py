@@ -40,7 +40,7 @@ from ._fast import lower
 from .dates import DateRef, find_dates
 from .figures import Figure, find_figures
 from .places import Mention, Place, PlaceIndex, decide_namesakes
-from .text import Doc, Sentence
+from .text import Doc, Sentence, language
 
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
@@ -1439,7 +1439,7 @@ class _Context:
                 return []  # the outlet's own «освобождение»: it doubts the word, it does not claim it
             t = replace(t, cls=t.cls.removesuffix("~scare"))
             penalty += 0.1
-        if _INFINITIVE.search(t.text) and not _DONE.search(self.text[max(0, t.start - 30) : t.start]):
+        if _infinitive(t.text, self.text) and not _DONE.search(self.text[max(0, t.start - 30) : t.start]):
             return []  # "освободить", "звільнити": a task or a goal, never a claim that it happened
         cstart, cend = self.clause(t.start)
         notes: list[str] = []
@@ -2417,6 +2417,22 @@ _TRAILING_ADVERBS = re.compile(
 )
 #: A Russian or Ukrainian infinitive: a trigger in this form is a goal ("поставил задачу освободить").
 _INFINITIVE = re.compile(r"^[а-яёіїєґ'’]+(?:ть|ти|тися|тись|ться)$", re.IGNORECASE)
+_INFINITIVE_UK = re.compile(r"^[а-яіїєґ'’]+(?:ти|тися|тись)$", re.IGNORECASE)
+_UK_LETTER = re.compile(r"[іїєґ]", re.IGNORECASE)
+
+
+def _infinitive(word: str, sentence: str) -> bool:
+    """Whether a trigger word is an infinitive ("освободить", "звільнити"): a task, not a deed.
+
+    In Ukrainian "-ть" ends the present plural ("контролюють", "утримують"), not the infinitive.
+    """
+    if not _INFINITIVE.search(word):
+        return False
+    if _UK_LETTER.search(word) or language(sentence) == "uk":
+        return bool(_INFINITIVE_UK.search(word))
+    return True
+
+
 _DONE = re.compile(r"(?:удалось|удалось\s+\w+|вдалося|смогли|змогли|сумели|зуміли)\s+$", re.IGNORECASE)
 _INTO = re.compile(r"(?:\b(?:into|inside|in)\b|(?<!\w)(?:в|у|во)\s)", re.IGNORECASE)
 _UNCONFIRMED = re.compile(
