@@ -403,6 +403,10 @@ def test_presence(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
             "Атаки противника на позиции наших войск у Горналя отражены, сообщило Минобороны.",
             ("ru-mod", "attack", "Gornal", UA),
         ),
+        (
+            "The Russian defence ministry claims to have repelled a Ukrainian attack near Gornal.",
+            ("ru-mod", "attack", "Gornal", UA),
+        ),
     ],
     ids=[
         "repel-en",
@@ -413,6 +417,7 @@ def test_presence(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
         "our-positions-uk",
         "positions-ru",
         "enemy-ru",
+        "claims-to-have-is-its-own",
     ],
 )
 def test_attack_names_the_side_that_attacked(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
@@ -956,3 +961,11 @@ def test_reviewed_rows_validate_once_accepted(data_dir: Path, tmp_path: Path, ca
     target.write_text(proposals.replace(",proposed,", ",rejected,"), encoding="utf-8")
     assert main(["validate", "--data", str(data_dir)]) == 1
     assert "'rejected' in review: delete the row" in capsys.readouterr().err
+
+
+def test_adding_keeps_the_day_of_the_statement(ex: Extraction) -> None:
+    text = (
+        "Russian forces have not taken Gornal despite weeks of assaults, ISW said on Saturday, "
+        "adding that fighting continued in the village."
+    )
+    assert claims(ex, text) == [("isw", "presence", "Gornal", C, "2025-03-15")]

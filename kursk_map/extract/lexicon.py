@@ -625,7 +625,9 @@ DENIAL: Final = (
 #: "Claims that ...": what follows is someone else's claim (quoted, reported or denied).
 REPORTED_CLAIM: Final = (
     r"(?:claims?|reports?|statements?|assertions?|allegations?|announcements?|accounts?|assurances?)\s+"
-    r"(?:(?:by|of)\s+(?:\S+\s+){0,3}?)?(?:of|that|about|to\s+have)|"
+    r"(?:(?:by|of)\s+(?:\S+\s+){0,3}?)?(?:of|that|about)|"
+    # the noun only ("Russia's claim to have retaken X"); "the ministry claims to have" is its own claim
+    r"(?:\w+[’']s|the|its|their|his|her)\s+claims?\s+to\s+have|"
     r"alleged(?:ly)?|so-called",
     r"(?:заявлени\w+|утверждени\w+|сообщени\w+)\s+(?:\S+\s+){0,3}?(?:о|об|что)|якобы|так\s+называем\w+",
     r"(?:заяв(?:а|и|у|ою|ам|ами|ах)?|твердженн\w+|повідомленн\w+)\s+(?:\S+\s+){0,3}?(?:про|що)|нібито|"

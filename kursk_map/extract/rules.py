@@ -1100,12 +1100,18 @@ class _Context:
             # "..., освобождены X, подразделения продолжают наступление": what goes on is as of the article;
             # only the day its speaker spoke on ("said on Jan. 14 ... still holds") still counts
             said = (
-                self._comma_clause(speech_pos)
+                [self._comma_clause(speech_pos)]
                 if speech_pos is not None
                 and (_SPEECH.match(self.text, speech_pos) or _DENIAL.match(self.text, speech_pos))
-                else None
+                else []
             )
-            exact = [d for d in exact if said is not None and said[0] <= d.start < said[1]]
+            if said and who is not None:  # "said on Tuesday, adding that ...": one statement, the first verb's day
+                said += [
+                    self._comma_clause(pos)
+                    for pos, w, _ in self.attributions
+                    if w is who and speech_pos is not None and 0 < speech_pos - pos <= 60
+                ]
+            exact = [d for d in exact if any(a <= d.start < b for a, b in said)]
         if speech_pos is not None:
             near = [d for d in exact if abs(d.start - speech_pos) <= 40]
             if near:
