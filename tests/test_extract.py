@@ -353,8 +353,26 @@ def test_a_landmark_is_not_taken(ex: Extraction, text: str) -> None:
         ("ISW assessed that Gornal was retaken.", ("isw", "control", "Gornal", RU)),
         # Ukrainian present plural ends in "-ть": "контролюють" is no infinitive (a task), it is a claim
         ("Зеленський заявив, що ЗСУ контролюють Суджу.", ("ua-president", "control", "Sudzha", UA)),
+        # freed "from" a side: that side lost it (not the place's own country by default)
+        (
+            "Сирський повідомив про звільнення Суджі від російських військ.",
+            ("ua-general-staff", "control", "Sudzha", UA),
+        ),
+        (
+            "Syrskyi said Sudzha had been fully cleared of Russian troops.",
+            ("ua-general-staff", "control", "Sudzha", UA),
+        ),
     ],
-    ids=["lose-en", "lose-ru", "lose-uk", "expel", "retake-no-actor", "hold-uk-present-plural"],
+    ids=[
+        "lose-en",
+        "lose-ru",
+        "lose-uk",
+        "expel",
+        "retake-no-actor",
+        "hold-uk-present-plural",
+        "freed-from-uk",
+        "cleared-of-en",
+    ],
 )
 def test_controller_follows_the_verb(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
     assert [c[:4] for c in claims(ex, text)] == [expect]

@@ -1682,6 +1682,16 @@ class _Context:
             return "", ""
         if side:
             return side, f"{side_how} {t.cls}"
+        freed = _FREED_FROM.match(self.text, place.end) if place is not None else None
+        freed = freed or _FREED_FROM.match(self.text, t.end)  # "Sudzha was freed from Russian troops"
+        if t.cls == "retake" and place is not None and freed:
+            # "звільнення Суджі від російських військ", "cleared of Russian troops": the side named is the loser
+            for rx, named in _SIDES:
+                m = rx.search(self.text, freed.end(), min(len(self.text), freed.end() + 40))
+                if m and _words_between(self.text, freed.end(), m.start()) <= 2:
+                    loser, loser_how = self._side_of(named, m[0], who)
+                    if loser:
+                        return _other(loser), f"'{t.text}' of {loser_how}"
         if t.cls == "retake" and place is not None and place.ids:
             countries = {self.places_of[i].country for i in place.ids}
             if len(countries) == 1:
@@ -2364,6 +2374,8 @@ _REPELLED_AFTER = re.compile(
     re.IGNORECASE,
 )
 #: An attack named as a noun: a side right after it is the attacker ("атаки противника", "attacks by Kyiv").
+#: "(freed) from", "(cleared) of" after the place: the side named next is the one driven out.
+_FREED_FROM = re.compile(r"\s*(?:from|of|від|от|із|из)\s+(?:the\s+)?", re.IGNORECASE)
 #: Positions named after an attack verb: the side named with them is the one attacked.
 _POSITIONS_OF = re.compile(r"(?<!\w)(?:positions?|позици\w*|позиці\w*)(?!\w)", re.IGNORECASE)
 _ATTACK_NOUN = re.compile(
