@@ -385,8 +385,9 @@ def test_controller_follows_the_verb(ex: Extraction, text: str, expect: tuple[st
         ("По данным DeepState, ВСУ удерживают лишь часть Горналя.", ("deepstate", "presence", "Gornal", C)),
         ("За даними DeepState, тривають бої біля Горналя.", ("deepstate", "presence", "Gornal", C)),
         ("По данным DeepState, российские войска удерживают центр Горналя.", ("deepstate", "presence", "Gornal", C)),
+        ("По данным DeepState, ВСУ почти полностью покинули Горналь.", ("deepstate", "presence", "Gornal", C)),
     ],
-    ids=["en", "ru", "uk", "centre-ru"],
+    ids=["en", "ru", "uk", "centre-ru", "almost-left-ru"],
 )
 def test_presence(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
     assert [c[:4] for c in claims(ex, text)] == [expect]
@@ -425,6 +426,10 @@ def test_presence(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
             "The Russian defence ministry claims to have repelled a Ukrainian attack near Gornal.",
             ("ru-mod", "attack", "Gornal", UA),
         ),
+        (
+            "Ukrainian troops advanced towards Gornal, according to Russian military bloggers.",
+            ("ru-military-bloggers", "attack", "Gornal", UA),
+        ),
     ],
     ids=[
         "repel-en",
@@ -436,6 +441,7 @@ def test_presence(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:
         "positions-ru",
         "enemy-ru",
         "claims-to-have-is-its-own",
+        "military-bloggers-are-not-the-ministry",
     ],
 )
 def test_attack_names_the_side_that_attacked(ex: Extraction, text: str, expect: tuple[str, ...]) -> None:

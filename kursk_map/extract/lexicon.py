@@ -40,7 +40,9 @@ CLAIMANTS: Final[tuple[Claimant, ...]] = (
         "the Russian defence ministry",
         (
             rf"{_RU_ADJ}\s+(?:{_DEF}\s+ministry|ministry\s+of\s+{_DEF}|{_DEF}\s+department|mod|general\s+staff|"
-            r"military(?:\s+command)?|army\s+command|armed\s+forces)",
+            # "Russian military bloggers", "Russian military analysts" are not the ministry
+            r"military(?:\s+command)?(?!\s+(?:bloggers?|correspondents?|channels?|analysts?|experts?|observers?))|"
+            r"army\s+command|armed\s+forces)",
             rf"(?:the\s+)?ministry\s+of\s+{_DEF}\s+of\s+(?:russia|the\s+russian\s+federation)",
             rf"(?:a\s+)?(?:senior\s+|top\s+)?{_RU_ADJ}\s+(?:{_DEF}|military)\s+officials?",
             r"(?:valery\s+)?gerasimov",

@@ -1471,6 +1471,8 @@ class _Context:
             return []  # someone else's claim, reported by the speaker: not the speaker's
         if t.cls in ("hold", "capture") and self.partial(t):
             t = replace(t, cls="presence")
+        if t.cls in _CONTROL_CLASSES and _ALMOST.search(self.text[max(cstart, t.start - 30) : t.start]):
+            t = replace(t, cls="presence")  # "почти полностью покинули", "almost captured": not all of it
         objs = self.objects(t, cstart, cend)
         if no_longer and not objs:  # "Суджа уже не отмечена как подконтрольная ...": the subject before it
             objs = [p for p in self.places if cstart <= p.start and p.end <= t.start and not self._landmark(p, t)][-1:]
@@ -2374,6 +2376,10 @@ _REPELLED_AFTER = re.compile(
     re.IGNORECASE,
 )
 #: An attack named as a noun: a side right after it is the attacker ("атаки противника", "attacks by Kyiv").
+#: "Almost", "nearly" right before a control verb: part of the place, not all of it.
+_ALMOST = re.compile(
+    r"(?<!\w)(?:almost|nearly|practically|virtually|почти|практически|майже|практично)(?:\s+\w+)?\s*$", re.IGNORECASE
+)
 #: "(freed) from", "(cleared) of" after the place: the side named next is the one driven out.
 _FREED_FROM = re.compile(r"\s*(?:from|of|від|от|із|из)\s+(?:the\s+)?", re.IGNORECASE)
 #: Positions named after an attack verb: the side named with them is the one attacked.
