@@ -993,3 +993,35 @@ def test_adding_keeps_the_day_of_the_statement(ex: Extraction) -> None:
         "adding that fighting continued in the village."
     )
     assert claims(ex, text) == [("isw", "presence", "Gornal", C, "2025-03-15")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # "a day after Moscow claimed ...": that claim is background; only the General Staff's statement is new
+        (
+            "Ukrainian forces are still fighting in Gornal, Ukraine's General Staff said, "
+            "a day after Moscow claimed to have recaptured Sudzha.",
+            [("ua-general-staff", "presence", "Gornal", C)],
+        ),
+        (
+            "Russian units were shelling the outskirts of Gornal, DeepState said.",
+            [("deepstate", "attack", "Gornal", RU)],
+        ),
+        (
+            "Минобороны сообщило, что российские войска продолжают наступление в районе Горналя.",
+            [("ru-mod", "attack", "Gornal", RU)],
+        ),
+    ],
+    ids=["a-day-after-is-background", "shelling-the-outskirts", "offensive-in-the-area-ru"],
+)
+def test_news_wording_of_session_two(ex: Extraction, text: str, expect: list[tuple[str, ...]]) -> None:
+    assert [c[:4] for c in claims(ex, text)] == expect
+
+
+def test_an_unnamed_source_is_filed_under_the_outlet_that_speaks_for_it() -> None:
+    names = {"tass": "TASS (Russian state news agency and the sources it quotes)", "meduza": "Meduza (outlet)"}
+    ex2 = Extraction(GAZ, sides={**SIDES, "tass": "RU", "meduza": "independent"}, names=names)
+    text = "Штурмовые подразделения вошли в Горналь, сообщил источник в силовых структурах."
+    assert [c[:4] for c in claims(ex2, text, hint="tass")] == [("tass", "presence", "Gornal", C)]
+    assert claims(ex2, text, hint="meduza") == []  # Meduza does not speak for whom it quotes

@@ -419,6 +419,9 @@ class Extractor:
         self.sides = dict(sides or {})
         self._named_claimants = _named_claimants(names or {}, self.sides)
         self._named_any = _any_of(self._named_claimants)
+        #: sources whose sources.csv name says they speak for the sources they quote ("TASS (... and the
+        #: sources it quotes)"): an unnamed source in their copy is theirs
+        self._relays = {slug for slug, name in (names or {}).items() if _RELAYS.search(name)}
         #: the speakers of the sentences read lately (a sentence is searched once, also by _closings)
         self._speaker_cache: dict[tuple[str, int | None], list[tuple[_Span, Speaker]]] = {}
 
@@ -583,6 +586,13 @@ class Extractor:
         attributions = self._attributions(
             text, speakers, speech=speech, according=according, memory=memory, hint=art.hint
         )
+        if art.hint is not None and art.hint.slug in self._relays:
+            attributions = [
+                (pos, art.hint, _relayed(how, art.hint.label))
+                if who.kind == "unknown" and _ANONYMOUS.search(how)
+                else (pos, who, how)
+                for pos, who, how in attributions
+            ]
         memory.sentence_attributions = attributions
         if attributions and attributions[-1][1].kind != "unknown":
             memory.last = attributions[-1][1]
@@ -1200,6 +1210,7 @@ class _Context:
                 speech_pos is not None
                 and abs(cstart + m.start() - speech_pos) <= 25
                 and not _ACCORDING.match(self.text, speech_pos)
+                and not re.search(r"after|после|після", m[0], re.IGNORECASE)  # "a day after Moscow claimed"
             ):
                 continue  # "declared on April 26": the statement's date ("По данным Киева, в конце...": not)
             return m[0]
@@ -1218,6 +1229,8 @@ class _Context:
                 if _WEAK_BACKGROUND.fullmatch(m[0]):
                     continue  # "Putin's first known visit ... since Moscow declared": no time given
                 gap = said[m.end() :]
+                if re.search(r"after|после|після", m[0], re.IGNORECASE):
+                    return m[0]  # "a day after Moscow claimed ...": a statement made before this one
                 if len(gap.split()) > 2 or re.search(r"\b(?:and|и|і|та)\b", gap):
                     return m[0]  # not "last year said" but "... last year and at one point said"
         return ""
@@ -2376,6 +2389,18 @@ _REPELLED_AFTER = re.compile(
     re.IGNORECASE,
 )
 #: An attack named as a noun: a side right after it is the attacker ("атаки противника", "attacks by Kyiv").
+_RELAYS = re.compile(r"sources?\s+it\s+(?:quotes|cites)", re.IGNORECASE)
+#: An unnamed source: "a source in the security services", "источник в силовых структурах", "джерело".
+_ANONYMOUS = re.compile(r"(?<!\w)(?:sources?|источник\w*|джерел\w*)(?!\w)", re.IGNORECASE)
+
+
+def _relayed(how: str, outlet: str) -> str:
+    """An attribution to an unnamed source, filed under the outlet that quotes it (" (trailing)" kept last)."""
+    trailing = how.endswith(" (trailing)")
+    base = how.removesuffix(" (trailing)").split(": someone who is not a known source")[0]
+    return f"{base} (an unnamed source quoted by {outlet}, filed under it)" + (" (trailing)" if trailing else "")
+
+
 #: "Almost", "nearly" right before a control verb: part of the place, not all of it.
 _ALMOST = re.compile(
     r"(?<!\w)(?:almost|nearly|practically|virtually|почти|практически|майже|практично)(?:\s+\w+)?\s*$", re.IGNORECASE
