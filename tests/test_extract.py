@@ -1012,8 +1012,24 @@ def test_adding_keeps_the_day_of_the_statement(ex: Extraction) -> None:
             "Минобороны сообщило, что российские войска продолжают наступление в районе Горналя.",
             [("ru-mod", "attack", "Gornal", RU)],
         ),
+        (
+            "Russia's defence ministry said Ukrainian forces had been stopped near Gornal.",
+            [("ru-mod", "attack", "Gornal", UA)],
+        ),
+        (
+            "ВСУ продолжают попытки прорваться в направлении Горналя, заявило Минобороны.",
+            [("ru-mod", "attack", "Gornal", UA)],
+        ),
+        ("Журналісти побували в Суджі, яку українські сили контролюють уже півроку.", []),
     ],
-    ids=["a-day-after-is-background", "shelling-the-outskirts", "offensive-in-the-area-ru"],
+    ids=[
+        "a-day-after-is-background",
+        "shelling-the-outskirts",
+        "offensive-in-the-area-ru",
+        "stopped-near-en",
+        "attempts-to-break-through-ru",
+        "which-clause-in-the-outlets-voice-uk",
+    ],
 )
 def test_news_wording_of_session_two(ex: Extraction, text: str, expect: list[tuple[str, ...]]) -> None:
     assert [c[:4] for c in claims(ex, text)] == expect

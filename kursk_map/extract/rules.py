@@ -1477,6 +1477,13 @@ class _Context:
         bg = self.background(cstart, cend, speech_pos is not None, speech_pos)
         if bg:
             return []
+        if (
+            who is self.hint
+            and speech_pos is None
+            and t.cls in _CONTROL_CLASSES
+            and _WHICH.search(self.text[: t.start])
+        ):
+            return []  # "Суджі, яку українські сили контролюють": the outlet describing a place, not a claim
         if _PARTICIPATION.search(self.text[max(cstart, t.start - 40) : t.start]):
             return []  # "thanked them for taking part in the fighting in Kursk": a role, not the ground now
         q = self.quoted(t.start, who)
@@ -2401,6 +2408,12 @@ def _relayed(how: str, outlet: str) -> str:
     return f"{base} (an unnamed source quoted by {outlet}, filed under it)" + (" (trailing)" if trailing else "")
 
 
+#: A relative clause opened just before a verb: "Sudzha, which ...", "Суджі, яку ...", "Суджу, которую ...".
+_WHICH = re.compile(
+    r",\s*(?:which|яку|який|яке|які|якого|якій|яких|которую|который|которое|которые|которого|которой|которых)"
+    r"\s+[^,;:.]{0,60}$",
+    re.IGNORECASE,
+)
 #: "Almost", "nearly" right before a control verb: part of the place, not all of it.
 _ALMOST = re.compile(
     r"(?<!\w)(?:almost|nearly|practically|virtually|почти|практически|майже|практично)(?:\s+\w+)?\s*$", re.IGNORECASE
