@@ -507,10 +507,10 @@ class PlaceIndex:
         #: the Latin keys by their beginnings and endings: a word one edit from a key shares half of it
         self._latin_heads: dict[str, list[str]] = defaultdict(list)
         self._latin_tails: dict[str, list[str]] = defaultdict(list)
-        for k in self._latin_keys:
-            for n in range(2, len(k) + 1):
-                self._latin_heads[k[:n]].append(k)
-                self._latin_tails[k[-n:]].append(k)
+        for latin in self._latin_keys:
+            for n in range(2, len(latin) + 1):
+                self._latin_heads[latin[:n]].append(latin)
+                self._latin_tails[latin[-n:]].append(latin)
         #: Cyrillic keys by their skeleton, for spellings the index does not hold letter for letter
         self._skeletons: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for key, ids in self._index.items():
