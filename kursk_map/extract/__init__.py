@@ -21,14 +21,16 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .._errors import DataError, KurskMapError
+from .._errors import DataError, KurskMapError, Problem
 from ..names import Resolver
+from ..theatre import Claimant
+from . import lexicon
 from .places import PlaceIndex
 from .propose import COLUMNS, LedgerIndex, rows_to_csv, to_rows
 from .reader import Article, ArticleError, parse_article, read_article
@@ -76,6 +78,8 @@ class Extraction:
     morphology : bool
         Use the Russian and Ukrainian morphological analysers for words the spelling index does
         not hold (needs the ``extract`` extra; see :mod:`.morph`).
+    claimants : iterable of Claimant, optional
+        The theatre's own claimants (``Theatre.claimants``): see :class:`.rules.Extractor`.
     """
 
     def __init__(
@@ -86,6 +90,7 @@ class Extraction:
         names: Mapping[str, str] | None = None,
         ledger: pd.DataFrame | None = None,
         morphology: bool = True,
+        claimants: Iterable[Claimant] = (),
     ) -> None:
         lookup: Callable[[str], frozenset[str]] | None = None
         if morphology:
@@ -98,7 +103,11 @@ class Extraction:
         self.sides = dict(sides or {})
         self.ledger = LedgerIndex(ledger)
         self.rules = Extractor(
-            self.index, sides=self.sides, names=names, default_oblast=_main_oblast(gazetteer, ledger)
+            self.index,
+            sides=self.sides,
+            names=names,
+            default_oblast=_main_oblast(gazetteer, ledger),
+            claimants=claimants,
         )
 
     def extract_article(
@@ -192,7 +201,21 @@ def extract_files(
             f"--source-hint {source_hint!r} is not a source of {data}/sources.csv; "
             f"use one of: {', '.join(sorted(sides))}"
         )
-    ex = Extraction(ds.gazetteer, sides=sides, names=names, ledger=ds.ledger.claims)
+    known = sorted({c.slug for c in lexicon.CLAIMANTS})
+    wrong = [
+        Problem(
+            ds.theatre.path,
+            0,
+            f"claimants.{c.slug}.replaces",
+            f"{r!r} is no claimant of the lexicon; known: {', '.join(known)}",
+        )
+        for c in ds.theatre.claimants
+        for r in c.replaces
+        if r not in known
+    ]
+    if wrong:
+        raise DataError(wrong)
+    ex = Extraction(ds.gazetteer, sides=sides, names=names, ledger=ds.ledger.claims, claimants=ds.theatre.claimants)
     results: list[Result] = []
     skipped: list[str] = []
     for p in paths:

@@ -29,7 +29,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..names import transliterate
 from . import lexicon as lx
@@ -41,6 +41,9 @@ from .dates import DateRef, find_dates
 from .figures import Figure, find_figures
 from .places import Mention, Place, PlaceIndex, decide_namesakes
 from .text import Doc, Sentence, language
+
+if TYPE_CHECKING:
+    from ..theatre import Claimant
 
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
@@ -141,14 +144,21 @@ _TRIGGERS_BY_SCRIPT = {
     for script in ("cyr", "lat")
 }
 _SIDES = [(_fast(re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.IGNORECASE)), s) for p, s in lx.SIDES]
-_CLAIMANTS = {
-    script: [
-        (c, _fast(re.compile(r"(?<![\w-])" + lx.alternation(ps) + r"(?![\w])", re.IGNORECASE)))
-        for c in lx.CLAIMANTS
-        if (ps := [p for p in c.patterns if bool(_CYRILLIC.search(p)) == (script == "cyr")])
-    ]
-    for script in ("cyr", "lat")
-}
+
+
+def _compiled(claimants: Iterable[lx.Claimant]) -> dict[str, list[tuple[lx.Claimant, Any]]]:
+    """Each claimant's patterns as one expression per script (a sentence is searched with those of its letters)."""
+    return {
+        script: [
+            (c, _fast(re.compile(r"(?<![\w-])" + lx.alternation(ps) + r"(?![\w])", re.IGNORECASE)))
+            for c in claimants
+            if (ps := [p for p in c.patterns if bool(_CYRILLIC.search(p)) == (script == "cyr")])
+        ]
+        for script in ("cyr", "lat")
+    }
+
+
+_CLAIMANTS = _compiled(lx.CLAIMANTS)
 _CLAIMANTS_CASE = [(slug, re.compile(rf"(?<![\w-])(?:{p})(?![\w])")) for slug, p in lx.CASE_SENSITIVE.items()]
 
 
@@ -404,6 +414,10 @@ class Extractor:
         its name ("ABC News (own reporting)" -> "ABC News"), written with a capital.
     default_oblast : str, optional
         The oblast of an article that names no place at all (the one the ledger is mostly about).
+    claimants : iterable of Claimant, optional
+        The theatre's own claimants (``theatre.toml``, :class:`kursk_map.theatre.Claimant`), tried
+        before the lexicon's; the lexicon's claimants they replace are dropped, and the words that
+        referred back to those ("the governor") refer to them.
     """
 
     def __init__(
@@ -413,11 +427,28 @@ class Extractor:
         sides: Mapping[str, str] | None = None,
         names: Mapping[str, str] | None = None,
         default_oblast: str = "",
+        claimants: Iterable[Claimant] = (),
     ) -> None:
         self.index = index
         self.default_oblast = default_oblast
         self.sides = dict(sides or {})
-        self._named_claimants = _named_claimants(names or {}, self.sides)
+        own = tuple(claimants)
+        replaced = {r for c in own for r in c.replaces}
+        self.claimants: tuple[lx.Claimant, ...] = (
+            *(lx.Claimant(c.slug, c.side, c.kind, c.label, c.patterns) for c in own),
+            *(c for c in lx.CLAIMANTS if c.slug not in replaced),
+        )
+        self._claimants = _compiled(self.claimants) if own else _CLAIMANTS
+        self._claimants_any = (
+            {script: _any_of(pats) for script, pats in self._claimants.items()} if own else _CLAIMANTS_ANY
+        )
+        self._case = [(slug, rx) for slug, rx in _CLAIMANTS_CASE if slug not in replaced]
+        stand_in = {r: [c.slug for c in own if r in c.replaces] for r in replaced}
+        self._coref = [
+            (rx, frozenset(x for m in means for x in stand_in.get(m, [m])) if isinstance(means, frozenset) else means)
+            for rx, means in _COREF
+        ]
+        self._named_claimants = _named_claimants(names or {}, self.sides, known={c.slug for c in self.claimants})
         self._named_any = _any_of(self._named_claimants)
         #: sources whose sources.csv name says they speak for the sources they quote ("TASS (... and the
         #: sources it quotes)"): an unnamed source in their copy is theirs
@@ -507,7 +538,7 @@ class Extractor:
     def _hint_speaker(self, slug: str | None) -> Speaker | None:
         if not slug:
             return None
-        side = self.sides.get(slug) or next((c.side for c in lx.CLAIMANTS if c.slug == slug), "independent")
+        side = self.sides.get(slug) or next((c.side for c in self.claimants if c.slug == slug), "independent")
         return Speaker(slug, side, "org", slug, slug, new=self._new(slug))
 
     def _new(self, slug: str) -> bool:
@@ -533,8 +564,8 @@ class Extractor:
         found: list[tuple[_Span, Speaker]] = []
         stop = len(text) if end is None else min(end, len(text))
         groups = [
-            *((_CLAIMANTS["cyr"], _CLAIMANTS_ANY["cyr"]) for _ in [0] if _CYRILLIC.search(text)),
-            *((_CLAIMANTS["lat"], _CLAIMANTS_ANY["lat"]) for _ in [0] if _LATIN.search(text)),
+            *((self._claimants["cyr"], self._claimants_any["cyr"]) for _ in [0] if _CYRILLIC.search(text)),
+            *((self._claimants["lat"], self._claimants_any["lat"]) for _ in [0] if _LATIN.search(text)),
             (self._named_claimants, self._named_any),
         ]
         for patterns, gate in groups:
@@ -545,9 +576,9 @@ class Extractor:
                     continue  # a source's own name (from sources.csv) is written with a capital
                 sp = Speaker(c.slug, self.sides.get(c.slug, c.side), c.kind, c.label, written, new=self._new(c.slug))
                 found.append((_Span(g.start(), g.end(), written, c.kind), sp))
-        for slug, rx in _CLAIMANTS_CASE:
+        for slug, rx in self._case:
             for m in rx.finditer(text):
-                c = next(x for x in lx.CLAIMANTS if x.slug == slug)
+                c = next(x for x in self.claimants if x.slug == slug)
                 who = Speaker(slug, self.sides.get(slug, c.side), c.kind, c.label, m[0], new=self._new(slug))
                 found.append((_Span(m.start(), m.end(), m[0], c.kind), who))
         for m in _UNKNOWN.finditer(text, 0, stop):
@@ -818,7 +849,7 @@ class Extractor:
         place = re.search(r"\s+(?:in|at|from)\s+(\w+)\s*$", window)  # "the General Staff in Kyiv said"
         if place:
             window = window[: place.start()] + " "
-        for rx, means in _COREF:
+        for rx, means in self._coref:
             m = rx.search(window)
             if m is None or window[m.end() :].strip() or not isinstance(means, frozenset):
                 continue
@@ -830,7 +861,7 @@ class Extractor:
                 if side in ("UA", "RU") and not _in_location(text, _Span(m2.start(), m2.end(), m2[0]))
             )
             sides = named or [side for _, side in found]
-            fits = [c for c in lx.CLAIMANTS if c.slug in means and c.kind != "state" and sides and c.side == sides[0]]
+            fits = [c for c in self.claimants if c.slug in means and c.kind != "state" and sides and c.side == sides[0]]
             if fits:
                 c = fits[0]
                 return Speaker(
@@ -852,13 +883,12 @@ class Extractor:
             return None
         return Speaker(slug, "", "person", m[1], m[1], new=True)
 
-    @staticmethod
     def _coreference(
-        window: str, memory: _Memory, *, after: bool, earlier: list[Speaker] | None = None
+        self, window: str, memory: _Memory, *, after: bool, earlier: list[Speaker] | None = None
     ) -> tuple[Speaker, str] | None:
         if not after:  # "командование впервые косвенно признало", "the ministry also said on Monday"
             window = _TRAILING_ADVERBS.sub("", window)
-        for rx, means in _COREF:
+        for rx, means in self._coref:
             hits = list(rx.finditer(window))
             if not hits:
                 continue
@@ -936,9 +966,11 @@ def source_names(name: str) -> list[str]:
     return [n for n in dict.fromkeys(out) if len(n) >= 3 and "..." not in n and "…" not in n]
 
 
-def _named_claimants(names: Mapping[str, str], sides: Mapping[str, str]) -> list[tuple[lx.Claimant, re.Pattern[str]]]:
-    """Patterns for the sources the lexicon does not know, made from their names in ``sources.csv``."""
-    known = {c.slug for c in lx.CLAIMANTS}
+def _named_claimants(
+    names: Mapping[str, str], sides: Mapping[str, str], *, known: set[str] | None = None
+) -> list[tuple[lx.Claimant, re.Pattern[str]]]:
+    """Patterns for the sources the lexicon (and the theatre) do not know, made from their names in ``sources.csv``."""
+    known = known if known is not None else {c.slug for c in lx.CLAIMANTS}
     out = []
     for slug, name in sorted(names.items()):
         if slug in known or not name:
