@@ -1,24 +1,29 @@
 """The view data every page shows, computed from the state: what a map, an export or the figures show.
 
 Claim records (the popups' texts), unplaced claims, the context of one map (:func:`map_context`)
-or one export (:func:`export_context`), and a source's figures against its claims
-(:func:`figure_series`). Pure functions of a loaded :class:`~kursk_map.dataset.Dataset`; the
-renderers draw what these return and compute nothing about claims.
+or one export (:func:`export_context`), a source's figures against its claims
+(:func:`figure_series`), and each settlement's claim history across sources
+(:func:`settlement_histories`, :func:`settlement_context`). Pure functions of a loaded
+:class:`~kursk_map.dataset.Dataset`; the renderers draw what these return and compute nothing about claims.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import math
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
 import geopandas as gpd
 import pandas as pd
 
+from . import schemas
 from ._errors import KurskMapError
 from .areas import area_polygons, held_areas
 from .attribution import attribution
 from .dataset import Dataset, unknown_source
-from .render import ClaimsFile, ExportContext, MapContext, SettlementsFile
+from .render import ClaimsFile, ExportContext, MapContext, SettlementContext, SettlementLinks, SettlementsFile
 from .state import attacks, compute_state, figures, group_counts, iter_states, relative_geometries, source_dates
 
 
@@ -36,7 +41,18 @@ def source_record(ds: Dataset, source: str) -> dict[str, str]:
 def claim_records(ds: Dataset) -> dict[str, dict[str, Any]]:
     """Claim records for the renderers, each with ``attribution`` ("Russian MoD, as reported by news.az")."""
     c = ds.ledger.claims
-    names = ("claim_id", "date", "source", "kind", "settlement", "controller", "summary", "url", "primary_url")
+    names = (
+        "claim_id",
+        "date",
+        "source",
+        "kind",
+        "settlement",
+        "controller",
+        "summary",
+        "url",
+        "primary_url",
+        "denies",
+    )
     cols = [c["date"].dt.strftime("%Y-%m-%d").tolist() if k == "date" else c[k].tolist() for k in names]
     records = {row[0]: dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)}
     who = {
@@ -76,11 +92,13 @@ def map_context(
     nav: dict[str, str] | None = None,
     claims_js: ClaimsFile | None = None,
     settlements_js: SettlementsFile | None = None,
+    settlement_links: SettlementLinks | None = None,
 ) -> MapContext:
     """Everything the map of ``source`` on ``date`` shows (state, figures, relative claims, attacks, unplaced).
 
     ``state`` and ``claims`` may be passed when already computed (the atlas build does);
-    ``claims_js`` makes the page load its claim texts from the source's shared script.
+    ``claims_js`` makes the page load its claim texts from the source's shared script,
+    ``settlement_links`` its popups link the settlements' pages.
     """
     check_source(ds, source)
     src = source_record(ds, source)
@@ -104,6 +122,7 @@ def map_context(
         claims_file=claims_js,
         settlements_file=settlements_js,
         theatre=ds.theatre,
+        settlement_links=settlement_links,
     )
 
 
@@ -140,6 +159,165 @@ def figure_series(ds: Dataset, source: str) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+#: How a claim enters a settlement's history (:func:`settlement_histories`): it names the settlement,
+#: it is a region claim with a controller about the settlement's oblast (it applies to every
+#: settlement of the oblast: :mod:`kursk_map.state`), or it denies one of those claims.
+HISTORY_ROLES: Final = ("named", "region", "denial")
+#: The order of the sources' sides on a settlement's page.
+_SIDE_ORDER: Final = {side: i for i, side in enumerate(schemas.SIDES)}
+
+
+def settlement_histories(ds: Dataset) -> dict[str, list[tuple[str, str]]]:
+    """The claims each settlement's history shows, for every settlement that a claim names.
+
+    A settlement is named by a ``control``, ``presence``, ``attack`` or ``relative`` claim, or a
+    ``denial`` about it, placed on the map or not (a settlement the gazetteer knows without
+    coordinates still has a history). Its history adds the region claims with a controller about
+    its oblast, which apply to it as they do on the maps, and the denials of any claim it shows.
+    A settlement that no claim names has no history, even where a region claim covers it.
+
+    Returns
+    -------
+    dict
+        Settlement id -> ``[(claim_id, role)]`` in (date, claim_id) order, ``role`` one of
+        :data:`HISTORY_ROLES`; by settlement id.
+    """
+    c = ds.ledger.claims.sort_values(["date", "claim_id"], kind="stable")
+    ids = c["claim_id"].tolist()
+    named: dict[str, list[int]] = {}
+    regions: dict[str, list[int]] = {}
+    denials: dict[str, list[int]] = {}
+    rows = zip(
+        c["settlement_id"].tolist(),
+        c["kind"].tolist(),
+        c["controller"].tolist(),
+        c["oblast"].tolist(),
+        c["denies"].tolist(),
+        strict=True,
+    )
+    for i, (sid, kind, controller, oblast, denies) in enumerate(rows):
+        if sid:
+            named.setdefault(str(sid), []).append(i)
+        elif kind == "region" and controller in schemas.CONTROLLERS:
+            regions.setdefault(str(oblast), []).append(i)
+        if kind == "denial" and denies:
+            denials.setdefault(str(denies), []).append(i)
+    oblast_of = ds.gazetteer["oblast"].to_dict()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for sid in sorted(named):
+        role = dict.fromkeys(named[sid], "named")
+        for i in regions.get(str(oblast_of.get(sid, "")), ()):
+            role.setdefault(i, "region")
+        for i in list(role):
+            for j in denials.get(ids[i], ()):
+                role.setdefault(j, "denial")
+        out[sid] = [(ids[i], role[i]) for i in sorted(role)]
+    return out
+
+
+def history_period(ds: Dataset) -> tuple[str, str]:
+    """The time axis of every settlement's page: the theatre's period, else the ledger's first and last day."""
+    if ds.theatre.period is not None:
+        first, last = ds.theatre.period
+        return first.isoformat(), last.isoformat()
+    dates = ds.ledger.claims["date"]
+    if not len(dates):
+        return "", ""
+    return dates.min().date().isoformat(), dates.max().date().isoformat()
+
+
+def settlement_record(ds: Dataset, settlement: str) -> dict[str, Any]:
+    """A settlement's gazetteer row as plain values (texts, and floats or ``None`` for numbers)."""
+    row = ds.gazetteer.loc[settlement]
+    out: dict[str, Any] = {"id": settlement}
+    for k in ("name", "name_ru", "name_uk", "alt_names", "country", "oblast", "raion", "ref", "method", "note"):
+        out[k] = _plain(row.get(k))
+    for k in ("lat", "lon", "precision_m", "population"):
+        v = pd.to_numeric(pd.Series([row.get(k)]), errors="coerce").iloc[0]
+        out[k] = None if pd.isna(v) else float(v)
+    out["placed"] = row.geometry is not None and not row.geometry.is_empty
+    return out
+
+
+def settlement_context(
+    ds: Dataset,
+    settlement: str,
+    history: Sequence[tuple[str, str]],
+    *,
+    claims: Mapping[str, Mapping[str, Any]],
+    period: tuple[str, str] | None = None,
+) -> SettlementContext:
+    """What a settlement's page shows: its gazetteer row and each claim of its ``history``, with its source.
+
+    ``history`` is the settlement's entry of :func:`settlement_histories`, ``claims`` the claim
+    records (:func:`claim_records`), ``period`` the time axis (default: :func:`history_period`).
+    Each entry is the claim's record with its ``role``, its source's ``source_name``, ``side`` and
+    ``source_kind``, and for a denial the claim it rejects as ``denied`` (when that is in the ledger).
+    """
+    sources = {str(s): source_record(ds, str(s)) for s in {claims[cid]["source"] for cid, _ in history}}
+    entries = []
+    for cid, role in history:
+        r = claims[cid]
+        src = sources[str(r["source"])]
+        entry = {**r, "role": role, "source_name": src["name"], "side": src["side"], "source_kind": src["kind"]}
+        denied = claims.get(str(r.get("denies") or "")) if r["kind"] == "denial" else None
+        if denied is not None:
+            entry["denied"] = {k: denied[k] for k in ("claim_id", "date", "kind", "controller", "settlement")}
+            entry["denied"]["source_name"] = source_record(ds, str(denied["source"]))["name"]
+        entries.append(entry)
+    rows = sorted(sources.values(), key=lambda s: (_SIDE_ORDER.get(s["side"], len(_SIDE_ORDER)), s["name"], s["slug"]))
+    return SettlementContext(
+        settlement=settlement_record(ds, settlement),
+        entries=entries,
+        sources=rows,
+        period=period or history_period(ds),
+        theatre=ds.theatre,
+    )
+
+
+def settlement_rows(
+    ds: Dataset, histories: Mapping[str, Sequence[tuple[str, str]]], claims: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """One row per settlement with a history, for the list of settlement pages, by name.
+
+    Each row has the gazetteer's names, raion and oblast, ``placed``, ``search`` (every name in
+    lower case without accents, for the list's filter), ``claims`` and ``sources`` (the claims that
+    name it and their sources), and ``first`` and ``last``: the first and last day a claim named it.
+    """
+    out = []
+    for sid, history in histories.items():
+        s = settlement_record(ds, sid)
+        naming = [claims[cid] for cid, role in history if role == "named"]
+        days = [str(c["date"]) for c in naming]
+        names = (s["name"], s["name_ru"], s["name_uk"], *s["alt_names"].split("|"))
+        out.append(
+            {
+                **{k: s[k] for k in ("id", "name", "name_ru", "name_uk", "raion", "oblast", "placed")},
+                "search": " ".join(_folded(n) for n in names if n),
+                "claims": len(naming),
+                "sources": len({c["source"] for c in naming}),
+                "first": min(days, default=""),
+                "last": max(days, default=""),
+            }
+        )
+    return sorted(out, key=lambda r: (_folded(r["name"]), r["raion"], r["id"]))
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _folded(text: str) -> str:
+    """``text`` in lower case without accents, as the list's filter compares it (``assets/settlement_list.js``).
+
+    Examples
+    --------
+    >>> _folded("Sudža Суджа Йо")
+    'sudza суджа ио'
+    """
+    return "".join(ch for ch in unicodedata.normalize("NFD", text.lower()) if not "\u0300" <= ch <= "\u036f")
 
 
 def export_context(

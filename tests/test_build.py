@@ -209,13 +209,15 @@ def test_incremental_rebuild_reuses_unaffected_timelines_and_comparison_pages(tm
     write_dataset(data, ru=changed)
     build_atlas(data, out, today=TODAY, images=False)
     kept = {rel for rel in marked if (out / rel).read_text(encoding="utf-8").endswith("<!-- from the first build -->")}
-    # the changed claim (ru-mod, 2025-03-15) affects ru-mod's timeline and comparison pages from that date on
+    # the changed claim (ru-mod, 2025-03-15, about Zaoleshenka) affects ru-mod's timeline, the comparison
+    # pages from that date on and Zaoleshenka's page
     redrawn = sorted(set(marked) - kept)
     assert redrawn == sorted(
-        ["ru-mod/claims.js", "ru-mod/timeline.html"]
+        ["ru-mod/claims.js", "ru-mod/timeline.html", "settlements/kmap.zaoleshenka-sudzhansky.html"]
         + [p for p in marked if p.startswith("compare/") and p >= "compare/2025-03-15.html"]
     )
     assert "ua-gs/timeline.html" in kept and "ua-gs/claims.js" in kept
+    assert "settlements/486816.html" in kept  # Sudzha's page shows no claim that changed
 
 
 def test_a_new_page_kind_needs_only_the_registry(data_dir: Path, tmp_path: Path, monkeypatch) -> None:

@@ -60,6 +60,11 @@ def base_key(ds: Dataset, *, self_contained: bool, images: bool) -> str:
     )
 
 
+def linked_key(base: str, links: Mapping[str, Mapping[str, Any]]) -> str:
+    """``base`` with what the kinds publish for others to link (:attr:`.kinds.Job.links`), for pages that inline it."""
+    return _digest(base, links)
+
+
 def claim_hashes(claims: pd.DataFrame) -> np.ndarray:
     """One 64-bit hash per claim row (over the columns a page depends on), in the frame's order."""
     return pd.util.hash_pandas_object(claims[list(_KEY_COLUMNS)].astype(str), index=True).to_numpy()

@@ -11,6 +11,9 @@ A kind
   a unit (:meth:`PageKind.render`: the renderer of :mod:`kursk_map.render` does the drawing), and
 * writes its part of ``manifest.json`` (:meth:`PageKind.manifest`).
 
+A kind whose pages the others link to (a settlement's page, linked from every popup) publishes
+them first (:meth:`PageKind.links`); every page then finds them in :attr:`Job.links`.
+
 The build loop (:mod:`.loop`) knows no kind by name: it goes through :data:`KINDS`. Adding a page
 kind touches this registry, one renderer and the index (README.md, "For developers", has the recipe).
 """
@@ -19,18 +22,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import math
 import posixpath
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
+from .._errors import KurskMapError
 from ..dataset import Dataset
 from ..export import geojson_text
 from ..render import (
     CompareContext,
+    SettlementLinks,
     SettlementsFile,
     TimelineContext,
     claims_file,
@@ -40,13 +47,24 @@ from ..render import (
     render_image,
     render_index,
     render_map,
+    render_settlement,
+    render_settlement_list,
     render_side_by_side,
     render_timeline,
+    settlement_links_script,
     settlements_file,
 )
 from ..resolution import ResolvedLedger
 from ..state import compute_state, figures, group_counts, iter_states
-from ..view import export_context, map_context, source_record
+from ..view import (
+    export_context,
+    history_period,
+    map_context,
+    settlement_context,
+    settlement_histories,
+    settlement_rows,
+    source_record,
+)
 from .cache import map_key, page_key
 from .pool import run
 
@@ -62,8 +80,9 @@ class Page:
 
     ``nav`` holds the page's links (relative URLs) by role, ``attached`` the other files that belong
     to it (a map's data and image: kept or drawn with it), ``weight`` a guess of its cost (to start
-    big units first) and ``extra`` what else its kind needs to know (a comparison page: the sources
-    it shows).
+    big units first), ``extra`` what else its kind needs to know (a comparison page: the sources
+    it shows) and ``about`` what its manifest entry says that the plan already knows (a settlement
+    page: the settlement and its claims), for the pages kept from the last build as well.
     """
 
     kind: str
@@ -74,6 +93,7 @@ class Page:
     attached: tuple[str, ...] = ()
     weight: int = 1
     extra: tuple[str, ...] = ()
+    about: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def day(self) -> dt.date:
@@ -87,7 +107,7 @@ class Page:
         return (self.path, *self.attached)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Job:
     """What every page of one build shares. Forked workers inherit it: it is never pickled."""
 
@@ -101,6 +121,8 @@ class Job:
     write: Emit | None = None  #: set when the workers write the files themselves
     workers: int = 1  #: processes for the pool
     manifest: Mapping[str, Any] | None = None  #: set for the kinds drawn after the manifest (the index)
+    #: What each kind's pages offer the others to link to, by kind name (:meth:`PageKind.links`).
+    links: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,6 +185,14 @@ class PageKind:
     last: ClassVar[bool] = False
     #: The pages a build reports ("built 145 maps, 140 unchanged"): the maps.
     reported: ClassVar[bool] = False
+
+    def links(self, job: Job) -> Mapping[str, Any]:
+        """What the other kinds' pages may link to, by the thing a page is about (e.g. settlement id -> page).
+
+        Computed before any page is planned; the build hands it to every kind as ``job.links[name]``.
+        A self-contained atlas inlines it into the pages that link, so there it is part of their keys.
+        """
+        return {}
 
     def plan(self, job: Job) -> list[Page]:
         """Every page of this kind in the atlas, with its path, links and files."""
@@ -317,6 +347,7 @@ class MapPage(PageKind):
             None if job.self_contained else claims_file(job.claims, slug, url=link(pages[0].path, claims_path(slug)))
         )
         common: SettlementsFile | None = None
+        links = _settlement_links(job)
         claim_dates = ds.ledger.claims["date"].to_numpy()
         entries = []
         states = iter_states(ds.gazetteer, ds.ledger, source=slug, dates=[p.day for p in pages])
@@ -332,6 +363,7 @@ class MapPage(PageKind):
                 nav=dict(page.nav),
                 claims_js=shared,
                 settlements_js=common,
+                settlement_links=links(page),
             )
             with deterministic_ids():
                 emit(page.path, render_map(ctx, self_contained=job.self_contained).get_root().render())
@@ -401,6 +433,7 @@ class TimelinePage(PageKind):
     def render(self, job: Job, pages: Sequence[Page], emit: Emit) -> list[dict[str, Any]]:
         """Every state of the source, in one page."""
         dates = dict(job.sources)
+        links = _settlement_links(job)
 
         def timeline(page: Page) -> Any:
             ds, days = source_view(job.ds, page.source), dates[page.source]
@@ -414,6 +447,7 @@ class TimelinePage(PageKind):
                 border=ds.border,
                 nav=page.nav,
                 theatre=ds.theatre,
+                settlement_links=links(page),
             )
             return render_timeline(ctx, self_contained=job.self_contained)
 
@@ -462,6 +496,7 @@ class ComparisonPage(PageKind):
         days = [p.day for p in pages]
         iters = {slug: iter_states(ds.gazetteer, ds.ledger, source=slug, dates=days) for slug, _ in job.sources}
         rows = {slug: source_record(ds, slug) for slug, _ in job.sources}
+        links = _settlement_links(job)
         entries = []
         for page in pages:
             states = {slug: next(it)[1] for slug, it in iters.items()}
@@ -473,6 +508,7 @@ class ComparisonPage(PageKind):
                 border=ds.border,
                 nav=page.nav,
                 theatre=ds.theatre,
+                settlement_links=links(page),
             )
             with deterministic_ids():
                 emit(page.path, render_compare(ctx, self_contained=job.self_contained).get_root().render())
@@ -515,6 +551,171 @@ class SideBySidePage(PageKind):
         return [{} for _ in pages]
 
 
+def root_of(path: str) -> str:
+    """The atlas's root relative to the page at ``path`` ("" for a page at the root).
+
+    Examples
+    --------
+    >>> root_of("ru-mod/2025-03-15.html"), root_of("index.html")
+    ('../', '')
+    """
+    return link(path, INDEX_HTML).removesuffix(INDEX_HTML)
+
+
+def _settlement_links(job: Job) -> Callable[[Page], SettlementLinks | None]:
+    """For a page of ``job``: the script that lets its popups link the settlements' pages (None without any).
+
+    Pages load ``settlements/pages.js``, which every build writes again; a self-contained page
+    inlines its text instead (made once here), and then depends on it: see :func:`.loop.job_for`.
+    """
+    pages = job.links.get(SettlementPage.name)
+    if pages is None:
+        return lambda _page: None
+    text = settlement_links_script(pages) if job.self_contained else ""
+
+    def of(page: Page) -> SettlementLinks:
+        if job.self_contained:
+            return SettlementLinks(root=root_of(page.path), text=text)
+        return SettlementLinks(root=root_of(page.path), url=link(page.path, SETTLEMENT_LINKS_JS))
+
+    return of
+
+
+#: The folder of the settlements' pages, the list of them, and the table of them the popups read.
+SETTLEMENTS_DIR = "settlements"
+SETTLEMENT_LIST, SETTLEMENT_LINKS_JS = f"{SETTLEMENTS_DIR}/index.html", f"{SETTLEMENTS_DIR}/pages.js"
+_PLAIN_ID = re.compile(r"[a-z0-9][a-z0-9-]*(?::[a-z0-9][a-z0-9-]*)*")
+#: Names a page may not take: the list's, and those Windows keeps for devices (``nul.html`` is ``NUL``).
+_TAKEN = frozenset(
+    {"index", "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
+
+
+def settlement_path(settlement: str) -> str:
+    """Relative path of a settlement's page: ``settlements/<id>.html``, the id made a safe file name.
+
+    An id of lower-case letters, digits and hyphens, in parts joined by ``:``, keeps its letters,
+    with ``.`` for ``:``. Any other id (capitals, other characters, more than 80 of them, or a
+    name the folder or Windows keeps) is written the same way as far as it can be, then ``_`` and
+    12 hexadecimal digits of its SHA-256: two ids never share a file, on a file system that ignores
+    case too, and a page keeps its name from build to build.
+
+    Examples
+    --------
+    >>> settlement_path("kmap:gornal-sudzhansky"), settlement_path("486816")
+    ('settlements/kmap.gornal-sudzhansky.html', 'settlements/486816.html')
+    >>> settlement_path("katotth:UA59080290070062480")
+    'settlements/katotth.ua59080290070062480_0404aef6b84b.html'
+    >>> settlement_path("../index")
+    'settlements/index_dc8b8c2e23b0.html'
+    """
+    stem = settlement.replace(":", ".")
+    if not (_PLAIN_ID.fullmatch(settlement) and len(settlement) <= 80 and stem.split(".")[0] not in _TAKEN):
+        readable = re.sub(r"[^a-z0-9.]+", "-", stem.lower())
+        readable = re.sub(r"\.{2,}", ".", readable).strip(".-")[:60].strip(".-") or "settlement"
+        stem = f"{readable}_{hashlib.sha256(settlement.encode('utf-8')).hexdigest()[:12]}"
+    return f"{SETTLEMENTS_DIR}/{stem}.html"
+
+
+class SettlementPage(PageKind):
+    """``settlements/<id>.html``: one settlement's claim history across every source, on a time axis and in a table.
+
+    Every settlement that a claim names has one (placed or not); with them come the list of them
+    (``settlements/index.html``, linked from the index) and ``settlements/pages.js``, which the
+    popups of the maps, timelines and comparison pages read to link them.
+    """
+
+    name = "settlement-page"
+
+    def links(self, job: Job) -> dict[str, dict[str, Any]]:
+        """Each settlement with a history: its page, the claims naming it and their sources, and its history."""
+        out: dict[str, dict[str, Any]] = {}
+        for sid, history in settlement_histories(job.ds).items():
+            naming = [cid for cid, role in history if role == "named"]
+            out[sid] = {
+                "path": settlement_path(sid),
+                "claims": len(naming),
+                "sources": len({job.claims[cid]["source"] for cid in naming}),
+                "rows": len(history),
+                "history": tuple(history),
+            }
+        return out
+
+    def plan(self, job: Job) -> list[Page]:
+        """The list, the script the popups read, and a page per settlement with a history."""
+        published = job.links[self.name]
+        by_path: dict[str, str] = {}
+        pages = [
+            Page(self.name, SETTLEMENT_LIST, {"index": link(SETTLEMENT_LIST, INDEX_HTML)}, weight=len(published)),
+            Page(self.name, SETTLEMENT_LINKS_JS),
+        ]
+        for sid, entry in published.items():
+            path = entry["path"]
+            if by_path.setdefault(path, sid) != sid:  # two ids that write one file: never overwrite silently
+                raise KurskMapError(f"settlements {by_path[path]!r} and {sid!r} would share the page {path}")
+            nav = {"index": link(path, INDEX_HTML), "list": link(path, SETTLEMENT_LIST)}
+            about = {"id": sid, **{k: entry[k] for k in ("claims", "sources", "rows")}}
+            pages.append(Page(self.name, path, nav, weight=len(entry["history"]), extra=(sid,), about=about))
+        return pages
+
+    def keys(self, job: Job, pages: Sequence[Page]) -> list[str | None]:
+        """A settlement's page: the claims it shows, its links and the time axis (the gazetteer is in the base)."""
+        position = {cid: i for i, cid in enumerate(job.ds.ledger.claims["claim_id"].tolist())}
+        period = history_period(job.ds)
+        keys: list[str | None] = []
+        for p in pages:
+            if not p.extra:  # the list and the script: drawn by every build
+                keys.append(None)
+                continue
+            history = job.links[self.name][p.extra[0]]["history"]
+            hashes = job.hashes[[position[cid] for cid, _ in history]]
+            roles = ",".join(role for _, role in history)
+            keys.append(page_key(job.base, p.path, {**p.nav, "period": "/".join(period), "roles": roles}, hashes))
+        return keys
+
+    def units(self, pages: Sequence[Page], *, workers: int) -> list[list[Page]]:
+        """Runs of pages, a few per worker."""
+        step = max(1, -(-len(pages) // (2 * workers)))
+        return [list(pages[i : i + step]) for i in range(0, len(pages), step)]
+
+    def render(self, job: Job, pages: Sequence[Page], emit: Emit) -> list[dict[str, Any]]:
+        """Each settlement's page from its history; the list and the script from every settlement's."""
+        published = job.links[self.name]
+        period = history_period(job.ds)
+        for page in pages:
+            if page.path == SETTLEMENT_LINKS_JS:
+                emit(page.path, settlement_links_script(published))
+            elif page.path == SETTLEMENT_LIST:
+                histories = {sid: e["history"] for sid, e in published.items()}
+                rows = [
+                    {**r, "href": link(page.path, published[r["id"]]["path"])}
+                    for r in settlement_rows(job.ds, histories, job.claims)
+                ]
+                html = render_settlement_list(rows, total=len(job.ds.gazetteer), nav=page.nav, theatre=job.ds.theatre)
+                emit(page.path, html)
+            else:
+                sid = page.extra[0]
+                ctx = settlement_context(job.ds, sid, published[sid]["history"], claims=job.claims, period=period)
+                links = {
+                    str(e["claim_id"]): {
+                        "map": link(page.path, map_path(str(e["source"]), str(e["date"]))),
+                        "compare": link(page.path, compare_path(str(e["date"]))),
+                    }
+                    for e in ctx.entries
+                }
+                emit(page.path, render_settlement(dataclasses.replace(ctx, links=links, nav=page.nav)))
+        return [{} for _ in pages]
+
+    def manifest(self, done: Sequence[Done]) -> dict[str, Any]:
+        """``settlements``: the list, and each settlement's page: the claims naming it, their sources, its rows."""
+        entries = {
+            d.page.about["id"]: {"path": d.page.path, **{k: d.page.about[k] for k in ("claims", "sources", "rows")}}
+            for d in done
+            if d.page.about
+        }
+        return {"settlements": {"list": SETTLEMENT_LIST, "pages": dict(sorted(entries.items()))}}
+
+
 class IndexPage(PageKind):
     """``index.html``: every page of the atlas by source and date, drawn from the manifest."""
 
@@ -543,6 +744,7 @@ KINDS: Mapping[str, PageKind] = {
         MapPage(),
         TimelinePage(),
         ComparisonPage(),
+        SettlementPage(),
         SideBySidePage(),
         IndexPage(),
     )

@@ -20,7 +20,7 @@ from ..dataset import Dataset, load_dataset
 from ..diagnostics import conflicts, far_from_group
 from ..state import source_dates
 from ..view import claim_records, unplaced_records
-from .cache import base_key, claim_hashes, previous_entries
+from .cache import base_key, claim_hashes, linked_key, previous_entries
 from .kinds import KINDS, Done, Emit, Job, Page, PageKind
 from .pool import run
 
@@ -32,8 +32,12 @@ def plan_maps(ds: Dataset) -> list[tuple[str, list[dt.date]]]:
 
 
 def job_for(ds: Dataset, *, self_contained: bool = False, images: bool = False, workers: int | None = None) -> Job:
-    """What every page of a build of ``ds`` shares (see :class:`.kinds.Job`)."""
-    return Job(
+    """What every page of a build of ``ds`` shares (see :class:`.kinds.Job`), with what each kind publishes.
+
+    A self-contained page inlines what it links to (e.g. which settlements have a page): there
+    every key depends on what the kinds publish.
+    """
+    job = Job(
         ds=ds,
         claims=claim_records(ds),
         sources=plan_maps(ds),
@@ -43,6 +47,9 @@ def job_for(ds: Dataset, *, self_contained: bool = False, images: bool = False, 
         hashes=claim_hashes(ds.ledger.claims),
         workers=max(1, workers or os.cpu_count() or 1),
     )
+    links = {kind.name: kind.links(job) for kind in KINDS.values()}
+    base = linked_key(job.base, links) if self_contained else job.base
+    return dataclasses.replace(job, links=links, base=base)
 
 
 def render_page(ds: Dataset, page: Page, *, self_contained: bool = False) -> str:

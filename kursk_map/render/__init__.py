@@ -10,6 +10,13 @@ from .compare import CompareContext, disagreements, render_compare, render_side_
 from .image import ExportContext, render_image
 from .index import render_index
 from .maps import ClaimsFile, MapContext, SettlementsFile, claims_file, render_map, settlements_file
+from .settlement import (
+    SettlementContext,
+    SettlementLinks,
+    render_settlement,
+    render_settlement_list,
+    settlement_links_script,
+)
 from .timeline import TimelineContext, render_timeline
 
 __all__ = [
@@ -17,6 +24,8 @@ __all__ = [
     "CompareContext",
     "ExportContext",
     "MapContext",
+    "SettlementContext",
+    "SettlementLinks",
     "SettlementsFile",
     "TimelineContext",
     "claims_file",
@@ -28,9 +37,12 @@ __all__ = [
     "render_image",
     "render_index",
     "render_map",
+    "render_settlement",
+    "render_settlement_list",
     "render_side_by_side",
     "render_timeline",
     "safe_url",
     "script_json",
+    "settlement_links_script",
     "settlements_file",
 ]

@@ -43,3 +43,12 @@ def script(name: str, *, indent: int = 0) -> str:
         lines.pop(0)
     pad = " " * indent
     return "".join(lines[:1] + [pad + line if line.strip() else line for line in lines[1:]]).removesuffix("\n")
+
+
+@cache
+def style(name: str) -> str:
+    """The stylesheet ``assets/<name>`` without its header comment (the ``/* ... */`` it starts with)."""
+    text = (files(__package__) / "assets" / name).read_text(encoding="utf-8")
+    if text.startswith("/*"):
+        text = text[text.index("*/") + 2 :].lstrip("\n")
+    return text.removesuffix("\n")

@@ -9,7 +9,7 @@ import contextlib
 import itertools
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import folium
 import geopandas as gpd
@@ -20,6 +20,9 @@ from ..theatre import Theatre
 from ._assets import leaflet_css, leaflet_js
 from ._html import esc
 from .style import BORDER_COLOUR
+
+if TYPE_CHECKING:
+    from .settlement import SettlementLinks
 
 LEAFLET_VERSION = "1.9.3"
 LEAFLET_JS = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.js"
@@ -148,6 +151,7 @@ _CSS = """
 .km-nav{margin-top:6px}.km-compact{max-width:250px;font-size:12px}
 .km-embed{width:100%;font:11px monospace;box-sizing:border-box}
 .km-implied{margin:4px 0;padding:4px 6px;background:#f3f3f3;border-radius:4px}.km-pop ul{padding-left:16px;margin:4px 0}
+.km-hist{margin-top:5px;padding-top:4px;border-top:1px solid #ddd}
 @media (max-width:600px){.km-panel{max-width:60vw;font-size:12px}}
 </style>"""
 
@@ -208,3 +212,10 @@ def _add_border(m: folium.Map, border: gpd.GeoDataFrame | None, theatre: Theatre
         style_function=lambda _f: {"color": BORDER_COLOUR, "weight": 2, "dashArray": "8 4", "opacity": 0.8},
         interactive=False,
     ).add_to(m)
+
+
+def _add_settlement_links(m: folium.Map, links: SettlementLinks | None) -> None:
+    """The script that lets the page's popups link each settlement's page (none outside an atlas)."""
+    if links is not None:
+        root: Any = m.get_root()  # a branca Figure
+        root.header.add_child(_Verbatim(links.tag), name="km_settlement_links")

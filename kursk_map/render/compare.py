@@ -21,10 +21,11 @@ from folium.utilities import JsCode
 from .. import schemas
 from ..theatre import DEFAULT_THEATRE, Theatre
 from ._assets import script
-from ._folium import ScriptMacro, _add_border, _base_map
+from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map
 from ._html import esc, link, script_json
 from .maps import MapContext, _bounds, _panel_html, render_map
 from .payload import GROUP_CODES
+from .settlement import SettlementLinks
 from .style import COLOURS
 
 DISAGREE_COLOUR = "#000000"
@@ -46,6 +47,8 @@ class CompareContext:
         claim_id -> claim record.
     theatre : Theatre
         Labels, title and credits (see :mod:`kursk_map.theatre`).
+    settlement_links : SettlementLinks, optional
+        Which settlements have a page of their own: each popup then links it.
     """
 
     date: str
@@ -55,6 +58,7 @@ class CompareContext:
     border: gpd.GeoDataFrame | None = None
     nav: Mapping[str, str] = field(default_factory=dict)
     theatre: Theatre = DEFAULT_THEATRE
+    settlement_links: SettlementLinks | None = None
 
 
 def disagreements(states: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict[str, str]]:
@@ -167,6 +171,7 @@ def _compare_payload(ctx: CompareContext, ids: Sequence[str], disagree: Sequence
     where = {sid: i for i, sid in enumerate(ids)}
     return {
         "date": esc(ctx.date),
+        "id": [esc(sid) for sid in ids],
         "lat": [round(float(x), 4) for x in first["lat"].to_numpy()[pos]],
         "lon": [round(float(x), 4) for x in first["lon"].to_numpy()[pos]],
         "n": [_name_html(str(n), str(r) if r else "") for n, r in zip(names, names_ru, strict=True)],
@@ -292,6 +297,7 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
         name="km_cmp_css",
     )
     _add_border(m, ctx.border, ctx.theatre)
+    _add_settlement_links(m, ctx.settlement_links)
     payload = _compare_payload(ctx, ids, list(dis))
     unclaimed = _empty_layer(
         f"No claim by any source (de jure country) ({len(ids) - len(claimed_ids)})",

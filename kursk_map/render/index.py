@@ -75,6 +75,19 @@ reported ({conflicts} cases), and the claim listed last is shown.</li>
 </ul></details>"""
 
 
+def _settlements(manifest: Mapping[str, Any]) -> str:
+    """The link to the list of settlement pages (the manifest's ``settlements``), if the atlas has them."""
+    section = manifest.get("settlements") or {}
+    if not section.get("list"):
+        return ""
+    n = len(section.get("pages") or {})
+    return (
+        f"<h2>Settlements</h2><p>Every settlement that a claim names has a page with its claim history "
+        f"across every source, on a time axis: who said what, and when. "
+        f"<a href='{esc(section['list'])}'>Find a settlement</a> ({n} pages).</p>"
+    )
+
+
 def render_index(manifest: Mapping[str, Any], *, title: str | None = None) -> str:
     """Return the HTML of ``index.html`` for a manifest (as written to ``manifest.json``).
 
@@ -117,6 +130,7 @@ def render_index(manifest: Mapping[str, Any], *, title: str | None = None) -> st
             note = f"<br><small class='u'>{dis} disagree</small>" if dis else ""
             cells = (f"<td><a href='{esc(c['path'])}'>compare</a>{note}</td>" if c else "<td></td>") + cells
         rows.append(f"<tr><th scope='row'>{esc(d)}</th>{cells}</tr>")
+    places = _settlements(manifest)
     src_list = "".join(
         f"<li><b>{esc(s['name'])}</b> ({esc(s['side'])}, {esc(s['kind'])})"
         + (f" — {link(s['url'], 'about')}" if s.get("url") else "")
@@ -139,6 +153,7 @@ mentioned are drawn at their de jure country, marked as baseline. These are clai
 <p>{int(manifest.get("claims", 0))} claims · {len(used)} sources · {len(maps)} maps ·
 <a href="manifest.json">manifest.json</a></p>
 <h2>Sources</h2><ul>{src_list}</ul>
+{places}
 {_method(manifest, theatre)}
 <h2>Maps by date</h2>
 <table><thead><tr><th>date</th>{head}</tr></thead><tbody>

@@ -25,9 +25,10 @@ from .. import schemas
 from ..state import group_counts
 from ..theatre import DEFAULT_THEATRE, Theatre
 from ._assets import script
-from ._folium import ScriptMacro, _add_border, _base_map, _Verbatim
+from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map, _Verbatim
 from ._html import esc, link, safe_url, script_json
 from .payload import GROUP_CODES
+from .settlement import SettlementLinks
 from .style import COLOURS, RELATIVE_COLOUR
 
 
@@ -68,6 +69,9 @@ class MapContext:
         made from the same gazetteer as ``state``, else the page embeds them.
     theatre : Theatre
         What the atlas is about: labels, title, initial view and credits (see :mod:`kursk_map.theatre`).
+    settlement_links : SettlementLinks, optional
+        Which settlements have a page of their own (an atlas's ``settlements/pages.js``): each popup
+        then links it, or says that no claim names the settlement.
     """
 
     source: Mapping[str, str]
@@ -85,6 +89,7 @@ class MapContext:
     claims_file: ClaimsFile | None = None
     settlements_file: SettlementsFile | None = None
     theatre: Theatre = DEFAULT_THEATRE
+    settlement_links: SettlementLinks | None = None
 
 
 _BIND = JsCode(
@@ -234,6 +239,7 @@ def _static_columns(st: pd.DataFrame) -> _StaticColumns:
     out = _StaticColumns(
         digest,
         {
+            "id": [esc(x) for x in st["id"].tolist()],
             "lat": [round(float(x), 4) for x in st["lat"].tolist()],
             "lon": [round(float(x), 4) for x in st["lon"].tolist()],
             "n": n,
@@ -404,6 +410,7 @@ def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
         )
     if ctx.claims_file is not None:
         root.header.add_child(_Verbatim(f'<script src="{esc(ctx.claims_file.url)}"></script>'), name="km_claims_file")
+    _add_settlement_links(m, ctx.settlement_links)
 
 
 def _add_relative(m: folium.Map, ctx: MapContext) -> None:

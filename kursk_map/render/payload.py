@@ -24,6 +24,7 @@ assert tuple(GROUP_CODES) == schemas.LEGEND_GROUPS
 class SettlementColumns(TypedDict):
     """The columns no claim changes; shared by every map of an atlas as ``settlements.js``."""
 
+    id: list[str]  #: gazetteer id, escaped: the key of the settlement's page in ``settlements/pages.js``
     lat: list[float]  #: latitude, 4 decimals (about 10 m)
     lon: list[float]  #: longitude, 4 decimals
     n: list[str]  #: name: the Latin name in bold, then the Cyrillic names
@@ -71,6 +72,7 @@ class ComparePayload(TypedDict):
     """
 
     date: str  #: the date
+    id: list[str]  #: gazetteer id, escaped (the key of its page in ``settlements/pages.js``)
     lat: list[float]  #: latitude, 4 decimals
     lon: list[float]  #: longitude, 4 decimals
     n: list[str]  #: name: the Latin name in bold, then the Russian name
@@ -84,6 +86,7 @@ class TimelinePayload(TypedDict):
     """A timeline page's payload: every state of one source, and the texts its popups show."""
 
     dates: list[str]  #: the source's dates, ascending
+    ids: list[str]  #: gazetteer id of each settlement, escaped (the key of its page in ``settlements/pages.js``)
     pos: list[list[float]]  #: [lat, lon] of each settlement, 5 decimals
     names: list[str]  #: name with its Russian name
     latin: list[str]  #: Latin name alone (lists of changes)

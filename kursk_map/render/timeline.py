@@ -20,10 +20,11 @@ from folium.template import Template
 
 from .. import schemas
 from ..theatre import DEFAULT_THEATRE, Theatre
-from ._folium import ScriptMacro, _add_border, _base_map
+from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map
 from ._html import esc, link
 from .maps import _claim_line, _position
 from .payload import GROUP_CODES
+from .settlement import SettlementLinks
 from .style import COLOURS
 
 
@@ -50,6 +51,8 @@ class TimelineContext:
         Optional links (relative URLs): ``index``.
     theatre : Theatre
         Labels, title and credits (see :mod:`kursk_map.theatre`).
+    settlement_links : SettlementLinks, optional
+        Which settlements have a page of their own: each popup then links it.
     """
 
     source: Mapping[str, str]
@@ -60,6 +63,7 @@ class TimelineContext:
     border: gpd.GeoDataFrame | None = None
     nav: Mapping[str, str] = field(default_factory=dict)
     theatre: Theatre = DEFAULT_THEATRE
+    settlement_links: SettlementLinks | None = None
 
 
 def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
@@ -91,6 +95,7 @@ def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
     rows = first.to_dict("records")
     payload = {
         "dates": list(ctx.dates),
+        "ids": [esc(r["id"]) for r in rows],
         "pos": [[round(float(r["lat"]), 5), round(float(r["lon"]), 5)] for r in rows],
         "names": [esc(r["name"]) + (f" · {esc(r['name_ru'])}" if r["name_ru"] else "") for r in rows],
         "latin": [esc(r["name"]) for r in rows],
@@ -145,8 +150,9 @@ class _TimelineScript(ScriptMacro):
         ? "No claim by this source up to " + D.dates[k] + "; de jure " + D.base[i] + "."
         : "<b>" + CTRL[codes[i]] + "</b> according to this source on " + D.dates[k] + ".";
       const line = refs[i] >= 0 ? "<ul>" + D.claims[refs[i]] + "</ul>" : "";
-      m.bindPopup("<div class='km-pop'><b>" + D.names[i] + "</b><br>" + verdict + line + D.info[i] + "</div>",
-                  {maxWidth: 380});
+      const history = window.__kmSettlementLink ? window.__kmSettlementLink(D.ids[i]) : "";
+      m.bindPopup("<div class='km-pop'><b>" + D.names[i] + "</b><br>" + verdict + line + D.info[i] + history +
+                  "</div>", {maxWidth: 380});
     });
     out.date.textContent = D.dates[k];
     out.counts.innerHTML = ["UA", "RU", "contested", "baseline"].map(function (g) {
@@ -214,6 +220,7 @@ def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> fo
     root: Any = m.get_root()
     root.header.add_child(Element("<style>.km-ticks{display:flex;justify-content:space-between;color:#555}</style>"))
     _add_border(m, ctx.border, ctx.theatre)
+    _add_settlement_links(m, ctx.settlement_links)
     m.add_child(_TimelineScript(payload))
     folium.LayerControl(collapsed=True).add_to(m)
     return m

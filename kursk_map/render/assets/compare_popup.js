@@ -17,7 +17,8 @@ window.__kmCmpPopup = window.__kmCmpPopup || function (D, i) {
       "</b></td><td>" + (ref < 0 ? "" : D.lines[ref]) + "</td></tr>";
   });
   return "<div class='km-pop'>" + D.n[i] + "<br><small>What each source claims as of " + D.date +
-    "</small><table class='km-cmp'>" + rows.join("") + "</table></div>";
+    "</small><table class='km-cmp'>" + rows.join("") + "</table>" +
+    (window.__kmSettlementLink ? window.__kmSettlementLink(D.id[i]) : "") + "</div>";
 };
 window.__kmCmpBind = window.__kmCmpBind || function (f, layer) {
   const D = window.__kmCmp[f.properties.k], i = f.properties.i;

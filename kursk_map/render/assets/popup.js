@@ -16,5 +16,5 @@ window.__kmPopup = window.__kmPopup || function (D, i) {
   return "<div class='km-pop'>" + D.n[i] + "<br><small>" + D.places[D.p[i]] + "</small><br>" +
     D.verdicts[D.v[i]] + (claims ? "<ul>" + claims + "</ul>" : "") + "<small>" +
     (approx ? "approximate position" : "position") + (D.e[i] ? " ±" + D.e[i] + " km" : "") + " (" + ref +
-    ")</small></div>";
+    ")</small>" + (window.__kmSettlementLink ? window.__kmSettlementLink(D.id[i]) : "") + "</div>";
 };
