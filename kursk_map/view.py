@@ -295,7 +295,7 @@ def settlement_rows(
         out.append(
             {
                 **{k: s[k] for k in ("id", "name", "name_ru", "name_uk", "raion", "oblast", "placed")},
-                "search": " ".join(_folded(n) for n in names if n),
+                "search": " ".join(dict.fromkeys(_folded(n) for n in names if n)),
                 "claims": len(naming),
                 "sources": len({c["source"] for c in naming}),
                 "first": min(days, default=""),

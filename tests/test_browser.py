@@ -254,3 +254,64 @@ def test_attack_strings_stay_text_on_every_view(hostile_atlas: tuple[Path, str],
         assert p.evaluate("() => window.__pwned") is None
         assert errors == []
         assert [u for u in blocked if not u.startswith("https://example.org")] == []
+
+
+def test_a_popup_link_opens_the_settlement_page(atlas: Path) -> None:
+    with browser_page() as (page, errors, blocked):
+        _open(page, atlas / "ru-mod" / "2025-03-15.html")
+        _click_settlement(page, 51.25, 35.30)  # Nikolayevka: no claim names it
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert "No source has named this settlement in a claim." in popup.inner_text()
+        assert popup.locator(".km-hist a").count() == 0
+        _click_settlement(page, 51.19055, 35.27082)  # Sudzha
+        line = page.locator(
+            ".leaflet-popup-content .km-hist", has_text="Claim history"
+        )  # the first popup may still fade
+        history = line.locator("a")
+        history.wait_for()
+        assert "named in 3 claims by 2 sources" in line.inner_text()
+        history.click()
+        page.wait_for_url("**/settlements/486816.html")
+        assert page.locator("h1").inner_text().startswith("Sudzha")
+        rows = page.locator(".km-claims tbody tr").all_inner_texts()
+        assert [r.split("\t")[0] for r in rows] == [
+            "2024-08-14",
+            "2025-02-06",
+            "2025-03-13",
+            "2025-04-26",
+            "2025-04-26",
+        ]
+        page.locator(".km-axis a.km-mark").first.click()  # a mark leads to its row of the table
+        assert page.evaluate("() => location.hash") == "#c1"
+        assert errors == []
+        assert blocked == []
+
+
+def test_the_list_of_settlements_filters_by_any_spelling(atlas: Path) -> None:
+    with browser_page(390, 844) as (page, errors, blocked):
+        page.goto((atlas / "settlements" / "index.html").as_uri())
+        rows = page.locator("#km-settlements tbody tr")
+        assert rows.count() == 3
+        visible = page.locator("#km-settlements tbody tr:visible")
+        for typed, shown in (("судж", ["Sudzha"]), ("SUDJA", ["Sudzha"]), ("o", ["Gornal", "Zaoleshenka"]), ("", None)):
+            page.locator("#km-q").fill(typed)
+            names = [t.split(" ")[0] for t in visible.all_inner_texts()]
+            assert names == (shown or ["Gornal", "Sudzha", "Zaoleshenka"]), typed
+            assert page.locator("#km-n").inner_text() == str(len(names))
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+        assert errors == []
+        assert blocked == []
+
+
+def test_attack_strings_stay_text_on_the_settlement_page(hostile_atlas: tuple[Path, str]) -> None:
+    out, _attack = hostile_atlas
+    with browser_page() as (p, errors, blocked):
+        p.goto((out / "settlements" / "kmap.hostile.html").as_uri())
+        text = p.locator("main").inner_text()
+        assert "window.__pwned=1" in text and "${window.__pwned=2}" in text and "[U+202E]evil" in text
+        assert p.locator("main img, main script, a[href^='javascript']").count() == 0
+        p.locator(".km-axis a.km-mark").first.hover()
+        assert p.evaluate("() => window.__pwned") is None
+        assert errors == []
+        assert blocked == []

@@ -103,7 +103,7 @@ def settlement_links_script(pages: Mapping[str, Mapping[str, Any]]) -> str:
     Examples
     --------
     >>> print(settlement_links_script({"a<b": {"path": "settlements/x.html", "claims": 2, "sources": 1}})[:83])
-    window.__kmSettlementPages = new Map([["a\\u0026lt;b",["settlements/x.html",2,1]]]);
+    window.__kmSettlementPages = new Map([["a\u0026lt;b",["settlements/x.html",2,1]]]);
     """
     table = [[esc(sid), [str(p["path"]), int(p["claims"]), int(p["sources"])]] for sid, p in sorted(pages.items())]
     return f"window.__kmSettlementPages = new Map({script_json(table)});\n{script('settlement_links.js')}\n"
