@@ -163,6 +163,8 @@ def _sampled_plan(
 def _kind(rel: str) -> str:
     if rel.startswith("compare/"):
         return "compare pages"
+    if rel.startswith("settlements/"):
+        return "settlement pages"
     if rel.endswith("timeline.html"):
         return "timelines"
     if rel in ("index.html", "manifest.json"):

@@ -128,7 +128,18 @@ class _Axis:
         return round(100 * (_day(iso) - self.start).days / self.span, 2)
 
     def ticks(self) -> list[tuple[float, str, bool]]:
-        """(position, label, minor) of the first day of each month (every 3rd or 12th on long axes)."""
+        """(position, label, minor) of each Monday on an axis of 100 days or less, else of each month's first day.
+
+        Every 3rd month (every 12th) on an axis of more than 15 months (48).
+        """
+        if self.span <= 100:
+            d = self.start + dt.timedelta(days=-self.start.weekday() % 7)
+            weeks: list[tuple[float, str, bool]] = []
+            while d <= self.end:
+                label = f"{d.day} {d:%b}" + (f" {d.year}" if not weeks else "")
+                weeks.append((self.x(d.isoformat()), label, len(weeks) % 2 == 1))
+                d += dt.timedelta(days=7)
+            return weeks
         months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
         step = 1 if months <= 15 else 3 if months <= 48 else 12
         d = self.start.replace(day=1)
@@ -191,7 +202,8 @@ def _mark(e: Mapping[str, Any], *, href: str = "", left: float | None = None, to
 
 
 def _title(e: Mapping[str, Any], theatre: Theatre) -> str:
-    return f"{e['date']} · {e['source_name']}: {_what(e, theatre)}. {e['summary']}"
+    """A mark's tooltip: the date, who, and what (the summary is in its row of the table)."""
+    return f"{e['date']} · {e['source_name']}: {_what(e, theatre)}"
 
 
 def _axis_html(ctx: SettlementContext, rows: Sequence[str]) -> str:
@@ -269,13 +281,13 @@ def _table_html(ctx: SettlementContext, rows: Sequence[str]) -> str:
             why += f'<span class="km-role">written “{esc(written)}”</span>'
 
         body.append(
-            f'<tr id="{row}"><td data-label="Date">{esc(e["date"])}</td>'
-            f'<td data-label="Source">{esc(e["source_name"])}<span class="km-role">{esc(e["side"])} · '
+            f'<tr id="{row}"><td>{esc(e["date"])}</td>'
+            f'<td>{esc(e["source_name"])}<span class="km-role">{esc(e["side"])} · '
             f"{esc(e['source_kind'])}</span></td>"
-            f'<td data-label="Claim">{_mark(e)}{esc(_what(e, ctx.theatre))}{why}</td>'
-            f'<td data-label="Summary">{esc(e["summary"])}</td>'
-            f'<td data-label="Reported">{_reported(e)}</td>'
-            f'<td data-label="Maps of that day">{maps or "—"}</td></tr>'
+            f"<td>{_mark(e)}{esc(_what(e, ctx.theatre))}{why}</td>"
+            f"<td>{esc(e['summary'])}</td>"
+            f"<td>{_reported(e)}</td>"
+            f"<td>{maps or '—'}</td></tr>"
         )
     return f"""<section aria-labelledby="km-table-h">
 <h2 id="km-table-h">Every claim, by date</h2>
