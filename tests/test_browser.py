@@ -288,6 +288,24 @@ def test_a_popup_link_opens_the_settlement_page(atlas: Path) -> None:
         assert blocked == []
 
 
+def test_the_comparison_popup_links_the_settlement_page_above_its_table(atlas: Path) -> None:
+    """The table of every source can be taller than the map: the page's link comes first, in view."""
+    with browser_page(1280, 500) as (page, errors, blocked):
+        _open(page, atlas / "compare" / "2025-03-15.html")
+        _click_settlement(page, 51.19055, 35.27082)  # Sudzha
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert popup.locator(".km-hist + table.km-cmp").count() == 1
+        link = popup.locator(".km-hist a")
+        assert link.inner_text() == "Claim history across sources"
+        box = link.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 500
+        link.click()
+        page.wait_for_url("**/settlements/486816.html")
+        assert errors == []
+        assert blocked == []
+
+
 def test_the_list_of_settlements_filters_by_any_spelling(atlas: Path) -> None:
     with browser_page(390, 844) as (page, errors, blocked):
         page.goto((atlas / "settlements" / "index.html").as_uri())

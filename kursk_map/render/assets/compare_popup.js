@@ -16,9 +16,10 @@ window.__kmCmpPopup = window.__kmCmpPopup || function (D, i) {
     return "<tr><td>" + s[0] + "</td><td><b style='color:" + D.colours[code] + "'>" + VERDICT[code] +
       "</b></td><td>" + (ref < 0 ? "" : D.lines[ref]) + "</td></tr>";
   });
-  return "<div class='km-pop'>" + D.n[i] + "<br><small>What each source claims as of " + D.date +
-    "</small><table class='km-cmp'>" + rows.join("") + "</table>" +
-    (window.__kmSettlementLink ? window.__kmSettlementLink(D.id[i]) : "") + "</div>";
+  // the link to the settlement's page goes above the table, which can be taller than the map
+  return "<div class='km-pop'>" + D.n[i] + "<br><small>What each source claims as of " + D.date + "</small>" +
+    (window.__kmSettlementLink ? window.__kmSettlementLink(D.id[i]) : "") +
+    "<table class='km-cmp'>" + rows.join("") + "</table></div>";
 };
 window.__kmCmpBind = window.__kmCmpBind || function (f, layer) {
   const D = window.__kmCmp[f.properties.k], i = f.properties.i;
