@@ -13,7 +13,7 @@ import pytest
 from kursk_map import load_dataset
 from kursk_map.build import build_atlas
 from kursk_map.build.kinds import KINDS, settlement_path
-from kursk_map.render import SettlementContext, render_settlement
+from kursk_map.render import SettlementContext, render_settlement, render_settlement_list
 from kursk_map.view import claim_records, settlement_context, settlement_histories
 
 from .conftest import RU_CLAIMS, TODAY, UA_CLAIMS, write_dataset
@@ -319,3 +319,39 @@ def test_the_index_links_the_list_and_the_list_every_page(atlas: Path) -> None:
         ]
     )
     assert 'data-s="sudzha суджа sudja"' in listing  # every spelling, folded, for the filter
+
+
+def _list_row(name: str, name_ru: str, claims: int) -> dict[str, object]:
+    return {
+        "id": name,
+        "name": name,
+        "name_ru": name_ru,
+        "name_uk": "",
+        "raion": "",
+        "oblast": "Kharkiv",
+        "placed": True,
+        "search": name.lower(),
+        "claims": claims,
+        "sources": 1,
+        "first": "2022-09-08",
+        "last": "2022-09-10",
+        "href": f"{name}.html",
+    }
+
+
+def test_the_lists_filter_takes_its_example_from_its_own_settlements() -> None:
+    rows = [_list_row("Balakliia", "Балаклея", 3), _list_row("Izium", "Изюм", 5), _list_row("<Kupiansk>", "", 5)]
+    page = render_settlement_list(rows, total=900, nav={})
+    assert 'placeholder="e.g. Izium, Изюм"' in page  # the most named (the first of a tie), not another theatre's town
+    hostile = render_settlement_list([_list_row('<b onmouseover="x">', "", 1)], total=1, nav={})
+    assert 'placeholder="e.g. &lt;b onmouseover=&quot;x&quot;&gt;"' in hostile
+    assert 'placeholder="a name"' in render_settlement_list([], total=0, nav={})
+
+
+def test_the_list_has_a_column_of_ukrainian_names_only_when_some_settlement_has_one() -> None:
+    rows = [_list_row("Gornal", "Горналь", 2), _list_row("Sudzha", "Суджа", 4)]
+    assert ">Ukrainian</th>" not in render_settlement_list(rows, total=2, nav={})
+    rows[0]["name_uk"] = "Гірналь"
+    page = render_settlement_list(rows, total=2, nav={})
+    assert ">Ukrainian</th>" in page
+    assert page.count('lang="uk">') == 2  # a cell in every row, empty where there is no name

@@ -441,18 +441,25 @@ def render_settlement_list(
     ``rows`` are :func:`kursk_map.view.settlement_rows` with each page's ``href`` (relative to
     the list); ``total`` is how many settlements the gazetteer has; ``nav`` holds ``index``.
     """
+    uk = any(r["name_uk"] for r in rows)  # a column of Ukrainian names only when some settlement has one
     body = "\n".join(
         f'<tr data-s="{esc(r["search"])}"><td><a href="{esc(r["href"])}">{esc(r["name"])}</a>'
         + (f' <span lang="ru">{esc(r["name_ru"])}</span>' if r["name_ru"] else "")
         + ("" if r["placed"] else ' <small class="km-muted">(no position)</small>')
-        + f'</td><td class="km-wide" lang="uk">{esc(r["name_uk"])}</td>'
-        f"<td>{esc(', '.join(x for x in (r['raion'], r['oblast']) if x))}</td>"
+        + "</td>"
+        + (f'<td class="km-wide" lang="uk">{esc(r["name_uk"])}</td>' if uk else "")
+        + f"<td>{esc(', '.join(x for x in (r['raion'], r['oblast']) if x))}</td>"
         f'<td class="n">{int(r["claims"])}</td><td class="n km-wide">{int(r["sources"])}</td>'
         f'<td class="km-wide">{esc(r["first"])}</td><td class="km-wide">{esc(r["last"])}</td></tr>'
         for r in rows
     )
     index = f'<a href="{esc(nav["index"])}">atlas index</a>' if nav.get("index") else ""
     title = f"Settlements named in claims — {theatre.name}"
+    # the filter's example: the settlement most claims name, in Latin and Cyrillic (this theatre's, not another's)
+    top = max(rows, key=lambda r: int(r["claims"]), default=None)
+    example = ", ".join(x for x in (top["name"], top["name_ru"] or top["name_uk"]) if x) if top else ""
+    hint = f"e.g. {example}" if example else "a name"
+    uk_th = '<th scope="col" class="km-wide">Ukrainian</th>' if uk else ""
     html = f"""<main>
 <nav class="km-top">{esc(theatre.name)}{" · " + index if index else ""}</nav>
 <h1>Settlements named in claims</h1>
@@ -460,9 +467,9 @@ def render_settlement_list(
 and when. <b id="km-n">{len(rows)}</b> of {total} settlements in the gazetteer; the others were named by no
 source (a region-wide claim may still cover them: see the maps).</p>
 <p id="km-find" hidden><label for="km-q">Find a settlement (any spelling, Latin or Cyrillic):</label><br>
-<input id="km-q" class="km-search" type="search" autocomplete="off" placeholder="e.g. Sudzha, Суджа"></p>
+<input id="km-q" class="km-search" type="search" autocomplete="off" placeholder="{esc(hint)}"></p>
 <table class="km-list" id="km-settlements"><thead><tr><th scope="col">Settlement (Latin, Russian)</th>
-<th scope="col" class="km-wide">Ukrainian</th><th scope="col">Raion, oblast</th><th scope="col">Claims naming it</th>
+{uk_th}<th scope="col">Raion, oblast</th><th scope="col">Claims naming it</th>
 <th scope="col" class="km-wide">Their sources</th><th scope="col" class="km-wide">First named</th>
 <th scope="col" class="km-wide">Last named</th></tr></thead>
 <tbody>
