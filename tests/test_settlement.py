@@ -355,3 +355,25 @@ def test_the_list_has_a_column_of_ukrainian_names_only_when_some_settlement_has_
     page = render_settlement_list(rows, total=2, nav={})
     assert ">Ukrainian</th>" in page
     assert page.count('lang="uk">') == 2  # a cell in every row, empty where there is no name
+
+
+@pytest.mark.parametrize(
+    ("country", "heading", "title"),
+    [
+        ("UA", '<h1>Izium <span class="km-cyr" lang="uk">Ізюм</span></h1>', "<title>Izium (Ізюм) — claim history"),
+        ("RU", '<h1>Izium <span class="km-cyr" lang="ru">Изюм</span></h1>', "<title>Izium (Изюм) — claim history"),
+    ],
+)
+def test_a_settlement_is_headed_by_its_name_in_its_own_countrys_language(
+    country: str, heading: str, title: str
+) -> None:
+    ctx = SettlementContext(
+        settlement={"id": "i", "name": "Izium", "name_ru": "Изюм", "name_uk": "Ізюм", "country": country},
+        entries=[],
+        sources=[],
+        period=("2022-09-06", "2022-10-07"),
+    )
+    page = render_settlement(ctx)
+    assert heading in page
+    assert title in page
+    assert 'Russian: <span lang="ru">Изюм</span> · Ukrainian: <span lang="uk">Ізюм</span>' in page  # both, always

@@ -336,6 +336,26 @@ def _position(s: Mapping[str, Any]) -> str:
     return f"{how} {esc(where)}{esc(within)}.{cited} See it on {osm}."
 
 
+def local_name(s: Mapping[str, Any]) -> tuple[str, str]:
+    """The settlement's name in its own country's language, and that language's code: ``("", "")`` if none.
+
+    A village of Ukraine is headed by its Ukrainian name, one of Russia by its Russian name; the
+    other language is the fallback.
+
+    Examples
+    --------
+    >>> local_name({"country": "UA", "name_ru": "Купянск", "name_uk": "Куп'янськ"})
+    ("Куп'янськ", 'uk')
+    >>> local_name({"country": "RU", "name_ru": "Суджа", "name_uk": "Суджа"})
+    ('Суджа', 'ru')
+    >>> local_name({"country": "UA", "name_ru": "Купянск"}), local_name({"country": "RU"})
+    (('Купянск', 'ru'), ('', ''))
+    """
+    ru, uk = str(s.get("name_ru") or ""), str(s.get("name_uk") or "")
+    order = (("uk", uk), ("ru", ru)) if str(s.get("country") or "") == "UA" else (("ru", ru), ("uk", uk))
+    return next(((n, code) for code, n in order if n), ("", ""))
+
+
 def _header(ctx: SettlementContext) -> str:
     s = ctx.settlement
     ru, uk = str(s.get("name_ru") or ""), str(s.get("name_uk") or "")
@@ -361,7 +381,8 @@ def _header(ctx: SettlementContext) -> str:
         for key, label in (("list", "all settlements"), ("index", "atlas index"))
         if (url := ctx.nav.get(key))
     )
-    heading = f"{esc(s['name'])}" + (f' <span class="km-cyr" lang="ru">{esc(ru)}</span>' if ru else "")
+    own, code = local_name(s)
+    heading = f"{esc(s['name'])}" + (f' <span class="km-cyr" lang="{code}">{esc(own)}</span>' if own else "")
     return f"""<header>
 <nav class="km-top">{esc(ctx.theatre.name)} · claim history{" · " + nav if nav else ""}</nav>
 <h1>{heading}</h1>
@@ -429,7 +450,8 @@ def render_settlement(ctx: SettlementContext) -> str:
     rows = [f"c{i + 1}" for i in range(len(ctx.entries))]
     s = ctx.settlement
     body = "\n".join((_header(ctx), _axis_html(ctx, rows), _table_html(ctx, rows)))
-    cyr = f" ({s['name_ru']})" if s.get("name_ru") else ""
+    own = local_name(s)[0]
+    cyr = f" ({own})" if own else ""
     return _page(f"{s['name']}{cyr} — claim history — {ctx.theatre.name}", f"<main>\n{body}\n</main>")
 
 
