@@ -7,7 +7,7 @@ import difflib
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,6 +18,7 @@ from . import schemas
 from ._errors import DataError, Problem
 from .areas import settlement_cells
 from .claims import read_claims, read_sources
+from .control_areas import AREAS_DIR, empty_areas, read_areas
 from .gazetteer import read_gazetteer, read_layer, ref_warnings
 from .names import Resolver
 from .resolution import ResolvedLedger, resolve_claims
@@ -38,7 +39,8 @@ class Dataset:
     """Everything a build needs, validated and joined.
 
     ``cells`` holds each placed settlement's share of the ground (see :mod:`kursk_map.areas`);
-    ``theatre`` what the folder is about (``theatre.toml``, see :mod:`kursk_map.theatre`).
+    ``theatre`` what the folder is about (``theatre.toml``, see :mod:`kursk_map.theatre`);
+    ``areas`` the control areas sources published (see :mod:`kursk_map.control_areas`).
     """
 
     root: Path
@@ -52,6 +54,7 @@ class Dataset:
     #: What is odd but not wrong (a skipped editor backup, a claim outside the period, a repaired
     #: polygon), as ``file:line: column: warning: message``; the command line prints them.
     warnings: tuple[Problem, ...] = ()
+    areas: gpd.GeoDataFrame = field(default_factory=empty_areas)
 
 
 #: Files a system or an editor leaves beside the ones it edits: skipped, with a warning.
@@ -176,8 +179,11 @@ def check_dataset(
         files, sources=list(sources["slug"]), today=today, theatre=theatre, one_source_per_file=per_source
     )
     problems += p3
+    # an areas file that cannot be read is a problem like any other, not a reason to drop the dataset
+    areas, p4 = read_areas(base / AREAS_DIR, sources=list(sources["slug"]), today=today)
     if any(p.line == 0 for p in problems):
-        return None, problems
+        return None, problems + p4
+    problems += p4
     resolver = Resolver(gaz)
     ledger = resolve_claims(claims, gaz, resolver=resolver, keep_going=keep_going)
     problems += ledger.problems
@@ -203,7 +209,7 @@ def check_dataset(
     placed = gaz[gaz.geometry.notna()]
     crs = theatre.equal_area(tuple(placed.total_bounds) if len(placed) else None)
     cells = settlement_cells(gaz, countries, crs=crs)
-    ds = Dataset(base, gaz, sources, ledger, border, resolver, cells, theatre, tuple(sorted(set(warnings))))
+    ds = Dataset(base, gaz, sources, ledger, border, resolver, cells, theatre, tuple(sorted(set(warnings))), areas)
     return ds, problems
 
 

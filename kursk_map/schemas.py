@@ -99,6 +99,11 @@ UNITS: Final = {
     "relative": {u: CANONICAL_UNIT[u][1] for u in ("km", "mi", "m")},
     "region": {u: f for u, (_, f) in CANONICAL_UNIT.items()},
 }
+#: A source's published control areas (``<data>/areas/<source>/<YYYY-MM-DD>.geojson``), as loaded: each
+#: polygon's ``controller`` and ``ref`` (its properties), the source and date (its folder and file name),
+#: ``area_km2`` (measured in :data:`EQUAL_AREA_CRS`) and where it was read (``_file``, ``_feature``).
+AREA_COLUMNS: Final = ("source", "date", "controller", "ref", "area_km2", "_file", "_feature")
+
 #: How a settlement's state was decided on a map.
 BASES: Final = ("claim", "region", "baseline")
 #: The ``group`` of a settlement in a state: its claimed ``controller`` (one of :data:`CONTROLLERS`),
