@@ -13,7 +13,9 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0+unknown"
 
 from ._errors import DataError, KurskMapError, Problem, UnplacedClaimsError
+from .area_import import import_areas, read_area_layers, read_deepstate_archive, write_areas
 from .claims import load_claims, load_sources, read_claims, read_sources
+from .control_areas import load_areas, read_areas
 from .dataset import Dataset, check_dataset, load_dataset
 from .diagnostics import conflicts, far_from_group
 from .gazetteer import derive_point, load_gazetteer, load_layer, read_gazetteer
@@ -39,7 +41,9 @@ __all__ = [
     "conflicts",
     "derive_point",
     "far_from_group",
+    "import_areas",
     "iter_states",
+    "load_areas",
     "load_claims",
     "load_dataset",
     "load_gazetteer",
@@ -47,7 +51,10 @@ __all__ = [
     "load_sources",
     "load_theatre",
     "normalise",
+    "read_area_layers",
+    "read_areas",
     "read_claims",
+    "read_deepstate_archive",
     "read_gazetteer",
     "read_geonames_dump",
     "read_point_file",
@@ -57,5 +64,6 @@ __all__ = [
     "skeleton",
     "source_dates",
     "transliterate",
+    "write_areas",
     "write_gazetteer",
 ]

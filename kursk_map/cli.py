@@ -62,6 +62,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    try:
+        w, s, e, n = (float(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WEST,SOUTH,EAST,NORTH in degrees") from None
+    if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
+        raise argparse.ArgumentTypeError(f"{text!r}: need west < east and south < north, in degrees")
+    return w, s, e, n
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -198,6 +208,32 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--source-hint", metavar="S", help="slug of the outlet: who says what the article says unattributed")
     x.add_argument("--url", help="address of the article (default: the page's canonical link)")
     x.add_argument("--out", metavar="FILE", help="write the proposals CSV here (default: print it)")
+
+    im = add(sub, "import", help="bring a source's published data into a data directory")
+    isub = im.add_subparsers(dest="import_command", required=True, parser_class=_Parser)
+    ia = add(isub, "areas", help="control areas (polygons) -> DATA/areas/SOURCE/DATE.geojson")
+    data_arg(ia)
+    ia.add_argument("--source", required=True, help="slug of the source, as in DATA/sources.csv")
+    ia.add_argument("--format", required=True, choices=("geojson", "kml", "gpkg", "deepstate-archive"))
+    ia.add_argument("--date-field", help="field that dates each polygon (ISO date or date-time)")
+    ia.add_argument("--date", type=_date, help="one date for every polygon (instead of --date-field)")
+    ia.add_argument("--controller-field", help="field that says who holds each polygon")
+    ia.add_argument(
+        "--value",
+        action="append",
+        default=[],
+        metavar="VALUE=CONTROLLER",
+        help="map a value onto UA, RU, contested or skip",
+    )
+    ia.add_argument("--ref", help="http(s) address the areas were taken from (or --ref-field)")
+    ia.add_argument("--ref-field", help="field with the http(s) address of each polygon")
+    ia.add_argument("--layer", help="read only this layer of the files")
+    ia.add_argument("--bbox", type=_bbox, help="clip to WEST,SOUTH,EAST,NORTH degrees (deepstate-archive: the theatre)")
+    ia.add_argument("--since", type=_date, help="deepstate-archive: first day to import")
+    ia.add_argument("--until", type=_date, help="deepstate-archive: last day to import")
+    ia.add_argument("--commit", help="deepstate-archive: the clone's commit (default: read from its .git)")
+    ia.add_argument("--keep-going", action="store_true", help="write the good days even if some features were skipped")
+    ia.add_argument("files", nargs="+", metavar="FILE", help="the files (deepstate-archive: the clone's folder)")
 
     c = add(sub, "claims", help="list the claims of the ledger")
     data_arg(c)
@@ -596,6 +632,51 @@ def _cmd_extract(a: argparse.Namespace) -> int:
     return 1 if skipped else 0
 
 
+def _cmd_import(a: argparse.Namespace) -> int:
+    from .area_import import THEATRE_BBOX, import_areas
+
+    if a.format == "deepstate-archive":
+        opts: dict[str, Any] = {"bbox": a.bbox or THEATRE_BBOX, "since": a.since, "until": a.until, "commit": a.commit}
+    else:
+        if not a.controller_field:
+            print("--controller-field is needed: the field that says who holds each polygon", file=sys.stderr)
+            return 2
+        values = dict(v.split("=", 1) for v in a.value if "=" in v)
+        if len(values) != len(a.value):
+            print("--value takes VALUE=CONTROLLER, e.g. --value 'Liberated=UA'", file=sys.stderr)
+            return 2
+        opts = {
+            "controller_field": a.controller_field,
+            "values": values,
+            "date_field": a.date_field,
+            "date": a.date,
+            "ref": a.ref,
+            "ref_field": a.ref_field,
+            "layer": a.layer,
+            "bbox": a.bbox,
+        }
+    result, written = import_areas(a.data, a.source, a.files, fmt=a.format, keep_going=a.keep_going, **opts)
+    for p in result.repaired:
+        print(f"repaired: {p}", file=sys.stderr)
+    for p in result.problems:
+        print(f"skipped: {p}", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if result.problems and not written:
+        print(
+            f"nothing written: {len(result.problems)} problem(s) listed above; fix them, or pass --keep-going "
+            "to write the rest",
+            file=sys.stderr,
+        )
+        return 1
+    if not written:
+        print("nothing to write: no polygon found in the files (or in the dates asked)", file=sys.stderr)
+        return 1
+    days = sorted(result.days)
+    print(f"wrote {len(written)} day(s) of areas ({days[0]} to {days[-1]}) to {written[0].parent}")
+    return 0
+
+
 def _cmd_claims(a: argparse.Namespace) -> int:
     from .dataset import load_dataset
     from .view import check_source
@@ -659,6 +740,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": _cmd_export,
         "extract": _cmd_extract,
         "gazetteer": _cmd_gazetteer,
+        "import": _cmd_import,
     }[args.command]
     try:
         return handler(args)
