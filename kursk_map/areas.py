@@ -12,7 +12,12 @@ reconstruction of a front line.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint
 
@@ -87,6 +92,12 @@ def held_areas(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> dict[str, fl
     return {k: round(float(sums.get(k, 0.0)), 1) for k in ("UA", "RU", "contested")}
 
 
+def _equal_area(frame: gpd.GeoDataFrame) -> str:
+    """An equal-area CRS centred on ``frame`` (the default of the functions below)."""
+    bounds = tuple(frame.to_crs(CRS).total_bounds) if len(frame) else None
+    return Theatre().equal_area(bounds)  # type: ignore[arg-type]
+
+
 def area_polygons(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The claimed area of each controller as one (multi)polygon, in EPSG:4326 for drawing."""
     claimed = state[state["basis"] != "baseline"]
@@ -105,3 +116,110 @@ def area_polygons(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> gpd.GeoDa
     if not rows:
         return gpd.GeoDataFrame({"controller": [], "area_km2": []}, geometry=[], crs=CRS)
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=cells.crs).to_crs(CRS)
+
+
+def inside_areas(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, crs: str | None = None) -> pd.DataFrame:
+    """Which of one day's control areas each point lies in, and how far it is from the nearest edge.
+
+    Returns a frame indexed like ``points`` with ``controller`` (``""`` outside every area) and ``edge_m``
+    (metres to the nearest boundary of any area, inside or out; infinite without areas), measured in
+    the equal-area ``crs`` (default: one centred on the points, see :func:`_equal_area`). A point
+    exactly on an edge counts as inside.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point, box
+    >>> pts = gpd.GeoDataFrame(index=["in", "out"], geometry=[Point(35.25, 51.15), Point(35.5, 51.15)], crs="EPSG:4326")
+    >>> day = gpd.GeoDataFrame({"controller": ["UA"]}, geometry=[box(35.2, 51.1, 35.3, 51.2)], crs="EPSG:4326")
+    >>> r = inside_areas(pts, day)
+    >>> list(r["controller"]), [round(m / 1000, 1) for m in r["edge_m"]]
+    (['UA', ''], [3.5, 13.9])
+    """
+    crs = crs or _equal_area(points)
+    xy = points.geometry.to_crs(crs).to_numpy()
+    controller = np.full(len(xy), "", dtype=object)
+    edge = np.full(len(xy), np.inf)
+    if len(areas) and len(xy):
+        polys = areas.geometry.to_crs(crs).to_numpy()
+        for ctrl, poly in zip(areas["controller"], polys, strict=True):
+            shapely.prepare(poly)
+            hit = shapely.intersects(poly, xy) & (controller == "")
+            controller[hit] = ctrl
+        edges = shapely.union_all(shapely.boundary(polys))
+        edge = shapely.distance(xy, edges)
+    return pd.DataFrame({"controller": controller, "edge_m": edge}, index=points.index)
+
+
+def drawn_parts(areas: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, *, crs: str | None = None) -> gpd.GeoDataFrame:
+    """The polygons of one day's areas, each cut to the country that holds most of it, with its km².
+
+    Each polygon counts in the country that holds most of it: the thin strips by which a polygon drawn
+    along the border crosses this project's border line (Natural Earth's, not the source's) are not
+    ground taken across it. Returns ``controller``, ``country``, ``km2`` and the geometry in the
+    equal-area ``crs`` (default: one centred on the areas).
+    """
+    rows = []
+    crs = crs or _equal_area(areas)
+    a = areas.to_crs(crs)
+    lands = list(zip(countries["country"], countries.to_crs(crs).geometry, strict=True))
+    for ctrl, geom in zip(a["controller"], a.geometry, strict=True):
+        for part in getattr(geom, "geoms", [geom]):
+            pieces = [(part.intersection(land), str(country)) for country, land in lands]
+            piece, country = max(pieces, key=lambda pc: pc[0].area, default=(part, ""))
+            if country and piece.area > 0:
+                rows.append({"controller": str(ctrl), "country": country, "km2": piece.area / 1e6, "geometry": piece})
+    return gpd.GeoDataFrame(
+        rows, columns=["controller", "country", "km2", "geometry"], geometry="geometry", crs=crs
+    )
+
+
+def drawn_km2(
+    areas: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, *, crs: str | None = None
+) -> dict[tuple[str, str], float]:
+    """km² of one day's areas per (controller, country the ground lies in), to 0.01 km² (see :func:`drawn_parts`).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> ru = gpd.GeoDataFrame({"country": ["RU"]}, geometry=[box(35.0, 51.0, 36.0, 52.0)], crs="EPSG:4326")
+    >>> day = gpd.GeoDataFrame({"controller": ["UA"]}, geometry=[box(34.99, 51.1, 35.2, 51.2)], crs="EPSG:4326")
+    >>> {k: round(v) for k, v in drawn_km2(day, ru).items()}  # 0.2 x 0.1 degrees: 13.96 km x 11.13 km
+    {('UA', 'RU'): 156}
+    """
+    if areas.empty:
+        return {}
+    parts = drawn_parts(areas, countries, crs=crs)
+    sums = parts.groupby(["controller", "country"])["km2"].sum()
+    return {(str(c), str(k)): round(float(v), 2) for (c, k), v in sums.items()}
+
+
+def shown_by_day(
+    points: gpd.GeoDataFrame,
+    days: Mapping[dt.date, gpd.GeoDataFrame],
+    *,
+    undrawn: pd.Series | None = None,
+    crs: str | None = None,
+) -> pd.DataFrame:
+    """For each day's control areas and each point: the controller shown there and the metres to an edge.
+
+    ``undrawn`` gives, per point, the controller of ground no area covers (e.g. its own country, for a map
+    such as DeepState's that leaves each side's undisputed ground undrawn); without it such points get
+    ``""``. Returns one row per day and point: ``day``, ``id`` (the index of ``points``), ``controller``
+    and ``edge_m`` (see :func:`inside_areas`), ordered by day.
+    """
+    parts = []
+    for day, areas in sorted(days.items()):
+        inside = inside_areas(points, areas, crs=crs)
+        ctrl = inside["controller"]
+        if undrawn is not None:
+            ctrl = ctrl.where(ctrl != "", undrawn.reindex(points.index))
+        parts.append(
+            pd.DataFrame(
+                {"day": day, "id": points.index, "controller": ctrl.to_numpy(), "edge_m": inside["edge_m"].to_numpy()}
+            )
+        )
+    if not parts:
+        return pd.DataFrame({"day": [], "id": [], "controller": [], "edge_m": []})
+    return pd.concat(parts, ignore_index=True)
