@@ -9,9 +9,10 @@ areas files. Two kinds of input:
 * the public archive of DeepState's daily map exports (``DanielRose2310/deepstatemaps-history`` on
   GitHub: one GeoJSON per export, named by its UTC Unix timestamp; see :func:`read_deepstate_archive`).
 
-Each day becomes one file holding one (multi)polygon per controller and reference, clipped to the
-theatre when asked. Invalid geometry is repaired and each repair reported; a feature that cannot be
-used is reported and skipped; nothing is dropped without a line saying so.
+Each day becomes one file holding the day's polygons as the source drew them (a polygon drawn over
+another is cut out of it, as a map shows it), clipped to the theatre when asked. Invalid geometry is
+repaired and each repair reported; a feature that cannot be used is reported and skipped; nothing is
+dropped without a line saying so.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class AreaImport:
     """What an import found: the areas of each day, and what it repaired, skipped or noted.
 
     ``days`` maps a date to a GeoDataFrame (EPSG:4326) with ``controller``, ``ref`` and a geometry,
-    one row per controller and reference. ``repaired`` lists geometry that was fixed and kept,
+    one row per polygon as the source drew it. ``repaired`` lists geometry that was fixed and kept,
     ``problems`` what was skipped, ``notes`` counts of what was left out on purpose.
     """
 
@@ -297,21 +298,14 @@ def _on_top(rows: Sequence[_Row], repaired: list[Problem]) -> list[_Row]:
 
 
 def _day_frame(rows: Sequence[_Row], clip: BaseGeometry | None, repaired: list[Problem]) -> gpd.GeoDataFrame:
-    """One (multi)polygon per controller and reference, clipped, in the order of the controllers."""
-    groups: dict[tuple[str, str], list[BaseGeometry]] = defaultdict(list)
-    for ctrl, ref, geom, _ in _on_top(rows, repaired):
-        groups[ctrl, ref].append(geom)
+    """The day's polygons as drawn (in the source's order), each cut by those drawn over it and clipped."""
     records = []
-    rank = {c: i for i, c in enumerate(schemas.CONTROLLERS)}
-    for (ctrl, ref), geoms in sorted(groups.items(), key=lambda kv: (rank[kv[0][0]], kv[0][1])):
-        geom = shapely.union_all(geoms)
-        if clip is not None:
-            geom = geom.intersection(clip)
-        geom = shapely.set_precision(geom, _GRID)
-        polys = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")]
-        if not polys:
-            continue
-        records.append({"controller": ctrl, "ref": ref, "geometry": shapely.union_all(polys)})
+    for ctrl, ref, geom, _ in _on_top(rows, repaired):
+        piece = geom.intersection(clip) if clip is not None else geom
+        piece = shapely.set_precision(piece, _GRID)
+        polys = [g for g in getattr(piece, "geoms", [piece]) if g.geom_type in ("Polygon", "MultiPolygon")]
+        if polys:
+            records.append({"controller": ctrl, "ref": ref, "geometry": shapely.union_all(polys)})
     return gpd.GeoDataFrame(records, columns=["controller", "ref", "geometry"], geometry="geometry", crs=schemas.CRS)
 
 
