@@ -20,9 +20,9 @@ written for a settlement on the days where
 so the ledger stays small. For each day where the drawn areas changed by 1 km² or more, an ``area``
 row gives the km² drawn as held by Ukraine in each Russian oblast (with the grey "unknown status"
 km² in the summary), and the km² drawn as occupied in Ukraine; a figure that falls to nothing is a
-``region`` statement (a figure must be positive). Pieces already drawn across the border on 1 August
-2024, before the campaign, are left out (they are where DeepState's border line and Natural Earth's
-differ). Areas are measured in EPSG:3035; a
+``region`` statement (a figure must be positive). Pieces already drawn across the border before the
+campaign (on the last archived day before 6 August 2024) are left out: they are where DeepState's
+border line and Natural Earth's differ. Areas are measured in EPSG:3035; a
 polygon counts in the country holding most of it (``kursk_map.areas.drawn_parts``), a part in
 Russia in the oblast of the nearest settlement of the gazetteer.
 
@@ -60,6 +60,9 @@ SOURCE = "deepstate"
 PREFIX = "deepstate-map-"
 SCRIPT = "geodata/deepstate_from_archive.py"
 SINCE, UNTIL = dt.date(2024, 8, 1), dt.date(2025, 5, 31)
+#: The campaign began on 6 August 2024: ground drawn across the border on the last archived day before it
+#: is where DeepState's border line and this project's differ, and is left out of the area figures.
+BEFORE = dt.date(2024, 8, 5)
 #: An area row is written when a figure moved by at least this much (km²) since the last one.
 AREA_STEP = 1.0
 
@@ -185,12 +188,10 @@ def area_rows(
 ) -> list[dict[str, Any]]:
     """For each day where a drawn figure moved by ``AREA_STEP`` km² or more: the km² per side and region.
 
-    Pieces of ground already drawn across the border on the first day (before the campaign: where the
-    map's border line and this project's differ) are left out.
+    Pieces of ground already drawn across the border before the campaign (see ``BEFORE``) are left out.
     """
     g = ds.gazetteer[ds.gazetteer.geometry.notna()].to_crs(EQUAL_AREA_CRS)
-    first = drawn_parts(days[min(days)], countries)
-    before = {p.wkb for p in first.geometry}
+    before = {p.wkb for p in border_mismatch(days, countries).geometry}
     rows: list[dict[str, Any]] = []
     last: dict[tuple[str, str], tuple[float, float]] = {}
     for day, areas in sorted(days.items()):
@@ -203,6 +204,12 @@ def area_rows(
             last[side, region] = (held, grey)
             rows.append(_area_row(day, side, region, held, grey, ref=_ref(areas)))
     return rows
+
+
+def border_mismatch(days: dict[dt.date, gpd.GeoDataFrame], countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The pieces drawn across the border on the last archived day before the campaign (none if no such day)."""
+    prior = [d for d in days if d <= BEFORE]
+    return drawn_parts(days[max(prior)], countries) if prior else drawn_parts(days[min(days)].iloc[0:0], countries)
 
 
 def _regions(parts: gpd.GeoDataFrame, gazetteer: gpd.GeoDataFrame) -> dict[tuple[str, str], tuple[float, float]]:
@@ -258,13 +265,14 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("archive", type=Path, help="a clone of DanielRose2310/deepstatemaps-history")
     p.add_argument("--data", type=Path, default=HERE)
+    p.add_argument("--commit", help="the clone's commit, if it has no .git (see kursk-map import areas)")
     a = p.parse_args(argv)
     path = a.data / "claims" / f"{SOURCE}.csv"
     header, hand_rows, old = split_ledger(path.read_text(encoding="utf-8"))
     if header.rstrip("\r\n").split(",") != list(CLAIM_COLUMNS):
         raise SystemExit(f"{path}: the header is not {','.join(CLAIM_COLUMNS)}; this script writes those columns")
     ds = km.load_dataset(a.data, keep_going=True)
-    result = read_deepstate_archive(a.archive, since=SINCE, until=UNTIL, bbox=THEATRE_BBOX)
+    result = read_deepstate_archive(a.archive, since=SINCE, until=UNTIL, bbox=THEATRE_BBOX, commit=a.commit)
     days = result.days
     rows, unwritable = settlement_rows(ds, days)
     rows += area_rows(ds, days, load_layer(a.data / "countries.geojson"))
