@@ -53,7 +53,7 @@ from kursk_map.area_import import THEATRE_BBOX, read_deepstate_archive  # noqa: 
 from kursk_map.areas import drawn_parts, shown_by_day  # noqa: E402
 from kursk_map.gazetteer import load_layer  # noqa: E402
 from kursk_map.names import Resolver  # noqa: E402
-from kursk_map.schemas import CLAIM_COLUMNS, EQUAL_AREA_CRS  # noqa: E402
+from kursk_map.schemas import EQUAL_AREA_CRS  # noqa: E402
 from kursk_map.state import ResolvedLedger, iter_states  # noqa: E402
 
 SOURCE = "deepstate"
@@ -253,10 +253,14 @@ def _area_row(day: dt.date, side: str, region: str, held: float, grey: float, *,
     }
 
 
-def _csv_rows(rows: list[dict[str, Any]]) -> Iterator[str]:
+#: The columns generated rows fill: the ledger file's header must have them (its other columns stay empty).
+FILLED = ("claim_id", "date", "source", "kind", "settlement", "controller", "value", "unit", "summary", "url", "note")
+
+
+def _csv_rows(rows: list[dict[str, Any]], columns: list[str]) -> Iterator[str]:
     for r in rows:
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerow([r.get(c, "") for c in CLAIM_COLUMNS])
+        csv.writer(buf, lineterminator="\n").writerow([r.get(c, "") for c in columns])
         yield buf.getvalue()
 
 
@@ -269,15 +273,16 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     path = a.data / "claims" / f"{SOURCE}.csv"
     header, hand_rows, old = split_ledger(path.read_text(encoding="utf-8"))
-    if header.rstrip("\r\n").split(",") != list(CLAIM_COLUMNS):
-        raise SystemExit(f"{path}: the header is not {','.join(CLAIM_COLUMNS)}; this script writes those columns")
+    columns = next(csv.reader([header]))
+    if missing := [c for c in FILLED if c not in columns]:
+        raise SystemExit(f"{path}: the header lacks {', '.join(missing)}; generated rows fill {', '.join(FILLED)}")
     ds = km.load_dataset(a.data, keep_going=True)
     result = read_deepstate_archive(a.archive, since=SINCE, until=UNTIL, bbox=THEATRE_BBOX, commit=a.commit)
     days = result.days
     rows, unwritable = settlement_rows(ds, days)
     rows += area_rows(ds, days, load_layer(a.data / "countries.geojson"))
     rows.sort(key=lambda r: (r["date"], r["claim_id"]))
-    path.write_text(header + "".join(hand_rows) + "".join(_csv_rows(rows)), encoding="utf-8")
+    path.write_text(header + "".join(hand_rows) + "".join(_csv_rows(rows, columns)), encoding="utf-8")
     kinds = pd.Series([r["kind"] for r in rows]).value_counts().to_dict()
     print(f"{path}: {len(hand_rows)} hand-written rows kept, {old} generated rows replaced by {len(rows)} {kinds}")
     print(f"  from {len(days)} archived days ({min(days)} to {max(days)}); {'; '.join(result.notes)}")
