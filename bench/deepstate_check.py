@@ -43,7 +43,7 @@ import geopandas as gpd
 import pandas as pd
 
 import kursk_map as km
-from kursk_map.area_import import THEATRE_BBOX, read_deepstate_archive
+from kursk_map.area_import import DEEPSTATE_ARCHIVE, THEATRE_BBOX, read_deepstate_archive
 from kursk_map.areas import drawn_parts, held_areas, shown_by_day
 from kursk_map.gazetteer import load_layer
 from kursk_map.names import skeleton
@@ -274,7 +274,7 @@ def measure(data: Path, archive: Path, label: str) -> dict[str, Any]:
     countries = load_layer(data / "countries.geojson")
     out = {
         "label": label,
-        "data": str(data),
+        "data": _relative(data),
         "commit": _commit(data),
         "settlements_in_theatre": int(table["id"].nunique()),
         "deepstate": deepstate_agreement(ds, table),
@@ -284,6 +284,13 @@ def measure(data: Path, archive: Path, label: str) -> dict[str, Any]:
     }
     out["archive_days"] = len(days)
     return out
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO))
+    except ValueError:
+        return path.name
 
 
 def _commit(path: Path) -> str | None:
@@ -316,13 +323,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("archive", type=Path, help="clone of DanielRose2310/deepstatemaps-history")
     p.add_argument("--data", type=Path, default=REPO / "geodata")
     p.add_argument("--before", type=Path, help="another data directory, measured as 'before'")
+    p.add_argument("--before-label", default="before", help="what --before is, e.g. 'main at 3d472d8'")
     p.add_argument("--out", type=Path, default=HERE / "results" / "deepstate.json")
     a = p.parse_args(argv)
-    results: dict[str, Any] = {"archive": {"path": str(a.archive), "commit": _commit(a.archive)}}
+    results: dict[str, Any] = {"archive": {"repository": DEEPSTATE_ARCHIVE, "commit": _commit(a.archive)}}
     results["window"] = [SINCE.isoformat(), UNTIL.isoformat()]
     results["theatre_bbox"] = list(THEATRE_BBOX)
     if a.before:
-        results["before"] = measure(a.before, a.archive, "before")
+        results["before"] = measure(a.before, a.archive, a.before_label)
         _print(results["before"])
     results["after"] = measure(a.data, a.archive, "after")
     _print(results["after"])
