@@ -20,9 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +40,9 @@ from ._csvio import url_problem
 from ._errors import DataError, KurskMapError, Problem
 from .claims import read_sources
 from .control_areas import AREAS_DIR, OVERLAP_KM2, read_features, unknown_source_message, where
+
+# The one atomic writer there is today; kursk_map/_fs.py's write_atomic replaces it when it lands.
+from .export import _write_atomic
 
 #: The contested zone of the Kursk theatre (west, south, east, north in degrees): the Kursk,
 #: Belgorod and Sumy border raions. Areas from the DeepState archive are clipped to it by default.
@@ -516,20 +517,6 @@ def _ours(path: Path) -> bool:
     except OSError:
         return False
     return f'"generator":"{GENERATOR}"'.encode() in head
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    # Until kursk_map/_fs.py (write_atomic) lands: write a temporary file beside it, then rename.
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        Path(tmp).chmod(0o644)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 #: The formats ``kursk-map import areas`` reads, with the file endings each expects.
