@@ -53,8 +53,9 @@ from kursk_map.area_import import THEATRE_BBOX, read_deepstate_archive  # noqa: 
 from kursk_map.areas import drawn_parts, shown_by_day  # noqa: E402
 from kursk_map.gazetteer import load_layer  # noqa: E402
 from kursk_map.names import Resolver  # noqa: E402
+from kursk_map.resolution import ResolvedLedger  # noqa: E402
 from kursk_map.schemas import EQUAL_AREA_CRS  # noqa: E402
-from kursk_map.state import ResolvedLedger, iter_states  # noqa: E402
+from kursk_map.state import iter_states  # noqa: E402
 
 SOURCE = "deepstate"
 PREFIX = "deepstate-map-"

@@ -38,11 +38,9 @@ from shapely.validation import explain_validity
 from . import schemas
 from ._csvio import url_problem
 from ._errors import DataError, KurskMapError, Problem
+from ._fs import write_atomic
 from .claims import read_sources
 from .control_areas import AREAS_DIR, OVERLAP_KM2, read_features, unknown_source_message, where
-
-# The one atomic writer there is today; kursk_map/_fs.py's write_atomic replaces it when it lands.
-from .export import _write_atomic
 
 #: The contested zone of the Kursk theatre (west, south, east, north in degrees): the Kursk,
 #: Belgorod and Sumy border raions. Areas from the DeepState archive are clipped to it by default.
@@ -506,7 +504,7 @@ def write_areas(result: AreaImport, data: str | Path, source: str) -> list[Path]
         )
     written = []
     for day, path in sorted(targets.items()):
-        _write_atomic(path, areas_geojson(result.days[day]))
+        write_atomic(path, areas_geojson(result.days[day]))
         written.append(path)
     return written
 
