@@ -1,8 +1,8 @@
 """The atlas against DeepState's archived map: ``python -m bench.deepstate_check ARCHIVE``.
 
 ARCHIVE is a clone of https://github.com/DanielRose2310/deepstatemaps-history (one GeoJSON per export of
-DeepState's map). For every archived day of the campaign (August 2024 to May 2025, the last export of
-each UTC day) and every placed settlement of the gazetteer in the theatre's box, the map's controller is
+DeepState's map). For every archived day of the campaign (August 2024 to the theatre's last day, the
+last export of each UTC day) and every placed settlement of the gazetteer in the theatre's box, the map's controller is
 the area the settlement lies in (UA, RU, contested), or, outside every area, its own country's (the map
 leaves Russia undrawn). Against that, for a data directory (``--data``, and ``--before`` for another):
 
@@ -17,7 +17,7 @@ leaves Russia undrawn). Against that, for a data directory (``--data``, and ``--
   ≥ 85 %), the rest sorted into edge / lag / namesake / other; and the lag between its "taken" claims
   and the day DeepState's map showed the settlement outside Ukrainian-held and grey areas;
 * **areas**: DeepState's daily drawn area (UA-held ground in Russia, grey ground in Russia, occupied
-  ground in Ukraine, km² in EPSG:3035; each polygon in the country holding most of it, pieces already
+  ground in Ukraine, km² in the theatre's equal-area CRS; each polygon in the country holding most of it, pieces already
   drawn across the border before 6 August 2024 left out) beside the figures DeepState announced (the
   ledger's hand-written area claims), and what the atlas's named settlements imply (Voronoi cells, as
   the maps' panel does).
@@ -43,7 +43,7 @@ import geopandas as gpd
 import pandas as pd
 
 import kursk_map as km
-from kursk_map.area_import import DEEPSTATE_ARCHIVE, THEATRE_BBOX, read_deepstate_archive
+from kursk_map.area_import import DEEPSTATE_ARCHIVE, read_deepstate_archive
 from kursk_map.areas import drawn_parts, held_areas, shown_by_day
 from kursk_map.gazetteer import load_layer
 from kursk_map.names import skeleton
@@ -51,6 +51,7 @@ from kursk_map.state import iter_states
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+#: The first archived day read; the last is the theatre's last day (``period`` in theatre.toml), else UNTIL.
 SINCE, UNTIL = dt.date(2024, 8, 1), dt.date(2025, 5, 31)
 #: The campaign began on 6 August 2024 (see geodata/deepstate_from_archive.py).
 BEFORE = dt.date(2024, 8, 5)
@@ -60,15 +61,26 @@ GENERATED = "deepstate-map-"
 LAG_DAYS = 30
 
 
-def archive_map(archive: Path, gazetteer: gpd.GeoDataFrame) -> tuple[dict[dt.date, gpd.GeoDataFrame], pd.DataFrame]:
+def archive_map(archive: Path, ds: km.Dataset) -> tuple[dict[dt.date, gpd.GeoDataFrame], pd.DataFrame]:
     """The archive's days, and per day and settlement of the theatre: controller shown, metres to an edge."""
-    days = read_deepstate_archive(archive, since=SINCE, until=UNTIL, bbox=THEATRE_BBOX).days
-    w, s, e, n = THEATRE_BBOX
-    placed = gazetteer[gazetteer.geometry.notna()]
+    bbox, crs = _bbox(ds), ds.equal_area_crs
+    days = read_deepstate_archive(archive, since=SINCE, until=_until(ds), bbox=bbox, crs=crs).days
+    w, s, e, n = bbox
+    placed = ds.gazetteer[ds.gazetteer.geometry.notna()]
     theatre = placed[placed["lon"].between(w, e) & placed["lat"].between(s, n)]
-    table = shown_by_day(theatre, days, undrawn=theatre["country"]).rename(columns={"controller": "shown"})
+    table = shown_by_day(theatre, days, undrawn=theatre["country"], crs=crs).rename(columns={"controller": "shown"})
     table = table.join(theatre[["country", "precision_m", "name"]], on="id")
     return days, table
+
+
+def _bbox(ds: km.Dataset) -> tuple[float, float, float, float]:
+    if ds.theatre.bbox is None:
+        raise SystemExit(f"{ds.root}: theatre.toml gives no bbox; the archive covers the whole war")
+    return ds.theatre.bbox
+
+
+def _until(ds: km.Dataset) -> dt.date:
+    return ds.theatre.period[1] if ds.theatre.period else UNTIL
 
 
 def _atlas(ds: km.Dataset, source: str, days: list[dt.date]) -> pd.DataFrame:
@@ -224,9 +236,10 @@ def area_series(ds: km.Dataset, days: dict[dt.date, gpd.GeoDataFrame], countries
     series = []
     # ground drawn across the border before the campaign is where DeepState's border line and ours differ
     prior = [d for d in days if d <= BEFORE]
-    before = {p.wkb for p in drawn_parts(days[max(prior)], countries).geometry} if prior else set()
+    crs = ds.equal_area_crs
+    before = {p.wkb for p in drawn_parts(days[max(prior)], countries, crs=crs).geometry} if prior else set()
     for day, areas in sorted(days.items()):
-        parts = drawn_parts(areas, countries)
+        parts = drawn_parts(areas, countries, crs=crs)
         parts = parts[[p.wkb not in before for p in parts.geometry]]
         km2 = parts.groupby(["controller", "country"])["km2"].sum().to_dict()
         series.append(
@@ -270,12 +283,15 @@ def measure(data: Path, archive: Path, label: str) -> dict[str, Any]:
     """Every measure for one data directory."""
     t0 = time.perf_counter()
     ds = km.load_dataset(data, keep_going=True)
-    days, table = archive_map(archive, ds.gazetteer)
-    countries = load_layer(data / "countries.geojson")
+    days, table = archive_map(archive, ds)
+    countries = load_layer(data / (ds.theatre.countries or "countries.geojson"))
     out = {
         "label": label,
         "data": _relative(data),
         "commit": _commit(data),
+        "theatre_bbox": list(_bbox(ds)),
+        "equal_area_crs": ds.equal_area_crs,
+        "window": [SINCE.isoformat(), _until(ds).isoformat()],
         "settlements_in_theatre": int(table["id"].nunique()),
         "deepstate": deepstate_agreement(ds, table),
         "ru_mod": ru_mod(ds, table),
@@ -327,8 +343,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=HERE / "results" / "deepstate.json")
     a = p.parse_args(argv)
     results: dict[str, Any] = {"archive": {"repository": DEEPSTATE_ARCHIVE, "commit": _commit(a.archive)}}
-    results["window"] = [SINCE.isoformat(), UNTIL.isoformat()]
-    results["theatre_bbox"] = list(THEATRE_BBOX)
     if a.before:
         results["before"] = measure(a.before, a.archive, a.before_label)
         _print(results["before"])

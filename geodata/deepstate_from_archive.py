@@ -6,11 +6,12 @@ Usage (with the package installed, e.g. ``make venv``)::
     .venv/bin/python geodata/deepstate_from_archive.py /tmp/deepstate-archive
 
 The archive states no licence, so its polygons are not shipped; what is shipped are facts read off
-them, each citing the archive file at its commit. For every archived day from August 2024 to May
-2025 (the last export of each UTC day) and every placed settlement of ``settlements.csv`` in the
-theatre's box, the controller DeepState's map showed there: inside an area, that area's (UA, RU,
-contested: see ``kursk_map.area_import.DEEPSTATE_FILLS``); outside every area, the settlement's own
-country (the map leaves each side's undisputed ground undrawn). A ``control``/``presence`` row is
+them, each citing the archive file at its commit. For every archived day from August 2024 to the
+theatre's last day (``period`` in ``theatre.toml``; the last export of each UTC day) and every
+placed settlement of ``settlements.csv`` in the theatre's box, the controller DeepState's map showed
+there: inside an area, that area's (UA, RU, contested: see
+``kursk_map.area_import.DEEPSTATE_FILLS``); outside every area, the settlement's own country (the
+map leaves each side's undisputed ground undrawn). A ``control``/``presence`` row is
 written for a settlement on the days where
 
 * the map changed for it since the previous archived day, or
@@ -22,7 +23,8 @@ row gives the km² drawn as held by Ukraine in each Russian oblast (with the gre
 km² in the summary), and the km² drawn as occupied in Ukraine; a figure that falls to nothing is a
 ``region`` statement (a figure must be positive). Pieces already drawn across the border before the
 campaign (on the last archived day before 6 August 2024) are left out: they are where DeepState's
-border line and Natural Earth's differ. Areas are measured in EPSG:3035; a
+border line and Natural Earth's differ. Areas are measured in the theatre's equal-area CRS
+(``theatre.toml``: EPSG:3035), and the theatre's bbox is the box; a
 polygon counts in the country holding most of it (``kursk_map.areas.drawn_parts``), a part in
 Russia in the oblast of the nearest settlement of the gazetteer.
 
@@ -37,7 +39,9 @@ import argparse
 import csv
 import datetime as dt
 import io
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,18 +53,19 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import kursk_map as km  # noqa: E402
-from kursk_map.area_import import THEATRE_BBOX, read_deepstate_archive  # noqa: E402
+from kursk_map._fs import write_atomic  # noqa: E402
+from kursk_map.area_import import read_deepstate_archive  # noqa: E402
 from kursk_map.areas import drawn_parts, shown_by_day  # noqa: E402
 from kursk_map.gazetteer import load_layer  # noqa: E402
 from kursk_map.names import Resolver  # noqa: E402
 from kursk_map.resolution import ResolvedLedger  # noqa: E402
-from kursk_map.schemas import EQUAL_AREA_CRS  # noqa: E402
 from kursk_map.state import iter_states  # noqa: E402
 
 SOURCE = "deepstate"
 PREFIX = "deepstate-map-"
 SCRIPT = "geodata/deepstate_from_archive.py"
-SINCE, UNTIL = dt.date(2024, 8, 1), dt.date(2025, 5, 31)
+#: The first archived day read (before the campaign, see ``BEFORE``); the last is the theatre's last day.
+SINCE = dt.date(2024, 8, 1)
 #: The campaign began on 6 August 2024: ground drawn across the border on the last archived day before it
 #: is where DeepState's border line and this project's differ, and is left out of the area figures.
 BEFORE = dt.date(2024, 8, 5)
@@ -119,6 +124,13 @@ def _export(ref: str) -> str:
     return dt.datetime.fromtimestamp(stamp, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def theatre_bbox(ds: km.Dataset) -> tuple[float, float, float, float]:
+    """The box of the data folder's theatre (theatre.toml): the archive covers the whole war."""
+    if ds.theatre.bbox is None:
+        raise SystemExit(f"{ds.root}: theatre.toml gives no bbox; the archive covers the whole war")
+    return ds.theatre.bbox
+
+
 def _hand_states(ds: km.Dataset, days: list[dt.date], ids: pd.Index) -> dict[dt.date, pd.DataFrame]:
     c = ds.ledger.claims
     hand = ResolvedLedger(c[~c["claim_id"].str.startswith(PREFIX)], [])
@@ -130,10 +142,10 @@ def _hand_states(ds: km.Dataset, days: list[dt.date], ids: pd.Index) -> dict[dt.
 
 def settlement_rows(ds: km.Dataset, days: dict[dt.date, gpd.GeoDataFrame]) -> tuple[list[dict[str, Any]], list[str]]:
     """One row per settlement and day where the ledger needs one to show what the map showed."""
-    w, s, e, n = THEATRE_BBOX
+    w, s, e, n = theatre_bbox(ds)
     g = ds.gazetteer[ds.gazetteer.geometry.notna()]
     theatre = g[g["lon"].between(w, e) & g["lat"].between(s, n)]
-    table = shown_by_day(theatre, days, undrawn=theatre["country"])
+    table = shown_by_day(theatre, days, undrawn=theatre["country"], crs=ds.equal_area_crs)
     shown = table.pivot(index="id", columns="day", values="controller")
     edge = table.pivot(index="id", columns="day", values="edge_m")
     order = sorted(days)
@@ -191,26 +203,30 @@ def area_rows(
 
     Pieces of ground already drawn across the border before the campaign (see ``BEFORE``) are left out.
     """
-    g = ds.gazetteer[ds.gazetteer.geometry.notna()].to_crs(EQUAL_AREA_CRS)
-    before = {p.wkb for p in border_mismatch(days, countries).geometry}
+    crs = ds.equal_area_crs
+    g = ds.gazetteer[ds.gazetteer.geometry.notna()].to_crs(crs)
+    before = {p.wkb for p in border_mismatch(days, countries, crs=crs).geometry}
     rows: list[dict[str, Any]] = []
     last: dict[tuple[str, str], tuple[float, float]] = {}
     for day, areas in sorted(days.items()):
-        parts = drawn_parts(areas, countries)
+        parts = drawn_parts(areas, countries, crs=crs)
         figures = _regions(parts[[p.wkb not in before for p in parts.geometry]], g)
         for (side, region), (held, grey) in sorted(figures.items()):
             was = last.get((side, region), (0.0, 0.0))
             if abs(held - was[0]) < AREA_STEP and abs(grey - was[1]) < AREA_STEP:
                 continue
             last[side, region] = (held, grey)
-            rows.append(_area_row(day, side, region, held, grey, ref=_ref(areas)))
+            rows.append(_area_row(day, side, region, held, grey, ref=_ref(areas), crs=crs))
     return rows
 
 
-def border_mismatch(days: dict[dt.date, gpd.GeoDataFrame], countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def border_mismatch(
+    days: dict[dt.date, gpd.GeoDataFrame], countries: gpd.GeoDataFrame, *, crs: str
+) -> gpd.GeoDataFrame:
     """The pieces drawn across the border on the last archived day before the campaign (none if no such day)."""
     prior = [d for d in days if d <= BEFORE]
-    return drawn_parts(days[max(prior)], countries) if prior else drawn_parts(days[min(days)].iloc[0:0], countries)
+    day = days[max(prior)] if prior else days[min(days)].iloc[0:0]
+    return drawn_parts(day, countries, crs=crs)
 
 
 def _regions(parts: gpd.GeoDataFrame, gazetteer: gpd.GeoDataFrame) -> dict[tuple[str, str], tuple[float, float]]:
@@ -227,7 +243,7 @@ def _regions(parts: gpd.GeoDataFrame, gazetteer: gpd.GeoDataFrame) -> dict[tuple
     return {k: (round(v[0], 1), round(v[1], 1)) for k, v in out.items()}
 
 
-def _area_row(day: dt.date, side: str, region: str, held: float, grey: float, *, ref: str) -> dict[str, Any]:
+def _area_row(day: dt.date, side: str, region: str, held: float, grey: float, *, ref: str, crs: str) -> dict[str, Any]:
     """An ``area`` row; with nothing held, a ``region`` statement (a figure must be positive)."""
     what = "held by Ukraine" if side == "UA" else "occupied by Russia"
     grey_text = f"; {grey:g} km² more it marked as of unknown status" if grey else ""
@@ -248,7 +264,7 @@ def _area_row(day: dt.date, side: str, region: str, held: float, grey: float, *,
         "url": ref,
         "note": (
             f"derived from DeepState's archived map of {day} (export of {_export(ref)}); {SCRIPT} generated this "
-            "row; km² measured in EPSG:3035, each polygon in the country holding most of it, its region that of "
+            f"row; km² measured in {crs}, each polygon in the country holding most of it, its region that of "
             "the nearest settlement of the gazetteer"
         ),
     }
@@ -277,19 +293,30 @@ def main(argv: list[str] | None = None) -> int:
     columns = next(csv.reader([header]))
     if missing := [c for c in FILLED if c not in columns]:
         raise SystemExit(f"{path}: the header lacks {', '.join(missing)}; generated rows fill {', '.join(FILLED)}")
-    ds = km.load_dataset(a.data, keep_going=True)
-    result = read_deepstate_archive(a.archive, since=SINCE, until=UNTIL, bbox=THEATRE_BBOX, commit=a.commit)
+    ds = _hand_dataset(a.data, path, header + "".join(hand_rows))
+    bbox, crs = theatre_bbox(ds), ds.equal_area_crs
+    until = ds.theatre.period[1] if ds.theatre.period else None
+    result = read_deepstate_archive(a.archive, since=SINCE, until=until, bbox=bbox, crs=crs, commit=a.commit)
     days = result.days
     rows, unwritable = settlement_rows(ds, days)
-    rows += area_rows(ds, days, load_layer(a.data / "countries.geojson"))
+    rows += area_rows(ds, days, load_layer(a.data / (ds.theatre.countries or "countries.geojson")))
     rows.sort(key=lambda r: (r["date"], r["claim_id"]))
-    path.write_text(header + "".join(hand_rows) + "".join(_csv_rows(rows, columns)), encoding="utf-8")
+    write_atomic(path, (header + "".join(hand_rows) + "".join(_csv_rows(rows, columns))).encode("utf-8"))
     kinds = pd.Series([r["kind"] for r in rows]).value_counts().to_dict()
     print(f"{path}: {len(hand_rows)} hand-written rows kept, {old} generated rows replaced by {len(rows)} {kinds}")
     print(f"  from {len(days)} archived days ({min(days)} to {max(days)}); {'; '.join(result.notes)}")
     for line in unwritable:
         print(f"  not written: {line}", file=sys.stderr)
     return _check(a.data, rows)
+
+
+def _hand_dataset(data: Path, path: Path, hand: str) -> km.Dataset:
+    """The data folder as it would load without the generated rows (which the run replaces)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / data.name
+        shutil.copytree(data, copy, ignore=shutil.ignore_patterns("upstream", "*.py"))
+        (copy / path.relative_to(data)).write_text(hand, encoding="utf-8")
+        return km.load_dataset(copy, keep_going=True)
 
 
 def _check(data: Path, rows: list[dict[str, Any]]) -> int:

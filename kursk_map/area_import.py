@@ -40,11 +40,9 @@ from ._csvio import url_problem
 from ._errors import DataError, KurskMapError, Problem
 from ._fs import write_atomic
 from .claims import read_sources
-from .control_areas import AREAS_DIR, OVERLAP_KM2, read_features, unknown_source_message, where
+from .control_areas import AREAS_DIR, OVERLAP_KM2, equal_area_of, read_features, unknown_source_message, where
+from .theatre import load_theatre
 
-#: The contested zone of the Kursk theatre (west, south, east, north in degrees): the Kursk,
-#: Belgorod and Sumy border raions. Areas from the DeepState archive are clipped to it by default.
-THEATRE_BBOX: tuple[float, float, float, float] = (33.9, 50.45, 36.3, 51.75)
 #: The public archive of DeepState's exports, and how a file of it is cited (at a commit).
 DEEPSTATE_ARCHIVE = "https://github.com/DanielRose2310/deepstatemaps-history"
 #: Written into every file this module writes: a file without it is not replaced.
@@ -132,12 +130,16 @@ def deepstate_controller(name: str, fill: str) -> tuple[str | None, str | None]:
 def read_deepstate_archive(
     folder: str | Path,
     *,
-    bbox: tuple[float, float, float, float] | None = THEATRE_BBOX,
+    bbox: tuple[float, float, float, float] | None = None,
+    crs: str | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
     commit: str | None = None,
 ) -> AreaImport:
     """Read a clone of DeepState's export archive: the areas of each day, clipped to ``bbox``.
+
+    ``bbox`` is the theatre's (``import_areas`` takes it from the data folder's ``theatre.toml``); the
+    archive covers the whole war. Overlaps cut are measured in the equal-area ``crs`` (the theatre's).
 
     ``folder`` is the clone (with ``geojsons/``) or its ``geojsons`` folder. Each export is dated by its
     UTC timestamp; the last export of a day is that day's map. Polygons are classified by
@@ -202,7 +204,7 @@ def read_deepstate_archive(
             geom = _repaired(poly, at, out.repaired)
             if geom is not None:
                 kept.append((ctrl, ref, geom, at))
-        out.days[day] = _day_frame(kept, clip, out.repaired)
+        out.days[day] = _day_frame(kept, clip, out.repaired, crs=crs)
     skipped = len(latest)
     out.notes.append(
         f"{n_exports} exports in the archive; {skipped} day(s) read"
@@ -273,10 +275,11 @@ def _repaired(geom: BaseGeometry, at: str, repaired: list[Problem]) -> BaseGeome
 _Row = tuple[str, str, BaseGeometry, str]
 
 
-def _on_top(rows: Sequence[_Row], repaired: list[Problem]) -> list[_Row]:
+def _on_top(rows: Sequence[_Row], repaired: list[Problem], *, crs: str | None) -> list[_Row]:
     """Cut each polygon out of the earlier ones of other controllers, as a map draws later features on top.
 
-    A place then has one controller; each cut of ``OVERLAP_KM2`` or more is reported (km², equal-area).
+    A place then has one controller; each cut of ``OVERLAP_KM2`` or more is reported (km² in the
+    equal-area ``crs``; by default one centred on the cut).
     """
     out: list[_Row] = []
     for ctrl, ref, geom, at in rows:
@@ -284,7 +287,8 @@ def _on_top(rows: Sequence[_Row], repaired: list[Problem]) -> list[_Row]:
             if c0 == ctrl or not g0.intersects(geom):
                 continue
             lost = g0.intersection(geom)
-            km2 = float(gpd.GeoSeries([lost], crs=schemas.CRS).to_crs(schemas.EQUAL_AREA_CRS).area.iloc[0]) / 1e6
+            cut = gpd.GeoSeries([lost], crs=schemas.CRS)
+            km2 = float(cut.to_crs(crs or equal_area_of(cut)).area.iloc[0]) / 1e6
             out[k] = (c0, r0, g0.difference(geom), at0)
             if km2 >= OVERLAP_KM2:  # smaller ones are slivers along a shared edge
                 repaired.append(
@@ -296,10 +300,12 @@ def _on_top(rows: Sequence[_Row], repaired: list[Problem]) -> list[_Row]:
     return out
 
 
-def _day_frame(rows: Sequence[_Row], clip: BaseGeometry | None, repaired: list[Problem]) -> gpd.GeoDataFrame:
+def _day_frame(
+    rows: Sequence[_Row], clip: BaseGeometry | None, repaired: list[Problem], *, crs: str | None
+) -> gpd.GeoDataFrame:
     """The day's polygons as drawn (in the source's order), each cut by those drawn over it and clipped."""
     records = []
-    for ctrl, ref, geom, _ in _on_top(rows, repaired):
+    for ctrl, ref, geom, _ in _on_top(rows, repaired, crs=crs):
         piece = geom.intersection(clip) if clip is not None else geom
         piece = shapely.set_precision(piece, _GRID)
         polys = [g for g in getattr(piece, "geoms", [piece]) if g.geom_type in ("Polygon", "MultiPolygon")]
@@ -319,6 +325,7 @@ def read_area_layers(
     ref_field: str | None = None,
     layer: str | None = None,
     bbox: tuple[float, float, float, float] | None = None,
+    crs: str | None = None,
 ) -> AreaImport:
     """Read polygon layers (GeoJSON, KML, GeoPackage) whose fields give each polygon's date and controller.
 
@@ -339,6 +346,8 @@ def read_area_layers(
         Read only this layer.
     bbox : tuple, optional
         Clip the areas to (west, south, east, north) degrees.
+    crs : str, optional
+        The equal-area CRS overlaps are measured in (the theatre's).
     """
     if (date_field is None) == (date is None):
         raise KurskMapError("give either --date-field (a field that dates each polygon) or --date (one date for all)")
@@ -397,7 +406,7 @@ def read_area_layers(
         out.notes.append(f"{skipped} feature(s) left out as asked (--value ...=skip)")
     clip = box(*bbox) if bbox else None
     for day in sorted(rows):
-        out.days[day] = _day_frame(rows[day], clip, out.repaired)
+        out.days[day] = _day_frame(rows[day], clip, out.repaired, crs=crs)
     return out
 
 
@@ -538,8 +547,9 @@ def import_areas(
     """Read areas in ``fmt`` and write them into ``data`` for ``source``; return what was read and written.
 
     ``options`` go to :func:`read_deepstate_archive` (``fmt="deepstate-archive"``, one folder in
-    ``files``) or to :func:`read_area_layers`. Nothing is written while any feature had to be skipped,
-    unless ``keep_going``: the caller shows ``result.problems`` either way.
+    ``files``) or to :func:`read_area_layers`. The data folder's theatre (``theatre.toml``) gives the
+    equal-area CRS and, for the archive, the bbox when ``options`` give none. Nothing is written while
+    any feature had to be skipped, unless ``keep_going``: the caller shows ``result.problems`` either way.
     """
     if fmt not in FORMATS:
         raise KurskMapError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -548,9 +558,16 @@ def import_areas(
         raise DataError(problems)
     if source not in set(sources["slug"]):
         raise KurskMapError(unknown_source_message(source, sources["slug"]))
+    theatre = load_theatre(data)
+    options = {**options, "crs": options.get("crs") or theatre.equal_area(options.get("bbox") or theatre.bbox)}
     if fmt == "deepstate-archive":
         if len(files) != 1:
             raise KurskMapError("--format deepstate-archive reads one folder: the clone of the archive")
+        options["bbox"] = options.get("bbox") or theatre.bbox
+        if options["bbox"] is None:
+            raise KurskMapError(
+                "the archive covers the whole war: give --bbox W,S,E,N, or a bbox in the data folder's theatre.toml"
+            )
         result = read_deepstate_archive(files[0], **options)
     else:
         wrong = [Path(f) for f in files if Path(f).suffix.lower() not in FORMATS[fmt]]

@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint
 
+from .control_areas import equal_area_of
 from .schemas import CRS
 from .theatre import Theatre
 
@@ -92,12 +93,6 @@ def held_areas(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> dict[str, fl
     return {k: round(float(sums.get(k, 0.0)), 1) for k in ("UA", "RU", "contested")}
 
 
-def _equal_area(frame: gpd.GeoDataFrame) -> str:
-    """An equal-area CRS centred on ``frame`` (the default of the functions below)."""
-    bounds = tuple(frame.to_crs(CRS).total_bounds) if len(frame) else None
-    return Theatre().equal_area(bounds)  # type: ignore[arg-type]
-
-
 def area_polygons(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The claimed area of each controller as one (multi)polygon, in EPSG:4326 for drawing."""
     claimed = state[state["basis"] != "baseline"]
@@ -123,8 +118,8 @@ def inside_areas(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, crs: str 
 
     Returns a frame indexed like ``points`` with ``controller`` (``""`` outside every area) and ``edge_m``
     (metres to the nearest boundary of any area, inside or out; infinite without areas), measured in
-    the equal-area ``crs`` (default: one centred on the points, see :func:`_equal_area`). A point
-    exactly on an edge counts as inside.
+    the equal-area ``crs`` (the theatre's; default: one centred on the points, see
+    :func:`kursk_map.control_areas.equal_area_of`). A point exactly on an edge counts as inside.
 
     Examples
     --------
@@ -136,7 +131,7 @@ def inside_areas(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, crs: str 
     >>> list(r["controller"]), [round(m / 1000, 1) for m in r["edge_m"]]
     (['UA', ''], [3.5, 13.9])
     """
-    crs = crs or _equal_area(points)
+    crs = crs or equal_area_of(points.geometry.to_crs(CRS))
     xy = points.geometry.to_crs(crs).to_numpy()
     controller = np.full(len(xy), "", dtype=object)
     edge = np.full(len(xy), np.inf)
@@ -160,7 +155,7 @@ def drawn_parts(areas: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, *, crs: st
     equal-area ``crs`` (default: one centred on the areas).
     """
     rows = []
-    crs = crs or _equal_area(areas)
+    crs = crs or equal_area_of(areas.geometry.to_crs(CRS))
     a = areas.to_crs(crs)
     lands = list(zip(countries["country"], countries.to_crs(crs).geometry, strict=True))
     for ctrl, geom in zip(a["controller"], a.geometry, strict=True):
@@ -169,9 +164,7 @@ def drawn_parts(areas: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, *, crs: st
             piece, country = max(pieces, key=lambda pc: pc[0].area, default=(part, ""))
             if country and piece.area > 0:
                 rows.append({"controller": str(ctrl), "country": country, "km2": piece.area / 1e6, "geometry": piece})
-    return gpd.GeoDataFrame(
-        rows, columns=["controller", "country", "km2", "geometry"], geometry="geometry", crs=crs
-    )
+    return gpd.GeoDataFrame(rows, columns=["controller", "country", "km2", "geometry"], geometry="geometry", crs=crs)
 
 
 def drawn_km2(

@@ -633,10 +633,10 @@ def _cmd_extract(a: argparse.Namespace) -> int:
 
 
 def _cmd_import(a: argparse.Namespace) -> int:
-    from .area_import import THEATRE_BBOX, import_areas
+    from .area_import import import_areas
 
     if a.format == "deepstate-archive":
-        opts: dict[str, Any] = {"bbox": a.bbox or THEATRE_BBOX, "since": a.since, "until": a.until, "commit": a.commit}
+        opts: dict[str, Any] = {"bbox": a.bbox, "since": a.since, "until": a.until, "commit": a.commit}
     else:
         if not a.controller_field:
             print("--controller-field is needed: the field that says who holds each polygon", file=sys.stderr)

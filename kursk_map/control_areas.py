@@ -14,7 +14,7 @@ collected, located as ``file#feature: property: message`` (features counted from
 ``features`` array). Invalid geometry is refused here, with a way to fix it: ``kursk-map import areas``
 repairs geometry and reports each repair.
 
-Areas are measured in the equal-area CRS (:data:`kursk_map.schemas.EQUAL_AREA_CRS`), never in degrees.
+Areas are measured in the theatre's equal-area CRS (:meth:`kursk_map.theatre.Theatre.equal_area`), never in degrees.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from shapely.validation import explain_validity
 from . import schemas
 from ._csvio import MAX_BYTES, url_problem
 from ._errors import DataError, Problem
+from .theatre import Theatre
 
 #: Folder of a data directory that holds the areas, one sub-folder per source.
 AREAS_DIR = "areas"
@@ -70,6 +71,12 @@ def empty_areas() -> gpd.GeoDataFrame:
     df["area_km2"] = df["area_km2"].astype(float)
     df["_feature"] = df["_feature"].astype(int)
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs=schemas.CRS), crs=schemas.CRS)
+
+
+def equal_area_of(geoms: gpd.GeoSeries) -> str:
+    """An equal-area CRS centred on some geometries (EPSG:4326): the default when no theatre gives one."""
+    x0, y0, x1, y1 = (float(v) for v in geoms.total_bounds)
+    return Theatre().equal_area((x0, y0, x1, y1) if len(geoms) else None)
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -292,8 +299,13 @@ def _listing(folder: Path, problems: list[Problem]) -> Iterator[Path]:
     yield from entries
 
 
-def read_area_file(path: str | Path, *, source: str, date: dt.date) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """The valid features of one areas file as records (columns of ``AREA_COLUMNS``), and every problem."""
+def read_area_file(
+    path: str | Path, *, source: str, date: dt.date, crs: str | None = None
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The valid features of one areas file as records (columns of ``AREA_COLUMNS``), and every problem.
+
+    Overlaps are measured in the equal-area ``crs`` (default: one centred on the file's polygons).
+    """
     name = str(path)
     feats, problems = read_features(path)
     records: list[dict[str, Any]] = []
@@ -334,15 +346,16 @@ def read_area_file(path: str | Path, *, source: str, date: dt.date) -> tuple[lis
         )
     if not feats and not problems:
         problems.append(Problem(name, 0, "", "no features; delete the file or add the day's polygons"))
-    problems.extend(_overlaps(name, records))
+    problems.extend(_overlaps(name, records, crs=crs))
     return records, problems
 
 
-def _overlaps(name: str, records: list[dict[str, Any]]) -> list[Problem]:
+def _overlaps(name: str, records: list[dict[str, Any]], *, crs: str | None) -> list[Problem]:
     """Polygons of different controllers that overlap: a place cannot be held by both."""
     if len(records) < 2:
         return []
-    geoms = gpd.GeoSeries([r["geometry"] for r in records], crs=schemas.CRS).to_crs(schemas.EQUAL_AREA_CRS)
+    wgs84 = gpd.GeoSeries([r["geometry"] for r in records], crs=schemas.CRS)
+    geoms = wgs84.to_crs(crs or equal_area_of(wgs84))
     tree = shapely.STRtree(list(geoms))
     left, right = tree.query(list(geoms), predicate="intersects")
     out: list[Problem] = []
@@ -365,13 +378,14 @@ def _overlaps(name: str, records: list[dict[str, Any]]) -> list[Problem]:
 
 
 def read_areas(
-    folder: str | Path, *, sources: Iterable[str], today: dt.date | None = None
+    folder: str | Path, *, sources: Iterable[str], today: dt.date | None = None, crs: str | None = None
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Read every areas file under ``folder`` (``<data>/areas``): the valid polygons and every problem.
 
     Returns a GeoDataFrame in EPSG:4326 with the columns of :data:`kursk_map.schemas.AREA_COLUMNS`
-    (``date`` as ``datetime64``, ``area_km2`` measured in the equal-area CRS), sorted by source, date and
-    feature. A missing folder is no problem: most sources publish no areas.
+    (``date`` as ``datetime64``, ``area_km2`` measured in the equal-area ``crs``: the theatre's, see
+    :meth:`kursk_map.theatre.Theatre.equal_area`; by default one centred on the polygons), sorted by
+    source, date and feature. A missing folder is no problem: most sources publish no areas.
     """
     base = Path(folder)
     if not base.exists():
@@ -383,21 +397,23 @@ def read_areas(
     files, problems = area_files(base, sources=sources, today=today or dt.date.today())
     records: list[dict[str, Any]] = []
     for source, day, path in files:
-        recs, p = read_area_file(path, source=source, date=day)
+        recs, p = read_area_file(path, source=source, date=day, crs=crs)
         records.extend(recs)
         problems.extend(p)
     if not records:
         return empty_areas(), problems
     gdf = gpd.GeoDataFrame(records, geometry="geometry", crs=schemas.CRS)
     gdf["date"] = _dates(gdf["date"])
-    gdf["area_km2"] = gdf.geometry.to_crs(schemas.EQUAL_AREA_CRS).area / 1e6
+    gdf["area_km2"] = gdf.geometry.to_crs(crs or equal_area_of(gdf.geometry)).area / 1e6
     gdf = gdf.sort_values(["source", "date", "_feature"], kind="stable").reset_index(drop=True)
     return gdf[[*schemas.AREA_COLUMNS, "geometry"]], problems
 
 
-def load_areas(folder: str | Path, *, sources: Iterable[str], today: dt.date | None = None) -> gpd.GeoDataFrame:
+def load_areas(
+    folder: str | Path, *, sources: Iterable[str], today: dt.date | None = None, crs: str | None = None
+) -> gpd.GeoDataFrame:
     """Read every areas file under ``folder``; raise :class:`DataError` with every problem found."""
-    gdf, problems = read_areas(folder, sources=sources, today=today)
+    gdf, problems = read_areas(folder, sources=sources, today=today, crs=crs)
     if problems:
         raise DataError(problems)
     return gdf

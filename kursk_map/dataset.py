@@ -56,6 +56,16 @@ class Dataset:
     warnings: tuple[Problem, ...] = ()
     areas: gpd.GeoDataFrame = field(default_factory=empty_areas)
 
+    @property
+    def equal_area_crs(self) -> str:
+        """The CRS areas are measured in: the theatre's, or one centred on the placed settlements."""
+        return _equal_area(self.theatre, self.gazetteer)
+
+
+def _equal_area(theatre: Theatre, gazetteer: gpd.GeoDataFrame) -> str:
+    placed = gazetteer[gazetteer.geometry.notna()]
+    return theatre.equal_area(tuple(placed.total_bounds) if len(placed) else None)
+
 
 #: Files a system or an editor leaves beside the ones it edits: skipped, with a warning.
 _LEFT_BY_TOOLS = re.compile(
@@ -180,7 +190,8 @@ def check_dataset(
     )
     problems += p3
     # an areas file that cannot be read is a problem like any other, not a reason to drop the dataset
-    areas, p4 = read_areas(base / AREAS_DIR, sources=list(sources["slug"]), today=today)
+    crs = _equal_area(theatre, gaz)  # areas and cells are measured in it
+    areas, p4 = read_areas(base / AREAS_DIR, sources=list(sources["slug"]), today=today, crs=crs)
     if any(p.line == 0 for p in problems):
         return None, problems + p4
     problems += p4
@@ -206,8 +217,6 @@ def check_dataset(
     errors, notes = plausibility(claims, gaz, countries)
     problems += errors
     warnings += notes + ref_warnings(gaz)
-    placed = gaz[gaz.geometry.notna()]
-    crs = theatre.equal_area(tuple(placed.total_bounds) if len(placed) else None)
     cells = settlement_cells(gaz, countries, crs=crs)
     ds = Dataset(base, gaz, sources, ledger, border, resolver, cells, theatre, tuple(sorted(set(warnings))), areas)
     return ds, problems

@@ -101,7 +101,7 @@ UNITS: Final = {
 }
 #: A source's published control areas (``<data>/areas/<source>/<YYYY-MM-DD>.geojson``), as loaded: each
 #: polygon's ``controller`` and ``ref`` (its properties), the source and date (its folder and file name),
-#: ``area_km2`` (measured in :data:`EQUAL_AREA_CRS`) and where it was read (``_file``, ``_feature``).
+#: ``area_km2`` (measured in the theatre's equal-area CRS) and where it was read (``_file``, ``_feature``).
 AREA_COLUMNS: Final = ("source", "date", "controller", "ref", "area_km2", "_file", "_feature")
 
 #: How a settlement's state was decided on a map.

@@ -24,6 +24,8 @@ from .conftest import TODAY
 ARCHIVE = Path(__file__).parent / "data" / "deepstate_archive"
 SHA = "0123456789abcdef0123456789abcdef01234567"
 AUG14, AUG15 = dt.date(2024, 8, 14), dt.date(2024, 8, 15)
+#: The Kursk theatre's box (geodata/theatre.toml); the synthetic archive has a polygon outside it.
+BBOX = (33.9, 50.45, 36.3, 51.75)
 
 
 def km2(geom: object) -> float:
@@ -35,7 +37,7 @@ def by_controller(frame: gpd.GeoDataFrame) -> dict[str, object]:
 
 
 def test_archive_days_are_the_last_export_of_each_utc_day_clipped_to_the_theatre() -> None:
-    result = read_deepstate_archive(ARCHIVE, commit=SHA)
+    result = read_deepstate_archive(ARCHIVE, commit=SHA, bbox=BBOX)
     assert sorted(result.days) == [AUG14, AUG15]
     day = result.days[AUG14]
     # the polygons as drawn, in the file's order (the green square near Kyiv is outside the theatre)
@@ -57,7 +59,7 @@ def test_archive_days_are_the_last_export_of_each_utc_day_clipped_to_the_theatre
 
 
 def test_archive_polygons_are_read_by_their_legend_colour_and_every_oddity_is_reported() -> None:
-    result = read_deepstate_archive(ARCHIVE, commit=SHA)
+    result = read_deepstate_archive(ARCHIVE, commit=SHA, bbox=BBOX)
     f = str(ARCHIVE / "geojsons" / "1723752000.geojson")
     assert [str(p) for p in result.problems] == [
         f"{f}#2: fill: fill #fbc02d is not a colour of the legend; skipped (name 'Багатокутник 54')"
@@ -80,7 +82,7 @@ def test_archive_polygons_are_read_by_their_legend_colour_and_every_oddity_is_re
 
 
 def test_archive_dates_can_be_limited() -> None:
-    assert sorted(read_deepstate_archive(ARCHIVE / "geojsons", commit=SHA, since=AUG15).days) == [AUG15]
+    assert sorted(read_deepstate_archive(ARCHIVE / "geojsons", commit=SHA, since=AUG15, bbox=BBOX).days) == [AUG15]
     assert sorted(read_deepstate_archive(ARCHIVE, commit=SHA, until=AUG14, bbox=None).days) == [AUG14]
 
 
@@ -100,7 +102,7 @@ def test_archive_commit_comes_from_the_clone_or_is_asked_for(tmp_path: Path) -> 
 
 
 def test_written_files_load_cleanly_are_byte_stable_and_foreign_files_are_kept(tmp_path: Path) -> None:
-    result = read_deepstate_archive(ARCHIVE, commit=SHA)
+    result = read_deepstate_archive(ARCHIVE, commit=SHA, bbox=BBOX)
     paths = write_areas(result, tmp_path, "deepstate")
     assert [p.name for p in paths] == ["2024-08-14.geojson", "2024-08-15.geojson"]
     first = [p.read_bytes() for p in paths]
@@ -186,11 +188,19 @@ def test_cli_imports_the_archive_and_checks_the_source(data_dir: Path, capsys: p
     assert "unknown source 'ua-g'; add it to sources.csv or use one of: ru-mod, ua-gs (did you mean 'ua-gs'?)" in (
         capsys.readouterr().err
     )
+    # the archive covers the whole war: the box is the theatre's, or --bbox
+    assert main([*base, "--source", "ua-gs", "--keep-going", str(ARCHIVE)]) == 1
+    assert "the archive covers the whole war: give --bbox W,S,E,N, or a bbox in the data folder's theatre.toml" in (
+        capsys.readouterr().err
+    )
+    (data_dir / "theatre.toml").write_text('name = "Kursk"\nbbox = [33.9, 50.45, 36.3, 51.75]\n', encoding="utf-8")
     assert main([*base, "--source", "ua-gs", "--keep-going", str(ARCHIVE)]) == 0
     assert sorted(p.name for p in (data_dir / "areas" / "ua-gs").iterdir()) == [
         "2024-08-14.geojson",
         "2024-08-15.geojson",
     ]
+    day = read_areas(data_dir / "areas", sources=["ua-gs"], today=TODAY)[0]
+    assert day.geometry.total_bounds[0] >= 33.9  # the square near Kyiv (30.5 E) is outside the theatre
     with pytest.raises(SystemExit, match="2"):
         main([*base, "--source", "ua-gs", "--bbox", "36,50,35,52", str(ARCHIVE)])
     assert "need west < east" in capsys.readouterr().err

@@ -71,6 +71,9 @@ def data(tmp_path: Path) -> Path:
     (root / "claims" / "ru-mod.csv").write_text(HEADER, encoding="utf-8")
     (root / "claims" / "deepstate.csv").write_text(HAND, encoding="utf-8")
     (root / "countries.geojson").write_text(json.dumps(COUNTRIES), encoding="utf-8")
+    # the theatre's box and equal-area CRS, as in geodata/theatre.toml
+    theatre = 'name = "Kursk"\nbbox = [33.9, 50.45, 36.3, 51.75]\nequal_area_crs = "EPSG:3035"\n'
+    (root / "theatre.toml").write_text(theatre, encoding="utf-8")
     return root
 
 
