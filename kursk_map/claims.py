@@ -275,7 +275,8 @@ def read_claims(
     A claim dated outside the ``theatre``'s period, if it has one, is a problem.
 
     The frame has the columns of :data:`kursk_map.schemas.CLAIM_COLUMNS`, with ``date``
-    as ``datetime64``, ``value_std`` (figure in the canonical unit) and ``_file``/``_line``.
+    as ``datetime64``, ``value_std`` (figure in the canonical unit), ``drawn`` and ``at_edge``
+    (see :func:`drawn_flags`) and ``_file``/``_line``.
     With ``one_source_per_file`` (the files of a ``claims/`` folder), each file is named after its
     source (``claims/<slug>.csv``, or ``claims/<slug>-<part>.csv`` for a ledger split in parts) and a
     row naming another source is a problem.
@@ -367,8 +368,30 @@ def read_claims(
     df["value"] = df["value"].astype(float)
     df["value_std"] = df["value_std"].astype(float)
     df["bearing_deg"] = df["bearing_deg"].astype(float)
+    df["drawn"], df["at_edge"] = drawn_flags(df)
     df = df.sort_values(["date", "source", "claim_id"], kind="stable").reset_index(drop=True)
     return df, problems
+
+
+def drawn_flags(claims: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Which claims were read off their source's own map, and which of those lie at a drawn edge.
+
+    See :data:`kursk_map.schemas.DRAWN_MARK`: the claim id is ``<source>-map-...``; the note of such a
+    row says :data:`kursk_map.schemas.AT_EDGE_NOTE` when the point is within its precision of an edge.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"claim_id": ["deepstate-map-20241120-1", "deepstate-20241120-01", "isw-map-x"],
+    ...                   "source": ["deepstate", "deepstate", "deepstate"],
+    ...                   "note": ["derived ...; at the edge: 300 m from a drawn boundary", "at the edge", ""]})
+    >>> [list(s) for s in drawn_flags(c)]
+    [[True, False, False], [True, False, False]]
+    """
+    ids = claims["claim_id"].astype(str)
+    prefix = claims["source"].astype(str) + schemas.DRAWN_MARK
+    drawn = pd.Series([i.startswith(p) for i, p in zip(ids, prefix, strict=True)], index=claims.index, dtype=bool)
+    at_edge = drawn & claims["note"].astype(str).str.contains(schemas.AT_EDGE_NOTE, regex=False)
+    return drawn, at_edge.astype(bool)
 
 
 def load_claims(

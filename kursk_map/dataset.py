@@ -40,7 +40,8 @@ class Dataset:
 
     ``cells`` holds each placed settlement's share of the ground (see :mod:`kursk_map.areas`);
     ``theatre`` what the folder is about (``theatre.toml``, see :mod:`kursk_map.theatre`);
-    ``areas`` the control areas sources published (see :mod:`kursk_map.control_areas`).
+    ``areas`` the control areas sources published (see :mod:`kursk_map.control_areas`);
+    ``countries`` the country outlines (what drawn areas are measured against).
     """
 
     root: Path
@@ -55,6 +56,7 @@ class Dataset:
     #: polygon), as ``file:line: column: warning: message``; the command line prints them.
     warnings: tuple[Problem, ...] = ()
     areas: gpd.GeoDataFrame = field(default_factory=empty_areas)
+    countries: gpd.GeoDataFrame | None = None
 
     @property
     def equal_area_crs(self) -> str:
@@ -218,7 +220,9 @@ def check_dataset(
     problems += errors
     warnings += notes + ref_warnings(gaz)
     cells = settlement_cells(gaz, countries, crs=crs)
-    ds = Dataset(base, gaz, sources, ledger, border, resolver, cells, theatre, tuple(sorted(set(warnings))), areas)
+    ds = Dataset(
+        base, gaz, sources, ledger, border, resolver, cells, theatre, tuple(sorted(set(warnings))), areas, countries
+    )
     return ds, problems
 
 

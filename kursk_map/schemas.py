@@ -104,12 +104,25 @@ UNITS: Final = {
 #: ``area_km2`` (measured in the theatre's equal-area CRS) and where it was read (``_file``, ``_feature``).
 AREA_COLUMNS: Final = ("source", "date", "controller", "ref", "area_km2", "_file", "_feature")
 
-#: How a settlement's state was decided on a map.
-BASES: Final = ("claim", "region", "baseline")
+#: A claim read off the source's own map (its drawn areas) has a claim id ``<source>-map-...``, e.g. the
+#: ``deepstate-map-*`` rows of ``geodata/deepstate_from_archive.py``; its ``note`` contains
+#: :data:`AT_EDGE_NOTE` when the settlement lies within its ``precision_m`` of a drawn boundary.
+#: The loader derives the ledger's ``drawn`` and ``at_edge`` columns from them, once.
+DRAWN_MARK: Final = "-map-"
+AT_EDGE_NOTE: Final = "at the edge"
+
+#: How a settlement's state was decided on a map: a named claim, a region-wide claim, the source's
+#: drawn areas (its published polygons, or the claims read off them), or nothing (the de jure country).
+BASES: Final = ("claim", "region", "area", "baseline")
 #: The ``group`` of a settlement in a state: its claimed ``controller`` (one of :data:`CONTROLLERS`),
-#: or ``"baseline"`` where the ``basis`` is ``"baseline"`` (the source made no claim about it). Every
+#: or ``"baseline"`` where the ``basis`` is ``"baseline"`` (the source made no claim about it) or the
+#: deciding claim is ``expired`` (older than the build's ``max_age``: listed, not coloured). Every
 #: legend, count, colour and layer is per group; the state computation sets it, nothing derives it again.
 GROUP_COLUMN: Final = "group"
+#: Days after which a claim is drawn as stale, by what it says: ``presence`` for a contested
+#: settlement, ``control`` for one held by a side (``theatre.toml``'s ``[stale_days]`` and
+#: ``kursk-map build --stale-presence/--stale-control`` change them).
+STALE_DAYS: Final = {"presence": 30, "control": 90}
 #: The groups in legend order (counts, panels, the manifest).
 LEGEND_GROUPS: Final = ("UA", "RU", "contested", "baseline")
 #: Groups drawn as layers, in drawing order.
@@ -133,4 +146,17 @@ STATE_COLUMNS: Final = (
     GROUP_COLUMN,
     "claim_ids",
     "since",
+    # the claim's age on the map's date: days since ``since`` (-1 at the baseline); ``stale`` when older
+    # than :data:`STALE_DAYS` of its kind; ``expired`` when older than the build's ``max_age`` (then
+    # its group is ``baseline``: not coloured, still listed)
+    "age_days",
+    "stale",
+    "expired",
+    # what the source's drawn areas show at the settlement (``basis`` ``area``, or beside a later named
+    # claim): the controller (outside every polygon the de jure country, the map leaving that ground
+    # undrawn; "" without areas), the day they were drawn ("" without), and ``at_edge`` when the
+    # settlement lies within its ``precision_m`` of a drawn boundary (see kursk_map/state.py)
+    "area_controller",
+    "area_date",
+    "at_edge",
 )

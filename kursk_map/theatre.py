@@ -57,6 +57,7 @@ _KEYS: Final = (
     "country_names",
     "oblasts",
     "claimants",
+    "stale_days",
 )
 #: The keys of a ``[claimants.<slug>]`` table.
 _CLAIMANT_KEYS: Final = ("side", "label", "kind", "patterns", "replaces")
@@ -134,6 +135,9 @@ class Theatre:
     claimants : tuple of Claimant
         The theatre's own claimants for ``kursk-map extract`` (its regional authorities, say),
         tried before the bundled lexicon's.
+    stale_days : mapping
+        ``presence`` and ``control``: days after which a claim of that kind is drawn as stale
+        (:data:`kursk_map.schemas.STALE_DAYS` unless ``theatre.toml`` has a ``[stale_days]`` table).
     path : str
         The file it was read from; ``""`` for the defaults.
     """
@@ -150,6 +154,7 @@ class Theatre:
     attribution: str = DEFAULT_ATTRIBUTION
     namesake_km: float = NAMESAKE_KM
     claimants: tuple[Claimant, ...] = ()
+    stale_days: Mapping[str, int] = field(default_factory=lambda: MappingProxyType(dict(schemas.STALE_DAYS)))
     path: str = ""
 
     @property
@@ -225,6 +230,7 @@ class Theatre:
             "oblasts": dict(self.oblasts),
             "attribution": self.attribution,
             "namesake_km": self.namesake_km,
+            "stale_days": dict(self.stale_days),
         }
 
 
@@ -437,6 +443,21 @@ def _texts(c: _Checker, value: Any, key: str, table: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _stale_days(c: _Checker, value: Any) -> Mapping[str, int]:
+    out = dict(schemas.STALE_DAYS)
+    if not isinstance(value, dict):
+        c.bad("stale_days", "must be a table [stale_days] with presence = 30 and control = 90 (days)", "")
+        return MappingProxyType(out)
+    for k, v in value.items():
+        if k not in out:
+            c.bad(k, f"unknown kind {k!r}; [stale_days] takes presence and control", "stale_days")
+        elif isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            c.bad(k, f"{v!r} is not a positive number of days; write e.g. {k} = {out[k]}", "stale_days")
+        else:
+            out[k] = v
+    return MappingProxyType(out)
+
+
 def read_theatre(path: str | Path) -> tuple[Theatre | None, list[Problem]]:
     r"""Read and check a ``theatre.toml``; ``(None, [])`` when there is no such file.
 
@@ -518,6 +539,7 @@ def _theatre(path: str, doc: dict[str, Any], lines: dict[tuple[str, str], int]) 
         attribution=c.text(doc, "attribution", DEFAULT_ATTRIBUTION),
         namesake_km=_namesake_km(c, doc["namesake_km"]) if "namesake_km" in doc else NAMESAKE_KM,
         claimants=_claimants(c, doc["claimants"]) if "claimants" in doc else (),
+        stale_days=_stale_days(c, doc.get("stale_days", {})),
         path=path,
     )
     return (None if c.problems else theatre), c.problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,33 @@ def write_dataset(
     (root / "claims" / "ua-gs.csv").write_text(ua, encoding="utf-8")
     (root / "border.geojson").write_text(BORDER, encoding="utf-8")
     return root
+
+
+def write_areas(root: Path, source: str, day: str, *boxes: tuple[str, tuple[float, float, float, float]]) -> Path:
+    """A source's drawn areas of one day, as the loader reads them: one rectangle per (controller, box)."""
+    feats = []
+    for controller, (x0, y0, x1, y1) in boxes:
+        ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"controller": controller, "ref": f"https://example.org/{source}/{day}"},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    path = root / "areas" / source / f"{day}.geojson"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), encoding="utf-8")
+    return path
+
+
+#: Ukraine's General Staff's drawn areas in the tests (see test_state.py): on 1 March 2025 a Ukrainian-held
+#: box over Sudzha (within 760 m of its west edge: Sudzha's precision is 1 km) and Nikolayevka, and a grey box
+#: over Gornal; on 1 April the Ukrainian box has shrunk east of Sudzha.
+UA_AREAS = {
+    "2025-03-01": (("UA", (35.26, 51.15, 35.35, 51.30)), ("contested", (35.45, 51.0, 35.55, 51.1))),
+    "2025-04-01": (("UA", (35.29, 51.20, 35.35, 51.30)),),
+}
 
 
 @pytest.fixture

@@ -280,3 +280,163 @@ def test_namesake_without_a_position_keeps_the_claim_unplaced(tmp_path) -> None:
     reason = c.loc["r1", "unplaced_reason"]
     assert reason.startswith("ambiguous settlement 'Nikolayevka'")
     assert "[kmap:nikolayevka-a]" in reason and "[kmap:nikolayevka-c]" in reason
+
+
+# ---------------------------------------------------------------------------------------------
+# drawn areas: the source's polygons, or the claims read off its map; the age of claims
+
+SUDZHA, NIK, ZAO, GORNAL, SUMY = (
+    "486816",
+    "kmap:nikolayevka-a",
+    "kmap:zaoleshenka-sudzhansky",
+    "kmap:gornal-sudzhansky",
+    "692194",
+)
+
+
+def _area_cols(st, sid: str) -> tuple[object, ...]:
+    r = st.loc[sid]
+    return r["controller"], r["basis"], r["since"], r["area_controller"], r["area_date"], bool(r["at_edge"])
+
+
+@pytest.fixture
+def with_areas(tmp_path):
+    from .conftest import UA_AREAS, write_areas
+
+    root = write_dataset(tmp_path / "data")
+    for day, boxes in UA_AREAS.items():
+        write_areas(root, "ua-gs", day, *boxes)
+    return load_dataset(root, today=TODAY)
+
+
+def _states(ds, *days: D, **kw):
+    return dict(iter_states(ds.gazetteer, ds.ledger, source="ua-gs", dates=list(days), areas=ds.areas, **kw))
+
+
+def test_a_settlement_inside_drawn_areas_takes_their_controller(with_areas) -> None:
+    before, first = (_states(with_areas, D(2025, 2, 28), D(2025, 3, 1))[d] for d in (D(2025, 2, 28), D(2025, 3, 1)))
+    # before any areas: Sudzha by its named claim of 2024-08-14, nothing drawn
+    assert _area_cols(before, SUDZHA) == ("UA", "claim", "2024-08-14", "", "", False)
+    # inside the Ukrainian box, 760 m from its west edge (Sudzha's position is good to 1 km): at the edge
+    assert _area_cols(first, SUDZHA) == ("UA", "area", "2025-03-01", "UA", "2025-03-01", True)
+    assert first.loc[SUDZHA, "claim_ids"] == ("ua-1",)  # the named claim is still listed
+    assert _area_cols(first, NIK) == ("UA", "area", "2025-03-01", "UA", "2025-03-01", False)
+    assert _area_cols(first, GORNAL) == ("contested", "area", "2025-03-01", "contested", "2025-03-01", False)
+    # outside every box, never claimed: still the baseline; the map leaves it undrawn (its own country)
+    assert _area_cols(first, ZAO) == ("RU", "baseline", "", "RU", "2025-03-01", False)
+    assert first.loc[ZAO, "group"] == "baseline" and first.loc[SUMY, "group"] == "baseline"
+
+
+def test_areas_redrawn_without_a_settlement_overrule_its_older_claims(with_areas) -> None:
+    st = _states(with_areas, D(2025, 4, 1))[D(2025, 4, 1)]
+    # the box of 1 April no longer covers Sudzha: the source's map leaves it to Russia, over its claim of 2024
+    assert _area_cols(st, SUDZHA) == ("RU", "area", "2025-04-01", "RU", "2025-04-01", False)
+    assert st.loc[SUDZHA, "group"] == "RU"
+    # Gornal is outside every area now, and was decided by the areas of 1 March: undrawn, Russia's
+    assert _area_cols(st, GORNAL)[:3] == ("RU", "area", "2025-04-01")
+    assert _area_cols(st, NIK) == ("UA", "area", "2025-04-01", "UA", "2025-04-01", False)
+
+
+def test_a_named_claim_after_the_areas_wins_and_the_areas_stay_beside_it(with_areas) -> None:
+    st = _states(with_areas, D(2025, 5, 21))[D(2025, 5, 21)]
+    # ua-5 (2025-05-21, contested Gornal) is later than the areas of 1 April
+    assert _area_cols(st, GORNAL) == ("contested", "claim", "2025-05-21", "RU", "2025-04-01", False)
+    assert st.loc[GORNAL, "claim_ids"][0] == "ua-5"
+
+
+def test_without_areas_the_state_is_that_of_the_claims(with_areas) -> None:
+    plain = compute_state(with_areas.gazetteer, with_areas.ledger, source="ua-gs", date=D(2025, 4, 1))
+    assert _area_cols(plain, SUDZHA) == ("UA", "claim", "2024-08-14", "", "", False)
+    other = _states(with_areas, D(2025, 4, 1))  # areas of another source do not apply
+    ru = dict(
+        iter_states(
+            with_areas.gazetteer, with_areas.ledger, source="ru-mod", dates=[D(2025, 4, 1)], areas=with_areas.areas
+        )
+    )[D(2025, 4, 1)]
+    assert other[D(2025, 4, 1)].loc[SUDZHA, "basis"] == "area" and ru.loc[SUDZHA, "basis"] == "claim"
+
+
+DRAWN = (
+    "ua-gs-map-20250301-486816,2025-03-01,ua-gs,control,Sudzha,UA,,,,,The map showed Sudzha held.,"
+    "https://example.org/map1,derived from the map; at the edge: 700 m from a drawn boundary\n"
+    "ua-gs-map-20250301-gornal,2025-03-01,ua-gs,presence,Gornal,contested,,,,,The map showed Gornal grey.,"
+    "https://example.org/map1,derived from the map\n"
+    "ua-6,2025-03-05,ua-gs,presence,Sudzha,contested,,,,,Says fighting in Sudzha.,https://example.org/ua6,\n"
+)
+
+
+def test_claims_read_off_the_sources_map_stand_for_its_areas(tmp_path) -> None:
+    from .conftest import UA_CLAIMS
+
+    ds = load_dataset(write_dataset(tmp_path, ua=UA_CLAIMS + DRAWN), today=TODAY)
+    c = ds.ledger.claims.set_index("claim_id")
+    assert list(c.loc[["ua-gs-map-20250301-486816", "ua-gs-map-20250301-gornal", "ua-6"], "drawn"]) == [
+        True,
+        True,
+        False,
+    ]
+    states = dict(iter_states(ds.gazetteer, ds.ledger, source="ua-gs", dates=[D(2025, 3, 1), D(2025, 3, 5)]))
+    first, later = states[D(2025, 3, 1)], states[D(2025, 3, 5)]
+    assert _area_cols(first, SUDZHA) == ("UA", "area", "2025-03-01", "UA", "2025-03-01", True)
+    assert _area_cols(first, GORNAL) == ("contested", "area", "2025-03-01", "contested", "2025-03-01", False)
+    # a named claim of a later day wins; what the map showed stays beside it
+    assert _area_cols(later, SUDZHA) == ("contested", "claim", "2025-03-05", "UA", "2025-03-01", True)
+    assert later.loc[SUDZHA, "claim_ids"] == ("ua-6", "ua-gs-map-20250301-486816", "ua-1")
+
+
+def test_every_claim_has_an_age_and_turns_stale_by_its_kind(dataset) -> None:
+    from kursk_map.state import Ageing
+
+    st = compute_state(dataset.gazetteer, dataset.ledger, source="ua-gs", date=D(2025, 5, 21))
+    # Sudzha: UA since 2024-08-14 (280 days, over 90); Gornal: contested that very day
+    assert (st.loc[SUDZHA, "age_days"], bool(st.loc[SUDZHA, "stale"])) == (280, True)
+    assert (st.loc[GORNAL, "age_days"], bool(st.loc[GORNAL, "stale"])) == (0, False)
+    assert (st.loc[ZAO, "age_days"], bool(st.loc[ZAO, "stale"])) == (-1, False)  # baseline: no claim, no age
+    later = compute_state(dataset.gazetteer, dataset.ledger, source="ua-gs", date=D(2025, 6, 21))
+    assert (later.loc[GORNAL, "age_days"], bool(later.loc[GORNAL, "stale"])) == (31, True)  # contested: 30 days
+    kind = compute_state(
+        dataset.gazetteer, dataset.ledger, source="ua-gs", date=D(2025, 6, 21), ageing=Ageing(presence_days=31)
+    )
+    assert not kind.loc[GORNAL, "stale"] and kind.loc[SUDZHA, "stale"]
+    assert not st["expired"].any()
+
+
+def test_max_age_takes_old_claims_out_of_the_colouring_but_keeps_them(dataset) -> None:
+    from kursk_map.state import Ageing
+
+    st = compute_state(
+        dataset.gazetteer, dataset.ledger, source="ua-gs", date=D(2025, 5, 21), ageing=Ageing(max_age_days=100)
+    )
+    sudzha = st.loc[SUDZHA]
+    assert (sudzha["group"], sudzha["controller"], sudzha["basis"], bool(sudzha["expired"])) == (
+        "baseline",
+        "UA",
+        "claim",
+        True,
+    )
+    assert sudzha["claim_ids"] == ("ua-1",)
+    assert st.loc[GORNAL, "group"] == "contested" and not st.loc[GORNAL, "expired"]
+    assert group_counts(st) == {"UA": 0, "RU": 0, "contested": 1, "baseline": 5}
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"presence_days": 0}, "presence_days must be a positive number of days, got 0"),
+        ({"control_days": 1.5}, "control_days must be a positive number of days, got 1.5"),
+        ({"max_age_days": -3}, "max_age_days must be a positive number of days, got -3"),
+    ],
+)
+def test_ageing_refuses_what_is_not_a_number_of_days(options, message: str) -> None:
+    from kursk_map.state import Ageing
+
+    with pytest.raises(ValueError, match=message):
+        Ageing(**options)
+
+
+def test_ageing_of_a_theatre_with_options() -> None:
+    from kursk_map.state import Ageing
+
+    a = Ageing.of({"presence": 14, "control": 60}, presence_days=None, control_days=45, max_age_days=200)
+    assert (a.presence_days, a.control_days, a.max_age_days) == (14, 45, 200)
+    assert Ageing.of({}) == Ageing(presence_days=30, control_days=90, max_age_days=None)

@@ -59,6 +59,13 @@ def test_reads_every_key(tmp_path: Path) -> None:
     assert t.namesake_km == 120.0 and Theatre().namesake_km == 50.0
 
 
+def test_stale_days_default_and_may_be_set(tmp_path: Path) -> None:
+    assert dict(Theatre().stale_days) == {"presence": 30, "control": 90}
+    t = load_theatre(_toml(tmp_path, GOOD + "\n[stale_days]\ncontrol = 60\n").parent)
+    assert dict(t.stale_days) == {"presence": 30, "control": 60}
+    assert t.to_manifest()["stale_days"] == {"presence": 30, "control": 60}
+
+
 def test_title_defaults_to_name_and_dates_may_be_toml_dates(tmp_path: Path) -> None:
     t, problems = read_theatre(_toml(tmp_path, 'name = "X"\nbbox = [1, 2, 3, 4]\nperiod = [2022-09-06, 2022-10-07]\n'))
     assert problems == [] and t is not None
@@ -109,6 +116,14 @@ def test_no_file_is_no_theatre_and_the_default_is_named_after_the_folder(tmp_pat
             ":5: oblasts.Kursk: unknown country 'RUS' for oblast 'Kursk'",
         ),
         ('name = "X"\nbbox = [1, 2, 3, 4]\noblasts = "Kursk"\n', ":3: oblasts: must be a table [oblasts]"),
+        (
+            'name = "X"\nbbox = [1, 2, 3, 4]\n[stale_days]\npresence = 0\n',
+            ":4: stale_days.presence: 0 is not a positive number of days; write e.g. presence = 30",
+        ),
+        (
+            'name = "X"\nbbox = [1, 2, 3, 4]\n[stale_days]\nattack = 10\n',
+            ":4: stale_days.attack: unknown kind 'attack'; [stale_days] takes presence and control",
+        ),
         (
             'name = "X"\nbbox = [35, 50, 37, 51]\nequal_area_crs = "EPSG:4326"\n',
             ":3: equal_area_crs: 'EPSG:4326' is not a projected CRS",
