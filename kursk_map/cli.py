@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from . import schemas
 from ._errors import DataError, KurskMapError, OutputError, Problem
 from ._fs import os_error_line
 
@@ -62,6 +63,17 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+def _days(text: str) -> int:
+    """A positive whole number of days, for argparse."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days, e.g. 30") from None
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"{days} is not a positive number of days, e.g. 30")
+    return days
+
+
 def _bbox(text: str) -> tuple[float, float, float, float]:
     try:
         w, s, e, n = (float(x) for x in text.split(","))
@@ -100,6 +112,17 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="fail if any claim cannot be placed")
     b.add_argument("--self-contained", action="store_true", help="inline Leaflet in every page: no CDN, works offline")
     b.add_argument("--no-images", action="store_true", help="skip the static PNG of every map (faster)")
+    for flag, what in (("presence", "contested"), ("control", "held")):
+        b.add_argument(
+            f"--stale-{flag}",
+            type=_days,
+            metavar="DAYS",
+            help=f"draw a {what} ({flag}) claim as stale after DAYS (default: theatre.toml's [stale_days], "
+            f"else {schemas.STALE_DAYS[flag]})",
+        )
+    b.add_argument(
+        "--max-age", type=_days, metavar="DAYS", help="claims older than DAYS colour no settlement (still listed)"
+    )
 
     v = add(sub, "validate", help="check the data; print every problem as file:line: column: message")
     data_arg(v)
@@ -260,6 +283,9 @@ def _cmd_build(a: argparse.Namespace) -> int:
         strict=a.strict,
         self_contained=a.self_contained,
         images=not a.no_images,
+        stale_presence_days=a.stale_presence,
+        stale_control_days=a.stale_control,
+        max_age_days=a.max_age,
     )
     for w in manifest.get("warnings") or []:
         print(w, file=sys.stderr)
@@ -501,12 +527,11 @@ def _registry_rows(a: argparse.Namespace) -> tuple[list[dict[str, Any]] | None, 
 
 def _cmd_state(a: argparse.Namespace) -> int:
     from .dataset import load_dataset
-    from .state import compute_state
-    from .view import check_source
+    from .view import check_source, source_state
 
     ds = load_dataset(a.data)
     check_source(ds, a.source)
-    st = compute_state(ds.gazetteer, ds.ledger, source=a.source, date=a.date)
+    st = source_state(ds, a.source, a.date)
     rows = [
         {
             "id": r["id"],
@@ -518,7 +543,12 @@ def _cmd_state(a: argparse.Namespace) -> int:
             "controller": r["controller"],
             "basis": r["basis"],
             "since": r["since"] or None,
+            "age_days": int(r["age_days"]) if r["age_days"] >= 0 else None,
+            "stale": bool(r["stale"]),
             "claim_ids": list(r["claim_ids"]),
+            "area_controller": r["area_controller"] or None,
+            "area_date": r["area_date"] or None,
+            "at_edge": bool(r["at_edge"]),
         }
         for r in st.sort_values(["basis", "name"]).to_dict("records")
     ]
@@ -527,7 +557,11 @@ def _cmd_state(a: argparse.Namespace) -> int:
     else:
         for r in rows:
             if r["basis"] != "baseline":
-                print(f"{r['name']:<28} {r['controller']:<10} {r['basis']:<7} {r['since']}  {','.join(r['claim_ids'])}")
+                age = f"{r['age_days']:>4} d" + (" stale" if r["stale"] else "      ")
+                print(
+                    f"{r['name']:<28} {r['controller']:<10} {r['basis']:<7} {r['since']} {age}  "
+                    f"{','.join(r['claim_ids'])}"
+                )
         n = sum(r["basis"] == "baseline" for r in rows)
         print(f"({n} other settlements: no claim by {a.source}, shown at baseline)")
     return 0

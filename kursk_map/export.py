@@ -52,6 +52,8 @@ FIELDS: Final = (
     "colour",
     "basis",
     "since",
+    "age_days",
+    "stale",
     "claim_ids",
     "lat",
     "lon",
@@ -115,7 +117,8 @@ def export_state(
     if fmt == "geojson":
         data: bytes | Any = geojson_text(ctx).encode("utf-8")
     elif fmt == "gpkg":
-        data = functools.partial(_write_gpkg, export_frame(ctx), layer=f"{source}_{ctx.date.isoformat()}")
+        frame = export_frame(ctx).astype({"age_days": "Int64"})  # an integer field, empty at the baseline
+        data = functools.partial(_write_gpkg, frame, layer=f"{source}_{ctx.date.isoformat()}")
     else:
         data = render_image(ctx, fmt=fmt, size=size)
     write_atomic(check_out_file(target, data=ds.root, force=force), data)
@@ -178,7 +181,9 @@ def export_frame(ctx: ExportContext) -> gpd.GeoDataFrame:
     """The state as a flat GeoDataFrame (EPSG:4326), one point per settlement, sorted by id.
 
     Columns are :data:`FIELDS`; ``claim_ids`` is a ``;``-separated string (deciding claim
-    first), ``label`` and ``colour`` are those of the legend, ``as_of`` is the date of the state.
+    first), ``label`` and ``colour`` are those of the legend, ``as_of`` is the date of the state,
+    ``age_days`` the deciding claim's age on that date (none at the baseline) and ``stale`` whether
+    it is older than its kind's threshold.
     """
     st = ctx.state.sort_values("id", kind="stable")
     group = st[schemas.GROUP_COLUMN].tolist()
@@ -196,6 +201,8 @@ def export_frame(ctx: ExportContext) -> gpd.GeoDataFrame:
             "colour": [COLOURS[g] for g in group],
             "basis": st["basis"].to_numpy(),
             "since": st["since"].to_numpy(),
+            "age_days": pd.array([int(a) if a >= 0 else None for a in st["age_days"]], dtype=object),
+            "stale": [bool(s) for s in st["stale"]],
             "claim_ids": [";".join(ids) for ids in st["claim_ids"]],
             "lat": [round(float(x), _DECIMALS) for x in st["lat"]],
             "lon": [round(float(x), _DECIMALS) for x in st["lon"]],
@@ -221,7 +228,7 @@ def _fragment(keys: tuple[str, ...], values: tuple[Any, ...]) -> str:
 
 
 _STATIC = ("id", "name", "name_ru", "name_uk", "raion", "oblast", "country")
-_CLAIMED = ("controller", "label", "colour", "basis", "since", "claim_ids")
+_CLAIMED = ("controller", "label", "colour", "basis", "since", "age_days", "stale", "claim_ids")
 _PLACE = ("lat", "lon", "precision_m", "method", "ref")
 assert (*_STATIC, *_CLAIMED, *_PLACE, "source", "as_of") == FIELDS
 
@@ -260,6 +267,8 @@ def geojson_text(ctx: ExportContext) -> str:
         _column(st, "basis"),
         st[schemas.GROUP_COLUMN].tolist(),
         _column(st, "since"),
+        st["age_days"].tolist(),
+        st["stale"].tolist(),
         st["claim_ids"].tolist(),
         strict=True,
     )
@@ -276,8 +285,19 @@ def geojson_text(ctx: ExportContext) -> str:
     tail = _fragment(("source", "as_of"), (ctx.source["slug"], ctx.date.isoformat()))
     lines = []
     labels = ctx.theatre.labels
-    for sid, s_vals, (ctrl, basis, group, since, cids), p_vals in zip(ids, static, claimed, place, strict=True):
-        c_vals = (ctrl, labels[group], COLOURS[group], basis, since, ";".join(cids))
+    for sid, s_vals, (ctrl, basis, group, since, age, stale, cids), p_vals in zip(
+        ids, static, claimed, place, strict=True
+    ):
+        c_vals = (
+            ctrl,
+            labels[group],
+            COLOURS[group],
+            basis,
+            since,
+            int(age) if age >= 0 else None,
+            bool(stale),
+            ";".join(cids),
+        )
         lines.append(
             f'{{"type":"Feature","id":{json.dumps(sid, ensure_ascii=False)},"properties":{{'
             f"{_fragment(_STATIC, s_vals)},{_fragment(_CLAIMED, c_vals)},{_fragment(_PLACE, p_vals)},{tail}"

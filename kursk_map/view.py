@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import geopandas as gpd
@@ -20,11 +20,74 @@ import pandas as pd
 
 from . import schemas
 from ._errors import KurskMapError
-from .areas import area_polygons, held_areas
+from .areas import area_polygons, drawn_km2, held_areas
 from .attribution import attribution
+from .control_areas import areas_on
 from .dataset import Dataset, unknown_source
-from .render import ClaimsFile, ExportContext, MapContext, SettlementContext, SettlementLinks, SettlementsFile
-from .state import attacks, compute_state, figures, group_counts, iter_states, relative_geometries, source_dates
+from .render import (
+    ClaimsFile,
+    DrawnAreas,
+    ExportContext,
+    MapContext,
+    SettlementContext,
+    SettlementLinks,
+    SettlementsFile,
+)
+from .state import (
+    Ageing,
+    attacks,
+    figures,
+    group_counts,
+    iter_states,
+    relative_geometries,
+    source_dates,
+)
+
+
+def ageing_of(
+    ds: Dataset, *, presence_days: int | None = None, control_days: int | None = None, max_age_days: int | None = None
+) -> Ageing:
+    """The ageing rule of a build: the theatre's ``stale_days``, with the options given."""
+    return Ageing.of(
+        ds.theatre.stale_days, presence_days=presence_days, control_days=control_days, max_age_days=max_age_days
+    )
+
+
+def source_states(
+    ds: Dataset, source: str, dates: list[dt.date], *, ageing: Ageing | None = None
+) -> Iterator[tuple[dt.date, gpd.GeoDataFrame]]:
+    """The states of ``source`` on ``dates`` from everything the dataset holds: claims, drawn areas, ageing."""
+    return iter_states(
+        ds.gazetteer,
+        ds.ledger,
+        source=source,
+        dates=dates,
+        areas=ds.areas,
+        crs=ds.equal_area_crs,
+        ageing=ageing or ageing_of(ds),
+    )
+
+
+def source_state(ds: Dataset, source: str, date: dt.date, *, ageing: Ageing | None = None) -> gpd.GeoDataFrame:
+    """The state of ``source`` on ``date`` (see :func:`source_states`)."""
+    return next(source_states(ds, source, [date], ageing=ageing))[1]
+
+
+def map_dates(ds: Dataset, source: str) -> list[dt.date]:
+    """The days a source has a map: those of its claims and those of its drawn areas, ascending."""
+    drawn = ds.areas.loc[ds.areas["source"] == source, "date"]
+    return sorted(set(source_dates(ds.ledger, source)) | {pd.Timestamp(d).date() for d in drawn})
+
+
+def drawn_areas(ds: Dataset, source: str, date: dt.date) -> DrawnAreas | None:
+    """The areas ``source`` drew most recently on or before ``date`` (its polygons), or None."""
+    day = areas_on(ds.areas, source=source, date=date)
+    if day.empty:
+        return None
+    outlines = ds.countries
+    known = outlines is not None and not outlines.empty and "country" in outlines
+    km2 = drawn_km2(day, outlines, crs=ds.equal_area_crs) if known else {}
+    return DrawnAreas(date=pd.Timestamp(day["date"].iloc[0]).date().isoformat(), areas=day, km2=km2)
 
 
 def check_source(ds: Dataset, source: str) -> None:
@@ -52,6 +115,7 @@ def claim_records(ds: Dataset) -> dict[str, dict[str, Any]]:
         "url",
         "primary_url",
         "denies",
+        "drawn",
     )
     cols = [c["date"].dt.strftime("%Y-%m-%d").tolist() if k == "date" else c[k].tolist() for k in names]
     records = {row[0]: dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)}
@@ -93,17 +157,20 @@ def map_context(
     claims_js: ClaimsFile | None = None,
     settlements_js: SettlementsFile | None = None,
     settlement_links: SettlementLinks | None = None,
+    ageing: Ageing | None = None,
 ) -> MapContext:
-    """Everything the map of ``source`` on ``date`` shows (state, figures, relative claims, attacks, unplaced).
+    """Everything the map of ``source`` on ``date`` shows (state, figures, drawn areas, attacks, unplaced).
 
     ``state`` and ``claims`` may be passed when already computed (the atlas build does);
     ``claims_js`` makes the page load its claim texts from the source's shared script,
-    ``settlement_links`` its popups link the settlements' pages.
+    ``settlement_links`` its popups link the settlements' pages; ``ageing``
+    is the build's (default: the theatre's thresholds, no maximum age).
     """
     check_source(ds, source)
     src = source_record(ds, source)
+    ageing = ageing or ageing_of(ds)
     if state is None:
-        state = compute_state(ds.gazetteer, ds.ledger, source=source, date=date)
+        state = source_state(ds, source, date, ageing=ageing)
     iso = date.isoformat()
     unplaced = [u for u in unplaced_records(ds) if u["source"] == source and u["date"] <= iso]
     return MapContext(
@@ -123,6 +190,8 @@ def map_context(
         settlements_file=settlements_js,
         theatre=ds.theatre,
         settlement_links=settlement_links,
+        ageing=ageing,
+        drawn=drawn_areas(ds, source, date),
     )
 
 
@@ -137,7 +206,7 @@ def figure_series(ds: Dataset, source: str) -> list[dict[str, Any]]:
     c = ds.ledger.claims
     mine = c[(c["source"] == source) & c["kind"].isin(("area", "count"))]
     out = []
-    for day, state in iter_states(ds.gazetteer, ds.ledger, source=source, dates=dates):
+    for day, state in source_states(ds, source, dates):
         today = mine[mine["date"] == pd.Timestamp(day)]
         n = group_counts(state)
         out.append(
@@ -351,7 +420,7 @@ def export_context(
     """
     day = _check_date(date)
     check_source(ds, source)
-    dates = source_dates(ds.ledger, source)
+    dates = map_dates(ds, source)
     if not dates:
         raise KurskMapError(f"source {source!r} has no claims in the ledger; add some to claims/{source}.csv first")
     if day < dates[0]:
@@ -365,7 +434,7 @@ def export_context(
     return ExportContext(
         source=source_record(ds, source) | {"slug": source},
         date=day,
-        state=compute_state(ds.gazetteer, ds.ledger, source=source, date=day) if state is None else state,
+        state=source_state(ds, source, day) if state is None else state,
         border=ds.border,
         claims_to_date=int(mine.sum()),
         unplaced=int(((u["source"] == source) & (u["date"] <= pd.Timestamp(day))).sum()),

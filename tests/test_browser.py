@@ -333,3 +333,71 @@ def test_attack_strings_stay_text_on_the_settlement_page(hostile_atlas: tuple[Pa
         assert p.evaluate("() => window.__pwned") is None
         assert errors == []
         assert blocked == []
+
+
+def test_timeline_fades_claims_as_they_age(atlas: Path) -> None:
+    """ua-gs's Sudzha claim (2024-08-14) is fresh on its day and stale (over 90 days) on 2025-05-21."""
+    js = """() => {
+      const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])[0];
+      let out = null;
+      map.eachLayer(l => {
+        if (l instanceof L.CircleMarker && Math.abs(l.getLatLng().lat - 51.19055) < 1e-4) { out = l.options.fillOpacity; }
+      });
+      return out;
+    }"""
+    with browser_page() as (page, errors, _):
+        page.goto((atlas / "ua-gs" / "timeline.html").as_uri())
+        page.wait_for_function("() => document.body.getAttribute('data-km-step') === '3'")
+        assert page.evaluate(js) == 0.3
+        assert "(1 stale)" in page.locator("#km-tl-counts").inner_text()
+        page.locator("#km-slider").fill("0")
+        page.wait_for_function("() => document.body.getAttribute('data-km-step') === '0'")
+        assert page.evaluate(js) == 0.9
+        assert "stale" not in page.locator("#km-tl-counts").inner_text()
+        assert errors == []
+
+
+@pytest.fixture(scope="module")
+def areas_atlas(tmp_path_factory) -> Path:
+    from .conftest import RU_CLAIMS, UA_AREAS, write_areas
+
+    root = tmp_path_factory.mktemp("browser-areas")
+    attack = (
+        "ru-5,2025-03-20,ru-mod,attack,Gornal,UA,,,,,The ministry said it repelled an attack towards Gornal.,"
+        "https://tass.com/x,\n"
+    )
+    data = write_dataset(root / "data", ru=RU_CLAIMS + attack, ua=UA_CLAIMS)
+    for day, boxes in UA_AREAS.items():
+        write_areas(data, "ua-gs", day, *boxes)
+    out = root / "atlas"
+    build_atlas(data, out, today=TODAY, images=False)
+    return out
+
+
+def test_attacks_are_small_markers_of_their_own(areas_atlas: Path) -> None:
+    with browser_page() as (page, errors, _):
+        _open(page, areas_atlas / "ru-mod" / "2025-03-20.html")
+        marker = page.locator(".leaflet-marker-pane .km-attack")
+        assert marker.count() == 1
+        marker.click()
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert "repelled an attack towards Gornal" in popup.inner_text()
+        assert "as reported by TASS" in popup.inner_text()
+        names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        assert any("Attack or strike reported near (1 settlements)" in n for n in names)
+        assert errors == []
+
+
+def test_drawn_areas_show_on_the_map_and_in_the_popup(areas_atlas: Path) -> None:
+    with browser_page() as (page, errors, _):
+        _open(page, areas_atlas / "ua-gs" / "2025-05-21.html")
+        names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        assert any("General Staff of Ukraine's drawn areas, 2025-04-01" in n for n in names)
+        _click_settlement(page, 51.07, 35.50)  # Gornal: a named claim later than the areas
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        text = popup.inner_text()
+        assert "contested according to General Staff of Ukraine" in text
+        assert "General Staff of Ukraine's drawn areas of 2025-04-01: Held by Russia" in text
+        assert errors == []

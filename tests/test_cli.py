@@ -71,6 +71,27 @@ def test_state_json(data_dir: Path, capsys) -> None:
     assert rows["Sudzha"]["claim_ids"] == ["ru-1"]
     assert rows["Gornal"]["basis"] == "baseline"
     assert set(rows["Sudzha"]) >= {"id", "name", "lat", "lon", "controller", "basis", "claim_ids"}
+    assert (rows["Sudzha"]["age_days"], rows["Sudzha"]["stale"], rows["Gornal"]["age_days"]) == (2, False, None)
+
+
+def test_state_text_shows_the_age(data_dir: Path, capsys) -> None:
+    assert main(["state", "--source", "ua-gs", "--date", "2025-05-21", "--data", str(data_dir)]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert " 280 d stale  ua-1" in lines["Sudzha"] and "   0 d        ua-5" in lines["Gornal"]
+
+
+def test_build_takes_the_ageing_options(data_dir: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "atlas"
+    args = ["build", "--data", str(data_dir), "--out", str(out), "--no-images"]
+    assert main([*args, "--stale-control", "200", "--max-age", "250"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["ageing"] == {"stale_presence_days": 30, "stale_control_days": 200, "max_age_days": 250}
+    last = next(m for m in manifest["maps"] if (m["source"], m["date"]) == ("ua-gs", "2025-05-21"))
+    assert (last["expired"], last["stale"], last["counts"]["UA"]) == (1, 0, 0)  # Sudzha's claim: 280 days old
+    capsys.readouterr()
+    with pytest.raises(SystemExit, match="2"):
+        main([*args, "--max-age", "0"])
+    assert "argument --max-age: 0 is not a positive number of days, e.g. 30" in capsys.readouterr().err
 
 
 def test_state_unknown_source(data_dir: Path, capsys) -> None:

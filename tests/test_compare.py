@@ -97,19 +97,22 @@ def test_compare_payload_holds_every_source_once(dataset) -> None:
         "<b>Zaoleshenka",
     ]
     assert (d["lat"][0], d["lon"][0]) == (51.1906, 35.2708)  # 4 decimals, about 10 m
-    (ru_name, ru_codes, ru_refs), (ua_name, ua_codes, ua_refs) = d["src"]
+    (ru_name, ru_codes, ru_refs, ru_ages), (ua_name, ua_codes, ua_refs, ua_ages) = d["src"]
     assert (ru_name, ru_codes, ua_name, ua_codes) == (
         "Russian Ministry of Defence",
         "R-RRRR",
         "General Staff of Ukraine",
         "U-c---",
     )
+    # Ukraine's Sudzha claim of 2024-08-14 is 280 days old on 2025-05-21: stale (over 90 days); Gornal's is new
+    assert (ru_ages, ua_ages) == ("000000", "100000")
     # one claim line per settlement a source claims; the region-wide claim is stored once
     assert len(ru_refs) == 5 and len(set(ru_refs)) == 1 and len(ua_refs) == 2
     ru_line, ua_sudzha = d["lines"][ru_refs[0]], d["lines"][ua_refs[0]]
-    assert ru_line.startswith("2025-04-26: ") and ru_line.endswith("<i>(region-wide)</i>")
+    assert ru_line.startswith("2025-04-26 (25 days old): ") and ru_line.endswith("<i>(region-wide)</i>")
     assert 'href="https://example.org/ru3"' in ru_line
-    assert ua_sudzha.startswith("2024-08-14: ") and 'href="https://example.org/ua1"' in ua_sudzha
+    assert ua_sudzha.startswith("2024-08-14 (280 days old): ") and 'href="https://example.org/ua1"' in ua_sudzha
+    assert ">General Staff of Ukraine, as reported by example.org</a>" in ua_sudzha
     assert d["dis"] == [0, 2]  # Sudzha and Gornal
     assert d["date"] == "2025-05-21"
     assert set(d) == set(typing.get_type_hints(payload.ComparePayload))  # every key is documented
@@ -205,3 +208,38 @@ def test_compare_page_in_browser_fills_layers_and_keeps_text_inert(tmp_path) -> 
         assert page.evaluate("() => window.__pwned") is None
         assert errors == []
         assert [u for u in blocked if not u.startswith("https://example.org")] == []
+
+
+def test_a_sources_drawn_areas_are_a_layer_and_old_claims_are_listed_not_coloured(tmp_path) -> None:
+    from kursk_map import load_dataset
+    from kursk_map.state import Ageing
+    from kursk_map.view import drawn_areas, source_state
+
+    from .conftest import UA_AREAS, write_areas
+
+    root = write_dataset(tmp_path / "data")
+    for day, boxes in UA_AREAS.items():
+        write_areas(root, "ua-gs", day, *boxes)
+    ds = load_dataset(root, today=TODAY)
+    ageing = Ageing(max_age_days=40)
+    srcs = [ds.sources.loc[s].to_dict() for s in ("ru-mod", "ua-gs")]
+    ctx = CompareContext(
+        date=D.isoformat(),
+        sources=srcs,
+        states={s["slug"]: source_state(ds, s["slug"], D, ageing=ageing) for s in srcs},
+        claims=claim_records(ds),
+        ageing=ageing,
+        drawn={"ua-gs": drawn_areas(ds, "ua-gs", D)},
+    )
+    m = render_compare(ctx)
+    names = [c.layer_name for c in m._children.values() if isinstance(c, folium.GeoJson)]
+    assert "General Staff of Ukraine&#x27;s drawn areas, 2025-04-01" in names
+    d = _data(m).payload
+    _name, codes, refs, ages = d["src"][1]
+    nik = [n.split("</b>")[0] for n in d["n"]].index("<b>Nikolayevka")
+    # Nikolayevka: decided by the areas of 2025-04-01, 50 days before: over the maximum age of 40
+    assert (codes[nik], ages[nik]) == ("-", "2")
+    listed = [i for i in range(len(codes)) if codes[i] != "-" or ages[i] == "2"]
+    line = d["lines"][refs[listed.index(nik)]]
+    assert line == "2025-04-01 (50 days old): General Staff of Ukraine's drawn areas of that day: Held by Ukraine"
+    assert d["maxAge"] == 40

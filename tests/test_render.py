@@ -91,12 +91,14 @@ def test_popup_lists_claims_with_links(dataset) -> None:
     p = _payload(_html(_ctx(dataset, date=dt.date(2025, 4, 26))))
     i = next(k for k, n in enumerate(p["n"]) if n.startswith("<b>Sudzha</b>"))
     assert p["verdicts"][p["v"][i]] == (
-        "<b>RU</b> according to Russian Ministry of Defence on 2025-04-26 (region-wide claim of 2025-04-26)."
+        "<b>RU</b> according to Russian Ministry of Defence on 2025-04-26 (region-wide claim of 2025-04-26; "
+        "made that day)."
     )
     lines = [p["claims"][k] for k in p["c"][i]]
+    by = "Russian Ministry of Defence, as reported by example.org"
     assert lines == [
-        ["2025-04-26", "RU", "Declares the whole oblast retaken.", "https://example.org/ru3"],
-        ["2025-03-13", "RU", "Says Sudzha was retaken.", "https://example.org/ru1"],
+        ["2025-04-26", "RU", "Declares the whole oblast retaken.", "https://example.org/ru3", by, None],
+        ["2025-03-13", "RU", "Says Sudzha was retaken.", "https://example.org/ru1", by, None],
     ]
     assert p["g"][i] == "R"
 
@@ -271,3 +273,147 @@ def test_every_payload_key_is_documented(dataset) -> None:
     relative = _html(_ctx(dataset, source="ua-gs", date=dt.date(2025, 2, 6)))
     props = {k for m in re.finditer(r'"properties": (\{[^{}]*\})', relative) for k in json.loads(m.group(1))}
     assert props and props <= _documented(payload.FeatureProperties)
+
+
+# ---------------------------------------------------------------------------------------------
+# what a map says beyond colours: age, drawn areas, attacks, who said it and where it was reported
+
+
+def test_stale_claims_are_marked_and_counted(dataset) -> None:
+    ctx = _ctx(dataset, source="ua-gs", date=dt.date(2025, 5, 21))
+    p = _payload(_html(ctx))
+    i = next(k for k, n in enumerate(p["n"]) if n.startswith("<b>Sudzha</b>"))
+    j = next(k for k, n in enumerate(p["n"]) if n.startswith("<b>Gornal</b>"))
+    # Sudzha: UA since 2024-08-14, 280 days on 2025-05-21 (over 90); Gornal: contested that day
+    assert (p["s"][i], p["s"][j]) == ("1", "0")
+    assert p["verdicts"][p["v"][i]].endswith("(claim of 2024-08-14; 280 days old: stale (older than 90 days)).")
+    html = _panel(render_map(ctx))
+    assert "Held by Ukraine: <b>1</b> <span class='km-old'>(1 stale)</span>" in html
+    assert "older than 90 days (30 for contested) on this date: <b>1</b>" in html
+
+
+def test_max_age_leaves_old_claims_grey_and_says_so(dataset) -> None:
+    from kursk_map.state import Ageing
+
+    ageing = Ageing(max_age_days=100)
+    st = compute_state(dataset.gazetteer, dataset.ledger, source="ua-gs", date=dt.date(2025, 5, 21), ageing=ageing)
+    ctx = dataclasses.replace(_ctx(dataset, source="ua-gs", date=dt.date(2025, 5, 21)), state=st, ageing=ageing)
+    p = _payload(_html(ctx))
+    i = next(k for k, n in enumerate(p["n"]) if n.startswith("<b>Sudzha</b>"))
+    assert (p["g"][i], p["s"][i]) == ("-", "2")
+    assert p["verdicts"][p["v"][i]].startswith(
+        "No recent claim by General Staff of Ukraine on 2025-05-21: its latest, <b>UA</b> (claim of 2024-08-14; "
+        "280 days old: older than 100 days, not coloured), is not coloured"
+    )
+    assert len(p["c"][i]) == 1  # the claim stays listed in the popup
+    assert "claims older than 100 days are not coloured (shown grey, listed in their popup): <b>1</b>" in _panel(
+        render_map(ctx)
+    )
+
+
+def test_the_popup_names_the_claimant_and_where_it_was_reported(dataset) -> None:
+    claims = claim_records(dataset)
+    claims["ru-1"] |= {"url": "https://tass.com/politics/1", "primary_url": "https://mil.ru/news/1"}
+    from kursk_map.attribution import attribution
+
+    claims["ru-1"]["attribution"] = attribution(
+        "Russian Ministry of Defence", "https://tass.com/politics/1", primary_url="https://mil.ru/news/1"
+    )
+    p = _payload(_html(_ctx(dataset, date=dt.date(2025, 3, 15), claims=claims)))
+    i = next(k for k, n in enumerate(p["n"]) if n.startswith("<b>Sudzha</b>"))
+    (line,) = [p["claims"][k] for k in p["c"][i]]
+    assert line[3:] == [
+        "https://tass.com/politics/1",
+        "Russian Ministry of Defence, as reported by TASS",
+        "https://mil.ru/news/1",
+    ]
+
+
+ATTACK_ROW = (
+    "ru-5,2025-03-20,ru-mod,attack,Gornal,UA,,,,,The ministry said it repelled an attack towards Gornal.,"
+    "https://tass.com/x,\n"
+)
+
+
+def test_attacks_are_their_own_markers_and_never_colour_a_settlement(tmp_path) -> None:
+    from kursk_map import load_dataset
+    from kursk_map.render import attack_markers
+    from kursk_map.view import map_context
+
+    from .conftest import RU_CLAIMS, TODAY, write_dataset
+
+    ds = load_dataset(write_dataset(tmp_path, ru=RU_CLAIMS + ATTACK_ROW), today=TODAY)
+    ctx = map_context(ds, "ru-mod", dt.date(2025, 3, 20))
+    assert ctx.state.loc["kmap:gornal-sudzhansky", "group"] == "baseline"  # an attack near it is not control
+    ((lat, lon, tip, popup),) = attack_markers(ctx)
+    assert (lat, lon) == (51.07, 35.5)
+    assert tip == "Attack or strike reported near Gornal (1); not a claim of control"
+    assert "repelled an attack towards Gornal" in popup and "Russian Ministry of Defence, as reported by TASS" in popup
+    html = _html(ctx)
+    assert "window.__kmAttacks(" in html and "Attack or strike reported near (1 settlements)" in html
+    assert "attack or strike reported near (not control)" in _panel(render_map(ctx))
+    assert attack_markers(map_context(ds, "ru-mod", dt.date(2025, 3, 15))) == []  # not yet made
+
+
+@pytest.fixture
+def with_areas(tmp_path):
+    from kursk_map import load_dataset
+
+    from .conftest import TODAY, UA_AREAS, write_areas, write_dataset
+
+    root = write_dataset(tmp_path / "data")
+    for day, boxes in UA_AREAS.items():
+        write_areas(root, "ua-gs", day, *boxes)
+    return load_dataset(root, today=TODAY)
+
+
+def test_the_sources_drawn_areas_are_a_layer_and_the_popup_shows_them_beside_a_claim(with_areas) -> None:
+    from kursk_map.view import map_context
+
+    ctx = map_context(with_areas, "ua-gs", dt.date(2025, 5, 21))
+    assert ctx.drawn is not None and ctx.drawn.date == "2025-04-01"
+    m = render_map(ctx)
+    (layer,) = [c for c in m._children.values() if getattr(c, "layer_name", "").endswith("drawn areas, 2025-04-01")]
+    assert layer.layer_name == esc("General Staff of Ukraine's drawn areas, 2025-04-01")  # the layer list is HTML
+    (feature,) = layer.data["features"]
+    # 0.06° x 0.10° at 51.25° N: 4.18 km x 11.12 km
+    tip = re.fullmatch(
+        r"General Staff of Ukraine&#x27;s drawn areas, 2025-04-01 \(its own drawing\): Held by Ukraine, ([0-9.]+) km²",
+        feature["properties"]["t"],
+    )
+    assert tip and float(tip[1]) == pytest.approx(46.5, abs=0.2)
+    p = _payload(_html(ctx))
+    names = [n.split("</b>")[0][3:] for n in p["n"]]
+    gornal, sudzha = names.index("Gornal"), names.index("Sudzha")
+    # Gornal: a named claim of 2025-05-21, later than the areas; the areas' view of it stays beside it
+    assert p["verdicts"][p["v"][gornal]].startswith("<b>contested</b> according to General Staff of Ukraine")
+    assert p["areas"][p["ar"][gornal]] == "General Staff of Ukraine's drawn areas of 2025-04-01: <b>Held by Russia</b>"
+    # Sudzha: decided by the areas (outside them now: the map leaves it to Russia); its named claim listed
+    assert p["verdicts"][p["v"][sudzha]].startswith(
+        "<b>RU</b> according to General Staff of Ukraine on 2025-05-21 (its drawn areas of 2025-04-01; 50 days old)"
+    )
+    assert p["ar"][sudzha] == -1 and len(p["c"][sudzha]) == 1
+    panel = _panel(m)
+    assert esc("General Staff of Ukraine's drawn areas, 2025-04-01") + " (its own drawing)" in panel
+    drawn = re.search(r"drawn on its map of 2025-04-01: held by ukraine ([0-9.]+) km²", panel.lower())
+    assert drawn and float(drawn[1]) == pytest.approx(46.5, abs=0.2)
+
+
+DRAWN_AREA = (
+    "ua-gs-map-20250301-area-ua-kursk,2025-03-01,ua-gs,area,Kursk Oblast,UA,120.5,km2,,,"
+    "The map of 2025-03-01 drew 120.5 km2 of Kursk Oblast as held by Ukraine.,https://example.org/map,derived\n"
+)
+
+
+def test_the_panel_keeps_announced_figures_apart_from_those_drawn_on_its_map(tmp_path) -> None:
+    from kursk_map import load_dataset
+    from kursk_map.view import map_context
+
+    from .conftest import TODAY, UA_CLAIMS, write_dataset
+
+    ds = load_dataset(write_dataset(tmp_path, ua=UA_CLAIMS + DRAWN_AREA), today=TODAY)
+    html = _panel(render_map(map_context(ds, "ua-gs", dt.date(2025, 3, 1))))
+    assert "Figures and statements it announced (1)" in html  # ua-2, 1,000 km2
+    assert "Drawn on its map: km² read off its drawn areas (1)" in html
+    assert "announced 1,000 km² held by UA (2024-08-14)" in html
+    assert "drawn on its map of 2025-03-01: 120.5 km² of Kursk Oblast held by Ukraine" in html

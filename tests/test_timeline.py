@@ -81,3 +81,54 @@ def test_atlas_timeline_has_every_claim_date_of_its_source(data_dir, tmp_path) -
 
 def test_every_payload_key_is_documented(dataset) -> None:
     assert set(json.loads(timeline_json(_ctx(dataset)))) == set(typing.get_type_hints(payload.TimelinePayload))
+
+
+def test_the_payload_carries_claim_dates_drawn_areas_and_ageing(tmp_path) -> None:
+    """The page computes each claim's age per date from the dates of its claim lines, and shows the areas of the date."""
+    import datetime as dt
+
+    from kursk_map import load_dataset
+    from kursk_map.view import drawn_areas, map_dates, source_states
+
+    from .conftest import UA_AREAS, write_areas, write_dataset
+
+    root = write_dataset(tmp_path / "data")
+    for day, boxes in UA_AREAS.items():
+        write_areas(root, "ua-gs", day, *boxes)
+    ds = load_dataset(root, today=TODAY)
+    days = map_dates(ds, "ua-gs")
+    assert [d.isoformat() for d in days] == [
+        "2024-08-14",
+        "2025-02-06",
+        "2025-03-01",
+        "2025-04-01",
+        "2025-04-26",
+        "2025-05-21",
+    ]  # its claims' days and those of its areas
+    ctx = TimelineContext(
+        source=ds.sources.loc["ua-gs"].to_dict(),
+        dates=[d.isoformat() for d in days],
+        states=[st for _, st in source_states(ds, "ua-gs", days)],
+        claims=claim_records(ds),
+        drawn=[d for a in (dt.date(2025, 3, 1), dt.date(2025, 4, 1)) if (d := drawn_areas(ds, "ua-gs", a))],
+    )
+    data = json.loads(timeline_json(ctx))
+    sudzha = list(ctx.states[0].index).index("486816")
+    refs = [s[1][sudzha] for s in data["states"]]
+    assert [data["cdates"][r] for r in refs] == [
+        "2024-08-14",
+        "2024-08-14",
+        "2025-03-01",
+        "2025-04-01",
+        "2025-04-01",
+        "2025-04-01",
+    ]
+    assert "ua-1" not in data["claims"][refs[2]]
+    assert data["claims"][refs[2]] == (
+        "<li><b>2025-03-01</b> · UA · inside General Staff of Ukraine's drawn areas of that day: "
+        "Held by Ukraine · at the edge</li>"
+    )
+    assert data["drawnAt"] == [-1, -1, 0, 1, 1, 1]
+    assert data["drawnLabel"][2] == "General Staff of Ukraine&#x27;s drawn areas, 2025-03-01"
+    assert [len(fc["features"]) for fc in data["drawn"]] == [2, 1]
+    assert data["ageing"] == {"presence": 30, "control": 90, "max": None}

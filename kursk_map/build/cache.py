@@ -44,9 +44,10 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
-def base_key(ds: Dataset, *, self_contained: bool, images: bool) -> str:
-    """What every page depends on: the code, the theatre, the gazetteer, its cells, the border and the flags."""
+def base_key(ds: Dataset, *, self_contained: bool, images: bool, ageing: object = None) -> str:
+    """What every page depends on: the code, the theatre, the gazetteer, its cells, the border, drawn areas, flags."""
     gaz = ds.gazetteer.drop(columns=ds.gazetteer.geometry.name).astype(str)
+    areas = ds.areas.drop(columns=ds.areas.geometry.name).astype(str)
     return _digest(
         __version__,
         _code_digest(),
@@ -55,8 +56,11 @@ def base_key(ds: Dataset, *, self_contained: bool, images: bool) -> str:
         ds.cells["area_km2"].round(6),
         ds.border.geometry.to_wkt(),
         ds.sources.astype(str),
+        areas,
+        ds.areas.geometry.to_wkb(),
         self_contained,
         images,
+        repr(ageing),
     )
 
 

@@ -55,8 +55,9 @@ from ..render import (
     settlements_file,
 )
 from ..resolution import ResolvedLedger
-from ..state import compute_state, figures, group_counts, iter_states
+from ..state import Ageing, compute_state, figures, group_counts
 from ..view import (
+    drawn_areas,
     export_context,
     history_period,
     map_context,
@@ -64,6 +65,7 @@ from ..view import (
     settlement_histories,
     settlement_rows,
     source_record,
+    source_states,
 )
 from .cache import map_key, page_key
 from .pool import run
@@ -123,6 +125,7 @@ class Job:
     manifest: Mapping[str, Any] | None = None  #: set for the kinds drawn after the manifest (the index)
     #: What each kind's pages offer the others to link to, by kind name (:meth:`PageKind.links`).
     links: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    ageing: Ageing = field(default_factory=Ageing)  #: when claims turn stale, and the maximum age coloured
 
 
 @dataclass(frozen=True)
@@ -350,7 +353,7 @@ class MapPage(PageKind):
         links = _settlement_links(job)
         claim_dates = ds.ledger.claims["date"].to_numpy()
         entries = []
-        states = iter_states(ds.gazetteer, ds.ledger, source=slug, dates=[p.day for p in pages])
+        states = source_states(ds, slug, [p.day for p in pages], ageing=job.ageing)
         for page, (day, state) in zip(pages, states, strict=True):
             if common is None and not job.self_contained:  # the atlas's settlements.js
                 common = settlements_file(state, url=link(page.path, SETTLEMENTS_JS))
@@ -364,11 +367,13 @@ class MapPage(PageKind):
                 claims_js=shared,
                 settlements_js=common,
                 settlement_links=links(page),
+                ageing=job.ageing,
             )
             with deterministic_ids():
                 emit(page.path, render_map(ctx, self_contained=job.self_contained).get_root().render())
             data, image = page.attached[0], (page.attached[1] if job.images else None)
             emit(data, geojson_text(export_context(ds, slug, day, state=state)))
+            stale = state["stale"] & ~state["expired"]
             entries.append(
                 {
                     "source": slug,
@@ -377,6 +382,9 @@ class MapPage(PageKind):
                     "data": data,
                     "image": image,
                     "counts": group_counts(state),
+                    "stale": int(stale.sum()),
+                    "expired": int(state["expired"].sum()),
+                    "drawn_areas": ctx.drawn.date if ctx.drawn is not None else None,
                     "implied_km2": dict(ctx.areas),
                     "claims_to_date": int((claim_dates <= np.datetime64(day)).sum()),
                     "figures": [
@@ -404,7 +412,9 @@ class MapPage(PageKind):
 
 
 def _image(job: Job, page: Page) -> bytes:
-    return render_image(export_context(job.ds, page.source, page.day), fmt="png", size="16x9")
+    ds = job.ds
+    state = next(source_states(ds, page.source, [page.day], ageing=job.ageing))[1]
+    return render_image(export_context(ds, page.source, page.day, state=state), fmt="png", size="16x9")
 
 
 class TimelinePage(PageKind):
@@ -437,17 +447,23 @@ class TimelinePage(PageKind):
 
         def timeline(page: Page) -> Any:
             ds, days = source_view(job.ds, page.source), dates[page.source]
+            # The page applies the maximum age itself, per date: the states colour every claim.
+            every = dataclasses.replace(job.ageing, max_age_days=None)
+            mine = ds.areas[ds.areas["source"] == page.source]
+            drawn = [drawn_areas(ds, page.source, d.date()) for d in sorted(set(mine["date"]))]
             # The timeline reads the states once, in order: advance them again rather than hold them all.
             ctx = TimelineContext(
                 source=source_record(ds, page.source),
                 dates=[d.isoformat() for d in days],
-                states=(state for _day, state in iter_states(ds.gazetteer, ds.ledger, source=page.source, dates=days)),
+                states=(state for _day, state in source_states(ds, page.source, days, ageing=every)),
                 claims=job.claims,
                 figures=figures(ds.ledger, source=page.source, date=days[-1]),
                 border=ds.border,
                 nav=page.nav,
                 theatre=ds.theatre,
                 settlement_links=links(page),
+                ageing=job.ageing,
+                drawn=[d for d in drawn if d is not None],
             )
             return render_timeline(ctx, self_contained=job.self_contained)
 
@@ -494,7 +510,7 @@ class ComparisonPage(PageKind):
         """A run of dates, the states of every source advancing together."""
         ds = job.ds
         days = [p.day for p in pages]
-        iters = {slug: iter_states(ds.gazetteer, ds.ledger, source=slug, dates=days) for slug, _ in job.sources}
+        iters = {slug: source_states(ds, slug, days, ageing=job.ageing) for slug, _ in job.sources}
         rows = {slug: source_record(ds, slug) for slug, _ in job.sources}
         links = _settlement_links(job)
         entries = []
@@ -509,6 +525,8 @@ class ComparisonPage(PageKind):
                 nav=page.nav,
                 theatre=ds.theatre,
                 settlement_links=links(page),
+                ageing=job.ageing,
+                drawn={slug: d for slug in page.extra if (d := drawn_areas(ds, slug, page.day)) is not None},
             )
             with deterministic_ids():
                 emit(page.path, render_compare(ctx, self_contained=job.self_contained).get_root().render())
@@ -543,7 +561,8 @@ class SideBySidePage(PageKind):
 
         def side_by_side(page: Page) -> Any:
             left, right = (
-                map_context(job.ds, slug, page.day, claims=job.claims) for slug in (page.source, *page.extra)
+                map_context(job.ds, slug, page.day, claims=job.claims, ageing=job.ageing)
+                for slug in (page.source, *page.extra)
             )
             return render_side_by_side(left, right, self_contained=job.self_contained)
 

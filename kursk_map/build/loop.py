@@ -18,34 +18,43 @@ from .._errors import Problem, UnplacedClaimsError
 from .._fs import GENERATOR, carry, check_out_dir, staging, swap_in, write_atomic
 from ..dataset import Dataset, load_dataset
 from ..diagnostics import conflicts, far_from_group
-from ..state import source_dates
-from ..view import claim_records, unplaced_records
+from ..state import Ageing
+from ..view import ageing_of, claim_records, map_dates, unplaced_records
 from .cache import base_key, claim_hashes, linked_key, previous_entries
 from .kinds import KINDS, Done, Emit, Job, Page, PageKind
 from .pool import run
 
 
 def plan_maps(ds: Dataset) -> list[tuple[str, list[dt.date]]]:
-    """The sources an atlas shows: each source with claims (by slug), and its claim dates."""
-    slugs = sorted(set(ds.ledger.claims["source"]))
-    return [(s, source_dates(ds.ledger, s)) for s in slugs]
+    """The sources an atlas shows: each source with claims or drawn areas (by slug), and their dates."""
+    slugs = sorted(set(ds.ledger.claims["source"]) | set(ds.areas["source"]))
+    return [(s, map_dates(ds, s)) for s in slugs]
 
 
-def job_for(ds: Dataset, *, self_contained: bool = False, images: bool = False, workers: int | None = None) -> Job:
+def job_for(
+    ds: Dataset,
+    *,
+    self_contained: bool = False,
+    images: bool = False,
+    workers: int | None = None,
+    ageing: Ageing | None = None,
+) -> Job:
     """What every page of a build of ``ds`` shares (see :class:`.kinds.Job`), with what each kind publishes.
 
     A self-contained page inlines what it links to (e.g. which settlements have a page): there
-    every key depends on what the kinds publish.
+    every key depends on what the kinds publish. ``ageing`` defaults to the theatre's.
     """
+    ageing = ageing or ageing_of(ds)
     job = Job(
         ds=ds,
         claims=claim_records(ds),
         sources=plan_maps(ds),
         self_contained=self_contained,
         images=images,
-        base=base_key(ds, self_contained=self_contained, images=images),
+        base=base_key(ds, self_contained=self_contained, images=images, ageing=ageing),
         hashes=claim_hashes(ds.ledger.claims),
         workers=max(1, workers or os.cpu_count() or 1),
+        ageing=ageing,
     )
     links = {kind.name: kind.links(job) for kind in KINDS.values()}
     base = linked_key(job.base, links) if self_contained else job.base
@@ -84,6 +93,7 @@ def render_atlas(
     workers: int | None = None,
     previous: Mapping[str, Mapping[str, Any]] | None = None,
     write_in_workers: bool = False,
+    ageing: Ageing | None = None,
 ) -> dict[str, Any]:
     """Draw every page of every kind through ``write(relative_path, data)``; return the manifest.
 
@@ -94,9 +104,10 @@ def render_atlas(
     (see :func:`build_atlas`); the manifest's ``reused`` lists such maps, ``carried`` every such file.
     With ``images`` each map drawn gets its static PNG. With ``write_in_workers`` each worker
     calls ``write`` itself (``write`` must then work in a forked process, e.g. write files), so no
-    page is held in memory or sent back.
+    page is held in memory or sent back. ``ageing`` says when claims are drawn stale, and the maximum
+    age a claim colours a settlement (default: the theatre's thresholds, no maximum).
     """
-    job = job_for(ds, self_contained=self_contained, images=images, workers=workers)
+    job = job_for(ds, self_contained=self_contained, images=images, workers=workers, ageing=ageing)
     job = dataclasses.replace(job, write=write if write_in_workers else None)
     kinds = [k for k in KINDS.values() if not k.last]
     done: dict[str, list[Done]] = {}
@@ -118,6 +129,11 @@ def render_atlas(
     for kind in kinds:
         kind.finish(job, done[kind.name], write)
     manifest = _manifest(ds, kinds, done)
+    manifest["ageing"] = {
+        "stale_presence_days": job.ageing.presence_days,
+        "stale_control_days": job.ageing.control_days,
+        "max_age_days": job.ageing.max_age_days,
+    }
     for kind in KINDS.values():
         if kind.last:
             kind.render(dataclasses.replace(job, manifest=manifest), kind.plan(job), write)
@@ -172,6 +188,9 @@ def build_atlas(
     images: bool = True,
     incremental: bool = True,
     today: dt.date | None = None,
+    stale_presence_days: int | None = None,
+    stale_control_days: int | None = None,
+    max_age_days: int | None = None,
 ) -> dict[str, Any]:
     """Build the whole atlas from a data directory into ``out_dir``, atomically.
 
@@ -193,6 +212,11 @@ def build_atlas(
     incremental : bool
         Reuse the files of pages whose content key (see :mod:`kursk_map.build.cache`) is unchanged
         since the atlas already in ``out_dir``: changing one claim redraws only the pages it affects.
+    stale_presence_days, stale_control_days : int, optional
+        Days after which a contested (presence) or held (control) claim is drawn as stale (default:
+        the theatre's ``stale_days``; see :class:`kursk_map.state.Ageing`).
+    max_age_days : int, optional
+        Claims older than this no longer colour their settlement (they stay listed).
 
     Returns
     -------
@@ -201,6 +225,9 @@ def build_atlas(
     """
     out = check_out_dir(out_dir, data=data_dir)  # refuse before any work: never replace what is not ours
     ds = load_dataset(data_dir, keep_going=keep_going, today=today)
+    ageing = ageing_of(
+        ds, presence_days=stale_presence_days, control_days=stale_control_days, max_age_days=max_age_days
+    )
     if strict and len(ds.ledger.unplaced):
         u = ds.ledger.unplaced
         raise UnplacedClaimsError(
@@ -216,7 +243,13 @@ def build_atlas(
 
         previous = previous_entries(out, images=images) if incremental else None
         manifest = render_atlas(
-            ds, write, self_contained=self_contained, images=images, previous=previous, write_in_workers=True
+            ds,
+            write,
+            self_contained=self_contained,
+            images=images,
+            previous=previous,
+            write_in_workers=True,
+            ageing=ageing,
         )
         for rel in manifest.pop("carried"):  # the files of the pages with the key of the previous build
             carry(out / rel, tmp / rel)

@@ -9,7 +9,16 @@ from ._html import esc, link, safe_url, script_json
 from .compare import CompareContext, disagreements, render_compare, render_side_by_side
 from .image import ExportContext, render_image
 from .index import render_index
-from .maps import ClaimsFile, MapContext, SettlementsFile, claims_file, render_map, settlements_file
+from .maps import (
+    ClaimsFile,
+    DrawnAreas,
+    MapContext,
+    SettlementsFile,
+    attack_markers,
+    claims_file,
+    render_map,
+    settlements_file,
+)
 from .settlement import (
     SettlementContext,
     SettlementLinks,
@@ -22,12 +31,14 @@ from .timeline import TimelineContext, render_timeline
 __all__ = [
     "ClaimsFile",
     "CompareContext",
+    "DrawnAreas",
     "ExportContext",
     "MapContext",
     "SettlementContext",
     "SettlementLinks",
     "SettlementsFile",
     "TimelineContext",
+    "attack_markers",
     "claims_file",
     "deterministic_ids",
     "disagreements",

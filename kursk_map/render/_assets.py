@@ -6,8 +6,22 @@ import base64
 import re
 from functools import cache
 from importlib.resources import files
+from typing import Any
+
+from branca.element import Element
 
 VENDOR = "vendor/leaflet-1.9.3"
+
+
+class _Inline(Element):
+    """A script or stylesheet put into the page as it is (branca would read it as a Jinja template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
 
 
 @cache
@@ -52,3 +66,17 @@ def style(name: str) -> str:
     if text.startswith("/*"):
         text = text[text.index("*/") + 2 :].lstrip("\n")
     return text.removesuffix("\n")
+
+
+def stylesheet(name: str) -> str:
+    """The stylesheet ``assets/<name>`` as a ``<style>`` element (its header comment kept)."""
+    text = (files(__package__) / "assets" / name).read_text(encoding="utf-8").replace("</style", "<\\/style")
+    return f"<style>\n{text}</style>"
+
+
+def header_script(m: Any, name: str) -> None:
+    """Put the script ``assets/<name>`` once into the page's header (a map of several panes shares it)."""
+    root = m.get_root()
+    key = "km_asset_" + name.replace(".", "_")
+    if key not in root.header._children:
+        root.header.add_child(_Inline(f"<script>\n{script(name)}\n</script>"), name=key)

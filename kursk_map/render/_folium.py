@@ -17,7 +17,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from ..theatre import Theatre
-from ._assets import leaflet_css, leaflet_js
+from ._assets import leaflet_css, leaflet_js, stylesheet
 from ._html import esc
 from .style import BORDER_COLOUR
 
@@ -198,6 +198,7 @@ def _base_map(
     m.add_child(_Prefix(attribution_prefix(theatre)))
     root.header.add_child(Element(f"<title>{esc(title)}</title>"), name="km_title")
     root.header.add_child(Element(_CSS), name="km_css")
+    root.header.add_child(_Verbatim(stylesheet("claims.css")), name="km_claims_css")
     return m
 
 

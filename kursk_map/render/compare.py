@@ -19,12 +19,14 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from .. import schemas
+from ..state import Ageing
 from ..theatre import DEFAULT_THEATRE, Theatre
-from ._assets import script
+from ._assets import header_script, script
 from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map
-from ._html import esc, link, script_json
-from .maps import MapContext, _bounds, _panel_html, render_map
-from .payload import GROUP_CODES
+from ._html import esc, script_json
+from ._texts import age_text, claim_by
+from .maps import DrawnAreas, MapContext, _bounds, _panel_html, drawn_features, render_map
+from .payload import AGE_CODES, GROUP_CODES
 from .settlement import SettlementLinks
 from .style import COLOURS
 
@@ -49,6 +51,11 @@ class CompareContext:
         Labels, title and credits (see :mod:`kursk_map.theatre`).
     settlement_links : SettlementLinks, optional
         Which settlements have a page of their own: each popup then links it.
+    ageing : Ageing
+        When a claim is stale or left out (the states' ``stale``/``expired`` follow it).
+    drawn : mapping
+        slug -> the areas that source drew most recently on or before ``date``, for the sources that
+        publish areas: each is a layer of its own.
     """
 
     date: str
@@ -59,6 +66,8 @@ class CompareContext:
     nav: Mapping[str, str] = field(default_factory=dict)
     theatre: Theatre = DEFAULT_THEATRE
     settlement_links: SettlementLinks | None = None
+    ageing: Ageing = field(default_factory=Ageing)
+    drawn: Mapping[str, DrawnAreas] = field(default_factory=dict)
 
 
 def disagreements(states: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict[str, str]]:
@@ -99,10 +108,18 @@ def disagreements(states: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict[str,
     return dict(sorted(out.items()))
 
 
-def _detail(c: Mapping[str, Any], since: object, basis: str) -> str:
-    """One source's claim behind a settlement's state: date, our summary, link (escaped HTML)."""
-    return f"{esc(since)}: {esc(c['summary'])} [{link(c['url'], 'link')}]" + (
+def _detail(c: Mapping[str, Any], since: object, basis: str, age: str, source_name: str) -> str:
+    """One source's claim behind a settlement's state: date, age, our summary, attribution link (escaped HTML)."""
+    return f"{esc(since)} ({esc(age)}): {esc(c['summary'])} [{claim_by(c, source_name)}]" + (
         " <i>(region-wide)</i>" if basis == "region" else ""
+    )
+
+
+def _area_detail(since: str, controller: str, age: str, *, edge: bool, source_name: str, theatre: Theatre) -> str:
+    """A state decided by the source's drawn areas themselves (its polygons; no claim row)."""
+    label = theatre.labels.get(controller, controller)
+    return f"{esc(since)} ({esc(age)}): {esc(source_name)}'s drawn areas of that day: {esc(label)}" + (
+        " · at the edge" if edge else ""
     )
 
 
@@ -123,14 +140,17 @@ def _positions(st: gpd.GeoDataFrame, ids: Sequence[str], slug: str) -> np.ndarra
     return pos
 
 
-def _source_columns(ctx: CompareContext, slug: str, ids: Sequence[str], lines: dict[str, int]) -> tuple[str, list[int]]:
-    """One source's code string (a character per settlement) and its claim lines (see below)."""
+def _source_columns(
+    ctx: CompareContext, src: Mapping[str, str], ids: Sequence[str], lines: dict[str, int]
+) -> tuple[str, list[int], str]:
+    """One source's code string (a character per settlement), its claim lines and its age codes (see below)."""
+    slug = src["slug"]
     st = ctx.states[slug]
     pos = _positions(st, ids, slug)
     groups, basis = st[schemas.GROUP_COLUMN].to_numpy()[pos], st["basis"].to_numpy()[pos]
-    claimed = groups != "baseline"
+    claimed = basis != "baseline"  # a claim older than the maximum age is listed, not coloured
     codes = np.full(len(ids), GROUP_CODES["baseline"], dtype="<U1")
-    known = ~claimed
+    known = groups == "baseline"
     for group, code in GROUP_CODES.items():
         if group != "baseline":
             is_group = groups == group
@@ -141,16 +161,27 @@ def _source_columns(ctx: CompareContext, slug: str, ids: Sequence[str], lines: d
         raise ValueError(
             f"the state of {slug!r} has unknown controller(s) {bad}; expected one of {sorted(GROUP_CODES)}"
         )
-    cids, since = st["claim_ids"].to_numpy()[pos][claimed], st["since"].to_numpy()[pos][claimed]
+    stale, expired = st["stale"].to_numpy()[pos], st["expired"].to_numpy()[pos]
+    ages = np.where(expired, AGE_CODES["expired"], np.where(stale, AGE_CODES["stale"], AGE_CODES["fresh"]))
+    cols = ("claim_ids", "since", "controller", "age_days", "at_edge")
+    rows = zip(*(st[k].to_numpy()[pos][claimed] for k in cols), basis[claimed], strict=True)
     seen: dict[tuple[Any, ...], int] = {}
     refs = []
-    for cid_list, day, how in zip(cids, since, basis[claimed], strict=True):
-        key = (cid_list[0] if len(cid_list) else None, day, how)
+    for cid_list, day, ctrl, age, edge, how in rows:
+        c = ctx.claims.get(cid_list[0]) if len(cid_list) else None
+        from_areas = how == "area" and (c is None or c.get("date") != day)  # the polygons decide, no claim row
+        key = (None if from_areas else c and c["claim_id"], day, how, ctrl, bool(edge) and from_areas)
         if key not in seen:
-            c = ctx.claims.get(key[0]) if key[0] is not None else None
-            seen[key] = lines.setdefault(_detail(c, day, str(how)), len(lines)) if c else -1
+            old = age_text(int(age), stale=False, expired=False, controller=str(ctrl), ageing=ctx.ageing)
+            if from_areas:
+                text = _area_detail(
+                    str(day), str(ctrl), old, edge=bool(edge), source_name=src["name"], theatre=ctx.theatre
+                )
+                seen[key] = lines.setdefault(text, len(lines))
+            else:
+                seen[key] = lines.setdefault(_detail(c, day, str(how), old, src["name"]), len(lines)) if c else -1
         refs.append(seen[key])
-    return "".join(codes.tolist()), refs
+    return "".join(codes.tolist()), refs, "".join(ages.tolist())
 
 
 def _compare_payload(ctx: CompareContext, ids: Sequence[str], disagree: Sequence[str]) -> dict[str, Any]:
@@ -163,7 +194,7 @@ def _compare_payload(ctx: CompareContext, ids: Sequence[str], disagree: Sequence
     Every string is escaped HTML; the page embeds the payload with :func:`script_json`.
     """
     lines: dict[str, int] = {}
-    sources = [[esc(src["name"]), *_source_columns(ctx, src["slug"], ids, lines)] for src in ctx.sources]
+    sources = [[esc(src["name"]), *_source_columns(ctx, src, ids, lines)] for src in ctx.sources]
     slug = ctx.sources[0]["slug"]
     first = ctx.states[slug]
     pos = _positions(first, ids, slug)
@@ -179,6 +210,7 @@ def _compare_payload(ctx: CompareContext, ids: Sequence[str], disagree: Sequence
         "lines": list(lines),
         "dis": [where[sid] for sid in disagree],
         "colours": {code: COLOURS[g] for g, code in GROUP_CODES.items()},
+        "maxAge": ctx.ageing.max_age_days,
     }
 
 
@@ -196,8 +228,8 @@ class _CompareData(ScriptMacro):
   window.__kmCmp = window.__kmCmp || {};
   window.__kmCmp[key] = D;
   {{ this.popup_js }}
-  function feature(i, popup) {
-    return {type: "Feature", properties: {k: key, i: i, p: popup},
+  function feature(i, popup, j) {
+    return {type: "Feature", properties: {k: key, i: i, p: popup, j: j},
             geometry: {type: "Point", coordinates: [D.lon[i], D.lat[i]]}};
   }
   const layers = [{% for group in this.layers %}
@@ -208,14 +240,14 @@ class _CompareData(ScriptMacro):
     const feats = {U: [], R: [], c: []};
     for (let i = 0; i < D.lat.length; i++) {
       const code = s[1][i];
-      if (code !== "-") { claimed[i] = 1; feats[code].push(feature(i, 1)); }
+      if (code !== "-") { claimed[i] = 1; feats[code].push(feature(i, 1, j)); }
     }
     Object.keys(layers[j]).forEach(function (code) { layers[j][code].addData(feats[code]); });
   });
   const unclaimed = [];
-  for (let i = 0; i < D.lat.length; i++) { if (!claimed[i]) { unclaimed.push(feature(i, 0)); } }
+  for (let i = 0; i < D.lat.length; i++) { if (!claimed[i]) { unclaimed.push(feature(i, 0, -1)); } }
   {{ this.unclaimed }}.addData(unclaimed);
-  {{ this.disagree }}.addData(D.dis.map(function (i) { return feature(i, 1); }));
+  {{ this.disagree }}.addData(D.dis.map(function (i) { return feature(i, 1, -1); }));
 })();
 {% endmacro %}"""
     )
@@ -225,7 +257,7 @@ class _CompareData(ScriptMacro):
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "KmCompare"
-        self.popup_js = script("compare_popup.js", indent=2)
+        self.popup_js = script("compare_popup.js", indent=2) + "\n  " + script("dots.js", indent=2)
         self.payload = payload
         self.payload_json = script_json(payload)
         self.layers = [dict(x) for x in layers]
@@ -245,6 +277,13 @@ def _panel(ctx: CompareContext, n_disagree: int) -> str:
     )
     legend += (
         "<li><span class='km-dot' style='background:transparent;border:3px solid #000'></span>sources disagree</li>"
+        "<li><span class='km-dot km-stale-dot' style='background:#999'></span>faded: a stale claim (older than "
+        f"{ctx.ageing.control_days} days, {ctx.ageing.presence_days} for contested)</li>"
+    )
+    legend += "".join(
+        f"<li><span class='km-drawn-swatch'></span>{esc(d.label(name))} (its own drawing)</li>"
+        for s in ctx.sources
+        if (d := ctx.drawn.get(s["slug"])) is not None and (name := s["name"])
     )
     srcs = "".join(
         f"<li>{esc(s['name'])} <small>({esc(s['side'])}, {esc(s['kind'])})</small></li>" for s in ctx.sources
@@ -296,6 +335,15 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
         ),
         name="km_cmp_css",
     )
+    for src in ctx.sources:  # each source's own drawing, under the dots
+        drawn = ctx.drawn.get(src["slug"])
+        if drawn is not None and not drawn.areas.empty:
+            header_script(m, "areas.js")
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": drawn_features(drawn, src["name"], ctx.theatre)},
+                name=esc(drawn.label(src["name"])),
+                on_each_feature=JsCode("function(f, layer) { window.__kmDrawnStyle(f, layer); }"),
+            ).add_to(m)
     _add_border(m, ctx.border, ctx.theatre)
     _add_settlement_links(m, ctx.settlement_links)
     payload = _compare_payload(ctx, ids, list(dis))
@@ -317,7 +365,7 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
         for group in ("UA", "RU", "contested")
     }
     layers = []
-    for src, (_name, codes, _refs) in zip(ctx.sources, payload["src"], strict=True):
+    for src, (_name, codes, _refs, _ages) in zip(ctx.sources, payload["src"], strict=True):
         by_code = {}
         for group, marker in markers.items():
             n = codes.count(GROUP_CODES[group])

@@ -22,14 +22,33 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from .. import schemas
-from ..state import group_counts
+from ..state import Ageing, group_counts
 from ..theatre import DEFAULT_THEATRE, Theatre
-from ._assets import script
+from ._assets import header_script, script
 from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map, _Verbatim
 from ._html import esc, link, safe_url, script_json
-from .payload import GROUP_CODES
+from ._texts import age_text, area_text, claim_by
+from .payload import AGE_CODES, GROUP_CODES
 from .settlement import SettlementLinks
 from .style import COLOURS, RELATIVE_COLOUR
+
+
+@dataclass(frozen=True)
+class DrawnAreas:
+    """The polygons a source drew on one day, its own map (see :mod:`kursk_map.control_areas`).
+
+    ``areas`` has ``controller``, ``area_km2`` and the geometry (EPSG:4326); ``km2`` the drawn km² by
+    controller and the country the ground lies in (see :func:`kursk_map.areas.drawn_km2`), when the
+    dataset has country outlines.
+    """
+
+    date: str
+    areas: gpd.GeoDataFrame
+    km2: Mapping[tuple[str, str], float] = field(default_factory=dict)
+
+    def label(self, source_name: str) -> str:
+        """The layer's name: the source's own drawing and its day (plain text)."""
+        return f"{source_name}'s drawn areas, {self.date}"
 
 
 @dataclass(frozen=True)
@@ -50,8 +69,8 @@ class MapContext:
         Figure statements, relative-claim geometries and unplaced claims up to ``date``.
     attacks : sequence of mappings
         Attempted advances and strikes near settlements up to ``date`` (see
-        :func:`kursk_map.state.attacks`): listed in the panel; they never colour a settlement.
-        A marker layer for the placed ones is still to be drawn (hook: this list).
+        :func:`kursk_map.state.attacks`): listed in the panel and drawn as their own small markers
+        (the placed ones); they never colour a settlement.
     border : GeoDataFrame
         Context lines (international border).
     nav : mapping
@@ -72,6 +91,10 @@ class MapContext:
     settlement_links : SettlementLinks, optional
         Which settlements have a page of their own (an atlas's ``settlements/pages.js``): each popup
         then links it, or says that no claim names the settlement.
+    ageing : Ageing
+        When a claim is drawn stale or left out (the state's ``stale``/``expired`` follow it).
+    drawn : DrawnAreas, optional
+        The areas the source drew most recently on or before ``date``, drawn as their own layer.
     """
 
     source: Mapping[str, str]
@@ -90,6 +113,8 @@ class MapContext:
     settlements_file: SettlementsFile | None = None
     theatre: Theatre = DEFAULT_THEATRE
     settlement_links: SettlementLinks | None = None
+    ageing: Ageing = field(default_factory=Ageing)
+    drawn: DrawnAreas | None = None
 
 
 _BIND = JsCode(
@@ -102,14 +127,27 @@ _BIND = JsCode(
 )
 
 
+#: A claim as escaped columns for a popup: date, what, summary, href (or None), attribution, claimant's own page.
+_Entry = tuple[str, str, str, str | None, str, str | None]
+
+
 @functools.lru_cache(maxsize=1 << 16)
-def _claim_entry(date: str, what: str, summary: str, url: str) -> tuple[str, str, str, str | None]:
-    """A claim as escaped columns for a popup: (date, what, summary, safe href or None)."""
-    return esc(date), esc(what), esc(summary), safe_url(url)
+def _claim_entry(  # noqa: PLR0917 - positional: a cheap cache key
+    date: str, what: str, summary: str, url: str, attribution: str, primary_url: str
+) -> _Entry:
+    primary = safe_url(primary_url) if primary_url and primary_url != url else None
+    return esc(date), esc(what), esc(summary), safe_url(url), esc(attribution), primary
 
 
-def _entry(c: Mapping[str, Any]) -> tuple[str, str, str, str | None]:
-    return _claim_entry(str(c["date"]), str(c.get("controller") or c.get("kind")), str(c["summary"]), str(c["url"]))
+def _entry(c: Mapping[str, Any]) -> _Entry:
+    return _claim_entry(
+        str(c["date"]),
+        str(c.get("controller") or c.get("kind")),
+        str(c["summary"]),
+        str(c["url"]),
+        str(c.get("attribution") or ""),
+        str(c.get("primary_url") or ""),
+    )
 
 
 @dataclass(frozen=True)
@@ -149,13 +187,13 @@ def claims_file(claims: Mapping[str, Mapping[str, Any]], source: str, *, url: st
 
 def _claim_line(c: Mapping[str, Any], source_name: str) -> str:
     return _claim_li(
-        str(c["date"]), str(c.get("controller") or c.get("kind")), str(c["summary"]), str(c["url"]), source_name
+        str(c["date"]), str(c.get("controller") or c.get("kind")), str(c["summary"]), claim_by(c, source_name)
     )
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _claim_li(date: str, what: str, summary: str, url: str, source_name: str) -> str:
-    return f"<li><b>{esc(date)}</b> · {esc(what)} · {esc(summary)} [{link(url, source_name)}]</li>"
+def _claim_li(date: str, what: str, summary: str, by: str) -> str:
+    return f"<li><b>{esc(date)}</b> · {esc(what)} · {esc(summary)} [{by}]</li>"
 
 
 def _position(r: Mapping[str, Any]) -> str:
@@ -188,11 +226,20 @@ def _static_texts(  # noqa: PLR0917 - positional: a cheap cache key
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _verdict(src: str, date: str, controller: str, basis: str, since: str, country: str) -> str:  # noqa: PLR0917
+def _verdict(  # noqa: PLR0917 - positional: a cheap cache key
+    src: str, date: str, controller: str, basis: str, since: str, country: str, age: str, expired: bool
+) -> str:
+    """Who holds the settlement according to the source on the date, on what basis and how old that is."""
     if basis == "baseline":
         return f"No claim by {esc(src)} up to {esc(date)}; shown at its de jure country ({esc(country)})."
-    how = "region-wide claim" if basis == "region" else "claim"
-    return f"<b>{esc(controller)}</b> according to {esc(src)} on {esc(date)} ({how} of {esc(since)})."
+    how = {"region": "region-wide claim", "area": "its drawn areas"}.get(basis, "claim")
+    old = f"; {esc(age)}" if age else ""
+    if expired:
+        return (
+            f"No recent claim by {esc(src)} on {esc(date)}: its latest, <b>{esc(controller)}</b> ({how} of "
+            f"{esc(since)}{old}), is not coloured; shown at its de jure country ({esc(country)})."
+        )
+    return f"<b>{esc(controller)}</b> according to {esc(src)} on {esc(date)} ({how} of {esc(since)}{old})."
 
 
 def _text(v: Any) -> str:
@@ -290,7 +337,7 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
     st = ctx.state.sort_values("id")
     src = ctx.source["name"]
     verdicts: dict[str, int] = {}
-    table: dict[tuple[str, str, str, str | None], int] = {}
+    table: dict[_Entry, int] = {}
     shared = ctx.claims_file
     lines: dict[str, int] = {}
 
@@ -304,16 +351,29 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
             lines[cid] = table.setdefault(_entry(ctx.claims[cid]), len(table))
         return lines[cid]
 
-    codes, v, c = [], [], []
+    codes, v, c, ages, ar = [], [], [], [], []
+    area_texts: dict[str, int] = {}
+    labels = ctx.theatre.labels
+    columns = (schemas.GROUP_COLUMN, "basis", "controller", "since", "country", "claim_ids", "age_days", "stale")
     rows = zip(
-        *(st[k].tolist() for k in (schemas.GROUP_COLUMN, "basis", "controller", "since", "country", "claim_ids")),
+        *(st[k].tolist() for k in (*columns, "expired", "area_controller", "area_date", "at_edge", "precision_m")),
         strict=True,
     )
-    for group, basis, ctrl, since, country, cids in rows:
+    for group, basis, ctrl, since, country, cids, age, stale, expired, a_ctrl, a_date, edge, prec in rows:
         codes.append(GROUP_CODES[group])
-        verdict = _verdict(src, ctx.date, str(ctrl), str(basis), _text(since), str(country))
+        old = age_text(int(age), stale=bool(stale), expired=bool(expired), controller=str(ctrl), ageing=ctx.ageing)
+        verdict = _verdict(src, ctx.date, str(ctrl), str(basis), _text(since), str(country), old, bool(expired))
+        if basis == "area" and edge:
+            verdict += " At the edge of its drawn areas."
         v.append(verdicts.setdefault(verdict, len(verdicts)))
         c.append([claim_index(cid) for cid in cids[:6] if cid in ctx.claims])
+        ages.append(AGE_CODES["expired" if expired else "stale" if stale else "fresh"])
+        if a_ctrl and basis != "area":  # beside a named claim: what the source's drawn areas show there
+            km = f"{float(prec) / 1000:.1f}" if _number(prec) else ""
+            text = area_text(src, labels.get(str(a_ctrl), str(a_ctrl)), str(a_date), bool(edge), km)
+            ar.append(area_texts.setdefault(text, len(area_texts)))
+        else:
+            ar.append(-1)
     static = _static_columns(st)
     common = ctx.settlements_file
     out: dict[str, Any] = {
@@ -321,6 +381,9 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
         "v": v,
         "c": c,
         "g": "".join(codes),
+        "s": "".join(ages),
+        "ar": ar,
+        "areas": list(area_texts),
         "src": esc(src),
         "verdicts": list(verdicts),
     }
@@ -333,10 +396,12 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
 
 _BIND_SETTLEMENT = JsCode(
     """function(f, layer) {
-    const D = window.__km[f.properties.k], i = f.properties.i, approx = D.a[i] === "1";
-    layer.bindTooltip(function () { return D.n[i] + (approx ? " <i>(approx.)</i>" : ""); });
+    const D = window.__km[f.properties.k], i = f.properties.i;
+    layer.bindTooltip(function () { return window.__kmTip(D, i); });
     layer.bindPopup(function () { return window.__kmPopup(D, i); }, {maxWidth: 380});
-    if (approx && layer.setStyle) { layer.setStyle({fillOpacity: 0.05, dashArray: '2 3', weight: 2}); }
+    if (layer.setStyle && (D.a[i] === "1" || D.s[i] === "1")) {
+      layer.setStyle(window.__kmDot(D.a[i] === "1", D.s[i]));
+    }
 }"""
 )
 
@@ -371,7 +436,7 @@ class _SettlementData(ScriptMacro):
     def __init__(self, payload: dict[str, Any], layers: Mapping[str, str], key: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "KmSettlements"
-        self.popup_js = script("popup.js", indent=2)
+        self.popup_js = script("popup.js", indent=2) + "\n  " + script("dots.js", indent=2)
         self.payload_json = script_json(payload)
         self.layers = dict(layers)
         self.key = key
@@ -381,6 +446,7 @@ def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
     payload = _settlement_payload(ctx)
     labels = ctx.theatre.labels
     counts = {g: payload["g"].count(code) for g, code in GROUP_CODES.items()}
+    stale = _stale_counts(ctx.state)
     layers = {}
     for group in schemas.GROUPS:
         colour = COLOURS[group]
@@ -395,7 +461,7 @@ def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
         )
         layer = folium.GeoJson(
             {"type": "FeatureCollection", "features": []},
-            name=f"{esc(labels[group])} ({counts[group]})",
+            name=f"{esc(labels[group])} ({counts[group]}{f', {stale[group]} stale' if stale.get(group) else ''})",
             marker=marker,
             on_each_feature=_BIND_SETTLEMENT,
             show=True,
@@ -411,6 +477,105 @@ def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
     if ctx.claims_file is not None:
         root.header.add_child(_Verbatim(f'<script src="{esc(ctx.claims_file.url)}"></script>'), name="km_claims_file")
     _add_settlement_links(m, ctx.settlement_links)
+
+
+def _stale_counts(state: pd.DataFrame) -> dict[str, int]:
+    """Stale claims per group (the dots drawn faded), and ``expired``: claims older than the maximum age."""
+    st = state[state["stale"] & ~state["expired"]]
+    out = {str(g): int(n) for g, n in st[schemas.GROUP_COLUMN].value_counts().items()}
+    out["expired"] = int(state["expired"].sum())
+    return out
+
+
+class _AttackData(ScriptMacro):
+    """Fills the attack layer: one small marker per settlement with attacks or strikes reported near it."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+window.__kmAttacks({{ this.layer }}, {{ this.payload_json }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, payload: list[list[Any]], layer: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "KmAttacks"
+        self.payload_json = script_json(payload)
+        self.layer = layer
+
+
+def attack_markers(ctx: MapContext) -> list[list[Any]]:
+    """The placed attack claims as markers: ``[lat, lon, tooltip, popup]`` per settlement (escaped HTML).
+
+    An attack or strike reported near a settlement says nothing about who holds it: it is listed on its
+    own marker, never as the settlement's colour. Several claims about one settlement share a marker,
+    newest first.
+    """
+    st = ctx.state
+    by_place: dict[str, list[Mapping[str, Any]]] = {}
+    for a in ctx.attacks:
+        sid = str(a.get("settlement_id") or "")
+        if a.get("placed") and sid in st.index:
+            by_place.setdefault(sid, []).append(a)
+    out = []
+    for sid in sorted(by_place):
+        rows = by_place[sid]
+        name = str(st.at[sid, "name"])
+        items = "".join(
+            f"<li><b>{esc(a['date'])}</b> · by {esc(a['controller'])} · {esc(a['summary'])} "
+            f"[{claim_by(ctx.claims.get(str(a['claim_id']), a), ctx.source['name'])}]</li>"
+            for a in rows
+        )
+        tip = f"Attack or strike reported near {esc(name)} ({len(rows)}); not a claim of control"
+        popup = (
+            f"<div class='km-pop'><b>{esc(name)}</b>: attacks or strikes reported near it, according to "
+            f"{esc(ctx.source['name'])}. They do not say who holds it.<ul>{items}</ul></div>"
+        )
+        out.append([round(float(st.at[sid, "lat"]), 4), round(float(st.at[sid, "lon"]), 4), tip, popup])
+    return out
+
+
+def _add_attacks(m: folium.Map, ctx: MapContext) -> None:
+    markers = attack_markers(ctx)
+    if not markers:
+        return
+    layer = folium.FeatureGroup(name=f"Attack or strike reported near ({len(markers)} settlements)", show=True)
+    layer.add_to(m)
+    header_script(m, "attacks.js")
+    m.add_child(_AttackData(markers, layer.get_name()))
+
+
+def _add_drawn(m: folium.Map, ctx: MapContext) -> None:
+    """The source's own drawing of its latest day as a layer, labelled as such."""
+    if ctx.drawn is None or ctx.drawn.areas.empty:
+        return
+    header_script(m, "areas.js")
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": drawn_features(ctx.drawn, ctx.source["name"], ctx.theatre)},
+        name=esc(ctx.drawn.label(ctx.source["name"])),
+        style_function=lambda f: {"color": f["properties"]["c"], "fillColor": f["properties"]["c"]},
+        on_each_feature=JsCode("function(f, layer) { window.__kmDrawnStyle(f, layer); }"),
+    ).add_to(m)
+
+
+def drawn_features(drawn: DrawnAreas, source_name: str, theatre: Theatre) -> list[dict[str, Any]]:
+    """A day's drawn areas as GeoJSON features (simplified to about 20 m), each with its tooltip and colour.
+
+    The tooltip says whose drawing it is: "DeepState's drawn areas, 2024-11-20 (its own drawing): Held by
+    Ukraine, 559.9 km²" (escaped HTML); ``c`` is the controller's colour.
+    """
+    name = drawn.label(source_name)
+    simple = drawn.areas.geometry.simplify(0.0002)
+    shapes = json.loads(gpd.GeoSeries(simple.to_numpy(), crs=4326).set_precision(1e-5).to_json(drop_id=True))
+    feats = []
+    for r, shape in zip(drawn.areas.to_dict("records"), shapes["features"], strict=True):
+        tip = (
+            f"{esc(name)} (its own drawing): {esc(theatre.labels[r['controller']])}, "
+            f"{_fmt(round(float(r['area_km2']), 1))} km²"
+        )
+        feats.append(
+            {"type": "Feature", "properties": {"t": tip, "c": COLOURS[r["controller"]]}, "geometry": shape["geometry"]}
+        )
+    return feats
 
 
 def _add_relative(m: folium.Map, ctx: MapContext) -> None:
@@ -491,24 +656,27 @@ def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
     src = ctx.source
     labels = ctx.theatre.labels
     counts = group_counts(st)
+    stale = _stale_counts(st)
     legend = "".join(
-        f"<li><span class='km-dot' style='background:{COLOURS[g]}'></span>{esc(labels[g])}: <b>{counts[g]}</b></li>"
+        f"<li><span class='km-dot' style='background:{COLOURS[g]}'></span>{esc(labels[g])}: <b>{counts[g]}</b>"
+        + (f" <span class='km-old'>({stale[g]} stale)</span>" if stale.get(g) and g != "baseline" else "")
+        + "</li>"
         for g in ("UA", "RU", "contested", "baseline")
     )
-    legend += (
-        "<li><span class='km-dot km-hollow'></span>dashed ring: approximate position (derived from a description)</li>"
-    )
-    if ctx.relative:
-        swatch = f"<span class='km-line' style='border-color:{RELATIVE_COLOUR}'></span>"
-        legend += f"<li>{swatch}claimed advance and its uncertainty</li>"
-    figs = "".join(
-        f"<li><b>{esc(f['date'])}</b> · {_figure(f, ctx.theatre)}{esc(f['summary'])} [{link(f['url'], 'link')}]</li>"
-        for f in ctx.figures
+    legend += _legend_extra(ctx, stale)
+    announced = [f for f in ctx.figures if not f.get("drawn")]
+    drawn = [f for f in ctx.figures if f.get("drawn")]
+    figs = "".join(_figure_li(f, ctx) for f in announced)
+    drawn_block = (
+        f"\n  <details><summary>Drawn on its map: km² read off its drawn areas ({len(drawn)})</summary>"
+        f"\n  <ul class='km-list'>{''.join(_figure_li(f, ctx) for f in drawn)}</ul></details>"
+        if drawn
+        else ""
     )
     implied = _implied(ctx, counts)
     hits = "".join(
         f"<li><b>{esc(a['date'])}</b> · {esc(a['settlement'])} (by {esc(a['controller'])}) · {esc(a['summary'])} "
-        f"[{link(a['url'], 'link')}]</li>"
+        f"[{claim_by(ctx.claims.get(str(a['claim_id']), a), src['name'])}]</li>"
         for a in ctx.attacks
     )
     unpl = "".join(
@@ -546,12 +714,13 @@ def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
 <div class="km-panel-body{" km-compact" if compact else ""}">
   <div class="km-title">{esc(src["name"])} <span class="km-date">{esc(ctx.date)}</span></div>
   <div class="km-sub">Claimed by <b>{esc(src["name"])}</b> ({side}, {esc(src.get("kind", ""))}) up to this date:
-  each settlement is coloured by this source's latest claim about it. A claim, not an assessment of fact.</div>
+  each settlement is coloured by this source's latest claim about it, or by its own drawn map where it has
+  one. A claim, not an assessment of fact.</div>
   <ul class="km-legend">{legend}</ul>
   {implied}
   <details{" open" if figs and not compact else ""}>
-  <summary>Figures and statements by this source ({len(ctx.figures)})</summary>
-  <ul class="km-list">{figs or "<li>none up to this date</li>"}</ul></details>
+  <summary>Figures and statements it announced ({len(announced)})</summary>
+  <ul class="km-list">{figs or "<li>none up to this date</li>"}</ul></details>{drawn_block}
   <details><summary>Attacks and strikes near settlements, not control ({len(ctx.attacks)})</summary>
   <ul class="km-list">{hits or "<li>none up to this date</li>"}</ul></details>
   <details{" open" if unpl and not compact else ""}><summary>Unplaced claims ({len(ctx.unplaced)})</summary>
@@ -560,9 +729,69 @@ def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
 </div>"""
 
 
+def _legend_extra(ctx: MapContext, stale: Mapping[str, int]) -> str:
+    """The legend's lines beyond the groups: positions, ages, drawn areas, attacks, advances."""
+    age = ctx.ageing
+    out = (
+        "<li><span class='km-dot km-hollow'></span>dashed ring: approximate position (derived from a description)</li>"
+    )
+    n_stale = sum(n for g, n in stale.items() if g not in ("expired", "baseline"))
+    out += (
+        "<li><span class='km-dot km-stale-dot' style='background:#999'></span>faded: a stale claim, older than "
+        f"{age.control_days} days ({age.presence_days} for contested) on this date: <b>{n_stale}</b></li>"
+    )
+    if age.max_age_days is not None:
+        out += (
+            f"<li>claims older than {age.max_age_days} days are not coloured (shown grey, listed in their popup): "
+            f"<b>{stale.get('expired', 0)}</b></li>"
+        )
+    if ctx.drawn is not None and not ctx.drawn.areas.empty:
+        label = esc(ctx.drawn.label(ctx.source["name"]))
+        out += f"<li><span class='km-drawn-swatch'></span>{label} (its own drawing)</li>"
+    if any(a.get("placed") for a in ctx.attacks):
+        out += "<li><span class='km-attack-swatch'></span>attack or strike reported near (not control)</li>"
+    if ctx.relative:
+        swatch = f"<span class='km-line' style='border-color:{RELATIVE_COLOUR}'></span>"
+        out += f"<li>{swatch}claimed advance and its uncertainty</li>"
+    return out
+
+
+def _figure_li(f: Mapping[str, Any], ctx: MapContext) -> str:
+    by = claim_by(ctx.claims.get(str(f["claim_id"]), f), ctx.source["name"])
+    return f"<li><b>{esc(f['date'])}</b> · {_figure(f, ctx.theatre)}{esc(f['summary'])} [{by}]</li>"
+
+
+def _drawn_lines(ctx: MapContext) -> list[str]:
+    """What the source's drawn map shows in km²: its polygons measured, or the figures read off them."""
+    names = ctx.theatre.country_names
+    if ctx.drawn is not None and not ctx.drawn.areas.empty:
+        km2 = ctx.drawn.km2 or {(c, ""): v for c, v in _km2_by_controller(ctx.drawn.areas).items()}
+        parts = [
+            f"{esc(ctx.theatre.labels[c].lower())}" + (f" in {esc(names.get(k, k))}" if k else "") + f" {_fmt(v)} km²"
+            for (c, k), v in sorted(km2.items())
+            if c != k and v
+        ]
+        return [f"drawn on its map of {esc(ctx.drawn.date)}: " + ("; ".join(parts) or "nothing")]
+    latest: dict[str, Mapping[str, Any]] = {}
+    for f in ctx.figures:  # newest first: the latest figure read off its map for each region
+        if f.get("drawn") and f["kind"] in ("area", "region"):
+            latest.setdefault(str(f.get("settlement") or ""), f)
+    return [
+        f"drawn on its map of {esc(f['date'])}: {_fmt(f['value_std'])} km² of {esc(region)} "
+        f"{esc(ctx.theatre.held_by(str(f['controller'])))}"
+        for region, f in sorted(latest.items())
+        if f["kind"] == "area" and _number(f.get("value_std"))
+    ]
+
+
+def _km2_by_controller(areas: gpd.GeoDataFrame) -> dict[str, float]:
+    sums = areas.groupby("controller")["area_km2"].sum()
+    return {str(k): round(float(v), 1) for k, v in sums.items()}
+
+
 def _implied(ctx: MapContext, counts: Mapping[str, int]) -> str:
-    """The source's own figures beside what its settlement claims imply, as one short block."""
-    if not ctx.areas:
+    """What the source announced, what its map draws (km²), and what its named settlements imply, apart."""
+    if not ctx.areas and ctx.drawn is None:
         return ""
     parts = [
         f"{esc(ctx.theatre.labels[g])} ≈{_fmt(ctx.areas.get(g, 0.0))} km²"
@@ -570,18 +799,21 @@ def _implied(ctx: MapContext, counts: Mapping[str, int]) -> str:
         if ctx.areas.get(g)
     ]
     lines = []
-    latest_area = next((f for f in ctx.figures if f["kind"] == "area" and _number(f.get("value_std"))), None)
+    latest_area = next(
+        (f for f in ctx.figures if f["kind"] == "area" and not f.get("drawn") and _number(f.get("value_std"))), None
+    )
     if latest_area:
         ctrl = str(latest_area["controller"])
         lines.append(
-            f"claims {_fmt(latest_area['value_std'])} km² held by {esc(ctrl)} ({esc(latest_area['date'])}); "
+            f"announced {_fmt(latest_area['value_std'])} km² held by {esc(ctrl)} ({esc(latest_area['date'])}); "
             f"its named settlements imply ≈{_fmt(ctx.areas.get(ctrl, 0.0))} km²"
         )
+    lines += _drawn_lines(ctx)
     latest_count = next((f for f in ctx.figures if f["kind"] == "count" and _number(f.get("value_std"))), None)
     if latest_count:
         ctrl = str(latest_count["controller"])
         lines.append(
-            f"claims {_fmt(latest_count['value_std'])} settlements held by {esc(ctrl)} "
+            f"announced {_fmt(latest_count['value_std'])} settlements held by {esc(ctrl)} "
             f"({esc(latest_count['date'])}); it names {counts.get(ctrl, 0)} of them"
         )
     implied = "; ".join(parts) or "no settlement claimed yet"
@@ -653,8 +885,10 @@ def render_map(
         title = f"{ctx.source['name']} — {ctx.date} — {ctx.theatre.name}"
         m = _base_map(_bounds(ctx), title, _panel_html(ctx), theatre=ctx.theatre, self_contained=self_contained)
     _add_areas(m, ctx)
+    _add_drawn(m, ctx)
     _add_border(m, ctx.border, ctx.theatre)
     _add_settlements(m, ctx)
+    _add_attacks(m, ctx)
     _add_relative(m, ctx)
     folium.LayerControl(collapsed=compact).add_to(m)
     return m

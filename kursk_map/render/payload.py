@@ -19,6 +19,10 @@ from .. import schemas
 #: One character per settlement for its group (see :data:`kursk_map.schemas.GROUP_COLUMN`).
 GROUP_CODES: Final = {"UA": "U", "RU": "R", "contested": "c", "baseline": "-"}
 assert tuple(GROUP_CODES) == schemas.LEGEND_GROUPS
+#: One character per settlement for the age of its claim on the page's date (the state's ``stale`` and
+#: ``expired``): a fresh claim, a stale one (drawn faded), one older than the build's maximum age
+#: (not coloured). ``render/assets/dots.js`` styles the dots by it.
+AGE_CODES: Final = {"fresh": "0", "stale": "1", "expired": "2"}
 
 
 class SettlementColumns(TypedDict):
@@ -41,13 +45,18 @@ class MapPayload(SettlementColumns, total=False):
 
     ``claims`` or ``cs`` is present, never both: a page of an atlas reads its source's claim texts
     from ``<source>/claims.js`` (``window.__kmClaims[cs]``), a page on its own embeds them.
-    Each claim text is a row ``[date, what, summary, href or null]``.
+    Each claim text is a row ``[date, what, summary, href or null, attribution, own page href or null]``:
+    the attribution names the claimant and, separately, where it was reported ("Russian MoD, as
+    reported by TASS"); the last is the claimant's own publication (``primary_url``) when known.
     """
 
     sk: str  #: key of the shared settlement columns in ``settlements.js`` (then they are not embedded)
     g: str  #: group of each settlement, one character of :data:`GROUP_CODES`
-    v: list[int]  #: verdict: index into ``verdicts``
+    s: str  #: age of each settlement's claim, one character of :data:`AGE_CODES`
+    v: list[int]  #: verdict (who holds it, on what basis, how old the claim is): index into ``verdicts``
     c: list[list[int]]  #: claims about each settlement, newest first (at most 6): indices into the claim texts
+    ar: list[int]  #: what the source's drawn areas show there beside a named claim: index into ``areas``, or -1
+    areas: list[str]  #: those texts ("DeepState's drawn areas of 2024-11-20: Held by Ukraine"), each stored once
     src: str  #: the source's name
     verdicts: list[str]  #: the sentences saying who holds a settlement according to the source, each stored once
     claims: list[list[str | None]]  #: the claim texts the page uses (when it has no ``cs``)
@@ -66,9 +75,9 @@ class FeatureProperties(TypedDict, total=False):
 class ComparePayload(TypedDict):
     """A comparison page's payload (``window.__kmCmp[<map id>]``): every source's state on one date.
 
-    Each entry of ``src`` is ``[name, groups, refs]``: the source's name, one character of
-    :data:`GROUP_CODES` per settlement, and for each settlement it claims (in order) an index into
-    ``lines``, or -1.
+    Each entry of ``src`` is ``[name, groups, refs, ages]``: the source's name, one character of
+    :data:`GROUP_CODES` per settlement, for each settlement it claims (in order) an index into
+    ``lines`` or -1, and one character of :data:`AGE_CODES` per settlement.
     """
 
     date: str  #: the date
@@ -76,10 +85,11 @@ class ComparePayload(TypedDict):
     lat: list[float]  #: latitude, 4 decimals
     lon: list[float]  #: longitude, 4 decimals
     n: list[str]  #: name: the Latin name in bold, then the Russian name
-    src: list[list[str | list[int]]]  #: per source ``[name, groups, refs]`` (see above)
-    lines: list[str]  #: the claim lines, each stored once: "date: summary [link]"
+    src: list[list[str | list[int]]]  #: per source ``[name, groups, refs, ages]`` (see above)
+    lines: list[str]  #: the claim lines, each stored once: "date (age): summary [attribution link]"
     dis: list[int]  #: positions of the settlements where the sources disagree
     colours: dict[str, str]  #: colour of each group code
+    maxAge: int | None  #: claims older than this many days are listed, not coloured (null: no maximum)
 
 
 class TimelinePayload(TypedDict):
@@ -93,10 +103,15 @@ class TimelinePayload(TypedDict):
     info: list[str]  #: raion or oblast, and the position's precision and reference
     base: list[str]  #: de jure country
     approx: list[int]  #: 1 for a derived (approximate) position
-    claims: list[str]  #: claim lines, each stored once
+    claims: list[str]  #: claim lines, each stored once (a line may be the source's drawn areas of a day)
+    cdates: list[str]  #: the date of each claim line: the page computes each claim's age on the slider's date
     states: list[
         list[str | list[int]]
     ]  #: per date ``[groups, refs]``: group codes, and a claim line per settlement or -1
     figs: list[list[str]]  #: ``[date, text]`` of the source's figures and statements
     colours: dict[str, str]  #: colour of each group
     labels: dict[str, str]  #: legend label of each group
+    ageing: dict[str, int | None]  #: ``presence``, ``control``: days to stale; ``max``: days to uncoloured, or null
+    drawn: list[dict[str, object]]  #: the source's distinct drawn areas (GeoJSON FeatureCollections, see ``areas.js``)
+    drawnAt: list[int]  #: per date, the index into ``drawn`` of the areas shown (its latest on or before), or -1
+    drawnLabel: list[str]  #: per date, the label of the areas shown ("DeepState's drawn areas, 2024-11-20"), or ""

@@ -19,10 +19,13 @@ from branca.element import Element
 from folium.template import Template
 
 from .. import schemas
+from ..state import Ageing
 from ..theatre import DEFAULT_THEATRE, Theatre
+from ._assets import header_script, script
 from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map
-from ._html import esc, link
-from .maps import _claim_line, _position
+from ._html import esc
+from ._texts import claim_by
+from .maps import DrawnAreas, _claim_line, _figure, _position, drawn_features
 from .payload import GROUP_CODES
 from .settlement import SettlementLinks
 from .style import COLOURS
@@ -53,6 +56,12 @@ class TimelineContext:
         Labels, title and credits (see :mod:`kursk_map.theatre`).
     settlement_links : SettlementLinks, optional
         Which settlements have a page of their own: each popup then links it.
+    ageing : Ageing
+        When a claim turns stale, and its maximum age (the page computes both per date; the states
+        are those without a maximum age).
+    drawn : sequence of DrawnAreas
+        The areas the source drew, one entry per day (ascending); each date of the slider shows its
+        latest on or before it.
     """
 
     source: Mapping[str, str]
@@ -64,6 +73,8 @@ class TimelineContext:
     nav: Mapping[str, str] = field(default_factory=dict)
     theatre: Theatre = DEFAULT_THEATRE
     settlement_links: SettlementLinks | None = None
+    ageing: Ageing = field(default_factory=Ageing)
+    drawn: Sequence[DrawnAreas] = ()
 
 
 def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
@@ -74,21 +85,44 @@ def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
         raise ValueError("a timeline needs one state per date, and at least one date")
     last = first
     ids = list(first.index)
-    claim_index: dict[str, int] = {}
+    line_index: dict[Any, int] = {}
     lines: list[str] = []
+    cdates: list[str] = []
+    src = ctx.source["name"]
+    labels = ctx.theatre.labels
 
     def cid_index(cid: str) -> int:
-        if cid not in claim_index:
-            claim_index[cid] = len(lines)
-            lines.append(_claim_line(ctx.claims[cid], ctx.source["name"]))
-        return claim_index[cid]
+        if cid not in line_index:
+            line_index[cid] = len(lines)
+            lines.append(_claim_line(ctx.claims[cid], src))
+            cdates.append(str(ctx.claims[cid]["date"]))
+        return line_index[cid]
+
+    def area_index(day: str, controller: str, edge: bool) -> int:
+        """A line for a settlement decided by the source's drawn areas of ``day`` (no claim row)."""
+        key = ("area", day, controller, edge)
+        if key not in line_index:
+            line_index[key] = len(lines)
+            at_edge = " · at the edge" if edge else ""
+            lines.append(
+                f"<li><b>{esc(day)}</b> · {esc(controller)} · inside {esc(src)}'s drawn areas of that day: "
+                f"{esc(labels.get(controller, controller))}{at_edge}</li>"
+            )
+            cdates.append(day)
+        return line_index[key]
+
+    def ref(cids: Sequence[str], basis: str, since: str, ctrl: str, edge: bool) -> int:
+        if basis == "area" and not (cids and ctx.claims.get(cids[0], {}).get("date") == since):
+            return area_index(since, ctrl, edge)  # the areas themselves decide (their polygons, no claim row)
+        return cid_index(cids[0]) if cids else -1
 
     states = []
     for state in itertools.chain([first], states_in):
         last = state
         st = state.loc[ids]
         codes = "".join(GROUP_CODES[g] for g in st[schemas.GROUP_COLUMN].tolist())
-        refs = [cid_index(c[0]) if c else -1 for c in st["claim_ids"]]
+        cols = (st[k].tolist() for k in ("claim_ids", "basis", "since", "controller", "at_edge"))
+        refs = [ref(c, str(b), str(s), str(k), bool(e)) for c, b, s, k, e in zip(*cols, strict=True)]
         states.append([codes, refs])
     if len(states) != len(ctx.dates):
         raise ValueError(f"a timeline needs one state per date: {len(ctx.dates)} dates, {len(states)} states")
@@ -103,21 +137,54 @@ def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
         "base": [r["country"] for r in rows],
         "approx": [1 if r["method"] == "derived" else 0 for r in rows],
         "claims": lines,
+        "cdates": cdates,
         "states": states,
         "figs": [
-            [str(f["date"]), f"<b>{esc(f['date'])}</b> · {esc(f['summary'])} [{link(f['url'], 'link')}]"]
+            [
+                str(f["date"]),
+                f"<b>{esc(f['date'])}</b> · {'<i>drawn on its map</i> · ' if f.get('drawn') else ''}"
+                f"{_figure(f, ctx.theatre)}{esc(f['summary'])} "
+                f"[{claim_by(ctx.claims.get(str(f['claim_id']), f), src)}]",
+            ]
             for f in sorted(ctx.figures, key=lambda f: (str(f["date"]), str(f["claim_id"])))
         ],
         "colours": COLOURS,
         "labels": {g: esc(label) for g, label in ctx.theatre.labels.items()},
+        "ageing": {
+            "presence": ctx.ageing.presence_days,
+            "control": ctx.ageing.control_days,
+            "max": ctx.ageing.max_age_days,
+        },
+        **_drawn_payload(ctx),
     }
     return payload, last
+
+
+def _drawn_payload(ctx: TimelineContext) -> dict[str, Any]:
+    """The source's drawn areas: each distinct drawing once, and which one each date shows."""
+    drawn: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
+    days: list[tuple[DrawnAreas, int]] = []
+    for d in sorted(ctx.drawn, key=lambda d: d.date):
+        feats = drawn_features(d, ctx.source["name"], ctx.theatre)
+        key = json.dumps([f["geometry"] for f in feats], sort_keys=True)
+        if key not in seen:  # the same drawing on many days is stored once (tooltips name its first day)
+            seen[key] = len(drawn)
+            drawn.append({"type": "FeatureCollection", "features": feats})
+        days.append((d, seen[key]))
+    at, label = [], []
+    for day in ctx.dates:
+        prior = [(d, k) for d, k in days if d.date <= day]
+        at.append(prior[-1][1] if prior else -1)
+        label.append(esc(prior[-1][0].label(ctx.source["name"])) if prior else "")
+    return {"drawn": drawn, "drawnAt": at, "drawnLabel": label}
 
 
 class _TimelineScript(ScriptMacro):
     _template = Template(
         """{% macro script(this, kwargs) %}
 (function () {
+  {{ this.scripts }}
   const D = {{ this.payload|tojson }};
   const map = {{ this._parent.get_name() }};
   const CTRL = {U: "UA", R: "RU", c: "contested"};
@@ -128,27 +195,45 @@ class _TimelineScript(ScriptMacro):
   const slider = document.getElementById("km-slider");
   const out = {
     date: document.getElementById("km-tl-date"), counts: document.getElementById("km-tl-counts"),
-    changes: document.getElementById("km-tl-changes"), figs: document.getElementById("km-tl-figs")
+    changes: document.getElementById("km-tl-changes"), figs: document.getElementById("km-tl-figs"),
+    drawn: document.getElementById("km-tl-drawn")
   };
+  const drawnLayer = {{ this.drawn_layer }};
+  let drawnShown = -2;
   function group(code, i) { return code === "-" ? "baseline" : CTRL[code]; }
   function show(k) {
     const codes = D.states[k][0], refs = D.states[k][1];
     const prev = k > 0 ? D.states[k - 1][0] : null;
     const counts = {UA: 0, RU: 0, contested: 0, baseline: 0};
+    const stale = {UA: 0, RU: 0, contested: 0, baseline: 0};
+    let expired = 0;
     const changed = {UA: [], RU: [], contested: [], baseline: []};
     markers.forEach(function (m, i) {
-      const g = group(codes[i], i);
+      const age = window.__kmAgeAt(D, D.dates[k], refs[i], codes[i]);
+      const claimed = group(codes[i], i), g = age[1] === "2" ? "baseline" : claimed;
       counts[g] += 1;
+      if (age[1] === "1") { stale[g] += 1; }
+      if (age[1] === "2") { expired += 1; }
       const moved = prev !== null && prev[i] !== codes[i];
-      if (moved) { changed[g].push(D.latin[i]); }
-      m.setStyle({
+      if (moved) { changed[claimed].push(D.latin[i]); }
+      const style = {
         fillColor: D.colours[g], radius: g === "baseline" ? 3.5 : (moved ? 8 : 6),
         color: moved ? "#000" : (g === "baseline" ? D.colours.baseline : "#222"), weight: moved ? 3 : 1,
-        fillOpacity: D.approx[i] ? 0.15 : (g === "baseline" ? 0.55 : 0.9), dashArray: D.approx[i] ? "2 3" : null
+        fillOpacity: g === "baseline" ? 0.55 : 0.9, dashArray: null
+      };
+      const look = window.__kmDot(D.approx[i] === 1, age[1]);
+      Object.keys(look).forEach(function (key) {
+        if (!(moved && (key === "color" || key === "weight"))) { style[key] = look[key]; }  // the ring stays
       });
-      const verdict = g === "baseline"
+      m.setStyle(style);
+      const old = age[0] < 0 ? "" : age[0] === 0 ? "; made that day" : "; " + age[0] + " days old" +
+        (age[1] === "1" ? ": stale" : "");
+      const verdict = claimed === "baseline"
         ? "No claim by this source up to " + D.dates[k] + "; de jure " + D.base[i] + "."
-        : "<b>" + CTRL[codes[i]] + "</b> according to this source on " + D.dates[k] + ".";
+        : age[1] === "2"
+        ? "Its latest claim, <b>" + CTRL[codes[i]] + "</b>, is older than " + D.ageing.max + " days (" + age[0] +
+          "): not coloured; de jure " + D.base[i] + "."
+        : "<b>" + CTRL[codes[i]] + "</b> according to this source on " + D.dates[k] + old + ".";
       const line = refs[i] >= 0 ? "<ul>" + D.claims[refs[i]] + "</ul>" : "";
       const history = window.__kmSettlementLink ? window.__kmSettlementLink(D.ids[i]) : "";
       m.bindPopup("<div class='km-pop'><b>" + D.names[i] + "</b><br>" + verdict + line + D.info[i] + history +
@@ -157,8 +242,20 @@ class _TimelineScript(ScriptMacro):
     out.date.textContent = D.dates[k];
     out.counts.innerHTML = ["UA", "RU", "contested", "baseline"].map(function (g) {
       return "<li><span class='km-dot' style='background:" + D.colours[g] + "'></span>" + D.labels[g] +
-             ": <b>" + counts[g] + "</b></li>";
-    }).join("");
+             ": <b>" + counts[g] + "</b>" +
+             (stale[g] ? " <span class='km-old'>(" + stale[g] + " stale)</span>" : "") + "</li>";
+    }).join("") +
+      (expired ? "<li>older than " + D.ageing.max + " days, not coloured: <b>" + expired + "</b></li>" : "");
+    if (D.drawnAt[k] !== drawnShown) {
+      drawnShown = D.drawnAt[k];
+      drawnLayer.clearLayers();
+      if (drawnShown >= 0) {
+        L.geoJSON(D.drawn[drawnShown], {onEachFeature: window.__kmDrawnStyle}).addTo(drawnLayer);
+      }
+    }
+    if (out.drawn) {
+      out.drawn.innerHTML = D.drawnLabel[k] ? D.drawnLabel[k] + " (its own drawing)" : "no drawn areas yet";
+    }
     const moves = ["UA", "RU", "contested", "baseline"].filter(function (g) { return changed[g].length; })
       .map(function (g) {
         const names = changed[g].slice().sort(), more = names.length - 30;
@@ -178,26 +275,30 @@ class _TimelineScript(ScriptMacro):
 {% endmacro %}"""
     )
 
-    def __init__(self, payload: dict[str, Any]) -> None:
+    def __init__(self, payload: dict[str, Any], drawn_layer: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "KmTimeline"
         self.payload = payload
+        self.drawn_layer = drawn_layer
+        self.scripts = script("dots.js", indent=2) + "\n  " + script("ageing.js", indent=2)
 
 
 def _panel(ctx: TimelineContext) -> str:
     n = len(ctx.dates)
     src = ctx.source
     nav = f'<a href="{esc(ctx.nav["index"])}">all maps</a>' if ctx.nav.get("index") else ""
+    drawn = "\n  <div><span class='km-drawn-swatch'></span><span id='km-tl-drawn'></span></div>" if ctx.drawn else ""
     return f"""
 <div class="km-panel-body">
   <div class="km-title">{esc(src["name"])} <span class="km-date" id="km-tl-date">{esc(ctx.dates[-1])}</span></div>
   <div class="km-sub">Claims of <b>{esc(src["name"])}</b> over time ({n} dates). Move the slider; settlements
-  whose claimed controller changed since the previous date are drawn larger with a black ring.
-  Claims, not assessments of fact.</div>
+  whose claimed controller changed since the previous date are drawn larger with a black ring; a faded dot's
+  claim is stale on that date (older than {ctx.ageing.control_days} days, {ctx.ageing.presence_days} for
+  contested). Claims, not assessments of fact.</div>
   <input id="km-slider" type="range" min="0" max="{n - 1}" value="{n - 1}" step="1" style="width:100%"
          aria-label="date">
   <div class="km-ticks"><span>{esc(ctx.dates[0])}</span><span>{esc(ctx.dates[-1])}</span></div>
-  <ul class="km-legend" id="km-tl-counts"></ul>
+  <ul class="km-legend" id="km-tl-counts"></ul>{drawn}
   <details open><summary>Changed since the previous date</summary><ul class="km-list" id="km-tl-changes"></ul>
   </details>
   <details><summary>Figures and statements up to this date</summary><ul class="km-list" id="km-tl-figs"></ul>
@@ -221,7 +322,11 @@ def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> fo
     root.header.add_child(Element("<style>.km-ticks{display:flex;justify-content:space-between;color:#555}</style>"))
     _add_border(m, ctx.border, ctx.theatre)
     _add_settlement_links(m, ctx.settlement_links)
-    m.add_child(_TimelineScript(payload))
+    drawn = folium.FeatureGroup(name=f"{esc(ctx.source['name'])}'s drawn areas (of the date shown)", show=True)
+    if ctx.drawn:
+        header_script(m, "areas.js")
+        drawn.add_to(m)
+    m.add_child(_TimelineScript(payload, drawn.get_name() if ctx.drawn else "L.layerGroup()"))
     folium.LayerControl(collapsed=True).add_to(m)
     return m
 

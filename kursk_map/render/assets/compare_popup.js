@@ -7,13 +7,14 @@ window.__kmCmpPopup = window.__kmCmpPopup || function (D, i) {
     D.at = D.src.map(function (s) {
       const at = new Int32Array(s[1].length);
       let k = 0;
-      for (let j = 0; j < at.length; j++) { at[j] = s[1][j] === "-" ? -1 : k++; }
+      for (let j = 0; j < at.length; j++) { at[j] = s[1][j] === "-" && s[3][j] !== "2" ? -1 : k++; }
       return at;
     });
   }
   const rows = D.src.map(function (s, j) {
     const code = s[1][i], ref = D.at[j][i] < 0 ? -1 : s[2][D.at[j][i]];
-    return "<tr><td>" + s[0] + "</td><td><b style='color:" + D.colours[code] + "'>" + VERDICT[code] +
+    const said = s[3][i] === "2" ? "older than " + D.maxAge + " days" : VERDICT[code] + (s[3][i] === "1" ? " (stale)" : "");
+    return "<tr><td>" + s[0] + "</td><td><b style='color:" + D.colours[code] + "'>" + said +
       "</b></td><td>" + (ref < 0 ? "" : D.lines[ref]) + "</td></tr>";
   });
   // the link to the settlement's page goes above the table, which can be taller than the map
@@ -22,7 +23,8 @@ window.__kmCmpPopup = window.__kmCmpPopup || function (D, i) {
     "<table class='km-cmp'>" + rows.join("") + "</table></div>";
 };
 window.__kmCmpBind = window.__kmCmpBind || function (f, layer) {
-  const D = window.__kmCmp[f.properties.k], i = f.properties.i;
+  const D = window.__kmCmp[f.properties.k], i = f.properties.i, j = f.properties.j;
   layer.bindTooltip(function () { return D.n[i]; });
   if (f.properties.p) { layer.bindPopup(function () { return window.__kmCmpPopup(D, i); }, {maxWidth: 520}); }
+  if (j >= 0 && D.src[j][3][i] === "1" && layer.setStyle) { layer.setStyle(window.__kmDot(false, "1")); }
 };
