@@ -18,6 +18,7 @@ OUTLETS: Final = {
     "ct24.ceskatelevize.cz": "Czech Television",
     "en.interfax.com.ua": "Interfax-Ukraine",
     "euromaidanpress.com": "Euromaidan Press",
+    "github.com": "GitHub",
     "interfax.ru": "Interfax",
     "kommersant.ru": "Kommersant",
     "kyivindependent.com": "The Kyiv Independent",
@@ -79,12 +80,14 @@ def is_own(url: str, homepage: str) -> bool:
     return bool(mine) and (h == mine or h.endswith("." + mine))
 
 
-def attribution(claimant: str, url: str, *, homepage: str = "", primary_url: str = "") -> str:
+def attribution(claimant: str, url: str, *, homepage: str = "", primary_url: str = "", drawn: bool = False) -> str:
     """The text naming who made a claim and, separately, where it was reported.
 
     A ``url`` on the claimant's own site (its ``homepage``'s host) or equal to ``primary_url`` is
     the claimant's own publication; any other page is a report of the claim by its outlet. The
-    ``primary_url`` itself is linked beside this text by the renderers.
+    ``primary_url`` itself is linked beside this text by the renderers. A claim read off the
+    claimant's own map (``drawn``, see :data:`kursk_map.schemas.DRAWN_MARK`) was not reported by
+    anyone: ``url`` is where that map is kept.
 
     Examples
     --------
@@ -92,7 +95,11 @@ def attribution(claimant: str, url: str, *, homepage: str = "", primary_url: str
     'Russian MoD, as reported by news.az'
     >>> attribution("ISW", "https://www.understandingwar.org/backgrounder/a", homepage="https://www.understandingwar.org/")
     'ISW (own publication)'
+    >>> attribution("DeepState", "https://github.com/DanielRose2310/deepstatemaps-history/blob/x/1.geojson", drawn=True)
+    'DeepState: its own map, as archived on GitHub'
     """
+    if drawn:
+        return f"{claimant}: its own map, as archived on {outlet(url)}"
     if (primary_url and url == primary_url) or (homepage and is_own(url, homepage)):
         return f"{claimant} (own publication)"
     return f"{claimant}, as reported by {outlet(url)}"

@@ -51,6 +51,17 @@ def _split_context(written: str) -> tuple[str, str | None]:
     return m["name"], ctx or None
 
 
+def oblast_of(written: str, oblasts: list[str]) -> str | None:
+    """The oblast of ``oblasts`` that ``written`` names ("Kursk Oblast", "Курская обл."), or None.
+
+    Examples
+    --------
+    >>> oblast_of("Kursk Oblast", ["Belgorod", "Kursk", "Sumy"]), oblast_of("Moscow", ["Kursk"])
+    ('Kursk', None)
+    """
+    return _oblast_of(written, oblasts)
+
+
 def _oblast_of(written: str, oblasts: list[str]) -> str | None:
     key = skeleton(_OBLAST_WORDS.sub("", normalise(written)))
     for ob in oblasts:

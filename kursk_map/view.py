@@ -33,6 +33,7 @@ from .render import (
     SettlementLinks,
     SettlementsFile,
 )
+from .resolution import oblast_of
 from .state import (
     Ageing,
     attacks,
@@ -125,7 +126,9 @@ def claim_records(ds: Dataset) -> dict[str, dict[str, Any]]:
     }
     for r in records.values():
         name, homepage = who.get(str(r["source"]), (str(r["source"]), ""))
-        r["attribution"] = attribution(name, str(r["url"]), homepage=homepage, primary_url=str(r["primary_url"]))
+        r["attribution"] = attribution(
+            name, str(r["url"]), homepage=homepage, primary_url=str(r["primary_url"]), drawn=bool(r["drawn"])
+        )
     return records
 
 
@@ -173,14 +176,20 @@ def map_context(
         state = source_state(ds, source, date, ageing=ageing)
     iso = date.isoformat()
     unplaced = [u for u in unplaced_records(ds) if u["source"] == source and u["date"] <= iso]
+    oblasts = sorted({str(o) for o in state["oblast"] if o})
+    figs = [
+        f | {"oblast": oblast_of(str(f["settlement"]), oblasts) or ""}
+        for f in figures(ds.ledger, source=source, date=date)
+    ]
     return MapContext(
         areas=held_areas(state, ds.cells),
+        areas_by_oblast={ob: held_areas(state[state["oblast"] == ob], ds.cells) for ob in oblasts},
         area_shapes=area_polygons(state, ds.cells),
         source=src,
         date=iso,
         state=state,
         claims=claims if claims is not None else claim_records(ds),
-        figures=figures(ds.ledger, source=source, date=date),
+        figures=figs,
         relative=relative_geometries(ds.ledger, ds.gazetteer, source=source, date=date),
         attacks=attacks(ds.ledger, source=source, date=date),
         unplaced=unplaced,

@@ -88,3 +88,19 @@ def test_primary_url_reaches_the_view_data(tmp_path: Path) -> None:
     ds = load_dataset(write_dataset(tmp_path / "data", ru=ru), today=TODAY)
     rec = map_context(ds, "ru-mod", dt.date(2025, 3, 13)).claims["ru-1"]
     assert (rec["primary_url"], rec["attribution"]) == (own, "Russian Ministry of Defence, as reported by TASS")
+
+
+def test_a_claim_read_off_the_sources_own_map_is_not_called_a_report(tmp_path: Path) -> None:
+    from .conftest import UA_CLAIMS
+
+    archived = "https://github.com/DanielRose2310/deepstatemaps-history/blob/abc/geojsons/1740787200.geojson"
+    drawn = (
+        f"ua-gs-map-20250301-486816,2025-03-01,ua-gs,control,Sudzha,UA,,,,,The map showed Sudzha held.,{archived},"
+        "derived from the map\n"
+    )
+    ds = load_dataset(write_dataset(tmp_path / "data", ua=UA_CLAIMS + drawn), today=TODAY)
+    claims = map_context(ds, "ua-gs", dt.date(2025, 3, 1)).claims
+    assert claims["ua-gs-map-20250301-486816"]["attribution"] == (
+        "General Staff of Ukraine: its own map, as archived on GitHub"
+    )
+    assert claims["ua-1"]["attribution"] == "General Staff of Ukraine, as reported by example.org"

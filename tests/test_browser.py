@@ -393,11 +393,11 @@ def test_drawn_areas_show_on_the_map_and_in_the_popup(areas_atlas: Path) -> None
     with browser_page() as (page, errors, _):
         _open(page, areas_atlas / "ua-gs" / "2025-05-21.html")
         names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-        assert any("General Staff of Ukraine's drawn areas, 2025-04-01" in n for n in names)
+        assert any("Areas drawn by General Staff of Ukraine on 2025-04-01" in n for n in names)
         _click_settlement(page, 51.07, 35.50)  # Gornal: a named claim later than the areas
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()
         text = popup.inner_text()
         assert "contested according to General Staff of Ukraine" in text
-        assert "General Staff of Ukraine's drawn areas of 2025-04-01: Held by Russia" in text
+        assert "Areas drawn by General Staff of Ukraine on 2025-04-01: Held by Russia" in text
         assert errors == []

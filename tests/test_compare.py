@@ -233,7 +233,7 @@ def test_a_sources_drawn_areas_are_a_layer_and_old_claims_are_listed_not_coloure
     )
     m = render_compare(ctx)
     names = [c.layer_name for c in m._children.values() if isinstance(c, folium.GeoJson)]
-    assert "General Staff of Ukraine&#x27;s drawn areas, 2025-04-01" in names
+    assert "Areas drawn by General Staff of Ukraine on 2025-04-01" in names
     d = _data(m).payload
     _name, codes, refs, ages = d["src"][1]
     nik = [n.split("</b>")[0] for n in d["n"]].index("<b>Nikolayevka")
@@ -241,5 +241,7 @@ def test_a_sources_drawn_areas_are_a_layer_and_old_claims_are_listed_not_coloure
     assert (codes[nik], ages[nik]) == ("-", "2")
     listed = [i for i in range(len(codes)) if codes[i] != "-" or ages[i] == "2"]
     line = d["lines"][refs[listed.index(nik)]]
-    assert line == "2025-04-01 (50 days old): General Staff of Ukraine's drawn areas of that day: Held by Ukraine"
+    assert (
+        line == "2025-04-01 (50 days old): inside the areas drawn by General Staff of Ukraine that day: Held by Ukraine"
+    )
     assert d["maxAge"] == 40

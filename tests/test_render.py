@@ -373,12 +373,12 @@ def test_the_sources_drawn_areas_are_a_layer_and_the_popup_shows_them_beside_a_c
     ctx = map_context(with_areas, "ua-gs", dt.date(2025, 5, 21))
     assert ctx.drawn is not None and ctx.drawn.date == "2025-04-01"
     m = render_map(ctx)
-    (layer,) = [c for c in m._children.values() if getattr(c, "layer_name", "").endswith("drawn areas, 2025-04-01")]
-    assert layer.layer_name == esc("General Staff of Ukraine's drawn areas, 2025-04-01")  # the layer list is HTML
+    (layer,) = [c for c in m._children.values() if getattr(c, "layer_name", "").startswith("Areas drawn by")]
+    assert layer.layer_name == esc("Areas drawn by General Staff of Ukraine on 2025-04-01")  # the layer list is HTML
     (feature,) = layer.data["features"]
     # 0.06° x 0.10° at 51.25° N: 4.18 km x 11.12 km
     tip = re.fullmatch(
-        r"General Staff of Ukraine&#x27;s drawn areas, 2025-04-01 \(its own drawing\): Held by Ukraine, ([0-9.]+) km²",
+        r"Areas drawn by General Staff of Ukraine on 2025-04-01 \(its own drawing\): Held by Ukraine, ([0-9.]+) km²",
         feature["properties"]["t"],
     )
     assert tip and float(tip[1]) == pytest.approx(46.5, abs=0.2)
@@ -387,16 +387,33 @@ def test_the_sources_drawn_areas_are_a_layer_and_the_popup_shows_them_beside_a_c
     gornal, sudzha = names.index("Gornal"), names.index("Sudzha")
     # Gornal: a named claim of 2025-05-21, later than the areas; the areas' view of it stays beside it
     assert p["verdicts"][p["v"][gornal]].startswith("<b>contested</b> according to General Staff of Ukraine")
-    assert p["areas"][p["ar"][gornal]] == "General Staff of Ukraine's drawn areas of 2025-04-01: <b>Held by Russia</b>"
+    assert p["areas"][p["ar"][gornal]] == "Areas drawn by General Staff of Ukraine on 2025-04-01: <b>Held by Russia</b>"
     # Sudzha: decided by the areas (outside them now: the map leaves it to Russia); its named claim listed
     assert p["verdicts"][p["v"][sudzha]].startswith(
         "<b>RU</b> according to General Staff of Ukraine on 2025-05-21 (its drawn areas of 2025-04-01; 50 days old)"
     )
     assert p["ar"][sudzha] == -1 and len(p["c"][sudzha]) == 1
     panel = _panel(m)
-    assert esc("General Staff of Ukraine's drawn areas, 2025-04-01") + " (its own drawing)" in panel
-    drawn = re.search(r"drawn on its map of 2025-04-01: held by ukraine ([0-9.]+) km²", panel.lower())
+    # the areas shown are those of 1 April, 50 days before the map's date, and the legend says so
+    assert esc("Areas drawn by General Staff of Ukraine on 2025-04-01") + " (its own drawing, 50 days before" in panel
+    assert "or by its own drawn map" in panel
+    drawn = re.search(r"drawn on its map of 2025-04-01: held by Ukraine ([0-9.]+) km²", panel)
     assert drawn and float(drawn[1]) == pytest.approx(46.5, abs=0.2)
+    # the source's own drawing is the picture: the yardstick of implied areas starts hidden (one click away)
+    (implied,) = [c for c in m._children.values() if getattr(c, "layer_name", "") == "Area implied by the claims (km²)"]
+    assert implied.show is False
+
+
+def test_without_drawn_areas_the_map_says_nothing_of_them_and_shows_the_implied_areas(dataset) -> None:
+    from kursk_map.view import map_context
+
+    ctx = map_context(dataset, "ua-gs", dt.date(2025, 5, 21))
+    assert ctx.drawn is None
+    m = render_map(ctx)
+    panel = _panel(m)
+    assert "drawn map" not in panel and "Areas drawn by" not in panel
+    (implied,) = [c for c in m._children.values() if getattr(c, "layer_name", "") == "Area implied by the claims (km²)"]
+    assert implied.show is True
 
 
 DRAWN_AREA = (
@@ -417,3 +434,27 @@ def test_the_panel_keeps_announced_figures_apart_from_those_drawn_on_its_map(tmp
     assert "Drawn on its map: km² read off its drawn areas (1)" in html
     assert "announced 1,000 km² held by UA (2024-08-14)" in html
     assert "drawn on its map of 2025-03-01: 120.5 km² of Kursk Oblast held by Ukraine" in html
+
+
+def test_an_announced_figure_about_one_oblast_is_set_beside_the_settlements_of_that_oblast(tmp_path) -> None:
+    from kursk_map import load_dataset
+    from kursk_map.view import map_context
+
+    from .conftest import TODAY, UA_CLAIMS, write_dataset
+
+    extra = (
+        "ua-7,2025-03-01,ua-gs,control,Sumy,UA,,,,,Says Sumy is held.,https://example.org/ua7,\n"
+        "ua-8,2025-03-01,ua-gs,area,Kursk Oblast,UA,300,km2,,,Says 300 km2 of Kursk Oblast are held.,"
+        "https://example.org/ua8,\n"
+    )
+    ds = load_dataset(write_dataset(tmp_path, ua=UA_CLAIMS + extra), today=TODAY)
+    ctx = map_context(ds, "ua-gs", dt.date(2025, 3, 1))
+    cells = ds.cells["area_km2"]
+    # Sudzha (Kursk Oblast) and Sumy (Sumy Oblast, in Ukraine) are both claimed for Ukraine
+    assert cells["486816"] > 0 and cells["692194"] > 0
+    html = _panel(render_map(ctx))
+    line = re.search(
+        r"announced 300 km² held by UA \(2025-03-01\); its named settlements in Kursk Oblast imply ≈([0-9.,]+)", html
+    )
+    assert line, html
+    assert float(line[1].replace(",", "")) == pytest.approx(cells["486816"], abs=0.1)  # Sumy's cell left out

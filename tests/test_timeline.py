@@ -125,10 +125,10 @@ def test_the_payload_carries_claim_dates_drawn_areas_and_ageing(tmp_path) -> Non
     ]
     assert "ua-1" not in data["claims"][refs[2]]
     assert data["claims"][refs[2]] == (
-        "<li><b>2025-03-01</b> · UA · inside General Staff of Ukraine's drawn areas of that day: "
+        "<li><b>2025-03-01</b> · UA · inside the areas drawn by General Staff of Ukraine that day: "
         "Held by Ukraine · at the edge</li>"
     )
     assert data["drawnAt"] == [-1, -1, 0, 1, 1, 1]
-    assert data["drawnLabel"][2] == "General Staff of Ukraine&#x27;s drawn areas, 2025-03-01"
+    assert data["drawnLabel"][2] == "Areas drawn by General Staff of Ukraine on 2025-03-01"
     assert [len(fc["features"]) for fc in data["drawn"]] == [2, 1]
     assert data["ageing"] == {"presence": 30, "control": 90, "max": None}

@@ -61,14 +61,14 @@ def age_text(age_days: int, *, stale: bool, expired: bool, controller: str, agei
 
 @functools.lru_cache(maxsize=1 << 12)
 def area_text(source: str, controller_label: str, area_date: str, at_edge: bool, precision_km: str) -> str:
-    """What the source's drawn areas show at a settlement ("DeepState's drawn areas of 2024-11-20: held by Ukraine").
+    """What the source's drawn areas show at a settlement ("Areas drawn by DeepState on 2024-11-20: Held by Ukraine").
 
     Examples
     --------
     >>> print(area_text("DeepState", "Held by Ukraine", "2024-11-20", True, "1.0"))
-    DeepState's drawn areas of 2024-11-20: <b>Held by Ukraine</b> · at the edge (a drawn boundary within ±1.0 km)
+    Areas drawn by DeepState on 2024-11-20: <b>Held by Ukraine</b> · at the edge (a drawn boundary within ±1.0 km)
     """
-    text = f"{esc(source)}'s drawn areas of {esc(area_date)}: <b>{esc(controller_label)}</b>"
+    text = f"Areas drawn by {esc(source)} on {esc(area_date)}: <b>{esc(controller_label)}</b>"
     if at_edge:
         within = f" (a drawn boundary within ±{esc(precision_km)} km)" if precision_km else ""
         text += f" · at the edge{within}"

@@ -118,7 +118,7 @@ def _detail(c: Mapping[str, Any], since: object, basis: str, age: str, source_na
 def _area_detail(since: str, controller: str, age: str, *, edge: bool, source_name: str, theatre: Theatre) -> str:
     """A state decided by the source's drawn areas themselves (its polygons; no claim row)."""
     label = theatre.labels.get(controller, controller)
-    return f"{esc(since)} ({esc(age)}): {esc(source_name)}'s drawn areas of that day: {esc(label)}" + (
+    return f"{esc(since)} ({esc(age)}): inside the areas drawn by {esc(source_name)} that day: {esc(label)}" + (
         " · at the edge" if edge else ""
     )
 

@@ -6,6 +6,7 @@ made deterministic so that the same input gives byte-identical pages.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -48,7 +49,7 @@ class DrawnAreas:
 
     def label(self, source_name: str) -> str:
         """The layer's name: the source's own drawing and its day (plain text)."""
-        return f"{source_name}'s drawn areas, {self.date}"
+        return f"Areas drawn by {source_name} on {self.date}"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ class MapContext:
         ``image``, ``data``; and ``embed``, the page's path in the atlas, for the iframe snippet.
     areas : mapping
         km² per controller implied by the source's settlement claims (see :mod:`kursk_map.areas`).
+    areas_by_oblast : mapping
+        The same per oblast of the gazetteer: an announced figure about one oblast ("560 km² of Kursk
+        Oblast") is set beside what the named settlements of that oblast imply (a figure's ``oblast``).
     area_shapes : GeoDataFrame, optional
         Those areas as polygons (``controller``, ``area_km2``), drawn semi-transparent.
     claims_file : ClaimsFile, optional
@@ -108,6 +112,7 @@ class MapContext:
     border: gpd.GeoDataFrame | None = None
     nav: Mapping[str, str] = field(default_factory=dict)
     areas: Mapping[str, float] = field(default_factory=dict)
+    areas_by_oblast: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     area_shapes: gpd.GeoDataFrame | None = None
     claims_file: ClaimsFile | None = None
     settlements_file: SettlementsFile | None = None
@@ -560,7 +565,7 @@ def _add_drawn(m: folium.Map, ctx: MapContext) -> None:
 def drawn_features(drawn: DrawnAreas, source_name: str, theatre: Theatre) -> list[dict[str, Any]]:
     """A day's drawn areas as GeoJSON features (simplified to about 20 m), each with its tooltip and colour.
 
-    The tooltip says whose drawing it is: "DeepState's drawn areas, 2024-11-20 (its own drawing): Held by
+    The tooltip says whose drawing it is: "Areas drawn by DeepState on 2024-11-20 (its own drawing): Held by
     Ukraine, 559.9 km²" (escaped HTML); ``c`` is the controller's colour.
     """
     name = drawn.label(source_name)
@@ -639,6 +644,7 @@ def _add_areas(m: folium.Map, ctx: MapContext) -> None:
     folium.GeoJson(
         {"type": "FeatureCollection", "features": feats},
         name="Area implied by the claims (km²)",
+        show=ctx.drawn is None,  # where the source drew its own areas, they are the picture; this is a yardstick
         style_function=lambda f: {
             "fillColor": f["properties"]["c"],
             "color": f["properties"]["c"],
@@ -657,6 +663,7 @@ def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
     labels = ctx.theatre.labels
     counts = group_counts(st)
     stale = _stale_counts(st)
+    by_map = ", or by its own drawn map" if (st["basis"] == "area").any() else ""
     legend = "".join(
         f"<li><span class='km-dot' style='background:{COLOURS[g]}'></span>{esc(labels[g])}: <b>{counts[g]}</b>"
         + (f" <span class='km-old'>({stale[g]} stale)</span>" if stale.get(g) and g != "baseline" else "")
@@ -714,8 +721,8 @@ def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
 <div class="km-panel-body{" km-compact" if compact else ""}">
   <div class="km-title">{esc(src["name"])} <span class="km-date">{esc(ctx.date)}</span></div>
   <div class="km-sub">Claimed by <b>{esc(src["name"])}</b> ({side}, {esc(src.get("kind", ""))}) up to this date:
-  each settlement is coloured by this source's latest claim about it, or by its own drawn map where it has
-  one. A claim, not an assessment of fact.</div>
+  each settlement is coloured by this source's latest claim about it{by_map}. A claim, not an assessment of
+  fact.</div>
   <ul class="km-legend">{legend}</ul>
   {implied}
   <details{" open" if figs and not compact else ""}>
@@ -747,7 +754,9 @@ def _legend_extra(ctx: MapContext, stale: Mapping[str, int]) -> str:
         )
     if ctx.drawn is not None and not ctx.drawn.areas.empty:
         label = esc(ctx.drawn.label(ctx.source["name"]))
-        out += f"<li><span class='km-drawn-swatch'></span>{label} (its own drawing)</li>"
+        days = (dt.date.fromisoformat(ctx.date) - dt.date.fromisoformat(ctx.drawn.date)).days
+        older = f", {days} day{'s' if days != 1 else ''} before this date" if days > 0 else ""
+        out += f"<li><span class='km-drawn-swatch'></span>{label} (its own drawing{older})</li>"
     if any(a.get("placed") for a in ctx.attacks):
         out += "<li><span class='km-attack-swatch'></span>attack or strike reported near (not control)</li>"
     if ctx.relative:
@@ -767,7 +776,9 @@ def _drawn_lines(ctx: MapContext) -> list[str]:
     if ctx.drawn is not None and not ctx.drawn.areas.empty:
         km2 = ctx.drawn.km2 or {(c, ""): v for c, v in _km2_by_controller(ctx.drawn.areas).items()}
         parts = [
-            f"{esc(ctx.theatre.labels[c].lower())}" + (f" in {esc(names.get(k, k))}" if k else "") + f" {_fmt(v)} km²"
+            f"{esc(ctx.theatre.held_by(c) or 'contested')}"
+            + (f" in {esc(names.get(k, k))}" if k else "")
+            + f" {_fmt(v)} km²"
             for (c, k), v in sorted(km2.items())
             if c != k and v
         ]
@@ -804,9 +815,13 @@ def _implied(ctx: MapContext, counts: Mapping[str, int]) -> str:
     )
     if latest_area:
         ctrl = str(latest_area["controller"])
+        region = str(latest_area.get("oblast") or "")
+        where, implied_km2 = "", ctx.areas.get(ctrl, 0.0)
+        if region in ctx.areas_by_oblast:  # a figure about one oblast: the settlements of that oblast
+            where, implied_km2 = f" in {esc(latest_area['settlement'])}", ctx.areas_by_oblast[region].get(ctrl, 0.0)
         lines.append(
             f"announced {_fmt(latest_area['value_std'])} km² held by {esc(ctrl)} ({esc(latest_area['date'])}); "
-            f"its named settlements imply ≈{_fmt(ctx.areas.get(ctrl, 0.0))} km²"
+            f"its named settlements{where} imply ≈{_fmt(implied_km2)} km²"
         )
     lines += _drawn_lines(ctx)
     latest_count = next((f for f in ctx.figures if f["kind"] == "count" and _number(f.get("value_std"))), None)

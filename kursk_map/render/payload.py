@@ -56,7 +56,7 @@ class MapPayload(SettlementColumns, total=False):
     v: list[int]  #: verdict (who holds it, on what basis, how old the claim is): index into ``verdicts``
     c: list[list[int]]  #: claims about each settlement, newest first (at most 6): indices into the claim texts
     ar: list[int]  #: what the source's drawn areas show there beside a named claim: index into ``areas``, or -1
-    areas: list[str]  #: those texts ("DeepState's drawn areas of 2024-11-20: Held by Ukraine"), each stored once
+    areas: list[str]  #: those texts ("Areas drawn by DeepState on 2024-11-20: Held by Ukraine"), each stored once
     src: str  #: the source's name
     verdicts: list[str]  #: the sentences saying who holds a settlement according to the source, each stored once
     claims: list[list[str | None]]  #: the claim texts the page uses (when it has no ``cs``)
@@ -114,4 +114,4 @@ class TimelinePayload(TypedDict):
     ageing: dict[str, int | None]  #: ``presence``, ``control``: days to stale; ``max``: days to uncoloured, or null
     drawn: list[dict[str, object]]  #: the source's distinct drawn areas (GeoJSON FeatureCollections, see ``areas.js``)
     drawnAt: list[int]  #: per date, the index into ``drawn`` of the areas shown (its latest on or before), or -1
-    drawnLabel: list[str]  #: per date, the label of the areas shown ("DeepState's drawn areas, 2024-11-20"), or ""
+    drawnLabel: list[str]  #: per date, the label of the areas shown ("Areas drawn by DeepState on 2024-11-20"), or ""

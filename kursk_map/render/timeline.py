@@ -105,7 +105,7 @@ def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
             line_index[key] = len(lines)
             at_edge = " · at the edge" if edge else ""
             lines.append(
-                f"<li><b>{esc(day)}</b> · {esc(controller)} · inside {esc(src)}'s drawn areas of that day: "
+                f"<li><b>{esc(day)}</b> · {esc(controller)} · inside the areas drawn by {esc(src)} that day: "
                 f"{esc(labels.get(controller, controller))}{at_edge}</li>"
             )
             cdates.append(day)
@@ -322,7 +322,9 @@ def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> fo
     root.header.add_child(Element("<style>.km-ticks{display:flex;justify-content:space-between;color:#555}</style>"))
     _add_border(m, ctx.border, ctx.theatre)
     _add_settlement_links(m, ctx.settlement_links)
-    drawn = folium.FeatureGroup(name=f"{esc(ctx.source['name'])}'s drawn areas (of the date shown)", show=True)
+    drawn = folium.FeatureGroup(
+        name=f"Areas drawn by {esc(ctx.source['name'])} (on or before the date shown)", show=True
+    )
     if ctx.drawn:
         header_script(m, "areas.js")
         drawn.add_to(m)
