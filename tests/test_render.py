@@ -458,3 +458,21 @@ def test_an_announced_figure_about_one_oblast_is_set_beside_the_settlements_of_t
     )
     assert line, html
     assert float(line[1].replace(",", "")) == pytest.approx(cells["486816"], abs=0.1)  # Sumy's cell left out
+
+
+def test_the_panel_gives_the_newer_of_the_drawn_polygons_and_the_km2_read_off_the_map(tmp_path) -> None:
+    from kursk_map import load_dataset
+    from kursk_map.view import map_context
+
+    from .conftest import TODAY, UA_AREAS, UA_CLAIMS, write_areas, write_dataset
+
+    later = DRAWN_AREA.replace("20250301", "20250415").replace("2025-03-01", "2025-04-15").replace("120.5", "80")
+    root = write_dataset(tmp_path, ua=UA_CLAIMS + later)
+    for day, boxes in UA_AREAS.items():
+        write_areas(root, "ua-gs", day, *boxes)
+    ds = load_dataset(root, today=TODAY)
+    on_areas = _panel(render_map(map_context(ds, "ua-gs", dt.date(2025, 4, 1))))
+    assert "drawn on its map of 2025-04-01: held by Ukraine" in on_areas  # the polygons of that day
+    after = _panel(render_map(map_context(ds, "ua-gs", dt.date(2025, 4, 20))))
+    assert "drawn on its map of 2025-04-15: 80 km² of Kursk Oblast held by Ukraine" in after
+    assert "drawn on its map of 2025-04-01" not in after

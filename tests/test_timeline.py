@@ -129,6 +129,9 @@ def test_the_payload_carries_claim_dates_drawn_areas_and_ageing(tmp_path) -> Non
         "Held by Ukraine · at the edge</li>"
     )
     assert data["drawnAt"] == [-1, -1, 0, 1, 1, 1]
-    assert data["drawnLabel"][2] == "Areas drawn by General Staff of Ukraine on 2025-03-01"
+    assert data["drawnLabel"][2] == "Areas drawn by General Staff of Ukraine on 2025-03-01 (its own drawing)"
+    assert data["drawnLabel"][5] == (
+        "Areas drawn by General Staff of Ukraine on 2025-04-01 (its own drawing, 50 days before this date)"
+    )
     assert [len(fc["features"]) for fc in data["drawn"]] == [2, 1]
     assert data["ageing"] == {"presence": 30, "control": 90, "max": None}

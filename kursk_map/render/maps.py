@@ -51,6 +51,22 @@ class DrawnAreas:
         """The layer's name: the source's own drawing and its day (plain text)."""
         return f"Areas drawn by {source_name} on {self.date}"
 
+    def note(self, on: str) -> str:
+        """Whose drawing it is, and how long before the page's date ``on`` it was drawn (plain text).
+
+        Examples
+        --------
+        >>> d = DrawnAreas("2025-03-15", gpd.GeoDataFrame())
+        >>> d.note("2025-03-15"), d.note("2025-05-21")
+        ('(its own drawing)', '(its own drawing, 67 days before this date)')
+        """
+        days = (dt.date.fromisoformat(on) - dt.date.fromisoformat(self.date)).days
+        return (
+            f"(its own drawing, {days} day{'s' if days != 1 else ''} before this date)"
+            if days > 0
+            else "(its own drawing)"
+        )
+
 
 @dataclass(frozen=True)
 class MapContext:
@@ -754,9 +770,7 @@ def _legend_extra(ctx: MapContext, stale: Mapping[str, int]) -> str:
         )
     if ctx.drawn is not None and not ctx.drawn.areas.empty:
         label = esc(ctx.drawn.label(ctx.source["name"]))
-        days = (dt.date.fromisoformat(ctx.date) - dt.date.fromisoformat(ctx.drawn.date)).days
-        older = f", {days} day{'s' if days != 1 else ''} before this date" if days > 0 else ""
-        out += f"<li><span class='km-drawn-swatch'></span>{label} (its own drawing{older})</li>"
+        out += f"<li><span class='km-drawn-swatch'></span>{label} {esc(ctx.drawn.note(ctx.date))}</li>"
     if any(a.get("placed") for a in ctx.attacks):
         out += "<li><span class='km-attack-swatch'></span>attack or strike reported near (not control)</li>"
     if ctx.relative:
@@ -771,9 +785,17 @@ def _figure_li(f: Mapping[str, Any], ctx: MapContext) -> str:
 
 
 def _drawn_lines(ctx: MapContext) -> list[str]:
-    """What the source's drawn map shows in km²: its polygons measured, or the figures read off them."""
+    """What the source's drawn map shows in km²: its polygons measured, or the figures read off them.
+
+    The newer wins: polygons imported for some days only give way to the figures of a later day.
+    """
     names = ctx.theatre.country_names
-    if ctx.drawn is not None and not ctx.drawn.areas.empty:
+    latest: dict[str, Mapping[str, Any]] = {}
+    for f in ctx.figures:  # newest first: the latest figure read off its map for each region
+        if f.get("drawn") and f["kind"] in ("area", "region"):
+            latest.setdefault(str(f.get("settlement") or ""), f)
+    newest = max((str(f["date"]) for f in latest.values()), default="")
+    if ctx.drawn is not None and not ctx.drawn.areas.empty and ctx.drawn.date >= newest:
         km2 = ctx.drawn.km2 or {(c, ""): v for c, v in _km2_by_controller(ctx.drawn.areas).items()}
         parts = [
             f"{esc(ctx.theatre.held_by(c) or 'contested')}"
@@ -783,10 +805,6 @@ def _drawn_lines(ctx: MapContext) -> list[str]:
             if c != k and v
         ]
         return [f"drawn on its map of {esc(ctx.drawn.date)}: " + ("; ".join(parts) or "nothing")]
-    latest: dict[str, Mapping[str, Any]] = {}
-    for f in ctx.figures:  # newest first: the latest figure read off its map for each region
-        if f.get("drawn") and f["kind"] in ("area", "region"):
-            latest.setdefault(str(f.get("settlement") or ""), f)
     return [
         f"drawn on its map of {esc(f['date'])}: {_fmt(f['value_std'])} km² of {esc(region)} "
         f"{esc(ctx.theatre.held_by(str(f['controller'])))}"

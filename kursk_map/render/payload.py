@@ -114,4 +114,6 @@ class TimelinePayload(TypedDict):
     ageing: dict[str, int | None]  #: ``presence``, ``control``: days to stale; ``max``: days to uncoloured, or null
     drawn: list[dict[str, object]]  #: the source's distinct drawn areas (GeoJSON FeatureCollections, see ``areas.js``)
     drawnAt: list[int]  #: per date, the index into ``drawn`` of the areas shown (its latest on or before), or -1
-    drawnLabel: list[str]  #: per date, the label of the areas shown ("Areas drawn by DeepState on 2024-11-20"), or ""
+    #: per date, the label of the areas shown, or "":
+    #: "Areas drawn by DeepState on 2024-11-20 (its own drawing, 2 days before this date)"
+    drawnLabel: list[str]

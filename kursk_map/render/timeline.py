@@ -176,7 +176,7 @@ def _drawn_payload(ctx: TimelineContext) -> dict[str, Any]:
     for day in ctx.dates:
         prior = [(d, k) for d, k in days if d.date <= day]
         at.append(prior[-1][1] if prior else -1)
-        label.append(esc(prior[-1][0].label(ctx.source["name"])) if prior else "")
+        label.append(esc(f"{prior[-1][0].label(ctx.source['name'])} {prior[-1][0].note(day)}") if prior else "")
     return {"drawn": drawn, "drawnAt": at, "drawnLabel": label}
 
 
@@ -254,7 +254,7 @@ class _TimelineScript(ScriptMacro):
       }
     }
     if (out.drawn) {
-      out.drawn.innerHTML = D.drawnLabel[k] ? D.drawnLabel[k] + " (its own drawing)" : "no drawn areas yet";
+      out.drawn.innerHTML = D.drawnLabel[k] || "no drawn areas yet";
     }
     const moves = ["UA", "RU", "contested", "baseline"].filter(function (g) { return changed[g].length; })
       .map(function (g) {
