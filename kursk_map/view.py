@@ -177,14 +177,15 @@ def map_context(
     iso = date.isoformat()
     unplaced = [u for u in unplaced_records(ds) if u["source"] == source and u["date"] <= iso]
     oblasts = sorted({str(o) for o in state["oblast"] if o})
+    coloured = state[~state["expired"]]  # claims older than the maximum age imply no area either
     figs = [
         f | {"oblast": oblast_of(str(f["settlement"]), oblasts) or ""}
         for f in figures(ds.ledger, source=source, date=date)
     ]
     return MapContext(
-        areas=held_areas(state, ds.cells),
-        areas_by_oblast={ob: held_areas(state[state["oblast"] == ob], ds.cells) for ob in oblasts},
-        area_shapes=area_polygons(state, ds.cells),
+        areas=held_areas(coloured, ds.cells),
+        areas_by_oblast={ob: held_areas(coloured[coloured["oblast"] == ob], ds.cells) for ob in oblasts},
+        area_shapes=area_polygons(coloured, ds.cells),
         source=src,
         date=iso,
         state=state,

@@ -245,3 +245,5 @@ def test_a_sources_drawn_areas_are_a_layer_and_old_claims_are_listed_not_coloure
         line == "2025-04-01 (50 days old): inside the areas drawn by General Staff of Ukraine that day: Held by Ukraine"
     )
     assert d["maxAge"] == 40
+    html = m.get_root().render()
+    assert "claims older than 40 days are not coloured (listed in the popup)" in html

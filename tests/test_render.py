@@ -301,9 +301,9 @@ def test_max_age_leaves_old_claims_grey_and_says_so(dataset) -> None:
     p = _payload(_html(ctx))
     i = next(k for k, n in enumerate(p["n"]) if n.startswith("<b>Sudzha</b>"))
     assert (p["g"][i], p["s"][i]) == ("-", "2")
-    assert p["verdicts"][p["v"][i]].startswith(
+    assert p["verdicts"][p["v"][i]] == (
         "No recent claim by General Staff of Ukraine on 2025-05-21: its latest, <b>UA</b> (claim of 2024-08-14; "
-        "280 days old: older than 100 days, not coloured), is not coloured"
+        "280 days old: older than 100 days, not coloured); shown at its de jure country (RU)."
     )
     assert len(p["c"][i]) == 1  # the claim stays listed in the popup
     assert "claims older than 100 days are not coloured (shown grey, listed in their popup): <b>1</b>" in _panel(
@@ -476,3 +476,16 @@ def test_the_panel_gives_the_newer_of_the_drawn_polygons_and_the_km2_read_off_th
     after = _panel(render_map(map_context(ds, "ua-gs", dt.date(2025, 4, 20))))
     assert "drawn on its map of 2025-04-15: 80 km² of Kursk Oblast held by Ukraine" in after
     assert "drawn on its map of 2025-04-01" not in after
+
+
+def test_claims_older_than_the_maximum_age_imply_no_area(dataset) -> None:
+    from kursk_map.state import Ageing
+    from kursk_map.view import map_context
+
+    day = dt.date(2025, 5, 21)
+    every = map_context(dataset, "ua-gs", day)
+    recent = map_context(dataset, "ua-gs", day, ageing=Ageing(max_age_days=100))
+    # Sudzha's UA claim is 280 days old: coloured (and its cell counted) only without a maximum age
+    assert every.areas["UA"] > 0 and recent.areas["UA"] == 0
+    assert recent.areas["contested"] == every.areas["contested"] > 0  # Gornal's claim is of that day
+    assert set(recent.area_shapes["controller"]) == {"contested"}

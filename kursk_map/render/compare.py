@@ -280,6 +280,8 @@ def _panel(ctx: CompareContext, n_disagree: int) -> str:
         "<li><span class='km-dot km-stale-dot' style='background:#999'></span>faded: a stale claim (older than "
         f"{ctx.ageing.control_days} days, {ctx.ageing.presence_days} for contested)</li>"
     )
+    if ctx.ageing.max_age_days is not None:
+        legend += f"<li>claims older than {ctx.ageing.max_age_days} days are not coloured (listed in the popup)</li>"
     legend += "".join(
         f"<li><span class='km-drawn-swatch'></span>{esc(d.label(name))} (its own drawing)</li>"
         for s in ctx.sources

@@ -258,7 +258,7 @@ def _verdict(  # noqa: PLR0917 - positional: a cheap cache key
     if expired:
         return (
             f"No recent claim by {esc(src)} on {esc(date)}: its latest, <b>{esc(controller)}</b> ({how} of "
-            f"{esc(since)}{old}), is not coloured; shown at its de jure country ({esc(country)})."
+            f"{esc(since)}{old}); shown at its de jure country ({esc(country)})."
         )
     return f"<b>{esc(controller)}</b> according to {esc(src)} on {esc(date)} ({how} of {esc(since)}{old})."
 
