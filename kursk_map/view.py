@@ -400,7 +400,12 @@ def _folded(text: str) -> str:
 
 
 def export_context(
-    ds: Dataset, source: str, date: dt.date | str, *, state: gpd.GeoDataFrame | None = None
+    ds: Dataset,
+    source: str,
+    date: dt.date | str,
+    *,
+    state: gpd.GeoDataFrame | None = None,
+    ageing: Ageing | None = None,
 ) -> ExportContext:
     """Check ``source`` and ``date`` and compute what an export of them shows.
 
@@ -414,6 +419,8 @@ def export_context(
         The day of the state (ISO ``YYYY-MM-DD`` when a string); on or after the source's first claim.
     state : GeoDataFrame, optional
         The source's state on that day when already computed (the atlas build has it).
+    ageing : Ageing, optional
+        When claims are stale or too old to colour (default: the theatre's thresholds, no maximum age).
 
     Raises
     ------
@@ -444,11 +451,12 @@ def export_context(
     return ExportContext(
         source=source_record(ds, source) | {"slug": source},
         date=day,
-        state=source_state(ds, source, day) if state is None else state,
+        state=source_state(ds, source, day, ageing=ageing) if state is None else state,
         border=ds.border,
         claims_to_date=int(mine.sum()),
         unplaced=int(((u["source"] == source) & (u["date"] <= pd.Timestamp(day))).sum()),
         theatre=ds.theatre,
+        ageing=ageing or ageing_of(ds),
     )
 
 

@@ -148,6 +148,16 @@ def test_svg_draws_derived_positions_hollow(dataset, tmp_path: Path) -> None:
     assert f"{LABELS['UA']}: 1" in _svg_texts(out)
 
 
+def test_svg_fades_stale_claims_and_counts_them(dataset, tmp_path: Path) -> None:
+    out = export_state(dataset, "ua-gs", "2025-05-21", tmp_path / "m.svg")
+    raw, texts = out.read_text(encoding="utf-8"), _svg_texts(out)
+    # Sudzha: held by Ukraine since 2024-08-14, 280 days before: stale (over 90); Gornal: claimed that day
+    assert "Faded: stale claim (1), older" in texts and "than 90 days (30 if contested)" in texts
+    assert f"fill: {COLOURS['UA'].lower()}; fill-opacity: 0.35; stroke: #8c8c8c" in raw
+    fresh = export_state(dataset, "ru-mod", "2025-03-15", tmp_path / "f.svg")
+    assert not any(t.startswith("Faded") for t in _svg_texts(fresh))  # claims of 2 days before: none stale
+
+
 @pytest.mark.parametrize("fmt", ["png", "svg", "geojson", "gpkg"])
 def test_exports_are_deterministic(data_dir: Path, tmp_path: Path, fmt: str) -> None:
     first = export_state(load_dataset(data_dir, today=TODAY), "ru-mod", "2025-03-15", tmp_path / f"a.{fmt}")

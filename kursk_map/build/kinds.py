@@ -372,7 +372,7 @@ class MapPage(PageKind):
             with deterministic_ids():
                 emit(page.path, render_map(ctx, self_contained=job.self_contained).get_root().render())
             data, image = page.attached[0], (page.attached[1] if job.images else None)
-            emit(data, geojson_text(export_context(ds, slug, day, state=state)))
+            emit(data, geojson_text(export_context(ds, slug, day, state=state, ageing=job.ageing)))
             stale = state["stale"] & ~state["expired"]
             entries.append(
                 {
@@ -414,7 +414,8 @@ class MapPage(PageKind):
 def _image(job: Job, page: Page) -> bytes:
     ds = job.ds
     state = next(source_states(ds, page.source, [page.day], ageing=job.ageing))[1]
-    return render_image(export_context(ds, page.source, page.day, state=state), fmt="png", size="16x9")
+    ctx = export_context(ds, page.source, page.day, state=state, ageing=job.ageing)
+    return render_image(ctx, fmt="png", size="16x9")
 
 
 class TimelinePage(PageKind):

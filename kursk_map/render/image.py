@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
+import pandas as pd
 
 from .. import schemas
 from .._errors import KurskMapError
-from ..state import group_counts
+from ..state import Ageing, group_counts
 from ..theatre import DEFAULT_THEATRE, Theatre
 from .style import BORDER_COLOUR, COLOURS
 
@@ -41,7 +42,11 @@ _INSTALL_HINT: Final = (
 
 @dataclass(frozen=True)
 class ExportContext:
-    """What one export shows: the source, the date, the state, the context layers and the theatre."""
+    """What one export shows: the source, the date, the state, the context layers and the theatre.
+
+    ``ageing`` is the rule the state's ``stale`` and ``expired`` follow (the image fades stale claims
+    and says how many there are).
+    """
 
     source: dict[str, str]
     date: dt.date
@@ -50,6 +55,7 @@ class ExportContext:
     claims_to_date: int
     unplaced: int
     theatre: Theatre = DEFAULT_THEATRE
+    ageing: Ageing = field(default_factory=Ageing)
 
 
 def _matplotlib() -> Any:
@@ -192,20 +198,39 @@ def _draw_border(ax: Axes, border: gpd.GeoDataFrame) -> None:
 def _draw_settlements(ax: Axes, st: gpd.GeoDataFrame) -> None:
     group = st[schemas.GROUP_COLUMN]
     derived = st["method"] == "derived"
+    stale = _stale(st)
     for g in ("baseline", "contested", "RU", "UA"):  # claimed dots above the grey baseline ones
         rows = st[(group == g).to_numpy()].sort_values("id", kind="stable")
         if not len(rows):
             continue
         approx = derived.loc[rows.index].to_numpy()
+        old = stale.loc[rows.index].to_numpy()
         size, z = (10.0, 3) if g == "baseline" else (34.0, 4)
         xs, ys = rows.geometry.x.to_numpy(), rows.geometry.y.to_numpy()
         colour = COLOURS[g]
-        if (~approx).any():
-            ax.scatter(xs[~approx], ys[~approx], s=size, c=colour, edgecolors="white", linewidths=0.5, zorder=z)
+        fresh = ~approx & ~old
+        if fresh.any():
+            ax.scatter(xs[fresh], ys[fresh], s=size, c=colour, edgecolors="white", linewidths=0.5, zorder=z)
+        if (~approx & old).any():  # a stale claim: faded, with a grey outline (as on the HTML map)
+            faded = ~approx & old
+            ax.scatter(
+                xs[faded], ys[faded], s=size, c=colour, alpha=0.35, edgecolors=_STALE_EDGE, linewidths=0.9, zorder=z
+            )
         if approx.any():
             ax.scatter(
                 xs[approx], ys[approx], s=size * 1.3, facecolors="none", edgecolors=colour, linewidths=1.3, zorder=z
             )
+
+
+_STALE_EDGE: Final = "#8c8c8c"
+
+
+def _stale(st: gpd.GeoDataFrame) -> pd.Series:
+    """Which settlements' claims are stale and still coloured (a state without ages has none)."""
+    if "stale" not in st:
+        return pd.Series(False, index=st.index, dtype=bool)
+    stale: pd.Series = st["stale"].astype(bool) & ~st["expired"].astype(bool)
+    return stale
 
 
 def _label_claimed(ax: Axes, st: gpd.GeoDataFrame, renderer: Any) -> None:
@@ -318,6 +343,23 @@ def _draw_panel(fig: Figure, ctx: ExportContext, renderer: Any, *, left: float, 
             label="Hollow: approximate position\n(derived from a description)",
         )
     )
+    n_stale = int(_stale(ctx.state).sum())
+    if n_stale:
+        age = ctx.ageing
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=7,
+                markerfacecolor="#999999",
+                alpha=0.5,
+                markeredgecolor=_STALE_EDGE,
+                label=f"Faded: stale claim ({n_stale}), older\n"
+                f"than {age.control_days} days ({age.presence_days} if contested)",
+            )
+        )
     handles.append(
         Line2D([], [], color=BORDER_COLOUR, linewidth=1.4, linestyle=(0, (6, 3)), label=ctx.theatre.border_label)
     )
@@ -345,6 +387,9 @@ def _draw_panel(fig: Figure, ctx: ExportContext, renderer: Any, *, left: float, 
     ]
     if ctx.unplaced:
         notes.append(f"{ctx.unplaced} claim(s) could not be placed: not drawn.")
+    expired = int(ctx.state["expired"].sum()) if "expired" in ctx.state else 0
+    if expired and ctx.ageing.max_age_days is not None:
+        notes += [f"{expired} claim(s) older than {ctx.ageing.max_age_days} days:", "drawn grey, not coloured."]
     text = fig.text(left, leg_bottom - 0.03, "\n".join(notes), fontsize=7.5, color="#333333", va="top", linespacing=1.4)
     return float(text.get_window_extent(renderer).transformed(fig.transFigure.inverted()).y0)
 
