@@ -387,12 +387,21 @@ def test_the_sources_drawn_areas_are_a_layer_and_the_popup_shows_them_beside_a_c
     gornal, sudzha = names.index("Gornal"), names.index("Sudzha")
     # Gornal: a named claim of 2025-05-21, later than the areas; the areas' view of it stays beside it
     assert p["verdicts"][p["v"][gornal]].startswith("<b>contested</b> according to General Staff of Ukraine")
-    assert p["areas"][p["ar"][gornal]] == "Areas drawn by General Staff of Ukraine on 2025-04-01: <b>Held by Russia</b>"
+    drawing = (
+        ' [<a href="https://example.org/ua-gs/2025-04-01" target="_blank" rel="noopener noreferrer">the drawing</a>]'
+    )
+    assert p["areas"][p["ar"][gornal]] == (
+        "Areas drawn by General Staff of Ukraine on 2025-04-01: <b>Held by Russia</b>" + drawing
+    )
     # Sudzha: decided by the areas (outside them now: the map leaves it to Russia); its named claim listed
     assert p["verdicts"][p["v"][sudzha]].startswith(
         "<b>RU</b> according to General Staff of Ukraine on 2025-05-21 (its drawn areas of 2025-04-01; 50 days old)"
     )
-    assert p["ar"][sudzha] == -1 and len(p["c"][sudzha]) == 1
+    # ... and the popup links the drawing that decides it (no claim row says so)
+    assert p["areas"][p["ar"][sudzha]] == (
+        "Areas drawn by General Staff of Ukraine on 2025-04-01: <b>Held by Russia</b>" + drawing
+    )
+    assert len(p["c"][sudzha]) == 1
     panel = _panel(m)
     # the areas shown are those of 1 April, 50 days before the map's date, and the legend says so
     assert esc("Areas drawn by General Staff of Ukraine on 2025-04-01") + " (its own drawing, 50 days before" in panel

@@ -375,6 +375,7 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
     codes, v, c, ages, ar = [], [], [], [], []
     area_texts: dict[str, int] = {}
     labels = ctx.theatre.labels
+    drawn_day, drawn_refs = _drawn_refs(ctx.drawn)
     columns = (schemas.GROUP_COLUMN, "basis", "controller", "since", "country", "claim_ids", "age_days", "stale")
     rows = zip(
         *(st[k].tolist() for k in (*columns, "expired", "area_controller", "area_date", "at_edge", "precision_m")),
@@ -389,9 +390,17 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
         v.append(verdicts.setdefault(verdict, len(verdicts)))
         c.append([claim_index(cid) for cid in cids[:6] if cid in ctx.claims])
         ages.append(AGE_CODES["expired" if expired else "stale" if stale else "fresh"])
-        if a_ctrl and basis != "area":  # beside a named claim: what the source's drawn areas show there
+        head = ctx.claims.get(cids[0]) if len(cids) else None
+        polygons = drawn_refs.get(str(a_ctrl)) if a_date == drawn_day else None
+        if polygons is not None and head is not None and head.get("drawn") and head.get("date") == since:
+            polygons = None  # decided by a claim read off the map that day: the claim itself is listed
+        if a_ctrl and (basis != "area" or polygons is not None):
+            # beside a named claim: what the source's drawn areas show there; or the polygons that decide it,
+            # linked to where they were taken from
             km = f"{float(prec) / 1000:.1f}" if _number(prec) else ""
             text = area_text(src, labels.get(str(a_ctrl), str(a_ctrl)), str(a_date), bool(edge), km)
+            if polygons:
+                text += f" [{link(polygons, 'the drawing')}]"
             ar.append(area_texts.setdefault(text, len(area_texts)))
         else:
             ar.append(-1)
@@ -498,6 +507,19 @@ def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
     if ctx.claims_file is not None:
         root.header.add_child(_Verbatim(f'<script src="{esc(ctx.claims_file.url)}"></script>'), name="km_claims_file")
     _add_settlement_links(m, ctx.settlement_links)
+
+
+def _drawn_refs(drawn: DrawnAreas | None) -> tuple[str, dict[str, str]]:
+    """The day of the drawn areas shown, and the address each controller's polygons were taken from.
+
+    Outside every polygon (the de jure country, undrawn ground) the day's first address stands for the map.
+    """
+    if drawn is None or drawn.areas.empty or "ref" not in drawn.areas:
+        return "", {}
+    refs = drawn.areas.sort_values("controller", kind="stable")
+    out = {str(c): str(r) for c, r in zip(refs["controller"], refs["ref"], strict=True)}
+    first = str(drawn.areas["ref"].iloc[0])
+    return drawn.date, {c: out.get(c, first) for c in ("UA", "RU", "contested")}
 
 
 def _stale_counts(state: pd.DataFrame) -> dict[str, int]:
