@@ -36,7 +36,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from . import schemas
-from ._csvio import url_problem
+from ._csvio import regular_file_problem, url_problem
 from ._errors import DataError, KurskMapError, Problem
 from ._fs import write_atomic
 from .claims import read_sources
@@ -425,9 +425,9 @@ def _layers(
     paths: Iterable[str | Path], layer: str | None, problems: list[Problem]
 ) -> Iterable[tuple[gpd.GeoDataFrame, str]]:
     for path in map(Path, paths):
-        if not path.is_file():
-            what = "is a folder, not a file" if path.is_dir() else "file not found; check the path"
-            problems.append(Problem(str(path), 0, "", what))
+        bad = regular_file_problem(path, what="GIS layer file")  # never a FIFO or a device: it would hang
+        if bad:
+            problems.append(Problem(str(path), 0, "", bad))
             continue
         try:
             names = [layer] if layer else [str(row[0]) for row in pyogrio.list_layers(path)]
@@ -513,7 +513,7 @@ def write_areas(result: AreaImport, data: str | Path, source: str) -> list[Path]
         )
     written = []
     for day, path in sorted(targets.items()):
-        write_atomic(path, areas_geojson(result.days[day]))
+        write_atomic(path, areas_geojson(result.days[day]), parents=True)
         written.append(path)
     return written
 

@@ -24,7 +24,6 @@ import difflib
 import json
 import math
 import re
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +39,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from . import schemas
-from ._csvio import MAX_BYTES, url_problem
+from ._csvio import MAX_BYTES, read_capped, regular_file_problem, url_problem
 from ._errors import DataError, Problem
 from .theatre import Theatre
 
@@ -136,16 +135,12 @@ def read_features(path: str | Path) -> tuple[list[Feature], list[Problem]]:
 
 def _read_json(p: Path) -> tuple[Any, list[Problem]]:
     name = str(p)
+    # only regular files are read: a FIFO would wait forever, a device (a link to /dev/zero) never end
+    bad = regular_file_problem(p, what="GeoJSON file", max_bytes=MAX_BYTES)
+    if bad:
+        return None, [Problem(name, 0, "", bad)]
     try:
-        st = p.stat()
-        if stat.S_ISDIR(st.st_mode):
-            return None, [Problem(name, 0, "", "is a directory, expected a GeoJSON file")]
-        if st.st_size > MAX_BYTES:
-            mib = st.st_size / 2**20
-            return None, [Problem(name, 0, "", f"file is {mib:.0f} MiB, over the {MAX_BYTES // 2**20} MiB limit")]
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(name, 0, "", "file not found; check the path")]
+        raw = read_capped(p, MAX_BYTES)
     except OSError as exc:
         return None, [Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")]
     try:

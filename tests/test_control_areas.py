@@ -135,6 +135,16 @@ def test_broken_json_is_located_by_line(tmp_path: Path) -> None:
         load_areas(tmp_path / "areas", sources=SOURCES, today=TODAY)
 
 
+def test_a_named_pipe_is_refused_without_waiting_for_it(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "areas" / "ua-gs" / "2024-08-15.geojson"
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)  # reading it would block for ever
+    with pytest.raises(DataError, match=rf"{path.name}: is a named pipe \(FIFO\), not a regular file"):
+        load_areas(tmp_path / "areas", sources=SOURCES, today=TODAY)
+
+
 def test_overlapping_polygons_of_different_controllers_are_refused(tmp_path: Path) -> None:
     half = [[[35.25, 51.1], [35.35, 51.1], [35.35, 51.2], [35.25, 51.2], [35.25, 51.1]]]
     path = write(tmp_path, "ua-gs", "2024-08-15.geojson", feature(), feature(half, controller="RU"))
