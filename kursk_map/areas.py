@@ -128,8 +128,8 @@ def inside_areas(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, crs: str 
     >>> pts = gpd.GeoDataFrame(index=["in", "out"], geometry=[Point(35.25, 51.15), Point(35.5, 51.15)], crs="EPSG:4326")
     >>> day = gpd.GeoDataFrame({"controller": ["UA"]}, geometry=[box(35.2, 51.1, 35.3, 51.2)], crs="EPSG:4326")
     >>> r = inside_areas(pts, day)
-    >>> list(r["controller"]), [round(m / 1000, 1) for m in r["edge_m"]]
-    (['UA', ''], [3.5, 13.9])
+    >>> list(r["controller"]), [int(m // 1000) for m in r["edge_m"]]  # whole km to the nearest edge
+    (['UA', ''], [3, 13])
     """
     crs = crs or equal_area_of(points.geometry.to_crs(CRS))
     xy = points.geometry.to_crs(crs).to_numpy()

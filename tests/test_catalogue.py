@@ -1807,7 +1807,8 @@ USER: dict[str, Content] = {
 }
 KNOWN = "known: ru-mod, ua-gs"
 COMMANDS = (
-    "'build', 'validate', 'resolve', 'gazetteer', 'state', 'diff', 'compare', 'figures', 'export', 'extract', 'claims'"
+    "'build', 'validate', 'resolve', 'gazetteer', 'state', 'diff', 'compare', 'figures', 'export', 'extract', "
+    "'import', 'claims'"
 )
 
 
