@@ -196,6 +196,20 @@ def test_index_links_timelines_and_comparisons() -> None:
     assert "href='compare/2025-01-01.html'" in html and "2 disagree" in html
 
 
+def test_index_states_the_builds_ageing() -> None:
+    manifest = {
+        "claims": 1,
+        "sources": [{"slug": "a", "name": "A", "side": "UA", "kind": "official", "url": ""}],
+        "maps": [{"source": "a", "date": "2025-01-01", "path": "a/2025-01-01.html", "counts": {}, "unplaced": []}],
+        "ageing": {"stale_presence_days": 14, "stale_control_days": 60, "max_age_days": 120},
+    }
+    html = " ".join(render_index(manifest).split())
+    assert 'one older than 60 days (14 for "contested") is drawn faded' in html
+    assert "Claims older than 120 days are listed but not coloured." in html
+    del manifest["ageing"]
+    assert "listed but not coloured" not in render_index(manifest)
+
+
 def _payload(html: str) -> dict:
     m = re.search(r"const D = (\{.*?\});\n", html)
     assert m, "no settlement payload in the page"

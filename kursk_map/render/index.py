@@ -46,6 +46,13 @@ def _method(manifest: Mapping[str, Any], theatre: Theatre) -> str:
     """The short explanation of the method shown on the index."""
     unplaced = len(manifest.get("unplaced", []))
     conflicts = len(manifest.get("conflicts", []))
+    age = manifest.get("ageing") or {}
+    stale = (age.get("stale_control_days", 90), age.get("stale_presence_days", 30))
+    dropped = (
+        f" Claims older than {int(age['max_age_days'])} days are listed but not coloured."
+        if age.get("max_age_days")
+        else ""
+    )
     crs = theatre.equal_area_crs
     if not crs:
         crs = " centred on the settlements"
@@ -61,6 +68,11 @@ link to where it was reported.</li>
 or before the date. A whole-oblast claim ("full control of the oblast") applies to every settlement of
 the oblast until a later settlement claim overrides it. A settlement the source never mentioned is drawn at
 its de jure country and marked <i>baseline</i>: that is not a claim.</li>
+<li><b>Age, drawn areas, attacks.</b> Every claim shows its age on the map's date; one older than
+{int(stale[0])} days ({int(stale[1])} for "contested") is drawn faded and counted as <i>stale</i>.{dropped}
+A source's own published areas, where imported, are drawn as its own layer and colour the settlements
+inside them until a later named claim. Reported attacks and strikes near a settlement get their own marker
+and never colour it. Each claim names its claimant apart from the outlet that reported it.</li>
 <li><b>Positions.</b> Each dot comes from the reference its gazetteer row cites (an open registry, a
 gazetteer such as GeoNames, or a public page; credits: {esc(theatre.attribution)});
 where no page gives coordinates, a point is derived from a cited description ("10 km north-west of
