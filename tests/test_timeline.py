@@ -135,3 +135,31 @@ def test_the_payload_carries_claim_dates_drawn_areas_and_ageing(tmp_path) -> Non
     )
     assert [len(fc["features"]) for fc in data["drawn"]] == [2, 1]
     assert data["ageing"] == {"presence": 30, "control": 90, "max": None}
+
+
+def test_each_date_marks_the_attacks_reported_since_the_previous_date(tmp_path) -> None:
+    from kursk_map import load_dataset
+    from kursk_map.state import attacks
+
+    from .conftest import RU_CLAIMS, write_dataset
+
+    ru = RU_CLAIMS + (
+        "ru-5,2025-03-14,ru-mod,attack,Gornal,UA,,,,,Says a Ukrainian attack towards Gornal was repelled.,"
+        "https://tass.com/x,\n"
+    )
+    ds = load_dataset(write_dataset(tmp_path / "data", ru=ru), today=TODAY)
+    ctx = _ctx(ds)
+    ctx = TimelineContext(**{**ctx.__dict__, "attacks": attacks(ds.ledger, source="ru-mod", date=TODAY)})
+    data = json.loads(timeline_json(ctx))
+    at = dict(zip(data["dates"], data["atk"], strict=True))
+    assert at["2025-03-13"] == [] and at["2025-03-15"] == [] and at["2025-04-26"] == []
+    ((lat, lon, tip, popup),) = at["2025-03-14"]
+    assert (lat, lon) == (51.07, 35.5)  # Gornal
+    assert tip == "Attack or strike reported near Gornal (1); not a claim of control"
+    assert "They do not say who holds it." in popup and "as reported by TASS" in popup
+    # Gornal's colour on that date is untouched by the attack
+    ids = list(ctx.states[0].index)
+    assert data["states"][data["dates"].index("2025-03-14")][0][ids.index("kmap:gornal-sudzhansky")] == "-"
+    html = render_timeline(ctx).get_root().render()
+    assert "Attack or strike reported near (since the previous date)" in html
+    assert "window.__kmAttacks(attackLayer, D.atk[k])" in html

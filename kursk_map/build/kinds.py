@@ -55,7 +55,7 @@ from ..render import (
     settlements_file,
 )
 from ..resolution import ResolvedLedger
-from ..state import Ageing, compute_state, figures, group_counts
+from ..state import Ageing, attacks, compute_state, figures, group_counts
 from ..view import (
     drawn_areas,
     export_context,
@@ -465,6 +465,7 @@ class TimelinePage(PageKind):
                 settlement_links=links(page),
                 ageing=job.ageing,
                 drawn=[d for d in drawn if d is not None],
+                attacks=attacks(ds.ledger, source=page.source, date=days[-1]),
             )
             return render_timeline(ctx, self_contained=job.self_contained)
 

@@ -553,9 +553,18 @@ def attack_markers(ctx: MapContext) -> list[list[Any]]:
     own marker, never as the settlement's colour. Several claims about one settlement share a marker,
     newest first.
     """
-    st = ctx.state
+    return attack_rows(ctx.state, ctx.attacks, ctx.claims, ctx.source["name"])
+
+
+def attack_rows(
+    st: gpd.GeoDataFrame,
+    attacks: Sequence[Mapping[str, Any]],
+    claims: Mapping[str, Mapping[str, Any]],
+    source_name: str,
+) -> list[list[Any]]:
+    """:func:`attack_markers` of any list of attack claims, placed with the state ``st`` (its lat/lon)."""
     by_place: dict[str, list[Mapping[str, Any]]] = {}
-    for a in ctx.attacks:
+    for a in attacks:
         sid = str(a.get("settlement_id") or "")
         if a.get("placed") and sid in st.index:
             by_place.setdefault(sid, []).append(a)
@@ -565,13 +574,13 @@ def attack_markers(ctx: MapContext) -> list[list[Any]]:
         name = str(st.at[sid, "name"])
         items = "".join(
             f"<li><b>{esc(a['date'])}</b> · by {esc(a['controller'])} · {esc(a['summary'])} "
-            f"[{claim_by(ctx.claims.get(str(a['claim_id']), a), ctx.source['name'])}]</li>"
+            f"[{claim_by(claims.get(str(a['claim_id']), a), source_name)}]</li>"
             for a in rows
         )
         tip = f"Attack or strike reported near {esc(name)} ({len(rows)}); not a claim of control"
         popup = (
             f"<div class='km-pop'><b>{esc(name)}</b>: attacks or strikes reported near it, according to "
-            f"{esc(ctx.source['name'])}. They do not say who holds it.<ul>{items}</ul></div>"
+            f"{esc(source_name)}. They do not say who holds it.<ul>{items}</ul></div>"
         )
         out.append([round(float(st.at[sid, "lat"]), 4), round(float(st.at[sid, "lon"]), 4), tip, popup])
     return out

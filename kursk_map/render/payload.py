@@ -12,7 +12,7 @@ pages, in the state's order for a timeline).
 
 from __future__ import annotations
 
-from typing import Final, TypedDict
+from typing import Any, Final, TypedDict
 
 from .. import schemas
 
@@ -117,3 +117,6 @@ class TimelinePayload(TypedDict):
     #: per date, the label of the areas shown, or "":
     #: "Areas drawn by DeepState on 2024-11-20 (its own drawing, 2 days before this date)"
     drawnLabel: list[str]
+    #: per date, the attacks or strikes reported near a settlement since the previous date, one marker per
+    #: settlement ``[lat, lon, tooltip, popup]`` (escaped HTML, see ``render/assets/attacks.js``); never a controller
+    atk: list[list[list[Any]]]

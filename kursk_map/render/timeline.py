@@ -25,7 +25,7 @@ from ._assets import header_script, script
 from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map
 from ._html import esc
 from ._texts import claim_by
-from .maps import DrawnAreas, _claim_line, _figure, _position, drawn_features
+from .maps import DrawnAreas, _claim_line, _figure, _position, attack_rows, drawn_features
 from .payload import GROUP_CODES
 from .settlement import SettlementLinks
 from .style import COLOURS
@@ -62,6 +62,9 @@ class TimelineContext:
     drawn : sequence of DrawnAreas
         The areas the source drew, one entry per day (ascending); each date of the slider shows its
         latest on or before it.
+    attacks : sequence of mappings
+        The source's attack claims up to the last date (see :func:`kursk_map.state.attacks`): each date
+        of the slider marks those reported since the previous date, never as a controller.
     """
 
     source: Mapping[str, str]
@@ -75,6 +78,7 @@ class TimelineContext:
     settlement_links: SettlementLinks | None = None
     ageing: Ageing = field(default_factory=Ageing)
     drawn: Sequence[DrawnAreas] = ()
+    attacks: Sequence[Mapping[str, Any]] = ()
 
 
 def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
@@ -156,8 +160,19 @@ def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
             "max": ctx.ageing.max_age_days,
         },
         **_drawn_payload(ctx),
+        "atk": _attack_payload(ctx, first),
     }
     return payload, last
+
+
+def _attack_payload(ctx: TimelineContext, st: gpd.GeoDataFrame) -> list[list[list[Any]]]:
+    """Per date, the markers of the attacks reported since the previous date (``[lat, lon, tip, popup]``)."""
+    out = []
+    for k, day in enumerate(ctx.dates):
+        after = ctx.dates[k - 1] if k else ""
+        mine = [a for a in ctx.attacks if after < str(a["date"]) <= day]
+        out.append(attack_rows(st, mine, ctx.claims, ctx.source["name"]))
+    return out
 
 
 def _drawn_payload(ctx: TimelineContext) -> dict[str, Any]:
@@ -196,9 +211,9 @@ class _TimelineScript(ScriptMacro):
   const out = {
     date: document.getElementById("km-tl-date"), counts: document.getElementById("km-tl-counts"),
     changes: document.getElementById("km-tl-changes"), figs: document.getElementById("km-tl-figs"),
-    drawn: document.getElementById("km-tl-drawn")
+    drawn: document.getElementById("km-tl-drawn"), attacks: document.getElementById("km-tl-attacks")
   };
-  const drawnLayer = {{ this.drawn_layer }};
+  const drawnLayer = {{ this.drawn_layer }}, attackLayer = {{ this.attack_layer }};
   let drawnShown = -2;
   function group(code, i) { return code === "-" ? "baseline" : CTRL[code]; }
   function show(k) {
@@ -256,6 +271,9 @@ class _TimelineScript(ScriptMacro):
     if (out.drawn) {
       out.drawn.innerHTML = D.drawnLabel[k] || "no drawn areas yet";
     }
+    attackLayer.clearLayers();
+    window.__kmAttacks(attackLayer, D.atk[k]);
+    if (out.attacks) { out.attacks.textContent = String(D.atk[k].length); }
     const moves = ["UA", "RU", "contested", "baseline"].filter(function (g) { return changed[g].length; })
       .map(function (g) {
         const names = changed[g].slice().sort(), more = names.length - 30;
@@ -275,11 +293,12 @@ class _TimelineScript(ScriptMacro):
 {% endmacro %}"""
     )
 
-    def __init__(self, payload: dict[str, Any], drawn_layer: str) -> None:
+    def __init__(self, payload: dict[str, Any], drawn_layer: str, attack_layer: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "KmTimeline"
         self.payload = payload
         self.drawn_layer = drawn_layer
+        self.attack_layer = attack_layer
         self.scripts = script("dots.js", indent=2) + "\n  " + script("ageing.js", indent=2)
 
 
@@ -288,6 +307,11 @@ def _panel(ctx: TimelineContext) -> str:
     src = ctx.source
     nav = f'<a href="{esc(ctx.nav["index"])}">all maps</a>' if ctx.nav.get("index") else ""
     drawn = "\n  <div><span class='km-drawn-swatch'></span><span id='km-tl-drawn'></span></div>" if ctx.drawn else ""
+    if ctx.attacks:
+        drawn += (
+            "\n  <div><span class='km-attack-swatch'></span>attacks or strikes reported near a settlement since the "
+            "previous date, not control: <b id='km-tl-attacks'></b></div>"
+        )
     return f"""
 <div class="km-panel-body">
   <div class="km-title">{esc(src["name"])} <span class="km-date" id="km-tl-date">{esc(ctx.dates[-1])}</span></div>
@@ -328,7 +352,17 @@ def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> fo
     if ctx.drawn:
         header_script(m, "areas.js")
         drawn.add_to(m)
-    m.add_child(_TimelineScript(payload, drawn.get_name() if ctx.drawn else "L.layerGroup()"))
+    attacks = folium.FeatureGroup(name="Attack or strike reported near (since the previous date)", show=True)
+    if ctx.attacks:
+        header_script(m, "attacks.js")
+        attacks.add_to(m)
+    m.add_child(
+        _TimelineScript(
+            payload,
+            drawn.get_name() if ctx.drawn else "L.layerGroup()",
+            attacks.get_name() if ctx.attacks else "L.layerGroup()",
+        )
+    )
     folium.LayerControl(collapsed=True).add_to(m)
     return m
 
