@@ -394,6 +394,10 @@ def test_drawn_areas_show_on_the_map_and_in_the_popup(areas_atlas: Path) -> None
         _open(page, areas_atlas / "ua-gs" / "2025-05-21.html")
         names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
         assert any("Areas drawn by General Staff of Ukraine on 2025-04-01" in n for n in names)
+        # the drawing is hatched (an SVG pattern in the controller's colour), not a plain translucent fill
+        fills = page.evaluate("() => [...document.querySelectorAll('svg path')].map(p => p.getAttribute('fill'))")
+        assert "url(#km-hatch-0072B2)" in fills
+        assert page.locator("#km-hatch-0072B2 rect").count() == 2
         _click_settlement(page, 51.07, 35.50)  # Gornal: a named claim later than the areas
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()

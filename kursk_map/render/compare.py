@@ -25,7 +25,7 @@ from ._assets import header_script, script
 from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map
 from ._html import esc, script_json
 from ._texts import age_text, claim_by
-from .maps import DrawnAreas, MapContext, _bounds, _panel_html, drawn_features, render_map
+from .maps import DRAWN_RENDERER, DrawnAreas, MapContext, _bounds, _panel_html, drawn_features, render_map
 from .payload import AGE_CODES, GROUP_CODES
 from .settlement import SettlementLinks
 from .style import COLOURS
@@ -345,6 +345,7 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
                 {"type": "FeatureCollection", "features": drawn_features(drawn, src["name"], ctx.theatre)},
                 name=esc(drawn.label(src["name"])),
                 on_each_feature=JsCode("function(f, layer) { window.__kmDrawnStyle(f, layer); }"),
+                renderer=DRAWN_RENDERER,
             ).add_to(m)
     _add_border(m, ctx.border, ctx.theatre)
     _add_settlement_links(m, ctx.settlement_links)

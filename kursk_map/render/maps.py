@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import folium
 import geopandas as gpd
@@ -606,7 +606,12 @@ def _add_drawn(m: folium.Map, ctx: MapContext) -> None:
         name=esc(ctx.drawn.label(ctx.source["name"])),
         style_function=lambda f: {"color": f["properties"]["c"], "fillColor": f["properties"]["c"]},
         on_each_feature=JsCode("function(f, layer) { window.__kmDrawnStyle(f, layer); }"),
+        renderer=DRAWN_RENDERER,
     ).add_to(m)
+
+
+#: The drawn areas are SVG paths (their hatch is an SVG pattern), whatever the map's renderer for the dots.
+DRAWN_RENDERER: Final = JsCode("L.svg({padding: 0.5})")
 
 
 def drawn_features(drawn: DrawnAreas, source_name: str, theatre: Theatre) -> list[dict[str, Any]]:

@@ -215,6 +215,7 @@ class _TimelineScript(ScriptMacro):
   };
   const drawnLayer = {{ this.drawn_layer }}, attackLayer = {{ this.attack_layer }};
   let drawnShown = -2;
+  const drawnSvg = L.svg({padding: 0.5});  // the hatch of the drawn areas is an SVG pattern
   function group(code, i) { return code === "-" ? "baseline" : CTRL[code]; }
   function show(k) {
     const codes = D.states[k][0], refs = D.states[k][1];
@@ -265,14 +266,14 @@ class _TimelineScript(ScriptMacro):
       drawnShown = D.drawnAt[k];
       drawnLayer.clearLayers();
       if (drawnShown >= 0) {
-        L.geoJSON(D.drawn[drawnShown], {onEachFeature: window.__kmDrawnStyle}).addTo(drawnLayer);
+        L.geoJSON(D.drawn[drawnShown], {onEachFeature: window.__kmDrawnStyle, renderer: drawnSvg}).addTo(drawnLayer);
       }
     }
     if (out.drawn) {
       out.drawn.innerHTML = D.drawnLabel[k] || "no drawn areas yet";
     }
     attackLayer.clearLayers();
-    window.__kmAttacks(attackLayer, D.atk[k]);
+    if (D.atk[k].length) { window.__kmAttacks(attackLayer, D.atk[k]); }  // attacks.js is there when any is
     if (out.attacks) { out.attacks.textContent = String(D.atk[k].length); }
     const moves = ["UA", "RU", "contested", "baseline"].filter(function (g) { return changed[g].length; })
       .map(function (g) {
