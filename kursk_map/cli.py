@@ -618,14 +618,21 @@ def _cmd_figures(a: argparse.Namespace) -> int:
     if a.json:
         print(json.dumps(series, ensure_ascii=False, indent=1))
         return 0
-    print(f"{'date':<11} {'announced':<34} implied by its settlement claims")
+    drawn = any(e["drawn"] for e in series)  # figures read off the source's own map: a column of their own
+    print(
+        f"{'date':<11} {'announced':<34} "
+        + (f"{'drawn on its map':<20} " if drawn else "")
+        + "implied by its settlement claims"
+    )
     for e in series:
         said = "; ".join(f"{x['value']:g} {x['unit']} {x['controller']}" for x in e["announced"]) or "-"
+        seen = "; ".join(f"{x['value']:g} {x['unit']} {x['controller']}" for x in e["drawn"]) or "-"
         km2 = e["implied_km2"]
         n = e["named_settlements"]
         print(
-            f"{e['date']:<11} {said:<34} UA {km2['UA']:>7.1f} km2 ({n['UA']} named), "
-            f"RU {km2['RU']:>7.1f} km2 ({n['RU']}), contested {km2['contested']:.1f} km2 ({n['contested']})"
+            f"{e['date']:<11} {said:<34} " + (f"{seen:<20} " if drawn else "") + f"UA {km2['UA']:>7.1f} km2 "
+            f"({n['UA']} named), RU {km2['RU']:>7.1f} km2 ({n['RU']}), contested {km2['contested']:.1f} km2 "
+            f"({n['contested']})"
         )
     return 0
 

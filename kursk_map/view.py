@@ -209,7 +209,8 @@ def figure_series(ds: Dataset, source: str) -> list[dict[str, Any]]:
     """For each date of ``source``: the figures it announced that day beside what its claims imply.
 
     Each entry has ``date``, ``announced`` (its area/count claims of that day, area in km²),
-    ``implied_km2`` and ``named_settlements`` (settlements it claims per controller, to date).
+    ``drawn`` (the same read off its own map, claim ids ``<source>-map-...``: what it drew, not what it
+    said), ``implied_km2`` and ``named_settlements`` (settlements it claims per controller, to date).
     """
     check_source(ds, source)
     dates = source_dates(ds.ledger, source)
@@ -219,20 +220,25 @@ def figure_series(ds: Dataset, source: str) -> list[dict[str, Any]]:
     for day, state in source_states(ds, source, dates):
         today = mine[mine["date"] == pd.Timestamp(day)]
         n = group_counts(state)
+        rows = [
+            (
+                bool(r.get("drawn", False)),
+                {
+                    "claim_id": r["claim_id"],
+                    "kind": r["kind"],
+                    "controller": r["controller"],
+                    "value": r["value"],
+                    "unit": r["unit"],
+                    "value_std": r["value_std"],
+                },
+            )
+            for r in today.to_dict("records")
+        ]
         out.append(
             {
                 "date": day.isoformat(),
-                "announced": [
-                    {
-                        "claim_id": r["claim_id"],
-                        "kind": r["kind"],
-                        "controller": r["controller"],
-                        "value": r["value"],
-                        "unit": r["unit"],
-                        "value_std": r["value_std"],
-                    }
-                    for r in today.to_dict("records")
-                ],
+                "announced": [f for drawn, f in rows if not drawn],
+                "drawn": [f for drawn, f in rows if drawn],
                 "implied_km2": held_areas(state, ds.cells),
                 "named_settlements": {k: n[k] for k in ("UA", "RU", "contested")},
             }

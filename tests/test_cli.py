@@ -204,6 +204,24 @@ def test_figures_text(data_dir: Path, capsys) -> None:
     assert "1000 km2 UA" in capsys.readouterr().out
 
 
+def test_figures_keep_what_the_source_drew_apart_from_what_it_announced(tmp_path: Path, capsys) -> None:
+    from .conftest import UA_CLAIMS, write_dataset
+
+    drawn = (
+        "ua-gs-map-20240814-area-ua-kursk,2024-08-14,ua-gs,area,Kursk Oblast,UA,120.5,km2,,,"
+        "The map of 2024-08-14 drew 120.5 km2 of Kursk Oblast as held by Ukraine.,https://example.org/map,derived\n"
+    )
+    data = write_dataset(tmp_path / "data", ua=UA_CLAIMS + drawn)
+    assert main(["figures", "--source", "ua-gs", "--json", "--data", str(data)]) == 0
+    first = json.loads(capsys.readouterr().out)[0]
+    assert [f["claim_id"] for f in first["announced"]] == ["ua-2"]
+    assert [f["claim_id"] for f in first["drawn"]] == ["ua-gs-map-20240814-area-ua-kursk"]
+    assert main(["figures", "--source", "ua-gs", "--data", str(data)]) == 0
+    header, line = capsys.readouterr().out.splitlines()[:2]
+    assert header.startswith("date        announced") and "drawn on its map" in header
+    assert line.startswith("2024-08-14  1000 km2 UA") and "120.5 km2 UA" in line
+
+
 @pytest.mark.parametrize(
     ("near", "expect_id"), [("Sudzha", "kmap:nikolayevka-a"), ("Zaoleshenka", "kmap:nikolayevka-a")]
 )
