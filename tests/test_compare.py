@@ -247,3 +247,4 @@ def test_a_sources_drawn_areas_are_a_layer_and_old_claims_are_listed_not_coloure
     assert d["maxAge"] == 40
     html = m.get_root().render()
     assert "claims older than 40 days are not coloured (listed in the popup)" in html
+    assert "Areas drawn by General Staff of Ukraine on 2025-04-01 (its own drawing, 50 days before this date)" in html

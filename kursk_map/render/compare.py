@@ -283,7 +283,7 @@ def _panel(ctx: CompareContext, n_disagree: int) -> str:
     if ctx.ageing.max_age_days is not None:
         legend += f"<li>claims older than {ctx.ageing.max_age_days} days are not coloured (listed in the popup)</li>"
     legend += "".join(
-        f"<li><span class='km-drawn-swatch'></span>{esc(d.label(name))} (its own drawing)</li>"
+        f"<li><span class='km-drawn-swatch'></span>{esc(d.label(name))} {esc(d.note(ctx.date))}</li>"
         for s in ctx.sources
         if (d := ctx.drawn.get(s["slug"])) is not None and (name := s["name"])
     )
