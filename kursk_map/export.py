@@ -54,6 +54,10 @@ FIELDS: Final = (
     "since",
     "age_days",
     "stale",
+    "expired",
+    "area_controller",
+    "area_date",
+    "at_edge",
     "claim_ids",
     "lat",
     "lon",
@@ -182,8 +186,11 @@ def export_frame(ctx: ExportContext) -> gpd.GeoDataFrame:
 
     Columns are :data:`FIELDS`; ``claim_ids`` is a ``;``-separated string (deciding claim
     first), ``label`` and ``colour`` are those of the legend, ``as_of`` is the date of the state,
-    ``age_days`` the deciding claim's age on that date (none at the baseline) and ``stale`` whether
-    it is older than its kind's threshold.
+    ``age_days`` the deciding claim's age on that date (none at the baseline), ``stale`` whether
+    it is older than its kind's threshold, ``expired`` whether it is older than the build's maximum
+    age (then ``label`` and ``colour`` are the baseline's), ``area_controller`` and ``area_date``
+    what the source's drawn areas showed there and on which day (none without), ``at_edge`` whether
+    the settlement lies within its ``precision_m`` of a drawn boundary (geodata/README.md, M1-M12).
     """
     st = ctx.state.sort_values("id", kind="stable")
     group = st[schemas.GROUP_COLUMN].tolist()
@@ -203,6 +210,10 @@ def export_frame(ctx: ExportContext) -> gpd.GeoDataFrame:
             "since": st["since"].to_numpy(),
             "age_days": pd.array([int(a) if a >= 0 else None for a in st["age_days"]], dtype=object),
             "stale": [bool(s) for s in st["stale"]],
+            "expired": [bool(s) for s in st["expired"]],
+            "area_controller": [str(a) or None for a in st["area_controller"]],
+            "area_date": [str(a) or None for a in st["area_date"]],
+            "at_edge": [bool(s) for s in st["at_edge"]],
             "claim_ids": [";".join(ids) for ids in st["claim_ids"]],
             "lat": [round(float(x), _DECIMALS) for x in st["lat"]],
             "lon": [round(float(x), _DECIMALS) for x in st["lon"]],
@@ -228,7 +239,20 @@ def _fragment(keys: tuple[str, ...], values: tuple[Any, ...]) -> str:
 
 
 _STATIC = ("id", "name", "name_ru", "name_uk", "raion", "oblast", "country")
-_CLAIMED = ("controller", "label", "colour", "basis", "since", "age_days", "stale", "claim_ids")
+_CLAIMED = (
+    "controller",
+    "label",
+    "colour",
+    "basis",
+    "since",
+    "age_days",
+    "stale",
+    "expired",
+    "area_controller",
+    "area_date",
+    "at_edge",
+    "claim_ids",
+)
 _PLACE = ("lat", "lon", "precision_m", "method", "ref")
 assert (*_STATIC, *_CLAIMED, *_PLACE, "source", "as_of") == FIELDS
 
@@ -269,6 +293,10 @@ def geojson_text(ctx: ExportContext) -> str:
         _column(st, "since"),
         st["age_days"].tolist(),
         st["stale"].tolist(),
+        st["expired"].tolist(),
+        st["area_controller"].tolist(),
+        st["area_date"].tolist(),
+        st["at_edge"].tolist(),
         st["claim_ids"].tolist(),
         strict=True,
     )
@@ -285,7 +313,7 @@ def geojson_text(ctx: ExportContext) -> str:
     tail = _fragment(("source", "as_of"), (ctx.source["slug"], ctx.date.isoformat()))
     lines = []
     labels = ctx.theatre.labels
-    for sid, s_vals, (ctrl, basis, group, since, age, stale, cids), p_vals in zip(
+    for sid, s_vals, (ctrl, basis, group, since, age, stale, expired, a_ctrl, a_date, edge, cids), p_vals in zip(
         ids, static, claimed, place, strict=True
     ):
         c_vals = (
@@ -296,6 +324,10 @@ def geojson_text(ctx: ExportContext) -> str:
             since,
             int(age) if age >= 0 else None,
             bool(stale),
+            bool(expired),
+            str(a_ctrl) or None,
+            str(a_date) or None,
+            bool(edge),
             ";".join(cids),
         )
         lines.append(

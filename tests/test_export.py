@@ -148,6 +148,33 @@ def test_svg_draws_derived_positions_hollow(dataset, tmp_path: Path) -> None:
     assert f"{LABELS['UA']}: 1" in _svg_texts(out)
 
 
+def test_geojson_carries_the_age_and_what_the_drawn_areas_show(tmp_path: Path) -> None:
+    from .conftest import UA_AREAS, write_areas
+
+    root = write_dataset(tmp_path / "data")
+    plain = export_state(load_dataset(root, today=TODAY), "ua-gs", "2025-05-21", tmp_path / "plain.geojson")
+    for day, boxes in UA_AREAS.items():
+        write_areas(root, "ua-gs", day, *boxes)
+    drawn = export_state(load_dataset(root, today=TODAY), "ua-gs", "2025-05-21", tmp_path / "drawn.geojson")
+    before, after = ({f["id"]: f["properties"] for f in json.loads(p.read_text())["features"]} for p in (plain, drawn))
+    keys = ("basis", "since", "age_days", "stale", "expired", "area_controller", "area_date", "at_edge")
+    # without areas: Sudzha by its named claim of 2024-08-14, 280 days old, stale
+    assert tuple(before["486816"][k] for k in keys) == ("claim", "2024-08-14", 280, True, False, None, None, False)
+    # with them: the areas of 1 April leave Sudzha to Russia (50 days old); Gornal's named claim of the day wins
+    assert tuple(after["486816"][k] for k in keys) == (
+        "area",
+        "2025-04-01",
+        50,
+        False,
+        False,
+        "RU",
+        "2025-04-01",
+        False,
+    )
+    gornal = after["kmap:gornal-sudzhansky"]
+    assert (gornal["basis"], gornal["area_controller"], gornal["area_date"]) == ("claim", "RU", "2025-04-01")
+
+
 def test_svg_fades_stale_claims_and_counts_them(dataset, tmp_path: Path) -> None:
     out = export_state(dataset, "ua-gs", "2025-05-21", tmp_path / "m.svg")
     raw, texts = out.read_text(encoding="utf-8"), _svg_texts(out)
