@@ -330,11 +330,10 @@ def test_every_inventory_locality_is_in_the_gazetteer(bundled) -> None:
     # Every Russian border raion: at least 95 % of the registry's localities placed.
     share = {r.raion: r.placed / r.official for r in report if not r.unit and r.official and r.oblast != "Sumy"}
     assert len(share) == 11 and min(share.values()) >= 0.95, share
-    # Every Sumy border hromada but one: 95 % of its KATOTTH localities placed. Khotin (13 of 14) lacks
-    # Новокостянтинівка, which no open registry here nor any page found places (registry_dropped.csv);
-    # Seredyna-Buda has 33 of 34, two of them from cited pages.
+    # Every Sumy border hromada: 95 % of its KATOTTH localities placed. Seredyna-Buda has 33 of 34, two
+    # of them from cited pages; Khotin's Новокостянтинівка is GeoNames' Перше Травня (curated row).
     hromadas = {r.unit: r.placed / r.official for r in report if r.oblast == "Sumy" and r.unit}
-    assert len(hromadas) == 8 and min(hromadas.values()) >= 0.9, hromadas
-    assert {u for u, v in hromadas.items() if v < 0.95} <= {"Khotin"}, hromadas
+    assert len(hromadas) == 8 and min(hromadas.values()) >= 0.95, hromadas
+    assert ("Sumy", "Khotin") in complete
     # A GeoNames row gets its raion from the inventory (Guyevo is listed for Sudzhansky).
     assert bundled.gazetteer.loc["557731", "raion"] == "Sudzhansky"
