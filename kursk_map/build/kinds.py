@@ -43,10 +43,10 @@ from ..render import (
     claims_file,
     deterministic_ids,
     disagreements,
+    map_html,
     render_compare,
     render_image,
     render_index,
-    render_map,
     render_settlement,
     render_settlement_list,
     render_side_by_side,
@@ -369,8 +369,7 @@ class MapPage(PageKind):
                 settlement_links=links(page),
                 ageing=job.ageing,
             )
-            with deterministic_ids():
-                emit(page.path, render_map(ctx, self_contained=job.self_contained).get_root().render())
+            emit(page.path, map_html(ctx, self_contained=job.self_contained))
             data, image = page.attached[0], (page.attached[1] if job.images else None)
             emit(data, geojson_text(export_context(ds, slug, day, state=state, ageing=job.ageing)))
             stale = state["stale"] & ~state["expired"]

@@ -16,6 +16,8 @@ from .maps import (
     SettlementsFile,
     attack_markers,
     claims_file,
+    full_folium,
+    map_html,
     render_map,
     settlements_file,
 )
@@ -43,7 +45,9 @@ __all__ = [
     "deterministic_ids",
     "disagreements",
     "esc",
+    "full_folium",
     "link",
+    "map_html",
     "render_compare",
     "render_image",
     "render_index",

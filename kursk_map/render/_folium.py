@@ -156,6 +156,19 @@ _CSS = """
 </style>"""
 
 
+def start_point(bounds: list[list[float]], theatre: Theatre) -> list[float]:
+    """Where Leaflet starts before it fits ``bounds``: the theatre's centre, else the centre of ``bounds``.
+
+    Examples
+    --------
+    >>> start_point([[50.0, 35.0], [51.0, 36.5]], Theatre())
+    [50.5, 35.75]
+    """
+    (s, w), (n, e) = bounds
+    lat, lon = theatre.centre or ((s + n) / 2, (w + e) / 2)
+    return [round(lat, 4), round(lon, 4)]
+
+
 def _base_map(
     bounds: list[list[float]],
     title: str,
@@ -172,10 +185,8 @@ def _base_map(
     ``figure`` (a branca Figure), ``width`` and ``left`` place several maps side by side on one page.
     The map opens on ``bounds``; the theatre's centre is only where Leaflet starts before fitting them.
     """
-    (s, w), (n, e) = bounds
-    lat, lon = theatre.centre or ((s + n) / 2, (w + e) / 2)
     m = _Map(
-        location=[round(lat, 4), round(lon, 4)],
+        location=start_point(bounds, theatre),
         zoom_start=9,
         tiles=None,
         control_scale=True,
@@ -196,7 +207,7 @@ def _base_map(
     folium.TileLayer(OSM_TILES, attr=OSM_ATTR, name="OpenStreetMap", max_zoom=19).add_to(m)
     folium.TileLayer(SAT_TILES, attr=SAT_ATTR, name="Satellite (Esri World Imagery)", max_zoom=18, show=False).add_to(m)
     m.add_child(_Prefix(attribution_prefix(theatre)))
-    root.header.add_child(Element(f"<title>{esc(title)}</title>"), name="km_title")
+    root.header.add_child(_Verbatim(f"<title>{esc(title)}</title>"), name="km_title")
     root.header.add_child(Element(_CSS), name="km_css")
     root.header.add_child(_Verbatim(stylesheet("claims.css")), name="km_claims_css")
     return m

@@ -6,13 +6,15 @@ made deterministic so that the same input gives byte-identical pages.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -26,8 +28,17 @@ from .. import schemas
 from ..state import Ageing, group_counts
 from ..theatre import DEFAULT_THEATRE, Theatre
 from ._assets import header_script, script
-from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map, _Verbatim
+from ._folium import (
+    ScriptMacro,
+    _add_border,
+    _add_settlement_links,
+    _base_map,
+    _Verbatim,
+    deterministic_ids,
+    start_point,
+)
 from ._html import esc, link, safe_url, script_json
+from ._skeleton import Ids, Skeleton, render_layers, replace_children, sentinel, slot_text, stand_in, tojson
 from ._texts import age_text, area_text, claim_by
 from .payload import AGE_CODES, GROUP_CODES
 from .settlement import SettlementLinks
@@ -951,13 +962,258 @@ def render_map(
     if not isinstance(ctx, MapContext):
         raise TypeError(f"render_map expects a MapContext, got {type(ctx).__name__}")
     if m is None:
-        title = f"{ctx.source['name']} — {ctx.date} — {ctx.theatre.name}"
-        m = _base_map(_bounds(ctx), title, _panel_html(ctx), theatre=ctx.theatre, self_contained=self_contained)
-    _add_areas(m, ctx)
-    _add_drawn(m, ctx)
-    _add_border(m, ctx.border, ctx.theatre)
-    _add_settlements(m, ctx)
-    _add_attacks(m, ctx)
-    _add_relative(m, ctx)
+        m = _base_map(_bounds(ctx), _title(ctx), _panel_html(ctx), theatre=ctx.theatre, self_contained=self_contained)
+    for _name, draw, _fixed in _LAYERS:
+        draw(m, ctx)
     folium.LayerControl(collapsed=compact).add_to(m)
     return m
+
+
+def _title(ctx: MapContext) -> str:
+    return f"{ctx.source['name']} — {ctx.date} — {ctx.theatre.name}"
+
+
+def _add_context(m: folium.Map, ctx: MapContext) -> None:
+    _add_border(m, ctx.border, ctx.theatre)
+
+
+#: The layers of a map page in drawing order: (name, draw, the same on every map of an atlas). A new
+#: layer goes here; :func:`map_html` draws the ones marked False for each page and keeps the others
+#: in the page skeleton (they may depend only on the theatre and the border).
+_LAYERS: tuple[tuple[str, Callable[[folium.Map, MapContext], None], bool], ...] = (
+    ("areas", _add_areas, False),
+    ("drawn", _add_drawn, False),
+    ("border", _add_context, True),
+    ("settlements", _add_settlements, False),
+    ("attacks", _add_attacks, False),
+    ("relative", _add_relative, False),
+)
+
+
+def map_html(ctx: MapContext, *, self_contained: bool = False) -> str:
+    """The page :func:`render_map` draws for ``ctx``, with deterministic ids, as HTML.
+
+    The same bytes as ``render_map(ctx).get_root().render()`` inside :func:`deterministic_ids`, made
+    from a skeleton of the page kind kept by this process: only the title, the panel, the view and
+    the layers drawn from ``ctx``'s data are made for each page (see :mod:`kursk_map.render._skeleton`).
+    Inside :func:`full_folium`, every page is drawn with folium alone.
+    """
+    if not isinstance(ctx, MapContext):
+        raise TypeError(f"map_html expects a MapContext, got {type(ctx).__name__}")
+    return _PAGES.html(ctx, self_contained=self_contained)
+
+
+@contextlib.contextmanager
+def full_folium() -> Iterator[None]:
+    """Draw map pages with folium alone, without skeletons: the reference :func:`map_html` is tested against."""
+    was, _PAGES.enabled = _PAGES.enabled, False
+    try:
+        yield
+    finally:
+        _PAGES.enabled = was
+
+
+def skeleton_stats() -> Mapping[str, int]:
+    """How many map pages this process made from skeletons, and with folium alone.
+
+    ``skeleton``: from a skeleton; ``first``: with folium, the first page of its shape (its skeleton is made
+    from it); ``folium``: with folium for want of a skeleton that gives its bytes.
+    """
+    return dict(_PAGES.drawn)
+
+
+_BOUNDS_SENTINEL = [[-81.23456789, -171.23456789], [-79.87654321, -169.87654321]]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a skeleton depends on: the page's furniture, and the ids and header entries of each drawn layer."""
+
+    static: tuple[Any, ...]  #: (self_contained, theatre, border), the last two by identity (a skeleton keeps them)
+    counts: tuple[int, ...]  #: ids taken by each layer drawn per page
+    header: tuple[tuple[str, str], ...]  #: header entries the drawn layers add when built (script tags)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The ids of a page's furniture and of its fixed layers (the same for every map with that furniture)."""
+
+    furniture: int  #: ids the base map takes (the first layer's first id)
+    fixed: Mapping[str, int]  #: ids each fixed layer takes
+
+
+@dataclass
+class _MapSkeleton:
+    shape: _Shape
+    plan: _Plan
+    skeleton: Skeleton
+    children: list[tuple[str | None, str, Any]]  #: (drawn layer or None, name, element) of the skeleton's map
+    map: folium.Map  #: the skeleton's map: its name, and its furniture for the layer control
+    keep: tuple[Any, ...]  #: the objects the shape identifies, kept alive with it
+
+
+class _MapPages:
+    """The skeletons of map pages in this process (a forked build worker has its own), by page shape."""
+
+    def __init__(self) -> None:
+        self.enabled = True
+        self._skeletons: dict[_Shape, _MapSkeleton | None] = {}
+        self._plans: dict[tuple[Any, ...], tuple[_Plan, folium.Map] | None] = {}
+        self._checked: set[_Shape] = set()
+        #: Pages made from skeletons, with folium as the first of their shape, and with folium for want of a skeleton.
+        self.drawn = {"skeleton": 0, "first": 0, "folium": 0}
+
+    def html(self, ctx: MapContext, *, self_contained: bool) -> str:
+        how = self._fast(ctx, self_contained) if self.enabled else "folium"
+        if isinstance(how, _Page):
+            self.drawn["skeleton"] += 1
+            return how.html
+        self.drawn[how] += 1
+        return _reference(ctx, self_contained)
+
+    def _fast(self, ctx: MapContext, self_contained: bool) -> _Page | str:
+        """The page from its skeleton, else why folium draws it: ``first`` of its shape, or ``folium``."""
+        static = (self_contained, id(ctx.theatre), id(ctx.border))
+        first = None
+        if static not in self._plans:
+            if len(self._skeletons) > 32:  # many atlases in one process: start again
+                self._skeletons.clear()
+                self._plans.clear()
+                self._checked.clear()
+            first = _build_skeleton(ctx, self_contained, static)
+            self._plans[static] = None if first is None else (first.plan, first.map)
+        known = self._plans[static]
+        if known is None:
+            return "folium"
+        drawn = _draw_layers(ctx, *known)
+        shape = _Shape(static, drawn.counts, drawn.header)
+        if shape not in self._skeletons:  # a skeleton from this page; the next page of its shape checks it
+            built = first if first is not None else _build_skeleton(ctx, self_contained, static)
+            ok = built is not None and built.shape == shape and built.plan == known[0]
+            self._skeletons[shape] = built if ok else None
+            return "first"
+        sk = self._skeletons[shape]
+        page = None if sk is None else _fill(sk, ctx, drawn)
+        if page is not None and shape not in self._checked:
+            # The second page of each shape is drawn with folium too: a skeleton that does not give
+            # its bytes is not used (e.g. a layer kept in it that differs from page to page).
+            self._checked.add(shape)
+            if page != _reference(ctx, self_contained):
+                self._skeletons[shape] = None
+                return "folium"
+        return "folium" if page is None else _Page(page)
+
+
+@dataclass(frozen=True)
+class _Page:
+    html: str
+
+
+def _reference(ctx: MapContext, self_contained: bool) -> str:
+    with deterministic_ids():
+        return str(render_map(ctx, self_contained=self_contained).get_root().render())
+
+
+@dataclass
+class _Drawn:
+    """A page's drawn layers and layer control, built on a stand-in of the skeleton's map."""
+
+    proxy: folium.Map
+    steps: list[tuple[str, list[str]]]  #: each drawn layer and the names of its elements in the map
+    counts: tuple[int, ...]
+    header: tuple[tuple[str, str], ...]
+    control_start: int  #: the layer control's first id
+
+
+def _draw_layers(ctx: MapContext, plan: _Plan, m: folium.Map) -> _Drawn:
+    """Build the layers drawn for this page (not yet rendered), with the ids they have on the page."""
+    proxy = stand_in(m)
+    ids = Ids(plan.furniture)
+    steps, counts = [], []
+    with ids.active():
+        for name, draw, fixed in _LAYERS:
+            if fixed:
+                ids.next += plan.fixed[name]
+                continue
+            before, first = set(proxy._children), ids.next
+            draw(proxy, ctx)
+            steps.append((name, [k for k in proxy._children if k not in before]))
+            counts.append(ids.next - first)
+    root: Any = proxy.get_root()
+    header = tuple((k, str(e.render())) for k, e in root.header._children.items() if k != "meta_http")
+    return _Drawn(proxy, steps, tuple(counts), header, ids.next)
+
+
+def _build_skeleton(ctx: MapContext, self_contained: bool, static: tuple[Any, ...]) -> _MapSkeleton | None:
+    """Render the page of ``ctx`` with folium, sentinels in place of its pieces and of its drawn layers; cut it."""
+    ids = Ids(0)
+    steps: list[tuple[str, list[str]]] = []
+    counts, fixed, header = [], {}, []
+    with ids.active():
+        m = _base_map(
+            _BOUNDS_SENTINEL, sentinel("title"), sentinel("panel"), theatre=ctx.theatre, self_contained=self_contained
+        )
+        furniture = ids.next
+        root: Any = m.get_root()
+        for name, draw, is_fixed in _LAYERS:
+            before, first, head = set(m._children), ids.next, set(root.header._children)
+            draw(m, ctx)
+            if is_fixed:
+                fixed[name] = ids.next - first
+                continue
+            steps.append((name, [k for k in m._children if k not in before]))
+            counts.append(ids.next - first)
+            header += [(k, str(e.render())) for k, e in root.header._children.items() if k not in head]
+        before = set(m._children)
+        folium.LayerControl(collapsed=False).add_to(m)
+        steps.append(("layers", [k for k in m._children if k not in before]))
+    owner = {k: name for name, names in steps for k in names}
+    children = [(owner.get(k), k, e) for k, e in m._children.items()]
+    replace_children(m, steps)
+    html = str(root.render())
+    slots = [
+        ("title", sentinel("title")),
+        ("panel", tojson(sentinel("panel"))),
+        ("bounds", tojson(_BOUNDS_SENTINEL)),
+        *((name, slot_text(name)) for name, names in steps if names),
+    ]
+    if ctx.theatre.centre is None:
+        slots.append(("location", tojson(start_point(_BOUNDS_SENTINEL, ctx.theatre))))
+    skeleton = Skeleton.cut(html, slots)
+    if skeleton is None:
+        return None
+    shape = _Shape(static, tuple(counts), tuple(header))
+    return _MapSkeleton(shape, _Plan(furniture, fixed), skeleton, children, m, (ctx.theatre, ctx.border))
+
+
+def _fill(sk: _MapSkeleton, ctx: MapContext, drawn: _Drawn) -> str | None:
+    """The page: its pieces and its drawn layers, rendered on their own, in the skeleton."""
+    proxy = drawn.proxy
+    mine = dict(drawn.steps)
+    children: dict[str, Any] = {}
+    for layer, name, element in sk.children:  # the layer control lists the furniture, fixed and drawn layers
+        if layer is None:
+            children[name] = element
+        elif mine.get(layer):
+            children.update((k, proxy._children[k]) for k in mine.pop(layer))
+    if any(mine.values()):
+        return None
+    proxy._children = OrderedDict(children)
+    with Ids(drawn.control_start).active():
+        control = folium.LayerControl(collapsed=False)
+    proxy.add_child(control)
+    layers = render_layers(proxy, [names for _name, names in drawn.steps] + [[control.get_name()]])
+    if layers is None:
+        return None
+    bounds = _bounds(ctx)
+    pieces = {
+        "title": esc(_title(ctx)),
+        "panel": tojson(_panel_html(ctx)),
+        "bounds": tojson(bounds),
+        "location": tojson(start_point(bounds, ctx.theatre)),
+    }
+    pieces.update(zip([name for name, _ in drawn.steps] + ["layers"], layers.scripts, strict=True))
+    return sk.skeleton.fill(pieces)
+
+
+_PAGES = _MapPages()
