@@ -99,18 +99,38 @@ def area_polygons(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> gpd.GeoDa
     rows = []
     for ctrl in ("UA", "RU", "contested"):
         ids = claimed.index[claimed["controller"] == ctrl]
-        geoms = cells.geometry.reindex(ids).dropna()
-        if len(geoms):
-            rows.append(
-                {
-                    "controller": ctrl,
-                    "area_km2": round(float(cells["area_km2"].reindex(ids).sum()), 1),
-                    "geometry": shapely.union_all(list(geoms)),
-                }
-            )
+        row = _union(cells, ctrl, tuple(ids))
+        if row is not None:
+            rows.append(row)
     if not rows:
         return gpd.GeoDataFrame({"controller": [], "area_km2": []}, geometry=[], crs=CRS)
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=cells.crs).to_crs(CRS)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+
+
+#: The claimed areas already drawn in this process, by cells, controller and settlements: the maps of
+#: a source on consecutive dates mostly claim the same settlements for a controller.
+_UNIONS: dict[tuple[int, str, tuple[str, ...]], tuple[gpd.GeoDataFrame, dict[str, object] | None]] = {}
+
+
+def _union(cells: gpd.GeoDataFrame, ctrl: str, ids: tuple[str, ...]) -> dict[str, object] | None:
+    """The row of ``area_polygons`` for ``ctrl``: the union of the cells of ``ids`` (in EPSG:4326), or None."""
+    key = (id(cells), ctrl, ids)
+    hit = _UNIONS.get(key)
+    if hit is not None and hit[0] is cells:
+        return hit[1]
+    geoms = cells.geometry.reindex(list(ids)).dropna()
+    row = None
+    if len(geoms):
+        union = gpd.GeoSeries([shapely.union_all(list(geoms))], crs=cells.crs).to_crs(CRS).iloc[0]
+        row = {
+            "controller": ctrl,
+            "area_km2": round(float(cells["area_km2"].reindex(list(ids)).sum()), 1),
+            "geometry": union,
+        }
+    if len(_UNIONS) >= 512:
+        _UNIONS.clear()
+    _UNIONS[key] = (cells, row)
+    return row
 
 
 def inside_areas(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, crs: str | None = None) -> pd.DataFrame:

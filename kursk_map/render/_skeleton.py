@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
-from branca.element import Element, Figure
+from branca.element import Element, Figure, MacroElement
 
 #: A sentinel: letters and digits only, so that HTML escaping and JSON encoding leave it as it is.
 _SENTINEL = "KmSlot{}Q7x"
@@ -136,6 +136,40 @@ def slot_text(name: str) -> str:
     return joined([(f"km_slot_{name}", _Text(sentinel(name)))])
 
 
+def _as_element(text: str) -> Element:
+    """What ``Element(text)`` renders, without compiling ``text`` as a template when that changes nothing.
+
+    branca's :class:`MacroElement` puts each rendered macro into ``Element(text)``, which compiles
+    the text as a Jinja template (slow for a layer's data). A text without Jinja's delimiters or a
+    carriage return renders as itself less one final newline (Jinja's ``keep_trailing_newline``).
+    """
+    if "{{" in text or "{%" in text or "{#" in text or "\r" in text:
+        return Element(text)
+    return _Text(text.removesuffix("\n"))
+
+
+def _macro_render(self: MacroElement, **kwargs: Any) -> None:
+    """:meth:`branca.element.MacroElement.render` with :func:`_as_element` for ``Element``."""
+    figure = self.get_root()
+    assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+    for part in ("header", "html", "script"):
+        macro = self._template.module.__dict__.get(part, None)
+        if macro is not None:
+            getattr(figure, part).add_child(_as_element(macro(self, kwargs)), name=self.get_name())
+    for element in self._children.values():
+        element.render(**kwargs)
+
+
+@contextlib.contextmanager
+def _quick_macros() -> Iterator[None]:
+    original = MacroElement.__dict__["render"]
+    MacroElement.render = _macro_render  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        MacroElement.render = original  # type: ignore[method-assign]
+
+
 def render_layers(proxy: folium.Map, steps: Sequence[Sequence[str]]) -> Layers | None:
     """Render the children of ``proxy`` step by step (``steps``: the children's names of each step).
 
@@ -147,14 +181,15 @@ def render_layers(proxy: folium.Map, steps: Sequence[Sequence[str]]) -> Layers |
     built = tuple((name, str(e.render())) for name, e in _entries(figure.header) if name != "meta_http")
     before = (len(figure.header._children), len(figure.html._children))
     scripts = []
-    for names in steps:
-        start = _entries(figure.script)
-        for name in names:
-            proxy._children[name].render()
-        now = _entries(figure.script)
-        if now[: len(start)] != start:
-            return None
-        scripts.append(joined(now[len(start) :]))
+    with _quick_macros():
+        for names in steps:
+            start = _entries(figure.script)
+            for name in names:
+                proxy._children[name].render()
+            now = _entries(figure.script)
+            if now[: len(start)] != start:
+                return None
+            scripts.append(joined(now[len(start) :]))
     if (len(figure.header._children), len(figure.html._children)) != before:
         return None
     return Layers(scripts, built)
