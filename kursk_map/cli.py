@@ -111,7 +111,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--keep-going", action="store_true", help="list unresolved names as unplaced instead of failing")
     b.add_argument("--strict", action="store_true", help="fail if any claim cannot be placed")
     b.add_argument("--self-contained", action="store_true", help="inline Leaflet in every page: no CDN, works offline")
-    b.add_argument("--no-images", action="store_true", help="skip the static PNG of every map (faster)")
+    b.add_argument(
+        "--images",
+        choices=("latest", "all", "none"),
+        default="latest",
+        help="which maps get a static PNG: the latest of each source (default), every map, or none",
+    )
+    b.add_argument("--no-images", action="store_true", help="the same as --images none")
     for flag, what in (("presence", "contested"), ("control", "held")):
         b.add_argument(
             f"--stale-{flag}",
@@ -282,7 +288,7 @@ def _cmd_build(a: argparse.Namespace) -> int:
         keep_going=a.keep_going,
         strict=a.strict,
         self_contained=a.self_contained,
-        images=not a.no_images,
+        images="none" if a.no_images else a.images,
         stale_presence_days=a.stale_presence,
         stale_control_days=a.stale_control,
         max_age_days=a.max_age,

@@ -120,7 +120,7 @@ def test_swap_in_replaces_directory(tmp_path: Path) -> None:
 
 def test_every_map_has_its_image_data_and_embed_snippet(data_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "atlas"
-    manifest = build_atlas(data_dir, out, today=TODAY)
+    manifest = build_atlas(data_dir, out, today=TODAY, images="all")
     index = (out / "index.html").read_text(encoding="utf-8")
     for e in manifest["maps"]:
         png = (out / e["image"]).read_bytes()
@@ -148,6 +148,46 @@ def test_build_without_images(data_dir: Path, tmp_path: Path) -> None:
     assert all(e["image"] is None for e in manifest["maps"])
     page = (tmp_path / "atlas" / manifest["maps"][0]["path"]).read_text(encoding="utf-8")
     assert ".png'" not in page
+
+
+def test_by_default_only_the_latest_map_of_each_source_has_an_image(tmp_path: Path) -> None:
+    """An atlas with a map per day would spend its build on images: by default the latest map of each source."""
+    data = write_dataset(tmp_path / "data")
+    out = tmp_path / "atlas"
+    manifest = build_atlas(data, out, today=TODAY)
+    latest = {m["source"]: m["date"] for m in manifest["maps"]}  # the manifest lists them by source and date
+    assert latest == {"ru-mod": "2025-04-26", "ua-gs": "2025-05-21"}
+    with_image = {m["path"]: m["image"] for m in manifest["maps"] if m["image"]}
+    assert with_image == {
+        "ru-mod/2025-04-26.html": "ru-mod/2025-04-26.png",
+        "ua-gs/2025-05-21.html": "ua-gs/2025-05-21.png",
+    }
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.png")) == sorted(with_image.values())
+    assert "2025-04-26.png" in (out / "ru-mod/2025-04-26.html").read_text(encoding="utf-8")
+    assert "2025-03-15.png" not in (out / "ru-mod/2025-03-15.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "ru-mod/2025-04-26.png" in index and "ru-mod/2025-03-15.png" not in index
+    # a later claim: its map gets the image, the map that was the latest loses it (drawn again, no stale PNG)
+    write_dataset(
+        data,
+        ru=RU_CLAIMS + "ru-9,2025-05-01,ru-mod,control,Gornal,RU,,,,,Says Gornal was taken.,https://example.org/ru9,\n",
+    )
+    again = build_atlas(data, out, today=TODAY)
+    assert "ru-mod/2025-04-26.html" not in again["reused"]
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.png")) == [
+        "ru-mod/2025-05-01.png",
+        "ua-gs/2025-05-21.png",
+    ]
+    assert "2025-04-26.png" not in (out / "ru-mod/2025-04-26.html").read_text(encoding="utf-8")
+
+
+def test_images_all_or_none_or_a_wrong_word(data_dir: Path, tmp_path: Path) -> None:
+    every = build_atlas(data_dir, tmp_path / "all", today=TODAY, images="all")
+    assert all(m["image"] for m in every["maps"]) and len(list((tmp_path / "all").rglob("*.png"))) == len(every["maps"])
+    none = build_atlas(data_dir, tmp_path / "none", today=TODAY, images="none")
+    assert not any(m["image"] for m in none["maps"]) and not list((tmp_path / "none").rglob("*.png"))
+    with pytest.raises(ValueError, match="images must be one of all, latest, none, got 'some'"):
+        build_atlas(data_dir, tmp_path / "x", today=TODAY, images="some")
 
 
 def test_incremental_rebuild_renders_only_what_a_change_affects(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
-def base_key(ds: Dataset, *, self_contained: bool, images: bool, ageing: object = None) -> str:
+def base_key(ds: Dataset, *, self_contained: bool, images: bool | str, ageing: object = None) -> str:
     """What every page depends on: the code, the theatre, the gazetteer, its cells, the border, drawn areas, flags."""
     gaz = ds.gazetteer.drop(columns=ds.gazetteer.geometry.name).astype(str)
     areas = ds.areas.drop(columns=ds.areas.geometry.name).astype(str)
@@ -93,7 +93,7 @@ def page_key(base: str, path: str, nav: Mapping[str, str], hashes: np.ndarray) -
     return _digest(base, path, dict(nav), hashes)
 
 
-def previous_entries(out: Path, *, images: bool) -> dict[str, dict[str, Any]]:
+def previous_entries(out: Path) -> dict[str, dict[str, Any]]:
     """The manifest entries (with their ``key``), by page path, of the atlas already in ``out``.
 
     Only pages whose files are all there, as plain files inside ``out``: maps (page, data, image),
@@ -118,7 +118,7 @@ def previous_entries(out: Path, *, images: bool) -> dict[str, dict[str, Any]]:
     for m in maps if isinstance(maps, list) else []:
         if not isinstance(m, dict) or not isinstance(m.get("key"), str):
             continue
-        files = [m.get("path"), m.get("data")] + ([m.get("image")] if images else [])
+        files = [m.get("path"), m.get("data")] + ([m["image"]] if m.get("image") else [])
         if all(plain(f) for f in files):
             entries[str(m["path"])] = m
     return entries

@@ -109,6 +109,25 @@ class Page:
         return (self.path, *self.attached)
 
 
+#: Which maps a build draws a static PNG for: every map, the latest of each source, or none.
+IMAGES = ("all", "latest", "none")
+
+
+def image_choice(images: bool | str) -> str:
+    """``images`` as one of :data:`IMAGES` (``True``: every map, ``False``: none).
+
+    Examples
+    --------
+    >>> image_choice(True), image_choice(False), image_choice("latest")
+    ('all', 'none', 'latest')
+    """
+    if isinstance(images, bool):
+        return "all" if images else "none"
+    if images not in IMAGES:
+        raise ValueError(f"images must be one of {', '.join(IMAGES)}, got {images!r}")
+    return images
+
+
 @dataclass(frozen=True, eq=False)
 class Job:
     """What every page of one build shares. Forked workers inherit it: it is never pickled."""
@@ -119,7 +138,7 @@ class Job:
     base: str  #: the key every page depends on (:func:`.cache.base_key`)
     hashes: np.ndarray  #: :func:`.cache.claim_hashes` of the whole ledger, in its order
     self_contained: bool = False  #: pages inline Leaflet and their scripts
-    images: bool = False  #: maps have a static PNG
+    images: str = "none"  #: which maps have a static PNG: one of :data:`IMAGES`
     write: Emit | None = None  #: set when the workers write the files themselves
     workers: int = 1  #: processes for the pool
     manifest: Mapping[str, Any] | None = None  #: set for the kinds drawn after the manifest (the index)
@@ -311,7 +330,8 @@ class MapPage(PageKind):
         for slug, dates in job.sources:
             for i, day in enumerate(dates):
                 path, base = map_path(slug, day), f"{slug}/{day.isoformat()}"
-                files = {"data": f"{base}.geojson", "image": f"{base}.png" if job.images else ""}
+                image = job.images == "all" or (job.images == "latest" and i + 1 == len(dates))
+                files = {"data": f"{base}.geojson", "image": f"{base}.png" if image else ""}
                 nav = {
                     "index": link(path, INDEX_HTML),
                     "timeline": link(path, timeline_path(slug)),
@@ -319,7 +339,7 @@ class MapPage(PageKind):
                     "data": link(path, files["data"]),
                     "embed": path,
                 }
-                if job.images:
+                if image:
                     nav["image"] = link(path, files["image"])
                 if i > 0:
                     nav["prev"] = link(path, map_path(slug, dates[i - 1]))
@@ -370,7 +390,7 @@ class MapPage(PageKind):
                 ageing=job.ageing,
             )
             emit(page.path, map_html(ctx, self_contained=job.self_contained))
-            data, image = page.attached[0], (page.attached[1] if job.images else None)
+            data, image = page.attached[0], (page.attached[1] if len(page.attached) > 1 else None)
             emit(data, geojson_text(export_context(ds, slug, day, state=state, ageing=job.ageing)))
             stale = state["stale"] & ~state["expired"]
             entries.append(
@@ -401,10 +421,10 @@ class MapPage(PageKind):
         return {"maps": sorted(maps, key=lambda e: (e["source"], e["date"]))}
 
     def finish(self, job: Job, done: Sequence[Done], write: Emit) -> None:
-        """Draw the static image of each map drawn again (16:9 PNG), in the pool."""
-        if not job.images:
+        """Draw the static image (16:9 PNG) of each map drawn again that has one (see :data:`IMAGES`), in the pool."""
+        todo = [d.page for d in done if not d.reused and len(d.page.attached) > 1]
+        if not todo:
             return
-        todo = [d.page for d in done if not d.reused]
         workers = max(1, min(job.workers, len(todo)))
         for page, png in zip(todo, run(_image, job, todo, workers=workers, chunksize=4), strict=True):
             write(page.attached[1], png)

@@ -21,7 +21,7 @@ from ..diagnostics import conflicts, far_from_group
 from ..state import Ageing
 from ..view import ageing_of, claim_records, map_dates, unplaced_records
 from .cache import base_key, claim_hashes, linked_key, previous_entries
-from .kinds import KINDS, Done, Emit, Job, Page, PageKind
+from .kinds import KINDS, Done, Emit, Job, Page, PageKind, image_choice
 from .pool import run
 
 
@@ -35,7 +35,7 @@ def job_for(
     ds: Dataset,
     *,
     self_contained: bool = False,
-    images: bool = False,
+    images: bool | str = False,
     workers: int | None = None,
     ageing: Ageing | None = None,
 ) -> Job:
@@ -45,6 +45,7 @@ def job_for(
     every key depends on what the kinds publish. ``ageing`` defaults to the theatre's.
     """
     ageing = ageing or ageing_of(ds)
+    images = image_choice(images)
     job = Job(
         ds=ds,
         claims=claim_records(ds),
@@ -89,7 +90,7 @@ def render_atlas(
     write: Emit,
     *,
     self_contained: bool = False,
-    images: bool = False,
+    images: bool | str = False,
     workers: int | None = None,
     previous: Mapping[str, Mapping[str, Any]] | None = None,
     write_in_workers: bool = False,
@@ -102,10 +103,11 @@ def render_atlas(
     are split. A page whose content key is that of ``previous`` (path -> last manifest entry, with
     its ``key``) is not drawn: its entry comes back from ``previous`` and the caller copies its files
     (see :func:`build_atlas`); the manifest's ``reused`` lists such maps, ``carried`` every such file.
-    With ``images`` each map drawn gets its static PNG. With ``write_in_workers`` each worker
-    calls ``write`` itself (``write`` must then work in a forked process, e.g. write files), so no
-    page is held in memory or sent back. ``ageing`` says when claims are drawn stale, and the maximum
-    age a claim colours a settlement (default: the theatre's thresholds, no maximum).
+    ``images`` says which maps drawn get their static PNG (see :func:`build_atlas`). With
+    ``write_in_workers`` each worker calls ``write`` itself (``write`` must then work in a forked
+    process, e.g. write files), so no page is held in memory or sent back. ``ageing`` says when
+    claims are drawn stale, and the maximum age a claim colours a settlement (default: the
+    theatre's thresholds, no maximum).
     """
     job = job_for(ds, self_contained=self_contained, images=images, workers=workers, ageing=ageing)
     job = dataclasses.replace(job, write=write if write_in_workers else None)
@@ -185,7 +187,7 @@ def build_atlas(
     keep_going: bool = False,
     strict: bool = False,
     self_contained: bool = False,
-    images: bool = True,
+    images: bool | str = "latest",
     incremental: bool = True,
     today: dt.date | None = None,
     stale_presence_days: int | None = None,
@@ -207,8 +209,11 @@ def build_atlas(
         Fail if any claim is unplaced.
     self_contained : bool
         Inline Leaflet into every page (no CDN request; works from a USB stick, without tiles offline).
-    images : bool
-        Also draw a static PNG of every map (16:9, for reports), in parallel processes.
+    images : {"latest", "all", "none"} or bool
+        Which maps also get a static PNG (16:9, for reports), drawn in parallel processes: the latest
+        map of each source (default; an atlas with a map per day would otherwise spend most of its
+        build drawing images), every map (``"all"`` or ``True``), or none (``"none"`` or ``False``).
+        ``kursk-map export`` draws any other one on request.
     incremental : bool
         Reuse the files of pages whose content key (see :mod:`kursk_map.build.cache`) is unchanged
         since the atlas already in ``out_dir``: changing one claim redraws only the pages it affects.
@@ -241,7 +246,7 @@ def build_atlas(
         def write(rel: str, data: str | bytes) -> None:
             write_atomic(tmp / rel, data, fsync=False, parents=True)
 
-        previous = previous_entries(out, images=images) if incremental else None
+        previous = previous_entries(out) if incremental else None
         manifest = render_atlas(
             ds,
             write,
