@@ -114,10 +114,9 @@ def stand_in(m: folium.Map) -> folium.Map:
 
 @dataclass
 class Layers:
-    """What the layers drawn apart put into their figure: the scripts, and the header added while they were built."""
+    """What the layers drawn apart put into their figure when rendered."""
 
-    scripts: list[str]  #: the script of each step, in order
-    header: tuple[tuple[str, str], ...]  #: (name, text) of each header entry the steps added when they were built
+    scripts: list[str]  #: the scripts of each step, in order, as the page holds them
 
 
 def _entries(section: Element) -> list[tuple[str, Element]]:
@@ -178,7 +177,6 @@ def render_layers(proxy: folium.Map, steps: Sequence[Sequence[str]]) -> Layers |
     skeleton cannot hold it: the page is then drawn with folium alone).
     """
     figure: Any = proxy.get_root()
-    built = tuple((name, str(e.render())) for name, e in _entries(figure.header) if name != "meta_http")
     before = (len(figure.header._children), len(figure.html._children))
     scripts = []
     with _quick_macros():
@@ -192,7 +190,7 @@ def render_layers(proxy: folium.Map, steps: Sequence[Sequence[str]]) -> Layers |
             scripts.append(joined(now[len(start) :]))
     if (len(figure.header._children), len(figure.html._children)) != before:
         return None
-    return Layers(scripts, built)
+    return Layers(scripts)
 
 
 @dataclass

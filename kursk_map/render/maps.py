@@ -989,8 +989,13 @@ def render_map(
         m = _base_map(_bounds(ctx), _title(ctx), _panel_html(ctx), theatre=ctx.theatre, self_contained=self_contained)
     for _name, draw, _fixed in _LAYERS:
         draw(m, ctx)
-    folium.LayerControl(collapsed=compact).add_to(m)
+    _add_controls(m, ctx, compact=compact)
     return m
+
+
+def _add_controls(m: folium.Map, ctx: MapContext, *, compact: bool = False) -> None:
+    """What comes after the layers: the layer control (it lists every layer of the map)."""
+    folium.LayerControl(collapsed=compact).add_to(m)
 
 
 def _title(ctx: MapContext) -> str:
@@ -1012,6 +1017,11 @@ _LAYERS: tuple[tuple[str, Callable[[folium.Map, MapContext], None], bool], ...] 
     ("attacks", _add_attacks, False),
     ("relative", _add_relative, False),
 )
+
+
+def _steps() -> tuple[tuple[str, Callable[[folium.Map, MapContext], None], bool], ...]:
+    """What :func:`render_map` adds to its base map, in order: the layers, then the controls (drawn per page)."""
+    return (*_LAYERS, ("controls", _add_controls, False))
 
 
 def map_html(ctx: MapContext, *, self_contained: bool = False) -> str:
@@ -1051,11 +1061,11 @@ _BOUNDS_SENTINEL = [[-81.23456789, -171.23456789], [-79.87654321, -169.87654321]
 
 @dataclass(frozen=True)
 class _Shape:
-    """What a skeleton depends on: the page's furniture, and the ids and header entries of each drawn layer."""
+    """What a skeleton depends on: the page's furniture, and the ids and entries of each step drawn per page."""
 
     static: tuple[Any, ...]  #: (self_contained, theatre, border), the last two by identity (a skeleton keeps them)
     counts: tuple[int, ...]  #: ids taken by each layer drawn per page
-    header: tuple[tuple[str, str], ...]  #: header entries the drawn layers add when built (script tags)
+    built: tuple[tuple[str, str], ...]  #: header and body entries the drawn steps add when built (script tags)
 
 
 @dataclass(frozen=True)
@@ -1110,7 +1120,7 @@ class _MapPages:
         if known is None:
             return "folium"
         drawn = _draw_layers(ctx, *known)
-        shape = _Shape(static, drawn.counts, drawn.header)
+        shape = _Shape(static, drawn.counts, drawn.built)
         if shape not in self._skeletons:  # a skeleton from this page; the next page of its shape checks it
             built = first if first is not None else _build_skeleton(ctx, self_contained, static)
             ok = built is not None and built.shape == shape and built.plan == known[0]
@@ -1143,10 +1153,9 @@ class _Drawn:
     """A page's drawn layers and layer control, built on a stand-in of the skeleton's map."""
 
     proxy: folium.Map
-    steps: list[tuple[str, list[str]]]  #: each drawn layer and the names of its elements in the map
+    steps: list[tuple[str, list[str]]]  #: each drawn step and the names of its elements in the map
     counts: tuple[int, ...]
-    header: tuple[tuple[str, str], ...]
-    control_start: int  #: the layer control's first id
+    built: tuple[tuple[str, str], ...]
 
 
 def _draw_layers(ctx: MapContext, plan: _Plan, m: folium.Map) -> _Drawn:
@@ -1155,7 +1164,7 @@ def _draw_layers(ctx: MapContext, plan: _Plan, m: folium.Map) -> _Drawn:
     ids = Ids(plan.furniture)
     steps, counts = [], []
     with ids.active():
-        for name, draw, fixed in _LAYERS:
+        for name, draw, fixed in _steps():
             if fixed:
                 ids.next += plan.fixed[name]
                 continue
@@ -1164,33 +1173,33 @@ def _draw_layers(ctx: MapContext, plan: _Plan, m: folium.Map) -> _Drawn:
             steps.append((name, [k for k in proxy._children if k not in before]))
             counts.append(ids.next - first)
     root: Any = proxy.get_root()
-    header = tuple((k, str(e.render())) for k, e in root.header._children.items() if k != "meta_http")
-    return _Drawn(proxy, steps, tuple(counts), header, ids.next)
+    built = [(f"header {k}", str(e.render())) for k, e in root.header._children.items() if k != "meta_http"]
+    built += [(f"html {k}", str(e.render())) for k, e in root.html._children.items()]
+    return _Drawn(proxy, steps, tuple(counts), tuple(built))
 
 
 def _build_skeleton(ctx: MapContext, self_contained: bool, static: tuple[Any, ...]) -> _MapSkeleton | None:
     """Render the page of ``ctx`` with folium, sentinels in place of its pieces and of its drawn layers; cut it."""
     ids = Ids(0)
     steps: list[tuple[str, list[str]]] = []
-    counts, fixed, header = [], {}, []
+    counts, fixed, built = [], {}, []
     with ids.active():
         m = _base_map(
             _BOUNDS_SENTINEL, sentinel("title"), sentinel("panel"), theatre=ctx.theatre, self_contained=self_contained
         )
         furniture = ids.next
         root: Any = m.get_root()
-        for name, draw, is_fixed in _LAYERS:
-            before, first, head = set(m._children), ids.next, set(root.header._children)
+        for name, draw, is_fixed in _steps():
+            before, first = set(m._children), ids.next
+            head, body = set(root.header._children), set(root.html._children)
             draw(m, ctx)
             if is_fixed:
                 fixed[name] = ids.next - first
                 continue
             steps.append((name, [k for k in m._children if k not in before]))
             counts.append(ids.next - first)
-            header += [(k, str(e.render())) for k, e in root.header._children.items() if k not in head]
-        before = set(m._children)
-        folium.LayerControl(collapsed=False).add_to(m)
-        steps.append(("layers", [k for k in m._children if k not in before]))
+            built += [(f"header {k}", str(e.render())) for k, e in root.header._children.items() if k not in head]
+            built += [(f"html {k}", str(e.render())) for k, e in root.html._children.items() if k not in body]
     owner = {k: name for name, names in steps for k in names}
     children = [(owner.get(k), k, e) for k, e in m._children.items()]
     replace_children(m, steps)
@@ -1206,7 +1215,7 @@ def _build_skeleton(ctx: MapContext, self_contained: bool, static: tuple[Any, ..
     skeleton = Skeleton.cut(html, slots)
     if skeleton is None:
         return None
-    shape = _Shape(static, tuple(counts), tuple(header))
+    shape = _Shape(static, tuple(counts), tuple(built))
     return _MapSkeleton(shape, _Plan(furniture, fixed), skeleton, children, m, (ctx.theatre, ctx.border))
 
 
@@ -1215,7 +1224,7 @@ def _fill(sk: _MapSkeleton, ctx: MapContext, drawn: _Drawn) -> str | None:
     proxy = drawn.proxy
     mine = dict(drawn.steps)
     children: dict[str, Any] = {}
-    for layer, name, element in sk.children:  # the layer control lists the furniture, fixed and drawn layers
+    for layer, name, element in sk.children:  # a layer control lists the furniture's, fixed and drawn layers
         if layer is None:
             children[name] = element
         elif mine.get(layer):
@@ -1223,10 +1232,7 @@ def _fill(sk: _MapSkeleton, ctx: MapContext, drawn: _Drawn) -> str | None:
     if any(mine.values()):
         return None
     proxy._children = OrderedDict(children)
-    with Ids(drawn.control_start).active():
-        control = folium.LayerControl(collapsed=False)
-    proxy.add_child(control)
-    layers = render_layers(proxy, [names for _name, names in drawn.steps] + [[control.get_name()]])
+    layers = render_layers(proxy, [names for _name, names in drawn.steps])
     if layers is None:
         return None
     bounds = _bounds(ctx)
@@ -1236,7 +1242,7 @@ def _fill(sk: _MapSkeleton, ctx: MapContext, drawn: _Drawn) -> str | None:
         "bounds": tojson(bounds),
         "location": tojson(start_point(bounds, ctx.theatre)),
     }
-    pieces.update(zip([name for name, _ in drawn.steps] + ["layers"], layers.scripts, strict=True))
+    pieces.update(zip([name for name, _ in drawn.steps], layers.scripts, strict=True))
     return sk.skeleton.fill(pieces)
 
 
