@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -237,6 +237,3 @@ def replace_children(m: Element, steps: Sequence[tuple[str, Sequence[str]]]) -> 
             slot._parent = m
             children[f"km_slot_{step}"] = slot
     m._children = children
-
-
-Build = Callable[[folium.Map], None]
