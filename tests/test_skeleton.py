@@ -16,7 +16,6 @@ import pytest
 from kursk_map import load_dataset
 from kursk_map.build import render_atlas
 from kursk_map.render import full_folium, maps
-from kursk_map.render._skeleton import Skeleton, sentinel, tojson
 
 from .conftest import TODAY, UA_CLAIMS, write_dataset
 
@@ -88,8 +87,8 @@ def test_a_theatre_without_a_centre_starts_each_map_on_its_own_claims(tmp_path: 
 
 def test_a_layer_wrongly_kept_in_the_skeleton_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If a layer that differs per page were kept in the skeleton, the first page of a shape shows it: folium draws."""
-    wrong = tuple((name, draw, True if name == "settlements" else fixed) for name, draw, fixed in maps._LAYERS)
-    monkeypatch.setattr(maps, "_LAYERS", wrong)
+    wrong = tuple((name, draw, True if name == "settlements" else fixed) for name, draw, fixed in maps.LAYERS)
+    monkeypatch.setattr(maps, "LAYERS", wrong)
     fast, reference, drawn = _both_ways(write_dataset(tmp_path / "data"))
     _assert_same(fast, reference)
     assert drawn["skeleton"] == 0 and drawn["folium"] > 0  # the second page of each shape found it
@@ -102,15 +101,3 @@ def test_bundled_atlases_are_byte_identical(data: str) -> None:
     fast, reference, drawn = _both_ways(ROOT / data)
     _assert_same(fast, reference)
     assert drawn["folium"] == 0 and drawn["skeleton"] > 0 and drawn["skeleton"] + drawn["first"] == fast["maps"]
-
-
-def test_skeleton_cut_needs_each_sentinel_once() -> None:
-    html = f"<title>{sentinel('title')}</title><script>x = {tojson(sentinel('panel'))};</script>"
-    sk = Skeleton.cut(html, [("panel", tojson(sentinel("panel"))), ("title", sentinel("title"))])
-    assert sk is not None
-    assert (
-        sk.fill({"title": "A &amp; B", "panel": tojson("<b>")})
-        == '<title>A &amp; B</title><script>x = "\\u003cb\\u003e";</script>'
-    )
-    assert Skeleton.cut(html + sentinel("title"), [("title", sentinel("title"))]) is None
-    assert Skeleton.cut(html, [("bounds", "[1, 2]")]) is None

@@ -202,7 +202,17 @@ class Skeleton:
 
     @classmethod
     def cut(cls, html: str, slots: Sequence[tuple[str, str]]) -> Skeleton | None:
-        """Cut ``html`` at the encoded sentinels ``slots`` ((name, text)); ``None`` unless each occurs once."""
+        r"""Cut ``html`` at the encoded sentinels ``slots`` ((name, text)); ``None`` unless each occurs once.
+
+        Examples
+        --------
+        >>> html = f"<title>{sentinel('title')}</title><script>x = {tojson(sentinel('panel'))};</script>"
+        >>> sk = Skeleton.cut(html, [("panel", tojson(sentinel("panel"))), ("title", sentinel("title"))])
+        >>> print(sk.fill({"title": "A &amp; B", "panel": tojson("<b>")}))
+        <title>A &amp; B</title><script>x = "\u003cb\u003e";</script>
+        >>> Skeleton.cut(html + sentinel("title"), [("title", sentinel("title"))]) is None  # twice: no skeleton
+        True
+        """
         found = []
         for name, text in slots:
             if html.count(text) != 1:

@@ -987,7 +987,7 @@ def render_map(
         raise TypeError(f"render_map expects a MapContext, got {type(ctx).__name__}")
     if m is None:
         m = _base_map(_bounds(ctx), _title(ctx), _panel_html(ctx), theatre=ctx.theatre, self_contained=self_contained)
-    for _name, draw, _fixed in _LAYERS:
+    for _name, draw, _fixed in LAYERS:
         draw(m, ctx)
     _add_controls(m, ctx, compact=compact)
     return m
@@ -1009,7 +1009,7 @@ def _add_context(m: folium.Map, ctx: MapContext) -> None:
 #: The layers of a map page in drawing order: (name, draw, the same on every map of an atlas). A new
 #: layer goes here; :func:`map_html` draws the ones marked False for each page and keeps the others
 #: in the page skeleton (they may depend only on the theatre and the border).
-_LAYERS: tuple[tuple[str, Callable[[folium.Map, MapContext], None], bool], ...] = (
+LAYERS: tuple[tuple[str, Callable[[folium.Map, MapContext], None], bool], ...] = (
     ("areas", _add_areas, False),
     ("drawn", _add_drawn, False),
     ("border", _add_context, True),
@@ -1021,7 +1021,7 @@ _LAYERS: tuple[tuple[str, Callable[[folium.Map, MapContext], None], bool], ...] 
 
 def _steps() -> tuple[tuple[str, Callable[[folium.Map, MapContext], None], bool], ...]:
     """What :func:`render_map` adds to its base map, in order: the layers, then the controls (drawn per page)."""
-    return (*_LAYERS, ("controls", _add_controls, False))
+    return (*LAYERS, ("controls", _add_controls, False))
 
 
 def map_html(ctx: MapContext, *, self_contained: bool = False) -> str:
