@@ -44,6 +44,7 @@ from ..render import (
     deterministic_ids,
     disagreements,
     map_html,
+    page_html,
     render_compare,
     render_image,
     render_index,
@@ -244,7 +245,7 @@ def _drawn(pages: Sequence[Page], html: Callable[[Page], Any], emit: Emit) -> No
     """Render each page's folium map or branca figure with deterministic ids and emit its HTML."""
     for page in pages:
         with deterministic_ids():
-            emit(page.path, html(page).get_root().render())
+            emit(page.path, page_html(html(page)))
 
 
 class SettlementsScript(PageKind):
@@ -550,7 +551,7 @@ class ComparisonPage(PageKind):
                 drawn={slug: d for slug in page.extra if (d := drawn_areas(ds, slug, page.day)) is not None},
             )
             with deterministic_ids():
-                emit(page.path, render_compare(ctx, self_contained=job.self_contained).get_root().render())
+                emit(page.path, page_html(render_compare(ctx, self_contained=job.self_contained)))
             entries.append(
                 {
                     "date": ctx.date,

@@ -18,6 +18,7 @@ from .maps import (
     claims_file,
     full_folium,
     map_html,
+    page_html,
     render_map,
     settlements_file,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "full_folium",
     "link",
     "map_html",
+    "page_html",
     "render_compare",
     "render_image",
     "render_index",

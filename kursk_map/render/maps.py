@@ -41,7 +41,17 @@ from ._folium import (
     start_point,
 )
 from ._html import esc, link, safe_url, script_json
-from ._skeleton import Ids, Skeleton, render_layers, replace_children, sentinel, slot_text, stand_in, tojson
+from ._skeleton import (
+    Ids,
+    Skeleton,
+    quick_macros,
+    render_layers,
+    replace_children,
+    sentinel,
+    slot_text,
+    stand_in,
+    tojson,
+)
 from ._texts import age_text, area_text, claim_by
 from .payload import AGE_CODES, GROUP_CODES
 from .settlement import SettlementLinks
@@ -1039,12 +1049,24 @@ def map_html(ctx: MapContext, *, self_contained: bool = False) -> str:
 
 @contextlib.contextmanager
 def full_folium() -> Iterator[None]:
-    """Draw map pages with folium alone, without skeletons: the reference :func:`map_html` is tested against."""
+    """Draw pages with folium alone: the reference :func:`map_html` and :func:`page_html` are tested against."""
     was, _PAGES.enabled = _PAGES.enabled, False
     try:
         yield
     finally:
         _PAGES.enabled = was
+
+
+def page_html(m: Any) -> str:
+    """The HTML page of a folium map or branca figure (rendered once; call inside :func:`deterministic_ids`).
+
+    The same bytes as ``m.get_root().render()``; outside :func:`full_folium`, the scripts folium
+    renders are not compiled as Jinja templates again where that would leave them as they are.
+    """
+    if not _PAGES.enabled:
+        return str(m.get_root().render())
+    with quick_macros():
+        return str(m.get_root().render())
 
 
 def skeleton_stats() -> Mapping[str, int]:
