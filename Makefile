@@ -12,7 +12,7 @@ OUT    ?= atlas
 SIZE   ?= small resolver
 SET    ?=
 
-.PHONY: maps test test-fast lint bench venv chromium clean gazetteer
+.PHONY: maps test test-fast lint bench venv chromium clean gazetteer vendor docs
 
 venv: $(STAMP)
 
@@ -34,8 +34,8 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check kursk_map tests geodata bench examples
-	$(BIN)/ruff format --check kursk_map tests geodata bench examples
+	$(BIN)/ruff check kursk_map tests geodata bench examples docs
+	$(BIN)/ruff format --check kursk_map tests geodata bench examples docs
 	$(BIN)/mypy
 
 test: $(STAMP) chromium
@@ -55,6 +55,19 @@ bench: $(STAMP)
 gazetteer: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,extract,gazetteer]'
 	$(BIN)/python geodata/build_geodata.py
+
+# The README's screenshots (headless Chromium) and console examples, made again from the bundled build.
+docs: maps chromium
+	$(BIN)/python docs/make_docs.py --atlas $(OUT)
+
+# Copy Leaflet from the npm registry into kursk_map/render/vendor/ (see its README.md for the hashes).
+LEAFLET ?= 1.9.3
+vendor:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent leaflet@$(LEAFLET) >/dev/null && tar xzf leaflet-$(LEAFLET).tgz && \
+	  dest=$(CURDIR)/kursk_map/render/vendor/leaflet-$(LEAFLET) && mkdir -p $$dest/images && \
+	  cp package/dist/leaflet.js package/dist/leaflet.css package/LICENSE $$dest/ && \
+	  cp package/dist/images/*.png $$dest/images/ && cd $$dest && sha256sum leaflet.js leaflet.css LICENSE images/*.png && \
+	  rm -rf $$tmp
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

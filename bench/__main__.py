@@ -252,10 +252,11 @@ def run_extract(
 
 
 def run_browser(results_dir: Path, *, regenerate: bool = False, bundled: bool = False) -> dict[str, Any]:
-    """A map and timeline timed in headless Chromium (see bench/browser.py).
+    """A map and timeline timed in headless Chromium (see bench/browser.py), and the entry page.
 
     The medium scenario's 10,000 settlements, or with ``bundled`` the bundled data's (~1,000 settlements;
-    the map's time is the median of five loads, all five kept).
+    the map's time is the median of five loads, all five kept). Without ``bundled``, the explorer too:
+    with the whole bundled atlas and with the medium scenario (``explore``).
     """
     from .browser import run, table  # noqa: PLC0415 - needs the package and playwright
 
@@ -271,6 +272,9 @@ def run_browser(results_dir: Path, *, regenerate: bool = False, bundled: bool = 
         data = HERE / ".data" / "medium"
         generate(SIZES["medium"], data, force=regenerate)
         r = run(data)
+        from .browser import run_explore  # noqa: PLC0415
+
+        r["explore"] = [run_explore(REPO / "geodata", "bundled atlas"), run_explore(data, "medium scenario")]
     print(table(r, label="the bundled data" if bundled else "the medium scenario"))
     out = {"size": size, "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(), **r}
     results_dir.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ from kursk_map.build import kinds as km_kinds
 from kursk_map.build import loop as km_loop
 from kursk_map.dataset import BORDER, COUNTRIES, SETTLEMENTS, SOURCES, Dataset, claim_files
 from kursk_map.gazetteer import load_layer
-from kursk_map.render import claims_file, map_html, settlements_file
+from kursk_map.render import LOCAL_SUBFOLDER, claims_file, map_html, settlements_file
 
 from .measure import Budget, Recorder, spread
 
@@ -115,7 +115,7 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
             settlements_js=common,
         )
         t1 = time.perf_counter()
-        html = map_html(ctx)
+        html = map_html(ctx, assets=LOCAL_SUBFOLDER)  # Leaflet from assets/, as built
         t2 = time.perf_counter()
         t_ctx += t1 - t0
         t_render += t2 - t1

@@ -93,6 +93,24 @@ def held_areas(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> dict[str, fl
     return {k: round(float(sums.get(k, 0.0)), 1) for k in ("UA", "RU", "contested")}
 
 
+def area_change(
+    before: gpd.GeoDataFrame, after: gpd.GeoDataFrame, cells: gpd.GeoDataFrame
+) -> dict[str, dict[str, float]]:
+    """km² implied per controller by two states of one source, and the change (``after - before``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cells = pd.DataFrame({"area_km2": [10.0, 5.0]}, index=["a", "b"])
+    >>> b = pd.DataFrame({"controller": ["UA", "RU"], "basis": ["claim", "baseline"]}, index=["a", "b"])
+    >>> a = pd.DataFrame({"controller": ["RU", "RU"], "basis": ["claim", "claim"]}, index=["a", "b"])
+    >>> area_change(b, a, cells)["change"]
+    {'UA': -10.0, 'RU': 15.0, 'contested': 0.0}
+    """
+    b, a = held_areas(before, cells), held_areas(after, cells)
+    return {"before": b, "after": a, "change": {k: round(a[k] - b[k], 1) for k in b}}
+
+
 def area_polygons(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The claimed area of each controller as one (multi)polygon, in EPSG:4326 for drawing."""
     claimed = state[state["basis"] != "baseline"]

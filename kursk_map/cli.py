@@ -110,7 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="atlas", help="output directory (default: %(default)s)")
     b.add_argument("--keep-going", action="store_true", help="list unresolved names as unplaced instead of failing")
     b.add_argument("--strict", action="store_true", help="fail if any claim cannot be placed")
-    b.add_argument("--self-contained", action="store_true", help="inline Leaflet in every page: no CDN, works offline")
+    b.add_argument(
+        "--self-contained", action="store_true", help="inline Leaflet and claim texts in every page: one file per map"
+    )
+    b.add_argument("--cdn", action="store_true", help="load Leaflet from jsDelivr instead of the atlas's assets/")
     b.add_argument(
         "--images",
         choices=("latest", "all", "none"),
@@ -198,9 +201,11 @@ def _parser() -> argparse.ArgumentParser:
     data_arg(s)
     s.add_argument("--source", required=True)
     s.add_argument("--date", required=True, type=_date)
-    s.add_argument("--json", action="store_true")
+    fmt = s.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true", help="every settlement as CSV (baseline rows: no controller)")
 
-    d = add(sub, "diff", help="settlements whose claimed controller changed between two dates")
+    d = add(sub, "diff", help="settlements whose claimed controller changed between two dates, and the area")
     data_arg(d)
     d.add_argument("--source", required=True)
     d.add_argument("--from", dest="date_from", required=True, type=_date)
@@ -213,7 +218,8 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("--right", required=True)
     cmp.add_argument("--date", required=True, type=_date)
     cmp.add_argument("--out", help="output HTML file (default: compare-LEFT-RIGHT-DATE.html)")
-    cmp.add_argument("--self-contained", action="store_true", help="inline Leaflet: no CDN, works offline")
+    cmp.add_argument("--self-contained", action="store_true", help="inline Leaflet: works offline (the default)")
+    cmp.add_argument("--cdn", action="store_true", help="load Leaflet from jsDelivr instead of inlining it")
     cmp.add_argument("--force", action="store_true", help="replace --out even if kursk-map did not write it")
 
     f = add(sub, "figures", help="a source's announced figures beside what its settlement claims imply")
@@ -221,12 +227,16 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--source", required=True)
     f.add_argument("--json", action="store_true")
 
-    e = add(sub, "export", help="one source on one date as a static image (png, svg) or as data (geojson, gpkg)")
+    e = add(
+        sub, "export", help="one source on one date as an image (png, svg), data (geojson, gpkg) or a web page (html)"
+    )
     data_arg(e)
     e.add_argument("--source", required=True)
     e.add_argument("--date", required=True, type=_date)
-    e.add_argument("--format", choices=("png", "svg", "geojson", "gpkg"), help="default: from --out, else png")
-    e.add_argument("--out", help="output file (default: SOURCE-DATE.FORMAT)")
+    e.add_argument("--format", choices=("png", "svg", "geojson", "gpkg", "html"), help="default: from --out, else png")
+    e.add_argument(
+        "--out", help="output file (default: SOURCE-DATE.FORMAT); for html a folder: the page and its assets/"
+    )
     e.add_argument("--size", choices=("a4", "16x9"), default="a4", help="image size (default: %(default)s landscape)")
     e.add_argument("--force", action="store_true", help="replace --out even if kursk-map did not write it")
 
@@ -288,6 +298,7 @@ def _cmd_build(a: argparse.Namespace) -> int:
         keep_going=a.keep_going,
         strict=a.strict,
         self_contained=a.self_contained,
+        cdn=a.cdn,
         images="none" if a.no_images else a.images,
         stale_presence_days=a.stale_presence,
         stale_control_days=a.stale_control,
@@ -546,6 +557,7 @@ def _cmd_state(a: argparse.Namespace) -> int:
             "lat": round(float(r["lat"]), 5),
             "lon": round(float(r["lon"]), 5),
             "raion": r["raion"],
+            "country": r["country"],
             "controller": r["controller"],
             "basis": r["basis"],
             "since": r["since"] or None,
@@ -560,7 +572,18 @@ def _cmd_state(a: argparse.Namespace) -> int:
     ]
     if a.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif a.csv:
+        import csv
+
+        cols = ["id", "name", "name_ru", "lat", "lon", "raion", "country", "controller", "basis", "since", "claim_ids"]
+        w = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            baseline = r["basis"] == "baseline"
+            w.writerow({**r, "controller": "" if baseline else r["controller"], "claim_ids": ";".join(r["claim_ids"])})
     else:
+        print(f"{a.source}: claimed control on {a.date}, latest claim about each settlement on or before it")
+        print(f"{'settlement':<28} {'controller':<10} {'basis':<7} {'since':<10} {'age':<12}  claims (deciding first)")
         for r in rows:
             if r["basis"] != "baseline":
                 age = f"{r['age_days']:>4} d" + (" stale" if r["stale"] else "      ")
@@ -569,11 +592,12 @@ def _cmd_state(a: argparse.Namespace) -> int:
                     f"{','.join(r['claim_ids'])}"
                 )
         n = sum(r["basis"] == "baseline" for r in rows)
-        print(f"({n} other settlements: no claim by {a.source}, shown at baseline)")
+        print(f"({n} other settlement{'' if n == 1 else 's'}: no claim by {a.source}, shown at baseline)")
     return 0
 
 
 def _cmd_diff(a: argparse.Namespace) -> int:
+    from .areas import area_change
     from .dataset import load_dataset
     from .state import compute_state, diff_states
     from .view import check_source
@@ -582,7 +606,7 @@ def _cmd_diff(a: argparse.Namespace) -> int:
     check_source(ds, a.source)
     before = compute_state(ds.gazetteer, ds.ledger, source=a.source, date=a.date_from)
     after = compute_state(ds.gazetteer, ds.ledger, source=a.source, date=a.date_to)
-    d = diff_states(before, after)
+    d = {**diff_states(before, after), "area_km2": area_change(before, after, ds.cells)}
     if a.json:
         print(
             json.dumps(
@@ -592,9 +616,14 @@ def _cmd_diff(a: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(f"{a.source}: {len(d['changes'])} settlement(s) changed from {a.date_from} to {a.date_to}")
+    n = len(d["changes"])
+    print(f"{a.source}: {n} settlement{'' if n == 1 else 's'} changed from {a.date_from} to {a.date_to}")
     for c in d["changes"]:
         print(f"  {c['name']:<28} {c['from']:>10} -> {c['to']}")
+    km2 = d["area_km2"]
+    print("area implied by its named settlements (km², Voronoi cells; a yardstick, not a front line):")
+    for k in ("UA", "RU", "contested"):
+        print(f"  {k:<10} {km2['before'][k]:>8.1f} -> {km2['after'][k]:>8.1f}  ({km2['change'][k]:+.1f})")
     return 0
 
 
@@ -610,7 +639,7 @@ def _cmd_compare(a: argparse.Namespace) -> int:
     out = Path(given)
     if out.suffix.lower() not in (".html", ".htm"):
         raise OutputError(f"{out}: a comparison is an HTML page; give --out a name ending in .html")
-    html = render_page(load_dataset(a.data), page, self_contained=a.self_contained)
+    html = render_page(load_dataset(a.data), page, cdn=a.cdn)
     write_page(check_out_file(out, data=a.data, force=a.force), html)
     print(f"wrote {out.absolute()}")
     return 0

@@ -6,7 +6,14 @@ Same pipeline as the maps (:func:`kursk_map.state.compute_state`), other outputs
   colours and labels of :mod:`kursk_map.render.style`, the border, settlement dots per controller
   (hollow where the position is derived from a description), scale bar, counts and attribution.
   Sized for A4 landscape or 16:9; the same input gives byte-identical files.
-* ``geojson`` / ``gpkg``: the state as points with flat attributes (``claim_ids`` joined by ``;``).
+* ``geojson``: the state as points with flat attributes (``claim_ids`` joined by ``;``); a
+  settlement without a claim by the source has ``basis`` ``baseline`` and no ``controller`` (its
+  de jure ``country`` is there), so a baseline row never reads as a claim;
+* ``gpkg``: a GeoPackage for QGIS with four layers (:func:`gpkg_layers`): ``settlements`` (the state,
+  with the deciding claim's summary, link and age), ``claims`` (the source's ledger rows up to the
+  date), ``areas`` (the areas its settlement claims imply, marked as implied) and ``relative``
+  (claimed advances as lines);
+* ``html``: the interactive map page with just the files it loads, for a CMS (:func:`_export_html`).
 
 Images are drawn by :mod:`kursk_map.render.image` (the only module that imports matplotlib, and
 only when an image is asked for); this module computes what an export shows and writes the data.
@@ -29,15 +36,15 @@ import pyogrio
 
 from . import schemas
 from ._errors import KurskMapError, OutputError
-from ._fs import GENERATOR, check_out_file, write_atomic
+from ._fs import GENERATOR, check_out_file, make_dirs, write_atomic
 from .dataset import Dataset
-from .render import ExportContext, render_image
+from .render import Assets, ExportContext, deterministic_ids, map_page_files, render_image, render_map
 from .render.image import SIZES
 from .render.style import COLOURS
-from .view import export_context
+from .view import export_context, map_context
 
 #: Output formats, by file suffix.
-FORMATS: Final = ("png", "svg", "geojson", "gpkg")
+FORMATS: Final = ("png", "svg", "geojson", "gpkg", "html")
 #: Attribute columns of the data exports, in this order.
 FIELDS: Final = (
     "id",
@@ -93,8 +100,10 @@ def export_state(
     path : path, optional
         Output file; defaults to ``<source>-<date>.<fmt>`` in the current directory. It is
         written atomically (a temporary file beside it, then renamed).
-    fmt : {"png", "svg", "geojson", "gpkg"}, optional
-        Defaults to the suffix of ``path``, else ``png``.
+    fmt : {"png", "svg", "geojson", "gpkg", "html"}, optional
+        Defaults to the suffix of ``path``, else ``png``. ``html`` writes the interactive map page
+        with just the files it loads, for a CMS (see :func:`_export_html`): ``path`` is then a folder
+        (default ``<source>-<date>/``) or the page's own ``.html`` path.
     size : {"a4", "16x9"}
         Page size of images: A4 landscape or 16:9 (1920 x 1080 pixels for PNG).
     force : bool
@@ -104,7 +113,7 @@ def export_state(
     Returns
     -------
     pathlib.Path
-        The file written.
+        The file written (with ``html``, the page).
 
     Examples
     --------
@@ -116,13 +125,14 @@ def export_state(
     if size not in SIZES:
         raise KurskMapError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
     ctx = export_context(ds, source, date)
+    if fmt == "html":
+        return _export_html(ds, ctx, None if path is None else Path(path), force=force)
     target = Path(path) if path is not None else Path(f"{source}-{ctx.date.isoformat()}.{fmt}")
     check_out_file(path if path is not None else target, data=ds.root, force=force)  # before the work, and again
     if fmt == "geojson":
         data: bytes | Any = geojson_text(ctx).encode("utf-8")
     elif fmt == "gpkg":
-        frame = export_frame(ctx).astype({"age_days": "Int64"})  # an integer field, empty at the baseline
-        data = functools.partial(_write_gpkg, frame, layer=f"{source}_{ctx.date.isoformat()}")
+        data = functools.partial(_write_gpkg, gpkg_layers(ds, ctx))
     else:
         data = render_image(ctx, fmt=fmt, size=size)
     write_atomic(check_out_file(target, data=ds.root, force=force), data)
@@ -134,7 +144,13 @@ def export_state(
 
 
 #: File name endings that name each format.
-_SUFFIXES: Final = {"png": ("png",), "svg": ("svg",), "geojson": ("geojson", "json"), "gpkg": ("gpkg",)}
+_SUFFIXES: Final = {
+    "png": ("png",),
+    "svg": ("svg",),
+    "geojson": ("geojson", "json"),
+    "gpkg": ("gpkg",),
+    "html": ("html", "htm"),
+}
 #: Endings that name a file type: a file so named must hold that type (``.dat`` or no ending names none).
 _KNOWN_SUFFIXES: Final = {
     *(x for xs in _SUFFIXES.values() for x in xs),
@@ -191,6 +207,7 @@ def export_frame(ctx: ExportContext) -> gpd.GeoDataFrame:
     age (then ``label`` and ``colour`` are the baseline's), ``area_controller`` and ``area_date``
     what the source's drawn areas showed there and on which day (none without), ``at_edge`` whether
     the settlement lies within its ``precision_m`` of a drawn boundary (geodata/README.md, M1-M12).
+    ``controller`` is empty where the source made no claim (``basis`` is ``baseline``).
     """
     st = ctx.state.sort_values("id", kind="stable")
     group = st[schemas.GROUP_COLUMN].tolist()
@@ -203,7 +220,7 @@ def export_frame(ctx: ExportContext) -> gpd.GeoDataFrame:
             "raion": st["raion"].to_numpy(),
             "oblast": st["oblast"].to_numpy(),
             "country": st["country"].to_numpy(),
-            "controller": st["controller"].to_numpy(),
+            "controller": [None if g == "baseline" else g for g in group],
             "label": [ctx.theatre.labels[g] for g in group],
             "colour": [COLOURS[g] for g in group],
             "basis": st["basis"].to_numpy(),
@@ -317,7 +334,7 @@ def geojson_text(ctx: ExportContext) -> str:
         ids, static, claimed, place, strict=True
     ):
         c_vals = (
-            ctrl,
+            None if group == "baseline" else ctrl,
             labels[group],
             COLOURS[group],
             basis,
@@ -349,9 +366,156 @@ def _gdal_options(options: dict[str, str]) -> Iterator[None]:
         pyogrio.set_gdal_config_options(before)
 
 
-def _write_gpkg(frame: gpd.GeoDataFrame, target: Path, *, layer: str) -> None:
+#: The layers of a GeoPackage export, in this order.
+GPKG_LAYERS: Final = ("settlements", "claims", "areas", "relative")
+#: Columns of the ``claims`` layer: the ledger row, how it was placed, and the canonical figure.
+CLAIM_FIELDS: Final = (
+    *schemas.CLAIM_COLUMNS,
+    "settlement_id",
+    "placed",
+    "unplaced_reason",
+    "value_std",
+)
+
+
+def _settlements_layer(ctx: ExportContext, claims: pd.DataFrame) -> gpd.GeoDataFrame:
+    """:func:`export_frame` plus ``state`` and the deciding claim's ``summary``, ``url`` and ``age_days``."""
+    frame = export_frame(ctx)
+    by_id = claims.set_index("claim_id")
+    first = [ids.split(";")[0] if isinstance(ids, str) and ids else None for ids in frame["claim_ids"]]
+    frame.insert(
+        frame.columns.get_loc("basis"), "state", [c if isinstance(c, str) else "baseline" for c in frame["controller"]]
+    )
+    frame["summary"] = [None if c is None else str(by_id.at[c, "summary"]) for c in first]
+    frame["url"] = [None if c is None else str(by_id.at[c, "url"]) for c in first]
+    frame["age_days"] = frame["age_days"].astype("Int64")  # export_frame's: an integer field, empty at the baseline
+    return frame.set_geometry("geometry")
+
+
+def _claims_layer(ds: Dataset, ctx: ExportContext, claims: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The source's ledger rows up to the date, at their settlement where placed (else no geometry)."""
+    c = claims.sort_values(["date", "claim_id"], kind="stable")
+    gaz = ds.gazetteer
+    points = [
+        gaz.geometry.get(sid) if placed and isinstance(sid, str) and sid in gaz.index else None
+        for sid, placed in zip(c["settlement_id"], c["placed"], strict=True)
+    ]
+    out = pd.DataFrame({k: c[k].to_numpy() if k in c else None for k in CLAIM_FIELDS})
+    out["date"] = c["date"].dt.strftime("%Y-%m-%d").to_numpy()
+    out["placed"] = c["placed"].astype(bool).to_numpy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = pd.Series([_clean(v) for v in out[col]], dtype=object)
+    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(points, crs=schemas.CRS), crs=schemas.CRS)
+
+
+def _areas_layer(ds: Dataset, ctx: ExportContext) -> gpd.GeoDataFrame:
+    """The areas the source's settlement claims imply (one polygon per controller), marked as implied."""
+    from .areas import area_polygons  # noqa: PLC0415 - only a GeoPackage needs them
+
+    shapes = area_polygons(ctx.state, ds.cells)
+    n = len(shapes)
+    return gpd.GeoDataFrame(
+        {
+            "kind": ["implied"] * n,
+            "controller": shapes["controller"].to_numpy(),
+            "area_km2": shapes["area_km2"].astype(float).to_numpy(),
+            "note": ["implied by the settlements this source named (Voronoi cells clipped to 5 km), not a front line"]
+            * n,
+            "source": [ctx.source["slug"]] * n,
+            "as_of": [ctx.date.isoformat()] * n,
+        },
+        geometry=gpd.GeoSeries(list(shapes.geometry), crs=schemas.CRS),
+        crs=schemas.CRS,
+    )
+
+
+def _relative_layer(ds: Dataset, ctx: ExportContext) -> gpd.GeoDataFrame:
+    """Claimed advances ("up to 5 km south-east of Sudzha") as lines from the anchor to the end point."""
+    from shapely.geometry import LineString  # noqa: PLC0415
+
+    from .state import relative_geometries  # noqa: PLC0415
+
+    rel = relative_geometries(ds.ledger, ds.gazetteer, source=ctx.source["slug"], date=ctx.date)
+    cols = ("claim_id", "date", "anchor", "distance_km", "bearing_deg", "radius_m", "controller", "summary", "url")
+    out = pd.DataFrame({k: [r[k] for r in rel] for k in cols})
+    lines = [
+        LineString([(r["anchor_latlon"][1], r["anchor_latlon"][0]), (r["end_latlon"][1], r["end_latlon"][0])])  # type: ignore[index]
+        for r in rel
+    ]
+    for col in ("distance_km", "bearing_deg", "radius_m"):
+        out[col] = out[col].astype(float)
+    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(lines, crs=schemas.CRS), crs=schemas.CRS)
+
+
+def gpkg_layers(ds: Dataset, ctx: ExportContext) -> dict[str, gpd.GeoDataFrame]:
+    """The layers of a GeoPackage export of ``ctx`` (see :data:`GPKG_LAYERS`), all in EPSG:4326.
+
+    ``settlements``: :func:`export_frame` plus ``state`` (UA, RU, contested or baseline), and the
+    deciding claim's ``summary``, ``url`` and ``age_days`` (days from its date to ``as_of``);
+    baseline rows have no ``controller`` and no claim. ``claims``: the source's ledger rows up to the
+    date, at their settlement where one is placed. ``areas``: the areas its settlement claims imply
+    (``kind`` = ``implied``). ``relative``: its claimed advances as lines, with their uncertainty radius.
+    """
+    c = ds.ledger.claims
+    mine = c[(c["source"] == ctx.source["slug"]) & (c["date"] <= pd.Timestamp(ctx.date))]
+    return {
+        "settlements": _settlements_layer(ctx, mine),
+        "claims": _claims_layer(ds, ctx, mine),
+        "areas": _areas_layer(ds, ctx),
+        "relative": _relative_layer(ds, ctx),
+    }
+
+
+def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], target: Path) -> None:
+    """Write the layers into the GeoPackage ``target`` (:func:`write_atomic` gives its temporary path)."""
+    kinds = {"settlements": "Point", "claims": "Point", "areas": "MultiPolygon", "relative": "LineString"}
     # a fixed "last change" stamp: the same state gives the same tables; the description marks it as ours
     with _gdal_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"}):
-        pyogrio.write_dataframe(
-            frame, target, layer=layer, driver="GPKG", layer_options={"DESCRIPTION": f"{GENERATOR}: {layer}"}
+        for layer, frame in layers.items():
+            pyogrio.write_dataframe(
+                frame,
+                target,
+                layer=layer,
+                driver="GPKG",
+                geometry_type=kinds.get(layer, "Unknown"),
+                promote_to_multi=layer == "areas",
+                layer_options={"DESCRIPTION": f"{GENERATOR}: {layer}"},
+            )
+
+
+def _export_html(ds: Dataset, ctx: ExportContext, path: Path | None, *, force: bool = False) -> Path:
+    """One interactive map page and the files it loads: ``<folder>/<source>-<date>.html`` + ``assets/``.
+
+    The page embeds its settlements and claim texts and loads Leaflet from ``assets/`` beside it, so
+    the folder works as it is from a disk, a USB stick or a CMS (no CDN). An asset already in the
+    folder is kept when it is the same file, and refused when it differs (it is not ours).
+    """
+    name = f"{ctx.source['slug']}-{ctx.date.isoformat()}.html"
+    if path is None:
+        page = Path(name.removesuffix(".html")) / name
+    elif path.suffix.lower() in (".html", ".htm"):
+        page = path
+    else:
+        page = path / name
+    if page.parent.is_dir():  # before the work, and again; a folder --out names is created
+        check_out_file(page, data=ds.root, force=force)
+    mctx = map_context(ds, ctx.source["slug"], ctx.date, state=ctx.state)
+    with deterministic_ids():
+        html = render_map(mctx, assets=Assets("local", "assets/")).get_root().render()
+    files = {f"assets/{rel}": data for rel, data in map_page_files(html).items()}  # those the page loads
+    clash = [
+        rel for rel, data in files.items() if (page.parent / rel).exists() and (page.parent / rel).read_bytes() != data
+    ]
+    if clash:
+        raise KurskMapError(
+            f"{page.parent / clash[0]} exists and is not the file kursk_map would write there; "
+            "export into another folder (--out)"
         )
+    make_dirs(page.parent)
+    target = check_out_file(page, data=ds.root, force=force)
+    for rel, data in files.items():
+        if not (page.parent / rel).exists():
+            write_atomic(page.parent / rel, data, parents=True)
+    write_atomic(target, html.encode("utf-8"))
+    return page

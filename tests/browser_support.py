@@ -79,7 +79,9 @@ def browser_page(
             page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.on("dialog", lambda d: (errors.append(f"dialog opened: {d.message}"), d.dismiss()))
-            page.route("**/*", lambda route: _route(route, blocked, offline))
+            # every request but for local files (which load as a browser loads them, without a round trip
+            # through this process) is answered here: a pinned copy, a blank tile, or refused
+            page.route(lambda url: not url.startswith("file:"), lambda route: _route(route, blocked, offline))
             yield page, errors, blocked
         finally:
             browser.close()

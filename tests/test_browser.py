@@ -51,6 +51,9 @@ def atlas(tmp_path_factory) -> Path:
 
 def _open(page, path: Path) -> None:
     page.goto(path.as_uri())
+    if path.name == "explore.html":
+        page.wait_for_function("() => document.body.getAttribute('data-km-ready') === '1'")
+        return
     page.wait_for_function("() => typeof L !== 'undefined' && Object.keys(window).some(k => k.startsWith('geo_json_'))")
 
 
@@ -70,6 +73,7 @@ def test_map_loads_without_errors_and_draws_every_settlement(atlas: Path) -> Non
 def test_toggling_a_layer_hides_it(atlas: Path) -> None:
     with browser_page() as (page, errors, _):
         _open(page, atlas / "ru-mod" / "2025-03-15.html")
+        page.locator(".leaflet-control-layers").hover()  # the layer list is a button until opened
         label = page.locator(".leaflet-control-layers-overlays label", has_text="Held by Russia")
         label.locator("input").click()
         hidden = [x for x in page.evaluate(LAYERS_JS) if not x["shown"]]
@@ -82,7 +86,8 @@ def test_toggling_a_layer_hides_it(atlas: Path) -> None:
 def _click_settlement(page, lat: float, lon: float) -> None:
     point = page.evaluate(
         """([lat, lon]) => {
-            const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])[0];
+            const map = window.kmExplore ? window.kmExplore.map
+              : Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])[0];
             map.setView([lat, lon], 12, {animate: false});
             const p = map.latLngToContainerPoint([lat, lon]);
             const r = map.getContainer().getBoundingClientRect();
@@ -236,13 +241,20 @@ def hostile_atlas(tmp_path_factory) -> tuple[Path, str]:
     return out, attack
 
 
-@pytest.mark.parametrize("page", ["ru-mod/2025-03-13.html", "ru-mod/timeline.html", "compare/2025-03-13.html"])
+@pytest.mark.parametrize(
+    "page", ["ru-mod/2025-03-13.html", "ru-mod/timeline.html", "compare/2025-03-13.html", "explore.html"]
+)
 def test_attack_strings_stay_text_on_every_view(hostile_atlas: tuple[Path, str], page: str) -> None:
     out, attack = hostile_atlas
     with browser_page() as (p, errors, blocked):
         _open(p, out / page)
         if page.startswith("ru-mod/2025"):
             assert attack.split(" | ")[0] in p.locator(".km-panel").inner_text()  # the source's name, as text
+        if page == "explore.html":
+            assert attack.split(" | ")[0] in p.locator("#km-source").inner_text()  # in the source picker, as text
+            p.locator("#km-search").fill("window")  # the settlement's name is searchable, and stays text
+            p.locator("#km-results li[data-i]").first.wait_for()
+            assert "window.__pwned=1" in p.locator("#km-results").inner_text()
         _click_settlement(p, 51.3, 35.4)  # the settlement whose name is an attack
         popup = p.locator(".leaflet-popup-content")
         popup.wait_for()
@@ -333,6 +345,60 @@ def test_attack_strings_stay_text_on_the_settlement_page(hostile_atlas: tuple[Pa
         assert p.evaluate("() => window.__pwned") is None
         assert errors == []
         assert blocked == []
+
+
+# Circle markers drawn on every Leaflet map of the page (folium's map_* globals, or the explorer's map).
+DOTS_JS = """() => {
+  const maps = Object.keys(window).filter(k => k.startsWith('map_') && window[k] instanceof L.Map).map(k => window[k]);
+  if (window.kmExplore) { maps.push(window.kmExplore.map); }
+  let n = 0;
+  maps.forEach(m => m.eachLayer(l => { if (l instanceof L.CircleMarker) { n += 1; } }));
+  return n;
+}"""
+TILE_HOSTS = ("tile.openstreetmap.org", "arcgisonline.com")
+
+
+@pytest.mark.parametrize(
+    "page", ["index.html", "explore.html", "ru-mod/2025-03-15.html", "ru-mod/timeline.html", "compare/2025-03-15.html"]
+)
+def test_a_copied_atlas_works_offline(atlas: Path, tmp_path: Path, page: str) -> None:
+    """Only file:// answers: every script and style comes from the atlas folder itself."""
+    import shutil
+
+    copy = tmp_path / "usb-stick" / "atlas"
+    shutil.copytree(atlas, copy)
+    with browser_page(offline=True) as (p, errors, blocked):
+        p.goto((copy / page).as_uri(), wait_until="load")
+        if page != "index.html":
+            p.wait_for_function(f"() => typeof L !== 'undefined' && ({DOTS_JS})() >= 6", timeout=10_000)
+        assert [u for u in blocked if not any(h in u for h in TILE_HOSTS)] == []
+        # the only errors are the base-map tiles that could not load (one per tile)
+        assert [e for e in errors if e != "Failed to load resource: net::ERR_FAILED"] == []
+        assert len(errors) <= len(blocked)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (720, 600), (390, 844)])
+def test_index_fits_the_screen_and_opens_on_the_explorer(atlas: Path, width: int, height: int) -> None:
+    with browser_page(width, height) as (page, errors, _):
+        page.goto((atlas / "index.html").as_uri())
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width  # no 2,670-px table
+        first = page.locator("a").first
+        assert first.get_attribute("href") == "explore.html" and first.is_visible()
+        assert first.bounding_box()["y"] + 40 < height  # above the fold
+        assert errors == []
+
+
+def test_exported_html_page_works_offline_from_its_folder(tmp_path: Path) -> None:
+    from kursk_map import load_dataset
+    from kursk_map.export import export_state
+
+    ds = load_dataset(write_dataset(tmp_path / "data"), today=TODAY)
+    page = export_state(ds, "ua-gs", "2025-05-21", tmp_path / "cms", fmt="html")
+    with browser_page(720, 600, offline=True) as (p, errors, blocked):
+        p.goto(page.as_uri())
+        p.wait_for_function(f"() => typeof L !== 'undefined' && ({DOTS_JS})() >= 6", timeout=10_000)
+        assert [u for u in blocked if not any(h in u for h in TILE_HOSTS)] == []
+        assert [e for e in errors if e != "Failed to load resource: net::ERR_FAILED"] == []
 
 
 def test_timeline_fades_claims_as_they_age(atlas: Path) -> None:

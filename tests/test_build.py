@@ -136,7 +136,7 @@ def test_every_map_has_its_image_data_and_embed_snippet(data_dir: Path, tmp_path
         for href in (f"{day}.png", f"{day}.geojson", "timeline.html", f"../compare/{day}.html"):
             assert f"href=\\u0027{href}\\u0027" in page, href  # the panel's HTML sits in a JSON string
         assert f"https://YOUR-SITE/atlas/{e['path']}" in page
-        assert e["image"] in index and e["data"] in index
+        assert f"href='{e['path']}'" in index  # its image and data are linked from the page itself
     sudzha = json.loads((out / "ru-mod/2025-03-15.geojson").read_text(encoding="utf-8"))
     props = {f["properties"]["name"]: f["properties"] for f in sudzha["features"]}
     assert (props["Sudzha"]["controller"], props["Sudzha"]["basis"]) == ("RU", "claim")
@@ -144,7 +144,7 @@ def test_every_map_has_its_image_data_and_embed_snippet(data_dir: Path, tmp_path
 
 def test_build_without_images(data_dir: Path, tmp_path: Path) -> None:
     manifest = build_atlas(data_dir, tmp_path / "atlas", today=TODAY, images=False)
-    assert not list((tmp_path / "atlas").rglob("*.png"))
+    assert not [p for p in (tmp_path / "atlas").rglob("*.png") if "assets" not in p.parts]  # Leaflet's icons only
     assert all(e["image"] is None for e in manifest["maps"])
     page = (tmp_path / "atlas" / manifest["maps"][0]["path"]).read_text(encoding="utf-8")
     assert ".png'" not in page
@@ -162,7 +162,7 @@ def test_by_default_only_the_latest_map_of_each_source_has_an_image(tmp_path: Pa
         "ru-mod/2025-04-26.html": "ru-mod/2025-04-26.png",
         "ua-gs/2025-05-21.html": "ua-gs/2025-05-21.png",
     }
-    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.png")) == sorted(with_image.values())
+    assert _map_images(out) == sorted(with_image.values())
     assert "2025-04-26.png" in (out / "ru-mod/2025-04-26.html").read_text(encoding="utf-8")
     assert "2025-03-15.png" not in (out / "ru-mod/2025-03-15.html").read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -174,18 +174,23 @@ def test_by_default_only_the_latest_map_of_each_source_has_an_image(tmp_path: Pa
     )
     again = build_atlas(data, out, today=TODAY)
     assert "ru-mod/2025-04-26.html" not in again["reused"]
-    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.png")) == [
+    assert _map_images(out) == [
         "ru-mod/2025-05-01.png",
         "ua-gs/2025-05-21.png",
     ]
     assert "2025-04-26.png" not in (out / "ru-mod/2025-04-26.html").read_text(encoding="utf-8")
 
 
+def _map_images(out: Path) -> list[str]:
+    """The static images of an atlas's maps (not Leaflet's icons in assets/)."""
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*.png") if p.relative_to(out).parts[0] != "assets")
+
+
 def test_images_all_or_none_or_a_wrong_word(data_dir: Path, tmp_path: Path) -> None:
     every = build_atlas(data_dir, tmp_path / "all", today=TODAY, images="all")
-    assert all(m["image"] for m in every["maps"]) and len(list((tmp_path / "all").rglob("*.png"))) == len(every["maps"])
+    assert all(m["image"] for m in every["maps"]) and len(_map_images(tmp_path / "all")) == len(every["maps"])
     none = build_atlas(data_dir, tmp_path / "none", today=TODAY, images="none")
-    assert not any(m["image"] for m in none["maps"]) and not list((tmp_path / "none").rglob("*.png"))
+    assert not any(m["image"] for m in none["maps"]) and not _map_images(tmp_path / "none")
     with pytest.raises(ValueError, match="images must be one of all, latest, none, got 'some'"):
         build_atlas(data_dir, tmp_path / "x", today=TODAY, images="some")
 
@@ -238,7 +243,7 @@ def test_incremental_rebuild_reuses_unaffected_timelines_and_comparison_pages(tm
     data = write_dataset(tmp_path / "data")
     out = tmp_path / "atlas"
     first = build_atlas(data, out, today=TODAY, images=False)
-    # mark every keyed page of the first build (timelines, comparison pages, claims scripts): a page
+    # mark every keyed page of the first build (timelines, comparison pages, claims and explorer scripts): a page
     # carried forward keeps its mark
     marked = sorted(first["page_keys"])
     assert any(p.startswith("compare/") for p in marked) and any(p.endswith("timeline.html") for p in marked)
@@ -253,10 +258,15 @@ def test_incremental_rebuild_reuses_unaffected_timelines_and_comparison_pages(tm
     # pages from that date on and Zaoleshenka's page
     redrawn = sorted(set(marked) - kept)
     assert redrawn == sorted(
-        ["ru-mod/claims.js", "ru-mod/timeline.html", "settlements/kmap.zaoleshenka-sudzhansky.html"]
+        [
+            "explore/ru-mod.js",
+            "ru-mod/claims.js",
+            "ru-mod/timeline.html",
+            "settlements/kmap.zaoleshenka-sudzhansky.html",
+        ]
         + [p for p in marked if p.startswith("compare/") and p >= "compare/2025-03-15.html"]
     )
-    assert "ua-gs/timeline.html" in kept and "ua-gs/claims.js" in kept
+    assert "ua-gs/timeline.html" in kept and "ua-gs/claims.js" in kept and "explore/ua-gs.js" in kept
     assert "settlements/486816.html" in kept  # Sudzha's page shows no claim that changed
 
 

@@ -2042,7 +2042,7 @@ CLI_CASES += [
         "export-unknown-suffix",
         (*EXPORT, "x.tiff"),
         2,
-        "error: cannot tell the export format from the file name 'x.tiff'; name the format (--format) as one of png, svg, geojson, gpkg",
+        "error: cannot tell the export format from the file name 'x.tiff'; name the format (--format) as one of png, svg, geojson, gpkg, html",
         exact=True,
     ),
     CliCase(
@@ -2324,7 +2324,7 @@ CLI_CASES += [
         "mistyped-format",
         (*EXPORT, "x.png", "--format", "pgn"),
         2,
-        "kursk-map export: error: argument --format: invalid choice: 'pgn' (choose from 'png', 'svg', 'geojson', 'gpkg'); did you mean 'png'? (see: kursk-map export --help)",
+        "kursk-map export: error: argument --format: invalid choice: 'pgn' (choose from 'png', 'svg', 'geojson', 'gpkg', 'html'); did you mean 'png'? (see: kursk-map export --help)",
         exact=True,
     ),
     CliCase(

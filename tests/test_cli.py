@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from kursk_map import load_dataset
 from kursk_map.cli import main
 
 from .conftest import RU_CLAIMS, write_dataset
@@ -94,6 +98,40 @@ def test_build_takes_the_ageing_options(data_dir: Path, tmp_path: Path, capsys) 
     assert "argument --max-age: 0 is not a positive number of days, e.g. 30" in capsys.readouterr().err
 
 
+def test_state_text_has_a_header(data_dir: Path, capsys) -> None:
+    assert main(["state", "--source", "ru-mod", "--date", "2025-03-15", "--data", str(data_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "ru-mod: claimed control on 2025-03-15, latest claim about each settlement on or before it"
+    assert lines[1].split() == ["settlement", "controller", "basis", "since", "age", "claims", "(deciding", "first)"]
+    assert lines[2].split() == ["Sudzha", "RU", "claim", "2025-03-13", "2", "d", "ru-1"]
+    assert lines[1].index("claims") == lines[2].index("ru-1")  # the header sits over its columns
+    assert lines[-1] == "(4 other settlements: no claim by ru-mod, shown at baseline)"
+
+
+def test_state_csv_lists_every_settlement(data_dir: Path, capsys) -> None:
+    assert main(["state", "--source", "ru-mod", "--date", "2025-03-15", "--csv", "--data", str(data_dir)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 6  # the placed settlements of the fixture
+    by_name = {r["name"]: r for r in rows if r["name"] != "Nikolayevka"}
+    assert (by_name["Sudzha"]["controller"], by_name["Sudzha"]["basis"], by_name["Sudzha"]["claim_ids"]) == (
+        "RU",
+        "claim",
+        "ru-1",
+    )
+    # a settlement the source never named is baseline: no controller, its de jure country
+    assert (by_name["Gornal"]["controller"], by_name["Gornal"]["basis"], by_name["Gornal"]["country"]) == (
+        "",
+        "baseline",
+        "RU",
+    )
+
+
+def test_state_json_and_csv_exclude_each_other(data_dir: Path, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["state", "--source", "ru-mod", "--date", "2025-03-15", "--csv", "--json", "--data", str(data_dir)])
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
 def test_state_unknown_source(data_dir: Path, capsys) -> None:
     assert main(["state", "--source", "nobody", "--date", "2025-03-15", "--data", str(data_dir)]) == 1
     assert "unknown source 'nobody'" in capsys.readouterr().err
@@ -140,13 +178,25 @@ def test_diff_json(data_dir: Path, capsys) -> None:
     out = json.loads(capsys.readouterr().out)
     assert out["source"] == "ru-mod" and out["from"] == "2025-03-13"
     assert sorted(out["gained"]["RU"]) == ["Gornal", "Nikolayevka", "Nikolayevka", "Zaoleshenka"]
+    area = out["area_km2"]
+    assert area["before"]["UA"] == area["after"]["UA"] == 0.0
+    assert area["after"]["RU"] > area["before"]["RU"] > 0  # from Sudzha alone to every Kursk settlement
+    assert area["change"]["RU"] == pytest.approx(area["after"]["RU"] - area["before"]["RU"], abs=0.05)
 
 
 def test_diff_text(data_dir: Path, capsys) -> None:
     assert (
         main(["diff", "--source", "ru-mod", "--from", "2025-03-13", "--to", "2025-03-15", "--data", str(data_dir)]) == 0
     )
-    assert "Zaoleshenka" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "ru-mod: 1 settlement changed from 2025-03-13 to 2025-03-15" in out
+    assert re.search(r"Zaoleshenka +baseline -> RU", out)
+    # the area change: Zaoleshenka's cell moves from nothing to RU
+    ds = load_dataset(data_dir)
+    cell = float(ds.cells.loc["kmap:zaoleshenka-sudzhansky", "area_km2"])
+    (ru,) = [line for line in out.splitlines() if line.strip().startswith("RU ")]
+    before, after, change = (float(x) for x in re.findall(r"[-+]?\d+\.\d", ru))
+    assert change == pytest.approx(cell, abs=0.1) and after - before == pytest.approx(cell, abs=0.1)
 
 
 def test_compare_writes_two_pane_page(data_dir: Path, tmp_path: Path, capsys) -> None:

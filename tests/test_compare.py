@@ -201,7 +201,7 @@ def test_compare_page_in_browser_fills_layers_and_keeps_text_inert(tmp_path) -> 
         popup.wait_for()
         text = popup.inner_text()
         assert "Zaoleshenka" in text and "What each source claims as of 2025-03-15" in text
-        assert "General Staff of Ukraine\tno claim" in text
+        assert "No claim: General Staff of Ukraine" in text  # the sources that said nothing, in one line
         assert HOSTILE in text
         assert popup.locator("a[href='https://example.org/ru2']").count() == 1
         assert popup.locator("img").count() == 0

@@ -4,12 +4,14 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import re
 import struct
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import geopandas as gpd
+import pyogrio
 import pytest
 
 from kursk_map import KurskMapError, compute_state, load_dataset
@@ -59,7 +61,8 @@ def test_geojson_is_the_state(dataset, tmp_path: Path, source: str, day: str) ->
     assert set(by_id) == set(state["id"])
     for r in state.to_dict("records"):
         props = by_id[r["id"]]["properties"]
-        assert props["controller"] == r["controller"]
+        # a settlement the source never claimed is baseline, with no controller: it is not a claim
+        assert props["controller"] == (None if r["basis"] == "baseline" else r["controller"])
         assert props["basis"] == r["basis"]
         assert props["claim_ids"] == (";".join(r["claim_ids"]) or None)
         assert props["method"] == r["method"]
@@ -82,7 +85,8 @@ def test_geojson_values_for_known_claims(dataset) -> None:
     )
     assert sudzha["colour"] == COLOURS["RU"] and sudzha["label"] == LABELS["RU"]
     gornal = props["kmap:gornal-sudzhansky"]
-    assert (gornal["basis"], gornal["controller"], gornal["label"]) == ("baseline", "RU", LABELS["baseline"])
+    assert (gornal["basis"], gornal["controller"], gornal["label"]) == ("baseline", None, LABELS["baseline"])
+    assert gornal["country"] == "RU"
     assert gornal["method"] == "derived"
     assert "Knownvillage" not in {p["name"] for p in props.values()}
 
@@ -90,16 +94,48 @@ def test_geojson_values_for_known_claims(dataset) -> None:
 def test_gpkg_reads_back(dataset, tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()  # a missing folder is an error, not created (test_catalogue)
     out = export_state(dataset, "ua-gs", "2025-05-21", tmp_path / "sub" / "s.gpkg")
-    back = gpd.read_file(out)
+    assert [name for name, _kind in pyogrio.list_layers(out)] == ["settlements", "claims", "areas", "relative"]
+    back = gpd.read_file(out, layer="settlements")
     state = compute_state(dataset.gazetteer, dataset.ledger, source="ua-gs", date=dt.date(2025, 5, 21))
     assert back.crs.to_epsg() == 4326
     assert len(back) == len(state)
-    assert dict(zip(back["id"], back["controller"], strict=True)) == dict(
-        zip(state["id"], state["controller"], strict=True)
-    )
+    claimed = state[state["basis"] != "baseline"]
+    assert dict(zip(back["id"], back["state"], strict=True)) == {
+        **dict.fromkeys(state["id"], "baseline"),
+        **dict(zip(claimed["id"], claimed["controller"], strict=True)),
+    }
+    assert back.loc[back["state"] == "baseline", "controller"].isna().all()  # baseline rows claim nothing
     gornal = back[back["name"] == "Gornal"].iloc[0]
     assert (gornal["controller"], gornal["basis"], gornal["claim_ids"]) == ("contested", "claim", "ua-5")
+    assert gornal["summary"] == "Says positions near Gornal are held." and gornal["url"] == "https://example.org/ua5"
+    assert gornal["age_days"] == 0 and gornal["precision_m"] == 2000 and gornal["method"] == "derived"
+    sudzha = back[back["name"] == "Sudzha"].iloc[0]
+    assert (sudzha["since"], sudzha["age_days"]) == ("2024-08-14", (dt.date(2025, 5, 21) - dt.date(2024, 8, 14)).days)
     assert gornal.geometry.x == pytest.approx(35.5) and gornal.geometry.y == pytest.approx(51.07)
+
+
+def test_gpkg_claims_areas_and_relative_layers(dataset, tmp_path: Path) -> None:
+    out = export_state(dataset, "ua-gs", "2025-05-21", tmp_path / "s.gpkg")
+    claims = gpd.read_file(out, layer="claims")
+    assert list(claims["claim_id"]) == ["ua-1", "ua-2", "ua-3", "ua-4", "ua-5"]  # every row of the ledger to date
+    row = claims.set_index("claim_id").loc["ua-2"]
+    assert (row["kind"], row["value"], row["unit"], row["geometry"]) == ("area", 1000, "km2", None)
+    placed = claims.set_index("claim_id").loc["ua-1"]
+    assert (placed["settlement"], placed["settlement_id"], bool(placed["placed"])) == ("Sudscha", "486816", True)
+    assert placed.geometry.x == pytest.approx(35.27082)
+    areas = gpd.read_file(out, layer="areas")
+    assert sorted(areas["controller"]) == ["UA", "contested"] and set(areas["kind"]) == {"implied"}
+    assert "not a front line" in areas["note"].iloc[0] and (areas["area_km2"] > 0).all()
+    rel = gpd.read_file(out, layer="relative")
+    assert list(rel["claim_id"]) == ["ua-3"] and rel.geometry.iloc[0].geom_type == "LineString"
+    (x0, y0), (x1, y1) = rel.geometry.iloc[0].coords
+    assert (x0, y0) == pytest.approx((35.27082, 51.19055)) and x1 > x0 and y1 < y0  # 5 km south-east
+
+
+def test_gpkg_of_a_day_without_advances_has_an_empty_relative_layer(dataset, tmp_path: Path) -> None:
+    out = export_state(dataset, "ru-mod", "2025-03-15", tmp_path / "r.gpkg")
+    assert len(gpd.read_file(out, layer="relative")) == 0
+    assert len(gpd.read_file(out, layer="settlements")) == 6
 
 
 # ---- images -------------------------------------------------------------------------------
@@ -200,6 +236,53 @@ def test_format_follows_the_file_name(dataset, tmp_path: Path, monkeypatch: pyte
     out = export_state(dataset, "ru-mod", dt.date(2025, 3, 15), fmt="geojson")
     assert out == Path("ru-mod-2025-03-15.geojson")
     assert (tmp_path / out).exists()
+
+
+# ---- a web page for a CMS -----------------------------------------------------------------
+
+
+def test_html_export_is_one_page_and_the_files_it_loads(dataset, tmp_path: Path) -> None:
+    page = export_state(dataset, "ru-mod", "2025-03-15", tmp_path / "cms", fmt="html")
+    assert page == tmp_path / "cms" / "ru-mod-2025-03-15.html"
+    written = sorted(str(p.relative_to(tmp_path / "cms")) for p in (tmp_path / "cms").rglob("*") if p.is_file())
+    assert written == [
+        "assets/leaflet-1.9.3/LICENSE",
+        "assets/leaflet-1.9.3/images/layers-2x.png",
+        "assets/leaflet-1.9.3/images/layers.png",
+        "assets/leaflet-1.9.3/leaflet.css",
+        "assets/leaflet-1.9.3/leaflet.js",
+        "assets/map.css",
+        "assets/map.js",
+        "ru-mod-2025-03-15.html",
+    ]
+    html = page.read_text(encoding="utf-8")
+    loads = re.findall(r'<(?:script[^>]* src|link[^>]* href)="([^"]+)"', html)
+    assert sorted(loads) == [
+        "assets/leaflet-1.9.3/leaflet.css",
+        "assets/leaflet-1.9.3/leaflet.js",
+        "assets/map.css",
+        "assets/map.js",
+    ]
+    assert "Says Zaoleshenka was taken." in html  # the claim texts are inside the page (no claims.js)
+    # again into the same folder: the same files, the page written again
+    assert export_state(dataset, "ua-gs", "2025-05-21", tmp_path / "cms", fmt="html").name == "ua-gs-2025-05-21.html"
+    assert export_state(dataset, "ru-mod", "2025-03-15", page, fmt="html") == page  # a path ending .html is the page
+
+
+def test_html_export_refuses_to_replace_a_file_it_did_not_write(dataset, tmp_path: Path) -> None:
+    theirs = tmp_path / "cms" / "assets" / "leaflet-1.9.3" / "leaflet.js"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_text("// someone's own Leaflet build", encoding="utf-8")
+    with pytest.raises(KurskMapError, match=r"leaflet.js exists and is not the file kursk_map would write there"):
+        export_state(dataset, "ru-mod", "2025-03-15", tmp_path / "cms", fmt="html")
+    assert theirs.read_text(encoding="utf-8") == "// someone's own Leaflet build"
+    assert not (tmp_path / "cms" / "ru-mod-2025-03-15.html").exists()
+
+
+def test_cli_exports_html_into_a_folder(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["export", "--data", str(data_dir), "--source", "ua-gs", "--date", "2025-05-21", "--format", "html"]
+    assert main([*args, "--out", str(tmp_path / "site")]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {(tmp_path / 'site' / 'ua-gs-2025-05-21.html').absolute()}"
 
 
 # ---- errors -------------------------------------------------------------------------------

@@ -12,6 +12,9 @@ import pytest
 
 from kursk_map import compute_state
 from kursk_map.render import (
+    CDN,
+    INLINE,
+    LOCAL_SUBFOLDER,
     MapContext,
     claims_file,
     deterministic_ids,
@@ -133,13 +136,34 @@ def test_hostile_text_is_escaped_everywhere(dataset) -> None:
     assert html.count("<script") == html.count("</script>")
 
 
-def test_only_leaflet_is_loaded(dataset) -> None:
-    html = _html(_ctx(dataset))
-    urls = sorted(set(re.findall(r'<(?:script src|link rel="stylesheet" href)="(https?://[^"]+)"', html)))
-    assert urls == [
-        "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css",
-        "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
-    ]
+@pytest.mark.parametrize(
+    ("assets", "expected"),
+    [
+        (INLINE, []),
+        (
+            LOCAL_SUBFOLDER,
+            [
+                "../assets/leaflet-1.9.3/leaflet.css",
+                "../assets/leaflet-1.9.3/leaflet.js",
+                "../assets/map.css",
+                "../assets/map.js",
+            ],
+        ),
+        (
+            CDN,  # our own chrome is inlined: no CDN has it
+            [
+                "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css",
+                "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
+            ],
+        ),
+    ],
+)
+def test_only_leaflet_is_loaded(dataset, assets, expected) -> None:
+    with deterministic_ids():
+        html = render_map(_ctx(dataset), assets=assets).get_root().render()
+    urls = sorted(set(re.findall(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"', html)))
+    assert urls == expected
+    assert ("L.map(" in html) and (("Leaflet 1.9.3" in html) == (assets is INLINE))
 
 
 def test_attribution_prefix_is_neutral(dataset) -> None:
@@ -172,6 +196,7 @@ def test_index_escapes_and_links() -> None:
                 "path": "a/2025-01-01.html",
                 "counts": {"UA": 3, "RU": 0, "contested": 1},
                 "unplaced": ["x"],
+                "claims_to_date": 2,
             }
         ],
     }
@@ -179,21 +204,53 @@ def test_index_escapes_and_links() -> None:
     html = render_index(manifest)
     assert "<A>" not in html and "&lt;A&gt;" in html
     assert "href='a/2025-01-01.html'" in html
-    assert "UA 3" in html and "c 1" in html and "+1?" in html
+    # counts in words, not codes
+    assert "3 held by Ukraine" in html and "1 contested" in html and "1 unplaced claim<" in html
+    assert "Ukraine&#x27;s side · official statements · 2 claims · 1 map, 2025-01-01" in html
     assert manifest == before  # the index reads the manifest, never changes it
 
 
-def test_index_links_timelines_and_comparisons() -> None:
+def test_index_links_timelines_comparisons_and_the_explorer() -> None:
     manifest = {
         "claims": 1,
         "sources": [{"slug": "a", "name": "A", "side": "UA", "kind": "official", "url": ""}],
         "maps": [{"source": "a", "date": "2025-01-01", "path": "a/2025-01-01.html", "counts": {}, "unplaced": []}],
         "timelines": {"a": "a/timeline.html"},
         "compare": [{"date": "2025-01-01", "path": "compare/2025-01-01.html", "disagreements": ["x", "y"]}],
+        "explore": "explore.html",
     }
     html = render_index(manifest)
+    assert re.search(r"<a [^>]*href='([^']*)'", html).group(1) == "explore.html"  # the first link of the page
     assert "href='a/timeline.html'" in html
-    assert "href='compare/2025-01-01.html'" in html and "2 disagree" in html
+    assert "explore.html#source=a&amp;date=2025-01-01" in html
+    assert "href='compare/2025-01-01.html' title='2025-01-01: sources disagree about 2 settlements' class=dis" in html
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_index_counts_read_as_english(n: int) -> None:
+    dates = [f"2025-01-0{d + 1}" for d in range(n)]
+    manifest = {
+        "claims": n,
+        "sources": [{"slug": "a", "name": "A", "side": "RU", "kind": "media", "url": ""}],
+        "maps": [
+            {
+                "source": "a",
+                "date": d,
+                "path": f"a/{d}.html",
+                "counts": {"RU": n},
+                "unplaced": ["u"] * n,
+                "claims_to_date": n,
+            }
+            for d in dates
+        ],
+    }
+    text = re.sub(r"<[^>]+>", "", render_index(manifest))
+    assert "from 1 source," in text
+    one, many = ("claim", "map", "unplaced claim"), ("claims", "maps", "unplaced claims")
+    for word_1, word_n in zip(one, many, strict=True):
+        assert f"{n} {word_1 if n == 1 else word_n}" in text
+        assert f"{n} {word_n if n == 1 else word_1}" not in text.replace(f"{n} {word_1 if n == 1 else word_n}", "")
+    assert "UA 1" not in text and "+1?" not in text and "<table" not in text
 
 
 def test_index_states_the_builds_ageing() -> None:

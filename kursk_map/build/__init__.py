@@ -8,7 +8,17 @@ Modules: :mod:`.kinds` (the registry of page kinds: their paths, links, keys and
 
 from .._fs import swap_in
 from .cache import claim_hashes, map_key, page_key
-from .kinds import KINDS, Page, PageKind, SideBySidePage, compare_path, map_path, timeline_path
+from .kinds import (
+    KINDS,
+    Page,
+    PageKind,
+    SideBySidePage,
+    compare_path,
+    explore_path,
+    explore_series,
+    map_path,
+    timeline_path,
+)
 from .loop import build_atlas, plan_maps, render_atlas, render_page, write_page
 
 __all__ = [
@@ -19,6 +29,8 @@ __all__ = [
     "build_atlas",
     "claim_hashes",
     "compare_path",
+    "explore_path",
+    "explore_series",
     "map_key",
     "map_path",
     "page_key",

@@ -44,7 +44,7 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
-def base_key(ds: Dataset, *, self_contained: bool, images: bool | str, ageing: object = None) -> str:
+def base_key(ds: Dataset, *, self_contained: bool, images: bool | str, cdn: bool = False, ageing: object = None) -> str:
     """What every page depends on: the code, the theatre, the gazetteer, its cells, the border, drawn areas, flags."""
     gaz = ds.gazetteer.drop(columns=ds.gazetteer.geometry.name).astype(str)
     areas = ds.areas.drop(columns=ds.areas.geometry.name).astype(str)
@@ -60,6 +60,7 @@ def base_key(ds: Dataset, *, self_contained: bool, images: bool | str, ageing: o
         ds.areas.geometry.to_wkb(),
         self_contained,
         images,
+        cdn,
         repr(ageing),
     )
 

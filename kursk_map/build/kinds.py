@@ -36,27 +36,37 @@ from .._errors import KurskMapError
 from ..dataset import Dataset
 from ..export import geojson_text
 from ..render import (
+    CDN,
+    INLINE,
+    Assets,
     CompareContext,
     SettlementLinks,
     SettlementsFile,
     TimelineContext,
+    asset_files,
     claims_file,
     deterministic_ids,
     disagreements,
+    explore_data,
     map_html,
     page_html,
     render_compare,
+    render_explore,
     render_image,
     render_index,
     render_settlement,
     render_settlement_list,
     render_side_by_side,
     render_timeline,
+    search_data,
+    search_script,
+    series_data,
+    series_script,
     settlement_links_script,
     settlements_file,
 )
 from ..resolution import ResolvedLedger
-from ..state import Ageing, attacks, compute_state, figures, group_counts
+from ..state import Ageing, attacks, compute_state, figures, group_counts, iter_states
 from ..view import (
     drawn_areas,
     export_context,
@@ -73,6 +83,10 @@ from .pool import run
 
 #: The atlas's front page, and the settlement columns every map shares.
 INDEX_HTML, SETTLEMENTS_JS = "index.html", "settlements.js"
+#: The folder of Leaflet and our own scripts and styles, which every page loads (offline by default).
+ASSETS_DIR = "assets"
+#: The entry page (any source on any date, search, permalinks) and its spelling index.
+EXPLORE_HTML, SEARCH_JS = "explore.html", "explore/search.js"
 #: Where a page sends its files: ``emit(relative_path, text_or_bytes)``.
 Emit = Callable[[str, str | bytes], None]
 
@@ -139,6 +153,7 @@ class Job:
     base: str  #: the key every page depends on (:func:`.cache.base_key`)
     hashes: np.ndarray  #: :func:`.cache.claim_hashes` of the whole ledger, in its order
     self_contained: bool = False  #: pages inline Leaflet and their scripts
+    cdn: bool = False  #: pages load Leaflet from a CDN (else from the atlas's ``assets/``)
     images: str = "none"  #: which maps have a static PNG: one of :data:`IMAGES`
     write: Emit | None = None  #: set when the workers write the files themselves
     workers: int = 1  #: processes for the pool
@@ -167,6 +182,22 @@ def link(page: str, target: str) -> str:
     ('../compare/2025-03-15.html', '../index.html')
     """
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def page_assets(job: Job, path: str) -> Assets:
+    """Where the page at ``path`` loads Leaflet from: the atlas's ``assets/`` (default), inside it, or a CDN.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> page_assets(SimpleNamespace(self_contained=False, cdn=False), "ru-mod/2025-03-15.html").leaflet_js_url
+    '../assets/leaflet-1.9.3/leaflet.js'
+    """
+    if job.self_contained:
+        return INLINE
+    if job.cdn:
+        return CDN
+    return Assets("local", link(path, ASSETS_DIR) + "/")
 
 
 def source_view(ds: Dataset, slug: str) -> Dataset:
@@ -248,22 +279,65 @@ def _drawn(pages: Sequence[Page], html: Callable[[Page], Any], emit: Emit) -> No
             emit(page.path, page_html(html(page)))
 
 
+class AssetFiles(PageKind):
+    """``assets/``: Leaflet (vendored from npm, with its licence) and our own scripts, loaded by every page."""
+
+    name = "assets"
+    in_page_keys = False
+
+    def plan(self, job: Job) -> list[Page]:
+        """The folder's files as one page (written by every build), unless pages inline or fetch them."""
+        if job.self_contained or job.cdn or not job.sources:
+            return []
+        first, *rest = (f"{ASSETS_DIR}/{rel}" for rel in asset_files())
+        return [Page(self.name, first, attached=tuple(rest))]
+
+    def render(self, job: Job, pages: Sequence[Page], emit: Emit) -> list[dict[str, Any]]:
+        """Copy the files from the package."""
+        for _page in pages:  # one page: the folder
+            for rel, data in asset_files().items():
+                emit(f"{ASSETS_DIR}/{rel}", data)
+        return [{} for _ in pages]
+
+
+def _settlements(job: Job) -> SettlementsFile:
+    """The atlas's ``settlements.js``: the columns of any state (they do not depend on claims)."""
+    slug, dates = job.sources[0]
+    return settlements_file(compute_state(job.ds.gazetteer, job.ds.ledger, source=slug, date=dates[0]))
+
+
 class SettlementsScript(PageKind):
-    """``settlements.js``: the settlement columns every map shares (names, places, positions)."""
+    """``settlements.js``: the settlement columns every map and the explorer share (names, places, positions)."""
 
     name = "settlements-script"
     in_page_keys = False
 
     def plan(self, job: Job) -> list[Page]:
-        """One script for the whole atlas, unless the pages are self-contained."""
-        return [] if job.self_contained or not job.sources else [Page(self.name, SETTLEMENTS_JS)]
+        """One script for the whole atlas (self-contained maps carry their own; the explorer uses it)."""
+        return [Page(self.name, SETTLEMENTS_JS)] if job.sources else []
 
     def render(self, job: Job, pages: Sequence[Page], emit: Emit) -> list[dict[str, Any]]:
-        """The columns of any state: they do not depend on claims."""
-        slug, dates = job.sources[0]
-        state = compute_state(job.ds.gazetteer, job.ds.ledger, source=slug, date=dates[0])
+        """The columns of any state."""
         for page in pages:
-            emit(page.path, settlements_file(state).text)
+            emit(page.path, _settlements(job).text)
+        return [{} for _ in pages]
+
+
+class SearchScript(PageKind):
+    """``explore/search.js``: every spelling the resolver knows of every placed settlement, for the explorer."""
+
+    name = "search-script"
+    in_page_keys = False
+
+    def plan(self, job: Job) -> list[Page]:
+        """One index for the atlas."""
+        return [Page(self.name, SEARCH_JS)] if job.sources else []
+
+    def render(self, job: Job, pages: Sequence[Page], emit: Emit) -> list[dict[str, Any]]:
+        """The spellings of the rows of ``settlements.js``, in its order."""
+        placed = job.ds.gazetteer[job.ds.gazetteer.geometry.notna()]
+        for page in pages:
+            emit(page.path, search_script(search_data(placed, key=_settlements(job).key)))
         return [{} for _ in pages]
 
 
@@ -288,6 +362,24 @@ class ClaimsScript(PageKind):
         for page in pages:
             emit(page.path, claims_file(job.claims, page.source).text)
         return [{} for _ in pages]
+
+
+def explore_path(source: str) -> str:
+    """Relative path of a source's series script for the explorer (``explore.html``)."""
+    return f"explore/{source}.js"
+
+
+def explore_series(ds: Dataset, claims: Mapping[str, Mapping[str, Any]], source: str, dates: list[dt.date]) -> str:
+    """The explorer's script of ``source``: its state on each of ``dates`` as changes per date."""
+    states = (st for _day, st in iter_states(ds.gazetteer, ds.ledger, source=source, dates=dates))
+    data = series_data(
+        [d.isoformat() for d in dates],
+        states,
+        claims,
+        figures(ds.ledger, source=source, date=dates[-1]),
+        attacks(ds.ledger, source=source, date=dates[-1]),
+    )
+    return series_script(source, data)
 
 
 def claims_path(source: str) -> str:
@@ -340,6 +432,8 @@ class MapPage(PageKind):
                     "data": link(path, files["data"]),
                     "embed": path,
                 }
+                if not job.self_contained:
+                    nav["search"] = link(path, SEARCH_JS)
                 if image:
                     nav["image"] = link(path, files["image"])
                 if i > 0:
@@ -390,7 +484,7 @@ class MapPage(PageKind):
                 settlement_links=links(page),
                 ageing=job.ageing,
             )
-            emit(page.path, map_html(ctx, self_contained=job.self_contained))
+            emit(page.path, map_html(ctx, assets=page_assets(job, page.path)))
             data, image = page.attached[0], (page.attached[1] if len(page.attached) > 1 else None)
             emit(data, geojson_text(export_context(ds, slug, day, state=state, ageing=job.ageing)))
             stale = state["stale"] & ~state["expired"]
@@ -487,7 +581,7 @@ class TimelinePage(PageKind):
                 drawn=[d for d in drawn if d is not None],
                 attacks=attacks(ds.ledger, source=page.source, date=days[-1]),
             )
-            return render_timeline(ctx, self_contained=job.self_contained)
+            return render_timeline(ctx, assets=page_assets(job, page.path))
 
         _drawn(pages, timeline, emit)
         return [{} for _ in pages]
@@ -510,6 +604,8 @@ class ComparisonPage(PageKind):
         for i, day in enumerate(days):
             path = compare_path(day)
             nav = {"index": link(path, INDEX_HTML)}
+            if not job.self_contained:
+                nav["search"] = link(path, SEARCH_JS)
             if i > 0:
                 nav["prev"] = link(path, compare_path(days[i - 1]))
             if i + 1 < len(days):
@@ -551,7 +647,7 @@ class ComparisonPage(PageKind):
                 drawn={slug: d for slug in page.extra if (d := drawn_areas(ds, slug, page.day)) is not None},
             )
             with deterministic_ids():
-                emit(page.path, page_html(render_compare(ctx, self_contained=job.self_contained)))
+                emit(page.path, page_html(render_compare(ctx, assets=page_assets(job, page.path))))
             entries.append(
                 {
                     "date": ctx.date,
@@ -565,6 +661,53 @@ class ComparisonPage(PageKind):
     def manifest(self, done: Sequence[Done]) -> dict[str, Any]:
         """``compare``: each page's date, sources and disagreements."""
         return {"compare": sorted((d.entry for d in done), key=lambda e: e["date"])}
+
+
+class ExploreSeries(PageKind):
+    """``explore/<source>.js``: a source's states as changes per date, loaded by the explorer when picked."""
+
+    name = "explore-series"
+
+    def plan(self, job: Job) -> list[Page]:
+        """One script per source with claims."""
+        return [Page(self.name, explore_path(slug), source=slug, weight=len(dates)) for slug, dates in job.sources]
+
+    def keys(self, job: Job, pages: Sequence[Page]) -> list[str | None]:
+        """Every claim of the source."""
+        mine = _SourceClaims(job)
+        return [page_key(job.base, p.path, p.nav, mine.up_to(p.source)) for p in pages]
+
+    def render(self, job: Job, pages: Sequence[Page], emit: Emit) -> list[dict[str, Any]]:
+        """Each source's states, advanced date by date."""
+        dates = dict(job.sources)
+        for page in pages:
+            ds = source_view(job.ds, page.source)
+            emit(page.path, explore_series(ds, job.claims, page.source, dates[page.source]))
+        return [{} for _ in pages]
+
+    def manifest(self, done: Sequence[Done]) -> dict[str, Any]:
+        """``explore``: the entry page, which loads these scripts."""
+        return {"explore": EXPLORE_HTML} if done else {}
+
+
+class ExplorePage(PageKind):
+    """``explore.html``: the entry page: what did source S claim on date D, search, permalinks."""
+
+    name = "explore"
+    in_page_keys = False
+    last = True
+
+    def plan(self, job: Job) -> list[Page]:
+        """One page at the top of the atlas."""
+        return [Page(self.name, EXPLORE_HTML)] if job.sources else []
+
+    def render(self, job: Job, pages: Sequence[Page], emit: Emit) -> list[dict[str, Any]]:
+        """The sources and their dates (from the manifest), the border and the settlements' key."""
+        assert job.manifest is not None, "the explorer lists the sources of the manifest"
+        data = explore_data(job.manifest, settlements_key=_settlements(job).key, border=job.ds.border)
+        for page in pages:
+            emit(page.path, render_explore(data, assets=page_assets(job, page.path)))
+        return [{} for _ in pages]
 
 
 class SideBySidePage(PageKind):
@@ -586,7 +729,7 @@ class SideBySidePage(PageKind):
                 map_context(job.ds, slug, page.day, claims=job.claims, ageing=job.ageing)
                 for slug in (page.source, *page.extra)
             )
-            return render_side_by_side(left, right, self_contained=job.self_contained)
+            return render_side_by_side(left, right, assets=page_assets(job, page.path))
 
         _drawn(pages, side_by_side, emit)
         return [{} for _ in pages]
@@ -780,13 +923,17 @@ class IndexPage(PageKind):
 KINDS: Mapping[str, PageKind] = {
     k.name: k
     for k in (
+        AssetFiles(),
         SettlementsScript(),
+        SearchScript(),
         ClaimsScript(),
         MapPage(),
         TimelinePage(),
+        ExploreSeries(),
         ComparisonPage(),
         SettlementPage(),
         SideBySidePage(),
         IndexPage(),
+        ExplorePage(),
     )
 }

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .._errors import Problem, UnplacedClaimsError
+from .._errors import KurskMapError, Problem, UnplacedClaimsError
 from .._fs import GENERATOR, carry, check_out_dir, staging, swap_in, write_atomic
 from ..dataset import Dataset, load_dataset
 from ..diagnostics import conflicts, far_from_group
@@ -31,19 +31,28 @@ def plan_maps(ds: Dataset) -> list[tuple[str, list[dt.date]]]:
     return [(s, map_dates(ds, s)) for s in slugs]
 
 
+def _check_flags(*, self_contained: bool, cdn: bool) -> None:
+    if self_contained and cdn:
+        raise KurskMapError("choose one of --self-contained (Leaflet inside every page) and --cdn (from jsDelivr)")
+
+
 def job_for(
     ds: Dataset,
     *,
     self_contained: bool = False,
+    cdn: bool = False,
     images: bool | str = False,
     workers: int | None = None,
     ageing: Ageing | None = None,
 ) -> Job:
     """What every page of a build of ``ds`` shares (see :class:`.kinds.Job`), with what each kind publishes.
 
-    A self-contained page inlines what it links to (e.g. which settlements have a page): there
-    every key depends on what the kinds publish. ``ageing`` defaults to the theatre's.
+    Pages load Leaflet from the atlas's ``assets/`` folder, inline it (``self_contained``) or load
+    it from a CDN (``cdn``); not both. A self-contained page inlines what it links to (e.g. which
+    settlements have a page): there every key depends on what the kinds publish. ``ageing``
+    defaults to the theatre's.
     """
+    _check_flags(self_contained=self_contained, cdn=cdn)
     ageing = ageing or ageing_of(ds)
     images = image_choice(images)
     job = Job(
@@ -51,8 +60,9 @@ def job_for(
         claims=claim_records(ds),
         sources=plan_maps(ds),
         self_contained=self_contained,
+        cdn=cdn,
         images=images,
-        base=base_key(ds, self_contained=self_contained, images=images, ageing=ageing),
+        base=base_key(ds, self_contained=self_contained, images=images, cdn=cdn, ageing=ageing),
         hashes=claim_hashes(ds.ledger.claims),
         workers=max(1, workers or os.cpu_count() or 1),
         ageing=ageing,
@@ -62,10 +72,15 @@ def job_for(
     return dataclasses.replace(job, links=links, base=base)
 
 
-def render_page(ds: Dataset, page: Page, *, self_contained: bool = False) -> str:
-    """The HTML of one page drawn on its own, outside an atlas (e.g. the side-by-side view)."""
+def render_page(ds: Dataset, page: Page, *, cdn: bool = False) -> str:
+    """The HTML of one page drawn on its own, outside an atlas (e.g. the side-by-side view).
+
+    Such a page has no ``assets/`` folder beside it: it carries Leaflet inside (it works offline,
+    as a single file), or loads it from a CDN with ``cdn``.
+    """
     out: list[str | bytes] = []
-    KINDS[page.kind].render(job_for(ds, self_contained=self_contained), [page], lambda _rel, data: out.append(data))
+    job = job_for(ds, self_contained=not cdn, cdn=cdn)
+    KINDS[page.kind].render(job, [page], lambda _rel, data: out.append(data))
     (html,) = out
     return html if isinstance(html, str) else html.decode("utf-8")
 
@@ -90,6 +105,7 @@ def render_atlas(
     write: Emit,
     *,
     self_contained: bool = False,
+    cdn: bool = False,
     images: bool | str = False,
     workers: int | None = None,
     previous: Mapping[str, Mapping[str, Any]] | None = None,
@@ -105,11 +121,12 @@ def render_atlas(
     (see :func:`build_atlas`); the manifest's ``reused`` lists such maps, ``carried`` every such file.
     ``images`` says which maps drawn get their static PNG (see :func:`build_atlas`). With
     ``write_in_workers`` each worker calls ``write`` itself (``write`` must then work in a forked
-    process, e.g. write files), so no page is held in memory or sent back. ``ageing`` says when
-    claims are drawn stale, and the maximum age a claim colours a settlement (default: the
-    theatre's thresholds, no maximum).
+    process, e.g. write files), so no page is held in memory or sent back. Pages load Leaflet and
+    our scripts from the atlas's ``assets/`` folder, inline them (``self_contained``) or load
+    Leaflet from a CDN (``cdn``). ``ageing`` says when claims are drawn stale, and the maximum age
+    a claim colours a settlement (default: the theatre's thresholds, no maximum).
     """
-    job = job_for(ds, self_contained=self_contained, images=images, workers=workers, ageing=ageing)
+    job = job_for(ds, self_contained=self_contained, cdn=cdn, images=images, workers=workers, ageing=ageing)
     job = dataclasses.replace(job, write=write if write_in_workers else None)
     kinds = [k for k in KINDS.values() if not k.last]
     done: dict[str, list[Done]] = {}
@@ -187,6 +204,7 @@ def build_atlas(
     keep_going: bool = False,
     strict: bool = False,
     self_contained: bool = False,
+    cdn: bool = False,
     images: bool | str = "latest",
     incremental: bool = True,
     today: dt.date | None = None,
@@ -208,7 +226,11 @@ def build_atlas(
     strict : bool
         Fail if any claim is unplaced.
     self_contained : bool
-        Inline Leaflet into every page (no CDN request; works from a USB stick, without tiles offline).
+        Inline Leaflet and the claim texts into every page: each map page works alone, as one file.
+        (By default pages load Leaflet from the atlas's own ``assets/`` folder: the atlas works
+        from a copied folder or a USB stick, offline but for the base-map tiles.)
+    cdn : bool
+        Load Leaflet from jsDelivr instead of ``assets/`` (a smaller atlas for a web server).
     images : {"latest", "all", "none"} or bool
         Which maps also get a static PNG (16:9, for reports), drawn in parallel processes: the latest
         map of each source (default; an atlas with a map per day would otherwise spend most of its
@@ -228,6 +250,7 @@ def build_atlas(
     dict
         The manifest (also written as ``manifest.json``), plus ``reused``: the maps not drawn again.
     """
+    _check_flags(self_contained=self_contained, cdn=cdn)  # before any work
     out = check_out_dir(out_dir, data=data_dir)  # refuse before any work: never replace what is not ours
     ds = load_dataset(data_dir, keep_going=keep_going, today=today)
     ageing = ageing_of(
@@ -251,6 +274,7 @@ def build_atlas(
             ds,
             write,
             self_contained=self_contained,
+            cdn=cdn,
             images=images,
             previous=previous,
             write_in_workers=True,

@@ -4,9 +4,11 @@ Everything a caller needs is exported here; the modules' private names (``_x``, 
 ``_html``, ``_assets``) are for the renderers alone (``tests/test_layers.py`` checks it).
 """
 
+from ._assets import CDN, INLINE, LOCAL_SUBFOLDER, VENDORED, Assets, asset_files, map_page_files
 from ._folium import deterministic_ids
 from ._html import esc, link, safe_url, script_json
 from .compare import CompareContext, disagreements, render_compare, render_side_by_side
+from .explore import explore_data, render_explore, search_data, search_script, series_data, series_script
 from .image import ExportContext, render_image
 from .index import render_index
 from .maps import (
@@ -32,6 +34,11 @@ from .settlement import (
 from .timeline import TimelineContext, render_timeline
 
 __all__ = [
+    "CDN",
+    "INLINE",
+    "LOCAL_SUBFOLDER",
+    "VENDORED",
+    "Assets",
     "ClaimsFile",
     "CompareContext",
     "DrawnAreas",
@@ -41,16 +48,20 @@ __all__ = [
     "SettlementLinks",
     "SettlementsFile",
     "TimelineContext",
+    "asset_files",
     "attack_markers",
     "claims_file",
     "deterministic_ids",
     "disagreements",
     "esc",
+    "explore_data",
     "full_folium",
     "link",
     "map_html",
+    "map_page_files",
     "page_html",
     "render_compare",
+    "render_explore",
     "render_image",
     "render_index",
     "render_map",
@@ -60,6 +71,10 @@ __all__ = [
     "render_timeline",
     "safe_url",
     "script_json",
+    "search_data",
+    "search_script",
+    "series_data",
+    "series_script",
     "settlement_links_script",
     "settlements_file",
 ]

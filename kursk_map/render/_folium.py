@@ -17,16 +17,15 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from ..theatre import Theatre
-from ._assets import leaflet_css, leaflet_js, stylesheet
-from ._html import esc
+from ._assets import CDN, Assets, leaflet_css, leaflet_js
+from ._html import esc, script_json
 from .style import BORDER_COLOUR
 
 if TYPE_CHECKING:
     from .settlement import SettlementLinks
 
-LEAFLET_VERSION = "1.9.3"
-LEAFLET_JS = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.js"
-LEAFLET_CSS = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.css"
+LEAFLET_JS = str(CDN.leaflet_js_url)
+LEAFLET_CSS = str(CDN.leaflet_css_url)
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTR = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 SAT_TILES = "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}"
@@ -49,6 +48,7 @@ class _Map(folium.Map):
 
     default_js = [("leaflet", LEAFLET_JS)]  # noqa: RUF012 - overrides folium's class attribute
     default_css = [("leaflet_css", LEAFLET_CSS)]  # noqa: RUF012
+    km_assets: Assets  #: where the page loads Leaflet and our scripts from (set by _base_map)
 
 
 @contextlib.contextmanager
@@ -120,6 +120,25 @@ class _Panel(ScriptMacro):
         self.html = html
 
 
+class _FitBounds(ScriptMacro):
+    """Opens the map on ``bounds`` at once.
+
+    folium's fit_bounds animates, and a view asked for in the URL hash, set while that animation runs,
+    would be undone when it ends.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {animate: false});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "KmFitBounds"
+        self.bounds = bounds
+
+
 class _Prefix(ScriptMacro):
     """Sets Leaflet's attribution prefix (Leaflet 1.9's default shows a national flag)."""
 
@@ -135,25 +154,34 @@ class _Prefix(ScriptMacro):
         self.prefix = prefix
 
 
-_CSS = """
-<style>
-.km-panel{max-width:360px;max-height:calc(100vh - 120px);
- overflow:auto;background:rgba(255,255,255,.95);padding:10px 12px;border-radius:6px;
- box-shadow:0 1px 5px rgba(0,0,0,.4);font:13px/1.35 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222}
-.km-title{font-size:16px;font-weight:700}.km-date{font-weight:400;color:#555;margin-left:6px}
-.km-sub{color:#444;margin:4px 0 6px}.km-legend,.km-list{list-style:none;margin:4px 0;padding:0}
-.km-legend li{margin:2px 0}.km-list li{margin:3px 0;padding-left:2px}
-.km-dot{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:6px;vertical-align:-1px;
- border:1px solid #222}
-.km-hollow{background:transparent;border:2px dashed #222}
-.km-line{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed;vertical-align:3px}
-.km-panel details{margin-top:4px}.km-panel summary{cursor:pointer;font-weight:600}
-.km-nav{margin-top:6px}.km-compact{max-width:250px;font-size:12px}
-.km-embed{width:100%;font:11px monospace;box-sizing:border-box}
-.km-implied{margin:4px 0;padding:4px 6px;background:#f3f3f3;border-radius:4px}.km-pop ul{padding-left:16px;margin:4px 0}
-.km-hist{margin-top:5px;padding-top:4px;border-top:1px solid #ddd}
-@media (max-width:600px){.km-panel{max-width:60vw;font-size:12px}}
-</style>"""
+class _Chrome(ScriptMacro):
+    """Calls ``kmChrome`` (``assets/map.js``): the panel folds and fits, search, the URL hash, labels, embed mode.
+
+    Added last, once the layers it reads (settlements, layer control) are on the map.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        window.kmChrome({{ this._parent.get_name() }}, {{ this.opts_json }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, opts: dict[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "KmChrome"
+        self.opts_json = script_json(opts)
+
+
+def add_chrome(m: folium.Map, *, kind: str, search: str | None = None, hash_: bool = True) -> None:
+    """Give ``m`` its chrome (see :class:`_Chrome`).
+
+    ``kind`` is "map", "compare" or "timeline" (the payload's key is the map's name; a timeline's
+    settlements are its own: no search, labels or spreading); ``search`` the URL of the atlas's
+    spelling index (``explore/search.js``), if any; ``hash_`` False for a map that shares its page (the URL
+    then belongs to neither).
+    """
+    opts: dict[str, Any] = {"kind": kind, "key": m.get_name(), "search": search, "hash": hash_}
+    m.add_child(_Chrome(opts))
 
 
 def start_point(bounds: list[list[float]], theatre: Theatre) -> list[float]:
@@ -175,15 +203,17 @@ def _base_map(
     panel: str,
     *,
     theatre: Theatre,
-    self_contained: bool,
+    assets: Assets,
     figure: Any = None,
     width: str = "100%",
     left: str = "0%",
 ) -> folium.Map:
     """A map with both base layers, the neutral attribution prefix, our CSS, a title and a panel.
 
-    ``figure`` (a branca Figure), ``width`` and ``left`` place several maps side by side on one page.
-    The map opens on ``bounds``; the theatre's centre is only where Leaflet starts before fitting them.
+    ``assets`` says where the page loads Leaflet from (the atlas's ``assets/`` folder, inside the
+    page, or a CDN); ``figure`` (a branca Figure), ``width`` and ``left`` place several maps side by
+    side on one page. The map opens on ``bounds``; the theatre's centre is only where Leaflet starts
+    before fitting them.
     """
     m = _Map(
         location=start_point(bounds, theatre),
@@ -198,18 +228,22 @@ def _base_map(
     if figure is not None:
         figure.add_child(m)
     root: Any = m.get_root()  # a branca Figure
-    if self_contained:
+    m.km_assets = assets  # how the layers' own scripts load too (header_script)
+    if assets.mode == "inline":
         m.default_js, m.default_css = [], []
         root.header.add_child(Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css_inline")
         root.header.add_child(Element(f"<script>{leaflet_js()}</script>"), name="leaflet_js_inline")
-    m.fit_bounds(bounds)
+    else:
+        m.default_js = [("leaflet", str(assets.leaflet_js_url))]
+        m.default_css = [("leaflet_css", str(assets.leaflet_css_url))]
+    m.add_child(_FitBounds(bounds))
     m.add_child(_Panel(panel))
     folium.TileLayer(OSM_TILES, attr=OSM_ATTR, name="OpenStreetMap", max_zoom=19).add_to(m)
     folium.TileLayer(SAT_TILES, attr=SAT_ATTR, name="Satellite (Esri World Imagery)", max_zoom=18, show=False).add_to(m)
     m.add_child(_Prefix(attribution_prefix(theatre)))
     root.header.add_child(_Verbatim(f"<title>{esc(title)}</title>"), name="km_title")
-    root.header.add_child(Element(_CSS), name="km_css")
-    root.header.add_child(_Verbatim(stylesheet("claims.css")), name="km_claims_css")
+    root.header.add_child(_Verbatim(assets.own_tags("map.css")), name="km_css")
+    root.header.add_child(_Verbatim(assets.own_tags("map.js")), name="km_chrome_js")
     return m
 
 

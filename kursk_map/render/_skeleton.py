@@ -108,6 +108,8 @@ def stand_in(m: folium.Map) -> folium.Map:
     with Ids(0, prefix="proxy").active():
         Element.__init__(proxy)
     proxy._name, proxy._id = m._name, m._id  # get_name() is m's
+    if "km_assets" in vars(m):  # where the page loads its scripts from (see _assets.header_script)
+        vars(proxy)["km_assets"] = vars(m)["km_assets"]
     Figure().add_child(proxy)
     return proxy
 

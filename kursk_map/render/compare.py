@@ -21,11 +21,20 @@ from folium.utilities import JsCode
 from .. import schemas
 from ..state import Ageing
 from ..theatre import DEFAULT_THEATRE, Theatre
-from ._assets import header_script, script
-from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map
+from ._assets import INLINE, Assets, header_script, script
+from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map, add_chrome
 from ._html import esc, script_json
 from ._texts import age_text, claim_by
-from .maps import DRAWN_RENDERER, DrawnAreas, MapContext, _bounds, _panel_html, drawn_features, render_map
+from .maps import (
+    DRAWN_RENDERER,
+    DrawnAreas,
+    MapContext,
+    _bounds,
+    _panel_html,
+    _static_columns,
+    drawn_features,
+    render_map,
+)
 from .payload import AGE_CODES, GROUP_CODES
 from .settlement import SettlementLinks
 from .style import COLOURS
@@ -201,6 +210,7 @@ def _compare_payload(ctx: CompareContext, ids: Sequence[str], disagree: Sequence
     names, names_ru = first["name"].to_numpy()[pos], first["name_ru"].to_numpy()[pos]
     where = {sid: i for i, sid in enumerate(ids)}
     return {
+        "sk": _static_columns(first.iloc[pos]).key,  # as settlements.js and explore/search.js: same order
         "date": esc(ctx.date),
         "id": [esc(sid) for sid in ids],
         "lat": [round(float(x), 4) for x in first["lat"].to_numpy()[pos]],
@@ -248,6 +258,8 @@ class _CompareData(ScriptMacro):
   for (let i = 0; i < D.lat.length; i++) { if (!claimed[i]) { unclaimed.push(feature(i, 0, -1)); } }
   {{ this.unclaimed }}.addData(unclaimed);
   {{ this.disagree }}.addData(D.dis.map(function (i) { return feature(i, 1, -1); }));
+  window.__kmCmpLayers = window.__kmCmpLayers || {};
+  window.__kmCmpLayers[key] = {src: layers, dis: {{ this.disagree }}, feature: feature};
 })();
 {% endmacro %}"""
     )
@@ -307,7 +319,7 @@ def _panel(ctx: CompareContext, n_disagree: int) -> str:
 </div>"""
 
 
-def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> folium.Map:
+def render_compare(ctx: CompareContext, *, assets: Assets = INLINE) -> folium.Map:
     """Draw every source's claims on one date as toggleable layers, with a disagreement layer.
 
     One GeoJSON layer per source and controller group (those with settlements), one for the
@@ -328,19 +340,11 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
         [float(pts["lat"].max()) + 0.25, float(pts["lon"].max()) + 0.25],
     ]
     title = f"All sources — {ctx.date} — {ctx.theatre.name}"
-    m = _base_map(bounds, title, _panel(ctx, len(dis)), theatre=ctx.theatre, self_contained=self_contained)
-    root: Any = m.get_root()
-    root.header.add_child(
-        Element(
-            "<style>.km-cmp{border-collapse:collapse;margin-top:4px}.km-cmp td{border-top:1px solid #ddd;"
-            "padding:2px 4px;vertical-align:top}</style>"
-        ),
-        name="km_cmp_css",
-    )
+    m = _base_map(bounds, title, _panel(ctx, len(dis)), theatre=ctx.theatre, assets=assets)
     for src in ctx.sources:  # each source's own drawing, under the dots
         drawn = ctx.drawn.get(src["slug"])
         if drawn is not None and not drawn.areas.empty:
-            header_script(m, "areas.js")
+            header_script(m, "areas.js", assets)
             folium.GeoJson(
                 {"type": "FeatureCollection", "features": drawn_features(drawn, src["name"], ctx.theatre)},
                 name=esc(drawn.label(src["name"])),
@@ -382,8 +386,9 @@ def render_compare(ctx: CompareContext, *, self_contained: bool = False) -> foli
         folium.CircleMarker(radius=11, color=DISAGREE_COLOUR, weight=3, fill=False),
     ).add_to(m)
     m.add_child(_CompareData(payload, layers, unclaimed.get_name(), disagree.get_name(), key=m.get_name()))
-    # With many sources an open layer list would cover the map: it folds into the layers button.
-    folium.LayerControl(collapsed=len(layers) > 6).add_to(m)
+    # The layer list folds into the layers button; the panel's own picker shows one or two sources.
+    folium.LayerControl(collapsed=True).add_to(m)
+    add_chrome(m, kind="compare", search=ctx.nav.get("search"))
     return m
 
 
@@ -415,7 +420,7 @@ class _Sync(ScriptMacro):
         self.left, self.right = left, right
 
 
-def render_side_by_side(left: MapContext, right: MapContext, *, self_contained: bool = False) -> Figure:
+def render_side_by_side(left: MapContext, right: MapContext, *, assets: Assets = INLINE) -> Figure:
     """Two sources' maps in two panes of one page, synchronised; returns the page (a branca Figure)."""
     fig = Figure()
     bounds = _bounds(left)
@@ -427,12 +432,12 @@ def render_side_by_side(left: MapContext, right: MapContext, *, self_contained: 
             title,
             _panel_html(ctx, compact=True),
             theatre=ctx.theatre,
-            self_contained=self_contained,
+            assets=assets,
             figure=fig,
             width="50%",
             left=x,
         )
-        render_map(ctx, m=m, compact=True)
+        render_map(ctx, m=m, assets=assets, compact=True)
         maps.append(m)
     fig.html.add_child(Element("<style>.folium-map{top:0;height:100%}</style>"), name="km_sbs_css")
     maps[1].add_child(_Sync(maps[0], maps[1]))  # after both maps exist in the page's script

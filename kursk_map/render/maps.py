@@ -30,13 +30,14 @@ from folium.utilities import JsCode
 from .. import schemas
 from ..state import Ageing, group_counts
 from ..theatre import DEFAULT_THEATRE, Theatre
-from ._assets import header_script, script
+from ._assets import INLINE, Assets, header_script, script
 from ._folium import (
     ScriptMacro,
     _add_border,
     _add_settlement_links,
     _base_map,
     _Verbatim,
+    add_chrome,
     deterministic_ids,
     start_point,
 )
@@ -474,7 +475,7 @@ _BIND_SETTLEMENT = JsCode(
     layer.bindTooltip(function () { return window.__kmTip(D, i); });
     layer.bindPopup(function () { return window.__kmPopup(D, i); }, {maxWidth: 380});
     if (layer.setStyle && (D.a[i] === "1" || D.s[i] === "1")) {
-      layer.setStyle(window.__kmDot(D.a[i] === "1", D.s[i]));
+      layer.setStyle(window.__kmDot(D.a[i] === "1", D.s[i], layer.options.fillColor));
     }
 }"""
 )
@@ -837,26 +838,31 @@ def _legend_extra(ctx: MapContext, stale: Mapping[str, int]) -> str:
     """The legend's lines beyond the groups: positions, ages, drawn areas, attacks, advances."""
     age = ctx.ageing
     out = (
-        "<li><span class='km-dot km-hollow'></span>dashed ring: approximate position (derived from a description)</li>"
+        "<li class='km-extra'><span class='km-dot km-hollow'></span>dashed ring: approximate position "
+        "(derived from a description)</li>"
     )
     n_stale = sum(n for g, n in stale.items() if g not in ("expired", "baseline"))
     out += (
-        "<li><span class='km-dot km-stale-dot' style='background:#999'></span>faded: a stale claim, older than "
+        "<li class='km-extra'><span class='km-dot km-stale-dot' style='background:#999'></span>"
+        "faded: a stale claim, older than "
         f"{age.control_days} days ({age.presence_days} for contested) on this date: <b>{n_stale}</b></li>"
     )
     if age.max_age_days is not None:
         out += (
-            f"<li>claims older than {age.max_age_days} days are not coloured (shown grey, listed in their popup): "
+            f"<li class='km-extra'>claims older than {age.max_age_days} days are not coloured "
+            "(shown grey, listed in their popup): "
             f"<b>{stale.get('expired', 0)}</b></li>"
         )
     if ctx.drawn is not None and not ctx.drawn.areas.empty:
         label = esc(ctx.drawn.label(ctx.source["name"]))
-        out += f"<li><span class='km-drawn-swatch'></span>{label} {esc(ctx.drawn.note(ctx.date))}</li>"
+        note = esc(ctx.drawn.note(ctx.date))
+        out += f"<li class='km-extra'><span class='km-drawn-swatch'></span>{label} {note}</li>"
     if any(a.get("placed") for a in ctx.attacks):
-        out += "<li><span class='km-attack-swatch'></span>attack or strike reported near (not control)</li>"
+        swatch = "<span class='km-attack-swatch'></span>"
+        out += f"<li class='km-extra'>{swatch}attack or strike reported near (not control)</li>"
     if ctx.relative:
         swatch = f"<span class='km-line' style='border-color:{RELATIVE_COLOUR}'></span>"
-        out += f"<li>{swatch}claimed advance and its uncertainty</li>"
+        out += f"<li class='km-extra'>{swatch}claimed advance and its uncertainty</li>"
     return out
 
 
@@ -980,7 +986,7 @@ def _bounds(ctx: MapContext, pad: float = 0.25) -> list[list[float]]:
 
 
 def render_map(
-    ctx: MapContext, *, m: folium.Map | None = None, self_contained: bool = False, compact: bool = False
+    ctx: MapContext, *, m: folium.Map | None = None, assets: Assets = INLINE, compact: bool = False
 ) -> folium.Map:
     """Draw the state of one source on one date, returning the map (a new one unless ``m`` is given).
 
@@ -988,15 +994,21 @@ def render_map(
     layer per controller group, and the relative claims; a panel holds the title, legend,
     counts, the source's figures to date and its unplaced claims.
 
-    With ``self_contained``, Leaflet's script and stylesheet are inlined from the pinned local
-    copy, so the page makes no request but for map tiles (absent offline; the border and the
-    settlements are still drawn). ``compact`` collapses the layer control (for narrow panes).
+    ``assets`` says where the page loads Leaflet from: inlined from the pinned local copy by default,
+    so the page makes no request but for map tiles (absent offline; the border and the settlements
+    are still drawn); an atlas's pages load it from its ``assets/`` folder. ``compact`` draws the
+    map into a pane of a shared page (the URL hash is then left alone).
+
+    The layer control is a button; the panel folds on small screens and fits between the other
+    controls; the page has search (in every spelling when ``ctx.nav["search"]`` names the atlas's
+    index), a URL hash that holds the view and the selected settlement, labels at higher zoom and
+    an embed mode (``#embed`` or ``?embed=1``): see ``assets/map.js``.
     Ids are deterministic only inside :func:`deterministic_ids`.
     """
     if not isinstance(ctx, MapContext):
         raise TypeError(f"render_map expects a MapContext, got {type(ctx).__name__}")
     if m is None:
-        m = _base_map(_bounds(ctx), _title(ctx), _panel_html(ctx), theatre=ctx.theatre, self_contained=self_contained)
+        m = _base_map(_bounds(ctx), _title(ctx), _panel_html(ctx), theatre=ctx.theatre, assets=assets)
     for _name, draw, _fixed in LAYERS:
         draw(m, ctx)
     _add_controls(m, ctx, compact=compact)
@@ -1004,8 +1016,13 @@ def render_map(
 
 
 def _add_controls(m: folium.Map, ctx: MapContext, *, compact: bool = False) -> None:
-    """What comes after the layers: the layer control (it lists every layer of the map)."""
-    folium.LayerControl(collapsed=compact).add_to(m)
+    """What comes after the layers: the layer control (it lists every layer of the map), then the chrome.
+
+    The chrome (``assets/map.js``) reads the settlements and the layer control, so it comes last; the
+    URL hash is left alone in a pane of a shared page (``compact``).
+    """
+    folium.LayerControl(collapsed=True).add_to(m)
+    add_chrome(m, kind="map", search=ctx.nav.get("search"), hash_=not compact)
 
 
 def _title(ctx: MapContext) -> str:
@@ -1034,7 +1051,7 @@ def _steps() -> tuple[tuple[str, Callable[[folium.Map, MapContext], None], bool]
     return (*LAYERS, ("controls", _add_controls, False))
 
 
-def map_html(ctx: MapContext, *, self_contained: bool = False) -> str:
+def map_html(ctx: MapContext, *, assets: Assets = INLINE) -> str:
     """The page :func:`render_map` draws for ``ctx``, with deterministic ids, as HTML.
 
     The same bytes as ``render_map(ctx).get_root().render()`` inside :func:`deterministic_ids`, made
@@ -1044,7 +1061,7 @@ def map_html(ctx: MapContext, *, self_contained: bool = False) -> str:
     """
     if not isinstance(ctx, MapContext):
         raise TypeError(f"map_html expects a MapContext, got {type(ctx).__name__}")
-    return _PAGES.html(ctx, self_contained=self_contained)
+    return _PAGES.html(ctx, assets=assets)
 
 
 @contextlib.contextmanager
@@ -1085,7 +1102,7 @@ _BOUNDS_SENTINEL = [[-81.23456789, -171.23456789], [-79.87654321, -169.87654321]
 class _Shape:
     """What a skeleton depends on: the page's furniture, and the ids and entries of each step drawn per page."""
 
-    static: tuple[Any, ...]  #: (self_contained, theatre, border), the last two by identity (a skeleton keeps them)
+    static: tuple[Any, ...]  #: (assets, theatre, border), the last two by identity (a skeleton keeps them)
     counts: tuple[int, ...]  #: ids taken by each layer drawn per page
     built: tuple[tuple[str, str], ...]  #: header and body entries the drawn steps add when built (script tags)
 
@@ -1119,24 +1136,24 @@ class _MapPages:
         #: Pages made from skeletons, with folium as the first of their shape, and with folium for want of a skeleton.
         self.drawn = {"skeleton": 0, "first": 0, "folium": 0}
 
-    def html(self, ctx: MapContext, *, self_contained: bool) -> str:
-        how = self._fast(ctx, self_contained) if self.enabled else "folium"
+    def html(self, ctx: MapContext, *, assets: Assets) -> str:
+        how = self._fast(ctx, assets) if self.enabled else "folium"
         if isinstance(how, _Page):
             self.drawn["skeleton"] += 1
             return how.html
         self.drawn[how] += 1
-        return _reference(ctx, self_contained)
+        return _reference(ctx, assets)
 
-    def _fast(self, ctx: MapContext, self_contained: bool) -> _Page | str:
+    def _fast(self, ctx: MapContext, assets: Assets) -> _Page | str:
         """The page from its skeleton, else why folium draws it: ``first`` of its shape, or ``folium``."""
-        static = (self_contained, id(ctx.theatre), id(ctx.border))
+        static = (assets, id(ctx.theatre), id(ctx.border))
         first = None
         if static not in self._plans:
             if len(self._skeletons) > 32:  # many atlases in one process: start again
                 self._skeletons.clear()
                 self._plans.clear()
                 self._checked.clear()
-            first = _build_skeleton(ctx, self_contained, static)
+            first = _build_skeleton(ctx, assets, static)
             self._plans[static] = None if first is None else (first.plan, first.map)
         known = self._plans[static]
         if known is None:
@@ -1144,7 +1161,7 @@ class _MapPages:
         drawn = _draw_layers(ctx, *known)
         shape = _Shape(static, drawn.counts, drawn.built)
         if shape not in self._skeletons:  # a skeleton from this page; the next page of its shape checks it
-            built = first if first is not None else _build_skeleton(ctx, self_contained, static)
+            built = first if first is not None else _build_skeleton(ctx, assets, static)
             ok = built is not None and built.shape == shape and built.plan == known[0]
             self._skeletons[shape] = built if ok else None
             return "first"
@@ -1154,7 +1171,7 @@ class _MapPages:
             # The second page of each shape is drawn with folium too: a skeleton that does not give
             # its bytes is not used (e.g. a layer kept in it that differs from page to page).
             self._checked.add(shape)
-            if page != _reference(ctx, self_contained):
+            if page != _reference(ctx, assets):
                 self._skeletons[shape] = None
                 return "folium"
         return "folium" if page is None else _Page(page)
@@ -1165,9 +1182,9 @@ class _Page:
     html: str
 
 
-def _reference(ctx: MapContext, self_contained: bool) -> str:
+def _reference(ctx: MapContext, assets: Assets) -> str:
     with deterministic_ids():
-        return str(render_map(ctx, self_contained=self_contained).get_root().render())
+        return str(render_map(ctx, assets=assets).get_root().render())
 
 
 @dataclass
@@ -1200,15 +1217,13 @@ def _draw_layers(ctx: MapContext, plan: _Plan, m: folium.Map) -> _Drawn:
     return _Drawn(proxy, steps, tuple(counts), tuple(built))
 
 
-def _build_skeleton(ctx: MapContext, self_contained: bool, static: tuple[Any, ...]) -> _MapSkeleton | None:
+def _build_skeleton(ctx: MapContext, assets: Assets, static: tuple[Any, ...]) -> _MapSkeleton | None:
     """Render the page of ``ctx`` with folium, sentinels in place of its pieces and of its drawn layers; cut it."""
     ids = Ids(0)
     steps: list[tuple[str, list[str]]] = []
     counts, fixed, built = [], {}, []
     with ids.active():
-        m = _base_map(
-            _BOUNDS_SENTINEL, sentinel("title"), sentinel("panel"), theatre=ctx.theatre, self_contained=self_contained
-        )
+        m = _base_map(_BOUNDS_SENTINEL, sentinel("title"), sentinel("panel"), theatre=ctx.theatre, assets=assets)
         furniture = ids.next
         root: Any = m.get_root()
         for name, draw, is_fixed in _steps():

@@ -80,6 +80,7 @@ class ComparePayload(TypedDict):
     ``lines`` or -1, and one character of :data:`AGE_CODES` per settlement.
     """
 
+    sk: str  #: key of the settlements' columns (as ``settlements.js``): the search index matches when equal
     date: str  #: the date
     id: list[str]  #: gazetteer id, escaped (the key of its page in ``settlements/pages.js``)
     lat: list[float]  #: latitude, 4 decimals

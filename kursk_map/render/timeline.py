@@ -21,8 +21,8 @@ from folium.template import Template
 from .. import schemas
 from ..state import Ageing
 from ..theatre import DEFAULT_THEATRE, Theatre
-from ._assets import header_script, script
-from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map
+from ._assets import INLINE, Assets, header_script, script
+from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map, add_chrome
 from ._html import esc
 from ._texts import claim_by
 from .maps import DrawnAreas, _claim_line, _figure, _position, attack_rows, drawn_features
@@ -237,7 +237,7 @@ class _TimelineScript(ScriptMacro):
         color: moved ? "#000" : (g === "baseline" ? D.colours.baseline : "#222"), weight: moved ? 3 : 1,
         fillOpacity: g === "baseline" ? 0.55 : 0.9, dashArray: null
       };
-      const look = window.__kmDot(D.approx[i] === 1, age[1]);
+      const look = window.__kmDot(D.approx[i] === 1, age[1], D.colours[g]);
       Object.keys(look).forEach(function (key) {
         if (!(moved && (key === "color" || key === "weight"))) { style[key] = look[key]; }  // the ring stays
       });
@@ -320,9 +320,9 @@ def _panel(ctx: TimelineContext) -> str:
   whose claimed controller changed since the previous date are drawn larger with a black ring; a faded dot's
   claim is stale on that date (older than {ctx.ageing.control_days} days, {ctx.ageing.presence_days} for
   contested). Claims, not assessments of fact.</div>
-  <input id="km-slider" type="range" min="0" max="{n - 1}" value="{n - 1}" step="1" style="width:100%"
-         aria-label="date">
-  <div class="km-ticks"><span>{esc(ctx.dates[0])}</span><span>{esc(ctx.dates[-1])}</span></div>
+  <input id="km-slider" class="km-keep" type="range" min="0" max="{n - 1}" value="{n - 1}" step="1"
+         style="width:100%" aria-label="date">
+  <div class="km-ticks km-keep"><span>{esc(ctx.dates[0])}</span><span>{esc(ctx.dates[-1])}</span></div>
   <ul class="km-legend" id="km-tl-counts"></ul>{drawn}
   <details open><summary>Changed since the previous date</summary><ul class="km-list" id="km-tl-changes"></ul>
   </details>
@@ -332,7 +332,7 @@ def _panel(ctx: TimelineContext) -> str:
 </div>"""
 
 
-def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> folium.Map:
+def render_timeline(ctx: TimelineContext, *, assets: Assets = INLINE) -> folium.Map:
     """Draw a source's claims over time with a date slider; return the map."""
     payload, st = _payload(ctx)
     claimed = st[st["basis"] != "baseline"]
@@ -342,7 +342,7 @@ def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> fo
         [float(pts["lat"].max()) + 0.25, float(pts["lon"].max()) + 0.25],
     ]
     title = f"{ctx.source['name']} — timeline — {ctx.theatre.name}"
-    m = _base_map(bounds, title, _panel(ctx), theatre=ctx.theatre, self_contained=self_contained)
+    m = _base_map(bounds, title, _panel(ctx), theatre=ctx.theatre, assets=assets)
     root: Any = m.get_root()
     root.header.add_child(Element("<style>.km-ticks{display:flex;justify-content:space-between;color:#555}</style>"))
     _add_border(m, ctx.border, ctx.theatre)
@@ -351,11 +351,11 @@ def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> fo
         name=f"Areas drawn by {esc(ctx.source['name'])} (on or before the date shown)", show=True
     )
     if ctx.drawn:
-        header_script(m, "areas.js")
+        header_script(m, "areas.js", assets)
         drawn.add_to(m)
     attacks = folium.FeatureGroup(name="Attack or strike reported near (since the previous date)", show=True)
     if ctx.attacks:
-        header_script(m, "attacks.js")
+        header_script(m, "attacks.js", assets)
         attacks.add_to(m)
     m.add_child(
         _TimelineScript(
@@ -365,6 +365,7 @@ def render_timeline(ctx: TimelineContext, *, self_contained: bool = False) -> fo
         )
     )
     folium.LayerControl(collapsed=True).add_to(m)
+    add_chrome(m, kind="timeline")  # the panel folds and fits; the URL hash holds the view
     return m
 
 

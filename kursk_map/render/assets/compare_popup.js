@@ -11,15 +11,23 @@ window.__kmCmpPopup = window.__kmCmpPopup || function (D, i) {
       return at;
     });
   }
-  const rows = D.src.map(function (s, j) {
+  const spoke = [], silent = [];  // the sources that spoke, earliest claim first; the others in one line
+  D.src.forEach(function (s, j) {
     const code = s[1][i], ref = D.at[j][i] < 0 ? -1 : s[2][D.at[j][i]];
+    if (code === "-" && s[3][i] !== "2") { silent.push(s[0]); return; }
+    const line = ref < 0 ? "" : D.lines[ref];
     const said = s[3][i] === "2" ? "older than " + D.maxAge + " days" : VERDICT[code] + (s[3][i] === "1" ? " (stale)" : "");
-    return "<tr><td>" + s[0] + "</td><td><b style='color:" + D.colours[code] + "'>" + said +
-      "</b></td><td>" + (ref < 0 ? "" : D.lines[ref]) + "</td></tr>";
+    spoke.push([line.slice(0, 10), "<tr><td>" + s[0] + "</td><td><b style='color:" + D.colours[code] + "'>" +
+      said + "</b></td><td>" + line + "</td></tr>"]);
   });
+  spoke.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
+  const rows = spoke.map(function (r) { return r[1]; });
+  if (silent.length) {
+    rows.push("<tr><td colspan='3'><small>No claim: " + silent.join(", ") + "</small></td></tr>");
+  }
   // the link to the settlement's page goes above the table, which can be taller than the map
-  return "<div class='km-pop'>" + D.n[i] + "<br><small>What each source claims as of " + D.date + "</small>" +
-    (window.__kmSettlementLink ? window.__kmSettlementLink(D.id[i]) : "") +
+  return "<div class='km-pop'>" + D.n[i] + "<br><small>What each source claims as of " + D.date +
+    " (earliest claim first)</small>" + (window.__kmSettlementLink ? window.__kmSettlementLink(D.id[i]) : "") +
     "<table class='km-cmp'>" + rows.join("") + "</table></div>";
 };
 window.__kmCmpBind = window.__kmCmpBind || function (f, layer) {
