@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kursk_map import compute_state, load_dataset
+from kursk_map import compute_state, load_dataset, schemas
 from kursk_map.build import build_atlas, explore_series
 from kursk_map.names import spellings
 from kursk_map.render import Assets, explore_data, render_explore, search_data, series_data
@@ -33,8 +33,8 @@ def _replay(data: dict, k: int, n: int) -> list[str]:
 
 
 def _groups(state) -> list[str]:
-    st = state.sort_values("id")
-    return ["baseline" if b == "baseline" else c for b, c in zip(st["basis"], st["controller"], strict=True)]
+    """What the map pages colour each settlement (the state's ``group``), in id order."""
+    return state.sort_values("id")[schemas.GROUP_COLUMN].tolist()
 
 
 def test_series_replays_to_the_state_of_every_date(dataset) -> None:
@@ -50,6 +50,20 @@ def test_series_replays_to_the_state_of_every_date(dataset) -> None:
     last = _replay(data_ru := series_data(["a", "b", "c"], iter(_ru_states(dataset)), claim_records(dataset)), 2, 6)
     assert "".join(sorted(last)) == "-rrrrr"
     assert data_ru["claims"][-1][2] == "Declares the whole oblast retaken."
+
+
+def test_series_of_a_source_that_draws_areas_replays_to_what_its_maps_colour() -> None:
+    """DeepState's rows read off its map decide settlements with basis ``area``: the explorer shows them
+    as the map pages do (it once showed them as no claim: 0 held by Ukraine on 2024-11-22 where the map
+    page shows 46)."""
+    bundled = load_dataset(REPO / "geodata")
+    dates = source_dates(bundled.ledger, "deepstate")
+    states = [st for _, st in iter_states(bundled.gazetteer, bundled.ledger, source="deepstate", dates=dates)]
+    assert any((st["basis"] == "area").any() for st in states)
+    data = series_data([d.isoformat() for d in dates], iter(states), claim_records(bundled))
+    for k, st in enumerate(states):
+        expected = _groups(st)
+        assert [GROUP[c] for c in _replay(data, k, len(expected))] == expected, dates[k]
 
 
 def _ru_states(dataset) -> list:

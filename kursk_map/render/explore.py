@@ -26,6 +26,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .. import schemas
 from ..names import spellings
 from ._assets import Assets, own_text
 from ._html import esc, link, safe_url, script_json
@@ -42,6 +43,7 @@ MAX_CLAIMS = 6
 
 _CODE_OF = {
     **{("claim", c): code for c, code in CLAIM_CODES.items()},
+    **{("area", c): code for c, code in CLAIM_CODES.items()},
     **{("region", c): code for c, code in REGION_CODES.items()},
 }
 
@@ -96,6 +98,10 @@ def series_data(
             lon = state["lon"].to_numpy(dtype=float)[order]
         now = tuple(state[k].to_numpy(dtype=object)[order] for k in ("basis", "controller", "claim_ids"))
         basis, ctrl, ids = now
+        if schemas.GROUP_COLUMN in state:  # what the map pages colour: an expired claim is not coloured
+            group = state[schemas.GROUP_COLUMN].to_numpy(dtype=object)[order]
+            ctrl = np.where(group == "baseline", None, ctrl)
+            now = (basis, ctrl, ids)
         if prev is None:
             changed = np.flatnonzero(basis != "baseline")
         else:
