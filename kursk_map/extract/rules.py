@@ -1807,7 +1807,7 @@ class _Context:
                     and rel.start() - p.end <= 2
                     and not _LOCATOR.search(self.text[max(0, p.start - 45) : p.start])
                 ]
-                if ante:  # (not a landmark: "near the town of Sudzha, which Moscow recently reclaimed")
+                if ante:  # (not a landmark: "close to Sudzha, a town Moscow took back lately")
                     return ante[-1:]
         prev = max([x.end for x in self.triggers if x.end <= t.start] + [cstart])
         before = [p for p in self.places if prev <= p.start and p.end <= t.start and not self._from_side(p)]
