@@ -37,11 +37,8 @@ def _variants(row: dict[str, Any]) -> list[str]:
     return sorted(s for s in out if s.strip())
 
 
-def mixed_spellings(gazetteer_csv: Path, n: int = N, seed: int = 7) -> list[tuple[str, str | None]]:
-    """``n`` (spelling, id it was made from) pairs; id ``None`` for typos and invented names."""
-    g = load_gazetteer(gazetteer_csv)
-    rng = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
-    pool = [(v, str(r["id"])) for r in g.to_dict("records") for v in _variants(r)]
+def _draw(pool: list[tuple[str, str]], rng: random.Random, n: int) -> list[tuple[str, str | None]]:
+    """``n`` spellings from ``pool``: mostly as they are, some with a letter dropped, some invented."""
     out: list[tuple[str, str | None]] = []
     for _ in range(n):
         x = rng.random()
@@ -54,6 +51,14 @@ def mixed_spellings(gazetteer_csv: Path, n: int = N, seed: int = 7) -> list[tupl
         else:
             out.append((name, sid))
     return out
+
+
+def mixed_spellings(gazetteer_csv: Path, n: int = N, seed: int = 7) -> list[tuple[str, str | None]]:
+    """``n`` (spelling, id it was made from) pairs; id ``None`` for typos and invented names."""
+    g = load_gazetteer(gazetteer_csv)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
+    pool = [(v, str(r["id"])) for r in g.to_dict("records") for v in _variants(r)]
+    return _draw(pool, rng, n)
 
 
 def registry_frame(gazetteer_csv: Path) -> pd.DataFrame:
@@ -78,18 +83,7 @@ def mixed_spellings_of(
     records = g.to_dict("records")
     picked = records if len(records) <= rows else rng.sample(records, rows)
     pool = [(v, str(r["id"])) for r in picked for v in _variants(r)]
-    out: list[tuple[str, str | None]] = []
-    for _ in range(n):
-        x = rng.random()
-        name, sid = rng.choice(pool)
-        if x < UNKNOWN_SHARE:
-            out.append((f"Novo{name[::-1].lower()}sk", None))
-        elif x < UNKNOWN_SHARE + TYPO_SHARE and len(name) > 4:
-            i = rng.randrange(1, len(name) - 1)
-            out.append((name[:i] + name[i + 1 :], None))
-        else:
-            out.append((name, sid))
-    return out
+    return _draw(pool, rng, n)
 
 
 def run(gazetteer_csv: Path, n: int = N, *, whole_russia: bool = False) -> dict[str, Any]:

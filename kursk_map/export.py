@@ -45,15 +45,9 @@ from .view import export_context, map_context
 
 #: Output formats, by file suffix.
 FORMATS: Final = ("png", "svg", "geojson", "gpkg", "html")
-#: Attribute columns of the data exports, in this order.
-FIELDS: Final = (
-    "id",
-    "name",
-    "name_ru",
-    "name_uk",
-    "raion",
-    "oblast",
-    "country",
+# The columns in three parts, as the GeoJSON writer fills them: what never changes, the claim, the position.
+_STATIC: Final = ("id", "name", "name_ru", "name_uk", "raion", "oblast", "country")
+_CLAIMED: Final = (
     "controller",
     "label",
     "colour",
@@ -66,14 +60,10 @@ FIELDS: Final = (
     "area_date",
     "at_edge",
     "claim_ids",
-    "lat",
-    "lon",
-    "precision_m",
-    "method",
-    "ref",
-    "source",
-    "as_of",
 )
+_PLACE: Final = ("lat", "lon", "precision_m", "method", "ref")
+#: Attribute columns of the data exports, in this order.
+FIELDS: Final = (*_STATIC, *_CLAIMED, *_PLACE, "source", "as_of")
 _DECIMALS: Final = 5  # about 1 m; the gazetteer is no more precise than that
 
 
@@ -253,25 +243,6 @@ def _fragment(keys: tuple[str, ...], values: tuple[Any, ...]) -> str:
         f"{json.dumps(k)}:{json.dumps(_clean(v), ensure_ascii=False, allow_nan=False)}"
         for k, v in zip(keys, values, strict=True)
     )
-
-
-_STATIC = ("id", "name", "name_ru", "name_uk", "raion", "oblast", "country")
-_CLAIMED = (
-    "controller",
-    "label",
-    "colour",
-    "basis",
-    "since",
-    "age_days",
-    "stale",
-    "expired",
-    "area_controller",
-    "area_date",
-    "at_edge",
-    "claim_ids",
-)
-_PLACE = ("lat", "lon", "precision_m", "method", "ref")
-assert (*_STATIC, *_CLAIMED, *_PLACE, "source", "as_of") == FIELDS
 
 
 def _column(st: pd.DataFrame, name: str) -> list[Any]:

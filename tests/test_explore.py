@@ -18,7 +18,7 @@ from kursk_map.render import Assets, explore_data, render_explore, search_data, 
 from kursk_map.state import iter_states, source_dates
 from kursk_map.view import claim_records
 
-from .browser_support import browser_page, chromium_path
+from .browser_support import browser_page, bundled_atlas_of, chromium_path
 from .conftest import REPO, TODAY
 
 GROUP = {"U": "UA", "u": "UA", "R": "RU", "r": "RU", "C": "contested", "c": "contested", "-": "baseline"}
@@ -161,15 +161,7 @@ SOURCES = ("deepstate", "kursk-authorities", "cit")
 
 @pytest.fixture(scope="module")
 def bundled_atlas(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("explore")
-    data = root / "data"
-    shutil.copytree(REPO / "geodata", data, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    for f in (data / "claims").glob("*.csv"):
-        if f.stem not in SOURCES:
-            f.unlink()
-    out = root / "atlas"
-    build_atlas(data, out, images=False)
-    return out
+    return bundled_atlas_of(tmp_path_factory.mktemp("explore"), SOURCES)
 
 
 def _open(page, url: str) -> None:

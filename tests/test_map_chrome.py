@@ -8,19 +8,16 @@ Built from the bundled data (three sources) with the network blocked.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kursk_map import compute_state, load_dataset
-from kursk_map.build import build_atlas
 from kursk_map.names import spellings
 from kursk_map.render import disagreements
 
-from .browser_support import browser_page, chromium_path
-from .conftest import REPO
+from .browser_support import browser_page, bundled_atlas_of, chromium_path
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,15 +31,7 @@ TILES_REFUSED = "Failed to load resource: net::ERR_FAILED"  # map tiles, refused
 
 @pytest.fixture(scope="module")
 def atlas(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("chrome")
-    data = root / "data"
-    shutil.copytree(REPO / "geodata", data, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    for f in (data / "claims").glob("*.csv"):
-        if f.stem not in SOURCES:
-            f.unlink()
-    out = root / "atlas"
-    build_atlas(data, out, images=False)
-    return out
+    return bundled_atlas_of(tmp_path_factory.mktemp("chrome"), SOURCES)
 
 
 def _last(atlas: Path, folder: str) -> Path:

@@ -2427,7 +2427,8 @@ _REPELLED_AFTER = re.compile(
     r"(?:was|were|had\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:repelled|repulsed|beaten\s+back|thwarted|foiled|halted))",
     re.IGNORECASE,
 )
-#: An attack named as a noun: a side right after it is the attacker ("атаки противника", "attacks by Kyiv").
+#: A source whose ``sources.csv`` name says it speaks for the sources it quotes (TASS): unnamed
+#: sources in its copy are filed under it.
 _RELAYS = re.compile(r"sources?\s+it\s+(?:quotes|cites)", re.IGNORECASE)
 #: An unnamed source: "a source in the security services", "источник в силовых структурах", "джерело".
 _ANONYMOUS = re.compile(r"(?<!\w)(?:sources?|источник\w*|джерел\w*)(?!\w)", re.IGNORECASE)
