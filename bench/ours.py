@@ -91,12 +91,14 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
     # As render_atlas does: each source's pages work on its own claims and share one claims script.
     # and every map loads the settlement columns from the atlas's settlements.js.
     views: dict[str, Dataset] = {}
+    series: dict[str, km_view.SourceSeries] = {}
     shared: dict[str, Any] = {}
     common = None
     for slug, day in order:
         t0 = time.perf_counter()
         if slug not in views:
             views[slug] = km_kinds.source_view(ds, slug)
+            series[slug] = km_view.source_series(views[slug], slug)
             shared[slug] = claims_file(claim_records, slug)
         view = views[slug]
         t_ctx += time.perf_counter() - t0
@@ -113,6 +115,7 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
             nav={"index": "../index.html"},
             claims_js=shared[slug],
             settlements_js=common,
+            series=series[slug],
         )
         t1 = time.perf_counter()
         html = map_html(ctx, assets=LOCAL_SUBFOLDER)  # Leaflet from assets/, as built

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 from shapely.geometry import MultiPoint
 
@@ -85,12 +86,38 @@ def settlement_cells(
     return out
 
 
-def held_areas(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> dict[str, float]:
-    """km² implied per controller (UA, RU, contested) by the settlements a state claims (not baselines)."""
-    claimed = state[state["basis"] != "baseline"]
-    area = cells["area_km2"].reindex(claimed.index).fillna(0.0)
-    sums = area.groupby(claimed["controller"]).sum()
-    return {k: round(float(sums.get(k, 0.0)), 1) for k in ("UA", "RU", "contested")}
+def held_areas(
+    state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, *, where: np.ndarray | None = None
+) -> dict[str, float]:
+    """km² implied per controller (UA, RU, contested) by the settlements a state claims (not baselines).
+
+    ``where`` (a boolean per row of ``state``) keeps only some settlements: those not expired, one oblast.
+    """
+    ctrl, area = _claimed(state, cells, where)
+    return _sums(ctrl, area)
+
+
+def held_areas_by(
+    state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, column: str, *, where: np.ndarray | None = None
+) -> dict[str, dict[str, float]]:
+    """:func:`held_areas` for each value of ``column`` (e.g. per oblast), by its text."""
+    ctrl, area = _claimed(state, cells, where)
+    values = state[column].to_numpy(dtype=object)
+    return {str(v): _sums(np.where(values == v, ctrl, ""), area) for v in sorted({str(v) for v in values if v})}
+
+
+def _claimed(state: pd.DataFrame, cells: gpd.GeoDataFrame, where: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's claimed controller (``""``: a baseline, or left out by ``where``) and its cell's km²."""
+    keep = state["basis"].to_numpy(dtype=object) != "baseline"
+    if where is not None:
+        keep = keep & where
+    ctrl = np.where(keep, state["controller"].to_numpy(dtype=object), "")
+    area = cells["area_km2"].reindex(state.index).fillna(0.0).to_numpy(dtype=float)
+    return ctrl, area
+
+
+def _sums(ctrl: np.ndarray, area: np.ndarray) -> dict[str, float]:
+    return {k: round(float(area[ctrl == k].sum()), 1) for k in ("UA", "RU", "contested")}
 
 
 def area_change(
@@ -111,18 +138,34 @@ def area_change(
     return {"before": b, "after": a, "change": {k: round(a[k] - b[k], 1) for k in b}}
 
 
-def area_polygons(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The claimed area of each controller as one (multi)polygon, in EPSG:4326 for drawing."""
-    claimed = state[state["basis"] != "baseline"]
-    rows = []
-    for ctrl in ("UA", "RU", "contested"):
-        ids = claimed.index[claimed["controller"] == ctrl]
-        row = _union(cells, ctrl, tuple(ids))
-        if row is not None:
-            rows.append(row)
-    if not rows:
-        return gpd.GeoDataFrame({"controller": [], "area_km2": []}, geometry=[], crs=CRS)
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+def area_polygons(
+    state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, *, where: np.ndarray | None = None
+) -> gpd.GeoDataFrame:
+    """The claimed area of each controller as one (multi)polygon, in EPSG:4326 for drawing.
+
+    ``where`` keeps only some settlements, as for :func:`held_areas`.
+    """
+    ctrl, _ = _claimed(state, cells, where)
+    index = state.index.to_numpy(dtype=object)
+    ids = tuple(tuple(index[ctrl == c]) for c in ("UA", "RU", "contested"))
+    key = (id(cells), ids)
+    hit = _SHAPES.get(key)
+    if hit is not None and hit[0] is cells:
+        return hit[1]
+    rows = [row for c, mine in zip(("UA", "RU", "contested"), ids, strict=True) if (row := _union(cells, c, mine))]
+    if rows:
+        shapes = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    else:
+        shapes = gpd.GeoDataFrame({"controller": [], "area_km2": []}, geometry=[], crs=CRS)
+    if len(_SHAPES) >= 64:
+        _SHAPES.clear()
+    _SHAPES[key] = (cells, shapes)
+    return shapes
+
+
+#: The frames :func:`area_polygons` returned, by cells and the settlements of each controller: a
+#: source's maps on consecutive dates often claim the same ones. Callers only read them.
+_SHAPES: dict[tuple[int, tuple[tuple[str, ...], ...]], tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = {}
 
 
 #: The claimed areas already drawn in this process, by cells, controller and settlements: the maps of
@@ -136,19 +179,50 @@ def _union(cells: gpd.GeoDataFrame, ctrl: str, ids: tuple[str, ...]) -> dict[str
     hit = _UNIONS.get(key)
     if hit is not None and hit[0] is cells:
         return hit[1]
-    geoms = cells.geometry.reindex(list(ids)).dropna()
+    arrays = _cell_arrays(cells)
+    pos = arrays.index.get_indexer(list(ids))
+    found = pos >= 0
+    geoms = arrays.geoms[pos[found]]
+    geoms = geoms[~shapely.is_missing(geoms)]
     row = None
     if len(geoms):
-        union = gpd.GeoSeries([shapely.union_all(list(geoms))], crs=cells.crs).to_crs(CRS).iloc[0]
+        union = shapely.union_all(list(geoms))
         row = {
             "controller": ctrl,
-            "area_km2": round(float(cells["area_km2"].reindex(list(ids)).sum()), 1),
-            "geometry": union,
+            "area_km2": round(float(np.where(found, arrays.km2[pos], 0.0).sum()), 1),
+            "geometry": shapely.transform(union, arrays.to_wgs84),
         }
     if len(_UNIONS) >= 512:
         _UNIONS.clear()
     _UNIONS[key] = (cells, row)
     return row
+
+
+class _CellArrays:
+    """A cells frame as arrays (index, geometries, km²) and its transformation to EPSG:4326."""
+
+    def __init__(self, cells: gpd.GeoDataFrame) -> None:
+        self.cells = cells
+        self.index = cells.index
+        self.geoms = cells.geometry.to_numpy()
+        self.km2 = cells["area_km2"].to_numpy(dtype=float)
+        self._transformer = pyproj.Transformer.from_crs(cells.crs, CRS, always_xy=True)
+
+    def to_wgs84(self, xy: np.ndarray) -> np.ndarray:
+        """Coordinates (n × 2) in EPSG:4326, transformed as :meth:`geopandas.GeoSeries.to_crs` does."""
+        x, y = self._transformer.transform(xy[:, 0], xy[:, 1])
+        return np.array([x, y]).T
+
+
+_CELL_ARRAYS: dict[int, _CellArrays] = {}
+
+
+def _cell_arrays(cells: gpd.GeoDataFrame) -> _CellArrays:
+    hit = _CELL_ARRAYS.get(id(cells))
+    if hit is None or hit.cells is not cells:
+        _CELL_ARRAYS.clear()
+        hit = _CELL_ARRAYS[id(cells)] = _CellArrays(cells)
+    return hit
 
 
 def inside_areas(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, crs: str | None = None) -> pd.DataFrame:

@@ -389,16 +389,16 @@ def compute_state(
 
 
 def relative_geometries(
-    ledger: ResolvedLedger, gazetteer: gpd.GeoDataFrame, *, source: str, date: dt.date
+    ledger: ResolvedLedger, gazetteer: gpd.GeoDataFrame, *, source: str, date: dt.date | None
 ) -> list[dict[str, object]]:
-    """Geometry of the ``relative`` claims of ``source`` up to ``date``: anchor, end point, radius.
+    """Geometry of the ``relative`` claims of ``source`` up to ``date`` (``None``: all): anchor, end point, radius.
 
     The end point is ``value_std`` km from the anchor along ``bearing_deg`` (geodesic); the
     uncertainty radius is the anchor's precision plus a quarter of the distance, since
     such statements give the direction only to the nearest compass point.
     """
     c = ledger.claims
-    sel = c[(c["source"] == source) & (c["kind"] == "relative") & c["placed"] & (c["date"] <= pd.Timestamp(date))]
+    sel = c[(c["source"] == source) & (c["kind"] == "relative") & c["placed"] & _up_to(c, date)]
     out: list[dict[str, object]] = []
     for r in sel.to_dict("records"):
         a = gazetteer.loc[r["settlement_id"]]
@@ -423,18 +423,14 @@ def relative_geometries(
     return out
 
 
-def figures(ledger: ResolvedLedger, *, source: str, date: dt.date) -> list[dict[str, object]]:
-    """Area, count and whole-region statements of ``source`` up to ``date``, newest first.
+def figures(ledger: ResolvedLedger, *, source: str, date: dt.date | None) -> list[dict[str, object]]:
+    """Area, count and whole-region statements of ``source`` up to ``date`` (``None``: all), newest first.
 
     ``drawn`` marks the figures read off the source's own map (its drawn km², see
     :data:`kursk_map.schemas.DRAWN_MARK`), as against those it announced.
     """
     c = ledger.claims
-    sel = c[
-        (c["source"] == source)
-        & c["kind"].isin(("area", "count", "region", "denial"))
-        & (c["date"] <= pd.Timestamp(date))
-    ]
+    sel = c[(c["source"] == source) & c["kind"].isin(("area", "count", "region", "denial")) & _up_to(c, date)]
     sel = sel.sort_values(["date", "claim_id"], ascending=[False, True], kind="stable")
     return [
         {
@@ -456,8 +452,8 @@ def figures(ledger: ResolvedLedger, *, source: str, date: dt.date) -> list[dict[
     ]
 
 
-def attacks(ledger: ResolvedLedger, *, source: str, date: dt.date) -> list[dict[str, object]]:
-    """The ``attack`` claims of ``source`` up to ``date``, newest first: listed, never part of the state.
+def attacks(ledger: ResolvedLedger, *, source: str, date: dt.date | None) -> list[dict[str, object]]:
+    """The ``attack`` claims of ``source`` up to ``date`` (``None``: all), newest first; never part of the state.
 
     An attack is an attempted advance or a strike near a settlement ("repelled an attack towards X",
     "struck units near X"); ``controller`` is the side that attacked. It says nothing about who holds
@@ -476,7 +472,7 @@ def attacks(ledger: ResolvedLedger, *, source: str, date: dt.date) -> list[dict[
     [('a', 'X', 'UA')]
     """
     c = ledger.claims
-    sel = c[(c["source"] == source) & (c["kind"] == "attack") & (c["date"] <= pd.Timestamp(date))]
+    sel = c[(c["source"] == source) & (c["kind"] == "attack") & _up_to(c, date)]
     sel = sel.sort_values(["date", "claim_id"], ascending=[False, True], kind="stable")
     return [
         {
@@ -491,6 +487,13 @@ def attacks(ledger: ResolvedLedger, *, source: str, date: dt.date) -> list[dict[
         }
         for r in sel.to_dict("records")
     ]
+
+
+def _up_to(claims: pd.DataFrame, date: dt.date | None) -> pd.Series:
+    """Which claims were made on or before ``date`` (``None``: all of them)."""
+    if date is None:
+        return pd.Series(True, index=claims.index)
+    return claims["date"] <= pd.Timestamp(date)
 
 
 def group_counts(state: pd.DataFrame) -> dict[str, int]:

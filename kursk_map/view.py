@@ -9,10 +9,12 @@ or one export (:func:`export_context`), a source's figures against its claims
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import geopandas as gpd
@@ -20,7 +22,7 @@ import pandas as pd
 
 from . import schemas
 from ._errors import KurskMapError
-from .areas import area_polygons, drawn_km2, held_areas
+from .areas import area_polygons, drawn_km2, held_areas, held_areas_by
 from .attribution import attribution
 from .control_areas import areas_on
 from .dataset import Dataset, unknown_source
@@ -149,6 +151,54 @@ def unplaced_records(ds: Dataset) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class SourceSeries:
+    """What the maps of one source list besides the state, for all its dates at once.
+
+    Figures, attacks and relative claims (as :func:`kursk_map.state.figures`, :func:`~kursk_map.state.attacks`,
+    :func:`~kursk_map.state.relative_geometries`) and the source's unplaced claims, each with its ISO
+    ``date``. :func:`map_context` keeps those made on or before its date: the atlas computes a series once
+    per source instead of filtering the ledger for every map.
+    """
+
+    source: dict[str, str]
+    figures: list[dict[str, Any]]  #: newest first
+    attacks: list[dict[str, Any]]  #: newest first
+    relative: list[dict[str, Any]]  #: in ledger order
+    unplaced: list[dict[str, Any]]  #: by date
+    drawn_days: list[dt.date]  #: the days the source drew areas, ascending
+    #: :func:`drawn_areas` by the day drawn, filled as maps ask for them (each day's km² are measured once).
+    _drawn: dict[dt.date, DrawnAreas | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def up_to(self, part: str, iso: str) -> list[dict[str, Any]]:
+        """The entries of ``part`` made on or before the ISO date ``iso``, in the part's order."""
+        entries: list[dict[str, Any]] = getattr(self, part)
+        return [e for e in entries if e["date"] <= iso]
+
+    def drawn(self, ds: Dataset, date: dt.date) -> DrawnAreas | None:
+        """:func:`drawn_areas` of the source on ``date``, from the day it last drew on or before it."""
+        i = bisect.bisect_right(self.drawn_days, date)
+        if i == 0:
+            return None
+        day = self.drawn_days[i - 1]
+        if day not in self._drawn:
+            self._drawn[day] = drawn_areas(ds, self.source["slug"], day)
+        return self._drawn[day]
+
+
+def source_series(ds: Dataset, source: str) -> SourceSeries:
+    """The :class:`SourceSeries` of ``source`` (raises a :class:`KurskMapError` for an unknown source)."""
+    check_source(ds, source)
+    return SourceSeries(
+        source=source_record(ds, source),
+        figures=figures(ds.ledger, source=source, date=None),
+        attacks=attacks(ds.ledger, source=source, date=None),
+        relative=relative_geometries(ds.ledger, ds.gazetteer, source=source, date=None),
+        unplaced=[u for u in unplaced_records(ds) if u["source"] == source],
+        drawn_days=sorted({pd.Timestamp(d).date() for d in ds.areas.loc[ds.areas["source"] == source, "date"]}),
+    )
+
+
 def map_context(
     ds: Dataset,
     source: str,
@@ -161,39 +211,35 @@ def map_context(
     settlements_js: SettlementsFile | None = None,
     settlement_links: SettlementLinks | None = None,
     ageing: Ageing | None = None,
+    series: SourceSeries | None = None,
 ) -> MapContext:
     """Everything the map of ``source`` on ``date`` shows (state, figures, drawn areas, attacks, unplaced).
 
-    ``state`` and ``claims`` may be passed when already computed (the atlas build does);
-    ``claims_js`` makes the page load its claim texts from the source's shared script,
-    ``settlement_links`` its popups link the settlements' pages; ``ageing``
+    ``state``, ``claims`` and the source's ``series`` (:func:`source_series`) may be passed when
+    already computed (the atlas build does); ``claims_js`` makes the page load its claim texts from the
+    source's shared script, ``settlement_links`` its popups link the settlements' pages; ``ageing``
     is the build's (default: the theatre's thresholds, no maximum age).
     """
-    check_source(ds, source)
-    src = source_record(ds, source)
+    series = series or source_series(ds, source)
     ageing = ageing or ageing_of(ds)
     if state is None:
         state = source_state(ds, source, date, ageing=ageing)
     iso = date.isoformat()
-    unplaced = [u for u in unplaced_records(ds) if u["source"] == source and u["date"] <= iso]
-    oblasts = sorted({str(o) for o in state["oblast"] if o})
-    coloured = state[~state["expired"]]  # claims older than the maximum age imply no area either
-    figs = [
-        f | {"oblast": oblast_of(str(f["settlement"]), oblasts) or ""}
-        for f in figures(ds.ledger, source=source, date=date)
-    ]
+    oblasts = sorted({str(o) for o in state["oblast"].unique() if o})
+    live = ~state["expired"].to_numpy(dtype=bool)  # claims older than the maximum age imply no area either
+    figs = [f | {"oblast": oblast_of(str(f["settlement"]), oblasts) or ""} for f in series.up_to("figures", iso)]
     return MapContext(
-        areas=held_areas(coloured, ds.cells),
-        areas_by_oblast={ob: held_areas(coloured[coloured["oblast"] == ob], ds.cells) for ob in oblasts},
-        area_shapes=area_polygons(coloured, ds.cells),
-        source=src,
+        areas=held_areas(state, ds.cells, where=live),
+        areas_by_oblast=held_areas_by(state, ds.cells, "oblast", where=live),
+        area_shapes=area_polygons(state, ds.cells, where=live),
+        source=series.source,
         date=iso,
         state=state,
         claims=claims if claims is not None else claim_records(ds),
         figures=figs,
-        relative=relative_geometries(ds.ledger, ds.gazetteer, source=source, date=date),
-        attacks=attacks(ds.ledger, source=source, date=date),
-        unplaced=unplaced,
+        relative=series.up_to("relative", iso),
+        attacks=series.up_to("attacks", iso),
+        unplaced=series.up_to("unplaced", iso),
         border=ds.border,
         nav=nav or {},
         claims_file=claims_js,
@@ -201,7 +247,7 @@ def map_context(
         theatre=ds.theatre,
         settlement_links=settlement_links,
         ageing=ageing,
-        drawn=drawn_areas(ds, source, date),
+        drawn=series.drawn(ds, date),
     )
 
 

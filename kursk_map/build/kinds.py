@@ -76,6 +76,7 @@ from ..view import (
     settlement_histories,
     settlement_rows,
     source_record,
+    source_series,
     source_states,
 )
 from .cache import map_key, page_key
@@ -468,6 +469,7 @@ class MapPage(PageKind):
         links = _settlement_links(job)
         claim_dates = ds.ledger.claims["date"].to_numpy()
         entries = []
+        series = source_series(ds, slug)  # its figures, attacks, relative and unplaced claims, once
         states = source_states(ds, slug, [p.day for p in pages], ageing=job.ageing)
         for page, (day, state) in zip(pages, states, strict=True):
             if common is None and not job.self_contained:  # the atlas's settlements.js
@@ -483,6 +485,7 @@ class MapPage(PageKind):
                 settlements_js=common,
                 settlement_links=links(page),
                 ageing=job.ageing,
+                series=series,
             )
             emit(page.path, map_html(ctx, assets=page_assets(job, page.path)))
             data, image = page.attached[0], (page.attached[1] if len(page.attached) > 1 else None)

@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -426,29 +426,24 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
         *(st[k].tolist() for k in (*columns, "expired", "area_controller", "area_date", "at_edge", "precision_m")),
         strict=True,
     )
-    for group, basis, ctrl, since, country, cids, age, stale, expired, a_ctrl, a_date, edge, prec in rows:
-        codes.append(GROUP_CODES[group])
-        old = age_text(int(age), stale=bool(stale), expired=bool(expired), controller=str(ctrl), ageing=ctx.ageing)
-        verdict = _verdict(src, ctx.date, str(ctrl), str(basis), _text(since), str(country), old, bool(expired))
-        if basis == "area" and edge:
-            verdict += " At the edge of its drawn areas."
-        v.append(verdicts.setdefault(verdict, len(verdicts)))
-        c.append([claim_index(cid) for cid in cids[:6] if cid in ctx.claims])
-        ages.append(AGE_CODES["expired" if expired else "stale" if stale else "fresh"])
-        head = ctx.claims.get(cids[0]) if len(cids) else None
-        polygons = drawn_refs.get(str(a_ctrl)) if a_date == drawn_day else None
-        if polygons is not None and head is not None and head.get("drawn") and head.get("date") == since:
-            polygons = None  # decided by a claim read off the map that day: the claim itself is listed
-        if a_ctrl and (basis != "area" or polygons is not None):
-            # beside a named claim: what the source's drawn areas show there; or the polygons that decide it,
-            # linked to where they were taken from
-            km = f"{float(prec) / 1000:.1f}" if _number(prec) else ""
-            text = area_text(src, labels.get(str(a_ctrl), str(a_ctrl)), str(a_date), bool(edge), km)
-            if polygons:
-                text += f" [{link(polygons, 'the drawing')}]"
-            ar.append(area_texts.setdefault(text, len(area_texts)))
-        else:
-            ar.append(-1)
+    # Most settlements of a map share their row with others (no claim, in the same country): each
+    # distinct row is worked out once. Texts are numbered in the order they first appear, as before.
+    done: dict[tuple[Any, ...], tuple[str, int, list[int], str, int]] = {}
+    for row in rows:
+        try:
+            hit = done.get(row)
+        except TypeError:  # an unhashable value (a list of claim ids): no reuse
+            hit = None
+        if hit is None:
+            hit = _settlement_entry(ctx, row, src, labels, drawn_day, drawn_refs, verdicts, area_texts, claim_index)
+            with contextlib.suppress(TypeError):
+                done[row] = hit
+        code, verdict, claim_list, age_code, area = hit
+        codes.append(code)
+        v.append(verdict)
+        c.append(claim_list)
+        ages.append(age_code)
+        ar.append(area)
     static = _static_columns(st)
     common = ctx.settlements_file
     out: dict[str, Any] = {
@@ -467,6 +462,41 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
     else:
         out["cs"] = shared.slug
     return out
+
+
+def _settlement_entry(  # noqa: PLR0917 - the row's values and the page's numbered texts
+    ctx: MapContext,
+    row: tuple[Any, ...],
+    src: str,
+    labels: Mapping[str, str],
+    drawn_day: str,
+    drawn_refs: Mapping[str, str],
+    verdicts: dict[str, int],
+    area_texts: dict[str, int],
+    claim_index: Callable[[str], int],
+) -> tuple[str, int, list[int], str, int]:
+    """One settlement's group code, verdict, claims, age code and area text (numbered in the page's tables)."""
+    group, basis, ctrl, since, country, cids, age, stale, expired, a_ctrl, a_date, edge, prec = row
+    old = age_text(int(age), stale=bool(stale), expired=bool(expired), controller=str(ctrl), ageing=ctx.ageing)
+    verdict = _verdict(src, ctx.date, str(ctrl), str(basis), _text(since), str(country), old, bool(expired))
+    if basis == "area" and edge:
+        verdict += " At the edge of its drawn areas."
+    claims = [claim_index(cid) for cid in cids[:6] if cid in ctx.claims]
+    head = ctx.claims.get(cids[0]) if len(cids) else None
+    polygons = drawn_refs.get(str(a_ctrl)) if a_date == drawn_day else None
+    if polygons is not None and head is not None and head.get("drawn") and head.get("date") == since:
+        polygons = None  # decided by a claim read off the map that day: the claim itself is listed
+    area = -1
+    if a_ctrl and (basis != "area" or polygons is not None):
+        # beside a named claim: what the source's drawn areas show there; or the polygons that decide it,
+        # linked to where they were taken from
+        km = f"{float(prec) / 1000:.1f}" if _number(prec) else ""
+        text = area_text(src, labels.get(str(a_ctrl), str(a_ctrl)), str(a_date), bool(edge), km)
+        if polygons:
+            text += f" [{link(polygons, 'the drawing')}]"
+        area = area_texts.setdefault(text, len(area_texts))
+    age_code = AGE_CODES["expired" if expired else "stale" if stale else "fresh"]
+    return GROUP_CODES[group], verdicts.setdefault(verdict, len(verdicts)), claims, age_code, area
 
 
 _BIND_SETTLEMENT = JsCode(
@@ -569,9 +599,10 @@ def _drawn_refs(drawn: DrawnAreas | None) -> tuple[str, dict[str, str]]:
 
 def _stale_counts(state: pd.DataFrame) -> dict[str, int]:
     """Stale claims per group (the dots drawn faded), and ``expired``: claims older than the maximum age."""
-    st = state[state["stale"] & ~state["expired"]]
-    out = {str(g): int(n) for g, n in st[schemas.GROUP_COLUMN].value_counts().items()}
-    out["expired"] = int(state["expired"].sum())
+    expired = state["expired"].to_numpy(dtype=bool)
+    stale = state["stale"].to_numpy(dtype=bool) & ~expired
+    out = {str(g): n for g, n in Counter(state[schemas.GROUP_COLUMN].to_numpy(dtype=object)[stale]).items()}
+    out["expired"] = int(expired.sum())
     return out
 
 
@@ -721,13 +752,33 @@ def _add_relative(m: folium.Map, ctx: MapContext) -> None:
     ).add_to(m)
 
 
+def _simplified(shapes: gpd.GeoDataFrame) -> list[dict[str, Any] | None]:
+    """The shapes simplified to 0.0005° as GeoJSON geometries (as GeoSeries.simplify and to_json give them).
+
+    A source's maps on consecutive dates often show the same implied areas (the same shapely objects,
+    see :func:`kursk_map.areas.area_polygons`): each is simplified once. The geometries are only read.
+    """
+    out = []
+    for geom in shapes.geometry.to_numpy():
+        hit = _SIMPLE.get(id(geom))
+        if hit is None or hit[0] is not geom:
+            simple = shapely.simplify(geom, 0.0005)
+            hit = (geom, None if simple is None else shapely.geometry.mapping(simple))
+            if len(_SIMPLE) >= 256:
+                _SIMPLE.clear()
+            _SIMPLE[id(geom)] = hit
+        out.append(hit[1])
+    return out
+
+
+_SIMPLE: dict[int, tuple[Any, dict[str, Any] | None]] = {}
+
+
 def _add_areas(m: folium.Map, ctx: MapContext) -> None:
     if ctx.area_shapes is None or ctx.area_shapes.empty:
         return
     feats = []
-    # GeoSeries.simplify and to_json do this, one GeoSeries per shape; the page's JSON is the same.
-    shapes = shapely.simplify(ctx.area_shapes.geometry.to_numpy(), 0.0005)
-    for r, shape in zip(ctx.area_shapes.to_dict("records"), shapes, strict=True):
+    for r, shape in zip(ctx.area_shapes.to_dict("records"), _simplified(ctx.area_shapes), strict=True):
         tip = (
             f"{esc(ctx.theatre.labels[r['controller']])}, claimed by {esc(ctx.source['name'])}: "
             f"≈{_fmt(r['area_km2'])} km² implied by its settlement claims"
@@ -736,7 +787,7 @@ def _add_areas(m: folium.Map, ctx: MapContext) -> None:
             {
                 "type": "Feature",
                 "properties": {"t": tip, "c": COLOURS[r["controller"]]},
-                "geometry": None if shape is None else shapely.geometry.mapping(shape),
+                "geometry": shape,
             }
         )
     folium.GeoJson(
@@ -973,15 +1024,15 @@ def _fmt(value: Any) -> str:
 def _bounds(ctx: MapContext, pad: float = 0.25) -> list[list[float]]:
     """Fit the claimed settlements (the theatre's bbox, else all settlements, if none), with a margin in degrees."""
     st = ctx.state
-    claimed = st[st["basis"] == "claim"]
-    if not len(claimed) and ctx.theatre.bbox is not None:
+    claimed = st["basis"].to_numpy(dtype=object) == "claim"
+    if not claimed.any() and ctx.theatre.bbox is not None:
         x0, y0, x1, y1 = ctx.theatre.bbox
         return [[y0, x0], [y1, x1]]
-    pts = claimed if len(claimed) else st
-    if not len(pts):
+    if not len(st):
         return [[-60.0, -180.0], [75.0, 180.0]]
-    lats = [*pts["lat"].astype(float), *(r["end_latlon"][0] for r in ctx.relative)]
-    lons = [*pts["lon"].astype(float), *(r["end_latlon"][1] for r in ctx.relative)]
+    pts = claimed if claimed.any() else np.ones(len(st), dtype=bool)
+    lats = [*st["lat"].to_numpy(dtype=float)[pts], *(r["end_latlon"][0] for r in ctx.relative)]
+    lons = [*st["lon"].to_numpy(dtype=float)[pts], *(r["end_latlon"][1] for r in ctx.relative)]
     return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
 
 
