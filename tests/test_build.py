@@ -216,6 +216,27 @@ def test_incremental_rebuild_renders_only_what_a_change_affects(tmp_path: Path) 
     assert _digest(out) == _digest(fresh)
 
 
+def test_a_claim_added_to_one_source_redraws_none_of_another_sources_maps(tmp_path: Path) -> None:
+    """Keys hash each claim's content, not its row in the ledger: a row added to ru-mod.csv (read before
+    ua-gs.csv) moves every ua-gs claim down the ledger but changes none of them."""
+    data = write_dataset(tmp_path / "data")
+    out = tmp_path / "atlas"
+    first = build_atlas(data, out, today=TODAY, images=False)
+    added = RU_CLAIMS.replace(
+        "ru-3,", "ru-4,2025-03-14,ru-mod,control,Gornal,RU,,,,,Says Gornal was taken.,https://example.org/ru4,\nru-3,"
+    )
+    write_dataset(data, ru=added)
+    second = build_atlas(data, out, today=TODAY, images=False)
+    ua_maps = sorted(m["path"] for m in first["maps"] if m["source"] == "ua-gs")
+    assert ua_maps and set(ua_maps) <= set(second["reused"])
+    redrawn = sorted(m["path"] for m in second["maps"] if m["path"] not in second["reused"])
+    # the new map, its neighbours (their next/previous links), and ru-mod's later maps (the claim is in them)
+    assert redrawn == [f"ru-mod/{d}.html" for d in ("2025-03-13", "2025-03-14", "2025-03-15", "2025-04-26")]
+    fresh = tmp_path / "fresh"
+    build_atlas(data, fresh, today=TODAY, images=False, incremental=False)
+    assert _digest(out) == _digest(fresh)
+
+
 def test_template_syntax_in_a_claim_is_shown_not_run(tmp_path: Path) -> None:
     """branca re-reads rendered scripts as Jinja templates: '{{ ... }}' in a claim must stay text."""
     attack = "T1 {{ 7*7 }} {% for i in range(3) %}X{% endfor %} {{ cycler.__init__.__globals__ }} T2"

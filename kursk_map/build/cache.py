@@ -71,8 +71,12 @@ def linked_key(base: str, links: Mapping[str, Mapping[str, Any]]) -> str:
 
 
 def claim_hashes(claims: pd.DataFrame) -> np.ndarray:
-    """One 64-bit hash per claim row (over the columns a page depends on), in the frame's order."""
-    return pd.util.hash_pandas_object(claims[list(_KEY_COLUMNS)].astype(str), index=True).to_numpy()
+    """One 64-bit hash per claim row (over the columns a page depends on), in the frame's order.
+
+    The hash is of the claim's content alone, not of its row in the ledger: a claim added to one
+    source moves the others' rows but changes none of their pages.
+    """
+    return pd.util.hash_pandas_object(claims[list(_KEY_COLUMNS)].astype(str), index=False).to_numpy()
 
 
 def map_key(base: str, slug: str, day: dt.date, nav: Mapping[str, str], hashes: np.ndarray) -> str:
