@@ -21,12 +21,12 @@ from typing import Any
 import kursk_map as km
 from kursk_map import build as km_build
 from kursk_map import view as km_view
-from kursk_map.areas import settlement_cells
+from kursk_map.areas import cell_outlines, settlement_cells
 from kursk_map.build import kinds as km_kinds
 from kursk_map.build import loop as km_loop
 from kursk_map.dataset import BORDER, COUNTRIES, SETTLEMENTS, SOURCES, Dataset, claim_files
 from kursk_map.gazetteer import load_layer
-from kursk_map.render import LOCAL_SUBFOLDER, claims_file, map_html, settlements_file
+from kursk_map.render import LOCAL_SUBFOLDER, cells_file, claims_file, map_html, settlements_file
 
 from .measure import Budget, Recorder, spread
 
@@ -89,11 +89,11 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
     budget = Budget(budget_s)
     contexts_done = 0
     # As render_atlas does: each source's pages work on its own claims and share one claims script.
-    # and every map loads the settlement columns from the atlas's settlements.js.
+    # and every map loads the settlement columns from the atlas's settlements.js and the cells from its cells.js.
     views: dict[str, Dataset] = {}
     series: dict[str, km_view.SourceSeries] = {}
     shared: dict[str, Any] = {}
-    common = None
+    common = cells = None
     for slug, day in order:
         t0 = time.perf_counter()
         if slug not in views:
@@ -106,6 +106,7 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
         t0 = time.perf_counter()
         if common is None:
             common = settlements_file(state)
+            cells = cells_file(state, cell_outlines(ds.cells))
         ctx = km_view.map_context(
             view,
             slug,
@@ -115,6 +116,7 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
             nav={"index": "../index.html"},
             claims_js=shared[slug],
             settlements_js=common,
+            cells_js=cells,
             series=series[slug],
         )
         t1 = time.perf_counter()
@@ -133,8 +135,8 @@ def run_stages(data: Path, out: Path, *, budget_s: float | None) -> dict[str, An
         tmp = Path(tempfile.mkdtemp(prefix="bench-ours-", dir=out))
         total_bytes = _write_texts(tmp, pages)
         scripts = [(f"{slug}/{script.url}", script.text) for slug, script in shared.items()]
-        if common is not None:
-            scripts.append(("settlements.js", common.text))
+        if common is not None and cells is not None:
+            scripts += [("settlements.js", common.text), ("cells.js", cells.text)]
         shared_bytes = _write_texts(tmp, scripts)
         st.done = len(pages)
     shutil.rmtree(tmp, ignore_errors=True)

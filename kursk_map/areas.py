@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 from shapely.geometry import MultiPoint
 
@@ -141,31 +141,16 @@ def area_change(
 def area_polygons(
     state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, *, where: np.ndarray | None = None
 ) -> gpd.GeoDataFrame:
-    """The claimed area of each controller as one (multi)polygon, in EPSG:4326 for drawing.
+    """The claimed area of each controller as one (multi)polygon, in EPSG:4326 (the GeoPackage export's layer).
 
     ``where`` keeps only some settlements, as for :func:`held_areas`.
     """
     ctrl, _ = _claimed(state, cells, where)
     index = state.index.to_numpy(dtype=object)
-    ids = tuple(tuple(index[ctrl == c]) for c in ("UA", "RU", "contested"))
-    key = (id(cells), ids)
-    hit = _SHAPES.get(key)
-    if hit is not None and hit[0] is cells:
-        return hit[1]
-    rows = [row for c, mine in zip(("UA", "RU", "contested"), ids, strict=True) if (row := _union(cells, c, mine))]
-    if rows:
-        shapes = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
-    else:
-        shapes = gpd.GeoDataFrame({"controller": [], "area_km2": []}, geometry=[], crs=CRS)
-    if len(_SHAPES) >= 64:
-        _SHAPES.clear()
-    _SHAPES[key] = (cells, shapes)
-    return shapes
-
-
-#: The frames :func:`area_polygons` returned, by cells and the settlements of each controller: a
-#: source's maps on consecutive dates often claim the same ones. Callers only read them.
-_SHAPES: dict[tuple[int, tuple[tuple[str, ...], ...]], tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = {}
+    rows = [row for c in ("UA", "RU", "contested") if (row := _union(cells, c, tuple(index[ctrl == c])))]
+    if not rows:
+        return gpd.GeoDataFrame({"controller": [], "area_km2": []}, geometry=[], crs=CRS)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
 #: The claimed areas already drawn in this process, by cells, controller and settlements: the maps of
@@ -179,18 +164,14 @@ def _union(cells: gpd.GeoDataFrame, ctrl: str, ids: tuple[str, ...]) -> dict[str
     hit = _UNIONS.get(key)
     if hit is not None and hit[0] is cells:
         return hit[1]
-    arrays = _cell_arrays(cells)
-    pos = arrays.index.get_indexer(list(ids))
-    found = pos >= 0
-    geoms = arrays.geoms[pos[found]]
-    geoms = geoms[~shapely.is_missing(geoms)]
+    geoms = cells.geometry.reindex(list(ids)).dropna()
     row = None
     if len(geoms):
-        union = shapely.union_all(list(geoms))
+        union = gpd.GeoSeries([shapely.union_all(list(geoms))], crs=cells.crs).to_crs(CRS).iloc[0]
         row = {
             "controller": ctrl,
-            "area_km2": round(float(np.where(found, arrays.km2[pos], 0.0).sum()), 1),
-            "geometry": shapely.transform(union, arrays.to_wgs84),
+            "area_km2": round(float(cells["area_km2"].reindex(list(ids)).sum()), 1),
+            "geometry": union,
         }
     if len(_UNIONS) >= 512:
         _UNIONS.clear()
@@ -198,31 +179,42 @@ def _union(cells: gpd.GeoDataFrame, ctrl: str, ids: tuple[str, ...]) -> dict[str
     return row
 
 
-class _CellArrays:
-    """A cells frame as arrays (index, geometries, km²) and its transformation to EPSG:4326."""
+def cell_outlines(cells: gpd.GeoDataFrame, *, tolerance: float = 0.0001) -> dict[str, list[Any]]:
+    """Each settlement's cell as GeoJSON MultiPolygon coordinates in EPSG:4326, by settlement id.
 
-    def __init__(self, cells: gpd.GeoDataFrame) -> None:
-        self.cells = cells
-        self.index = cells.index
-        self.geoms = cells.geometry.to_numpy()
-        self.km2 = cells["area_km2"].to_numpy(dtype=float)
-        self._transformer = pyproj.Transformer.from_crs(cells.crs, CRS, always_xy=True)
+    What a map draws of the area a source's claims imply: the cells of the settlements it claims,
+    each on its own (their km² are summed by :func:`held_areas`). Simplified to ``tolerance`` degrees
+    (about 10 m) and rounded to 5 decimals (about 1 m). Computed once per cells frame.
 
-    def to_wgs84(self, xy: np.ndarray) -> np.ndarray:
-        """Coordinates (n × 2) in EPSG:4326, transformed as :meth:`geopandas.GeoSeries.to_crs` does."""
-        x, y = self._transformer.transform(xy[:, 0], xy[:, 1])
-        return np.array([x, y]).T
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> cells = gpd.GeoDataFrame({"area_km2": [1.0]}, index=["a"], geometry=[box(35, 51, 35.01, 51.01)],
+    ...                          crs="EPSG:4326")
+    >>> cell_outlines(cells)["a"]
+    [[[[35.01, 51.0], [35.01, 51.01], [35.0, 51.01], [35.0, 51.0], [35.01, 51.0]]]]
+    """
+    hit = _OUTLINES.get(id(cells))
+    if hit is not None and hit[0] is cells:
+        return hit[1]
+    geoms = shapely.simplify(cells.to_crs(CRS).geometry.to_numpy(), tolerance)
+    out: dict[str, list[Any]] = {}
+    for sid, geom in zip(cells.index, geoms, strict=True):
+        parts = (
+            [] if geom is None else [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]
+        )
+        if parts:
+            out[str(sid)] = [
+                [np.round(shapely.get_coordinates(ring), 5).tolist() for ring in (p.exterior, *p.interiors)]
+                for p in parts
+            ]
+    _OUTLINES.clear()  # one gazetteer per build
+    _OUTLINES[id(cells)] = (cells, out)
+    return out
 
 
-_CELL_ARRAYS: dict[int, _CellArrays] = {}
-
-
-def _cell_arrays(cells: gpd.GeoDataFrame) -> _CellArrays:
-    hit = _CELL_ARRAYS.get(id(cells))
-    if hit is None or hit.cells is not cells:
-        _CELL_ARRAYS.clear()
-        hit = _CELL_ARRAYS[id(cells)] = _CellArrays(cells)
-    return hit
+_OUTLINES: dict[int, tuple[gpd.GeoDataFrame, dict[str, list[Any]]]] = {}
 
 
 def inside_areas(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, crs: str | None = None) -> pd.DataFrame:

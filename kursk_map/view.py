@@ -22,11 +22,12 @@ import pandas as pd
 
 from . import schemas
 from ._errors import KurskMapError
-from .areas import area_polygons, drawn_km2, held_areas, held_areas_by
+from .areas import cell_outlines, drawn_km2, held_areas, held_areas_by
 from .attribution import attribution
 from .control_areas import areas_on
 from .dataset import Dataset, unknown_source
 from .render import (
+    CellsFile,
     ClaimsFile,
     DrawnAreas,
     ExportContext,
@@ -209,6 +210,7 @@ def map_context(
     nav: dict[str, str] | None = None,
     claims_js: ClaimsFile | None = None,
     settlements_js: SettlementsFile | None = None,
+    cells_js: CellsFile | None = None,
     settlement_links: SettlementLinks | None = None,
     ageing: Ageing | None = None,
     series: SourceSeries | None = None,
@@ -216,9 +218,10 @@ def map_context(
     """Everything the map of ``source`` on ``date`` shows (state, figures, drawn areas, attacks, unplaced).
 
     ``state``, ``claims`` and the source's ``series`` (:func:`source_series`) may be passed when
-    already computed (the atlas build does); ``claims_js`` makes the page load its claim texts from the
-    source's shared script, ``settlement_links`` its popups link the settlements' pages; ``ageing``
-    is the build's (default: the theatre's thresholds, no maximum age).
+    already computed (the atlas build does); ``claims_js``, ``settlements_js`` and ``cells_js`` make the
+    page load its claim texts, settlement columns and cells from the atlas's shared scripts,
+    ``settlement_links`` its popups link the settlements' pages; ``ageing`` is the build's (default:
+    the theatre's thresholds, no maximum age).
     """
     series = series or source_series(ds, source)
     ageing = ageing or ageing_of(ds)
@@ -231,7 +234,7 @@ def map_context(
     return MapContext(
         areas=held_areas(state, ds.cells, where=live),
         areas_by_oblast=held_areas_by(state, ds.cells, "oblast", where=live),
-        area_shapes=area_polygons(state, ds.cells, where=live),
+        cells=cell_outlines(ds.cells),
         source=series.source,
         date=iso,
         state=state,
@@ -244,6 +247,7 @@ def map_context(
         nav=nav or {},
         claims_file=claims_js,
         settlements_file=settlements_js,
+        cells_file=cells_js,
         theatre=ds.theatre,
         settlement_links=settlement_links,
         ageing=ageing,

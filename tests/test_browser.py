@@ -61,9 +61,9 @@ def test_map_loads_without_errors_and_draws_every_settlement(atlas: Path) -> Non
     with browser_page() as (page, errors, blocked):
         _open(page, atlas / "ru-mod" / "2025-03-15.html")
         layers = page.evaluate(LAYERS_JS)
-        # implied-area layer (1 RU polygon), border (1 line) + 4 groups: RU-held Sudzha and Zaoleshenka,
+        # implied-area layer (the cells of RU-held Sudzha and Zaoleshenka), border (1 line) + 4 groups: those two,
         # 4 at baseline, none UA or contested
-        assert sorted(x["n"] for x in layers) == [0, 0, 1, 1, 2, 4]
+        assert sorted(x["n"] for x in layers) == [0, 0, 1, 2, 2, 4]
         assert all(x["shown"] for x in layers)
         assert page.locator(".km-panel").inner_text().startswith("Russian Ministry of Defence")
         assert errors == []
@@ -137,8 +137,8 @@ def test_self_contained_page_needs_no_network(tmp_path: Path) -> None:
     assert "cdn.jsdelivr.net" not in html and "<script src=" not in html
     with browser_page(offline=True) as (page, errors, blocked):
         _open(page, page_path)
-        # 5 Kursk settlements RU by the region claim, Sumy at baseline, the border line, the RU area
-        assert sorted(x["n"] for x in page.evaluate(LAYERS_JS)) == [0, 0, 1, 1, 1, 5]
+        # 5 Kursk settlements RU by the region claim and their 5 cells (in the page), Sumy at baseline, the border
+        assert sorted(x["n"] for x in page.evaluate(LAYERS_JS)) == [0, 0, 1, 1, 5, 5]
         assert [u for u in blocked if "tile" not in u and "arcgisonline" not in u] == []
         assert [e for e in errors if "ERR_FAILED" not in e] == []
 

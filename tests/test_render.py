@@ -568,4 +568,44 @@ def test_claims_older_than_the_maximum_age_imply_no_area(dataset) -> None:
     # Sudzha's UA claim is 280 days old: coloured (and its cell counted) only without a maximum age
     assert every.areas["UA"] > 0 and recent.areas["UA"] == 0
     assert recent.areas["contested"] == every.areas["contested"] > 0  # Gornal's claim is of that day
-    assert set(recent.area_shapes["controller"]) == {"contested"}
+    # the map draws the cells of the coloured settlements only: Gornal's (contested), not Sudzha's
+    p = _payload(_html(recent))
+    names = [n.split("</b>")[0][3:] for n in p["n"]]
+    assert sorted(names[int(i)] for i in p["cells"]) == ["Gornal"]
+    assert p["g"][names.index("Gornal")] == "c" and "≈" in p["at"]["c"]
+    assert sorted(names[int(i)] for i in _payload(_html(every))["cells"]) == ["Gornal", "Sudzha"]
+
+
+def test_the_claimed_settlements_cells_are_drawn_from_the_shared_cells_script(dataset) -> None:
+    """A map draws the cells (see areas.cell_outlines) of the settlements it colours, from cells.js when it has one."""
+    from kursk_map.areas import cell_outlines
+    from kursk_map.render import cells_file
+    from kursk_map.view import map_context
+
+    day = dt.date(2025, 3, 15)
+    ctx = map_context(dataset, "ru-mod", day)
+    outlines = cell_outlines(dataset.cells)
+    alone = _payload(_html(ctx))  # no shared script: the page carries the cells it draws
+    names = [n.split("</b>")[0][3:] for n in alone["n"]]
+    claimed = sorted(names[i] for i, g in enumerate(alone["g"]) if g != "-")
+    assert claimed == ["Sudzha", "Zaoleshenka"]
+    assert sorted(names[int(i)] for i in alone["cells"]) == claimed
+    sudzha = dataset.gazetteer.index[dataset.gazetteer["name"] == "Sudzha"][0]
+    assert alone["cells"][str(names.index("Sudzha"))] == outlines[str(sudzha)]
+    # EPSG:4326 around Sudzha (35.27 E, 51.19 N), within the 5 km disc the cell is clipped to
+    lon, lat = zip(*outlines[str(sudzha)][0][0], strict=True)
+    assert 35.19 < min(lon) < max(lon) < 35.35 and 51.14 < min(lat) < max(lat) < 51.24
+    # with the atlas's cells.js: the page names the script and carries no cell; the script is in the payload's order
+    shared = cells_file(ctx.state, outlines)
+    page = _html(dataclasses.replace(ctx, cells_file=shared))
+    p = _payload(page)
+    assert p["ck"] == shared.key and "cells" not in p
+    assert '<script src="../cells.js"></script>' in page
+    column = json.loads(shared.text.split(" = ", 2)[-1].rstrip(";\n"))
+    assert column[names.index("Sudzha")] == outlines[str(sudzha)] and len(column) == len(names)
+    # a cells script of other cells is not used: the page carries its own again
+    other = cells_file(ctx.state, {k: v for k, v in outlines.items() if k != str(sudzha)})
+    assert "cells" in _payload(_html(dataclasses.replace(ctx, cells_file=other)))
+    # no settlement claimed yet: no implied-area layer and no cells
+    before = map_context(dataset, "ru-mod", dt.date(2025, 3, 12))
+    assert "at" not in _payload(_html(before)) and "Area implied by the claims" not in _html(before)

@@ -33,17 +33,20 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .._errors import KurskMapError
+from ..areas import cell_outlines
 from ..dataset import Dataset
 from ..export import geojson_text
 from ..render import (
     CDN,
     INLINE,
     Assets,
+    CellsFile,
     CompareContext,
     SettlementLinks,
     SettlementsFile,
     TimelineContext,
     asset_files,
+    cells_file,
     claims_file,
     deterministic_ids,
     disagreements,
@@ -83,7 +86,7 @@ from .cache import map_key, page_key
 from .pool import run
 
 #: The atlas's front page, and the settlement columns every map shares.
-INDEX_HTML, SETTLEMENTS_JS = "index.html", "settlements.js"
+INDEX_HTML, SETTLEMENTS_JS, CELLS_JS = "index.html", "settlements.js", "cells.js"
 #: The folder of Leaflet and our own scripts and styles, which every page loads (offline by default).
 ASSETS_DIR = "assets"
 #: The entry page (any source on any date, search, permalinks) and its spelling index.
@@ -324,6 +327,30 @@ class SettlementsScript(PageKind):
         return [{} for _ in pages]
 
 
+def _cells(job: Job, url: str = CELLS_JS) -> CellsFile:
+    """The atlas's ``cells.js``: each settlement's cell, in the order of ``settlements.js``."""
+    slug, dates = job.sources[0]
+    state = compute_state(job.ds.gazetteer, job.ds.ledger, source=slug, date=dates[0])
+    return cells_file(state, cell_outlines(job.ds.cells), url=url)
+
+
+class CellsScript(PageKind):
+    """``cells.js``: each settlement's cell, which the maps draw for the settlements a source claims."""
+
+    name = "cells-script"
+    in_page_keys = False
+
+    def plan(self, job: Job) -> list[Page]:
+        """One script for the whole atlas (self-contained maps carry the cells they draw)."""
+        return [Page(self.name, CELLS_JS)] if job.sources and not job.self_contained else []
+
+    def render(self, job: Job, pages: Sequence[Page], emit: Emit) -> list[dict[str, Any]]:
+        """The cells of the dataset's gazetteer."""
+        for page in pages:
+            emit(page.path, _cells(job).text)
+        return [{} for _ in pages]
+
+
 class SearchScript(PageKind):
     """``explore/search.js``: every spelling the resolver knows of every placed settlement, for the explorer."""
 
@@ -466,14 +493,16 @@ class MapPage(PageKind):
             None if job.self_contained else claims_file(job.claims, slug, url=link(pages[0].path, claims_path(slug)))
         )
         common: SettlementsFile | None = None
+        cells: CellsFile | None = None
         links = _settlement_links(job)
         claim_dates = ds.ledger.claims["date"].to_numpy()
         entries = []
         series = source_series(ds, slug)  # its figures, attacks, relative and unplaced claims, once
         states = source_states(ds, slug, [p.day for p in pages], ageing=job.ageing)
         for page, (day, state) in zip(pages, states, strict=True):
-            if common is None and not job.self_contained:  # the atlas's settlements.js
+            if common is None and not job.self_contained:  # the atlas's settlements.js and cells.js
                 common = settlements_file(state, url=link(page.path, SETTLEMENTS_JS))
+                cells = _cells(job, url=link(page.path, CELLS_JS))
             ctx = map_context(
                 ds,
                 slug,
@@ -483,6 +512,7 @@ class MapPage(PageKind):
                 nav=dict(page.nav),
                 claims_js=shared,
                 settlements_js=common,
+                cells_js=cells,
                 settlement_links=links(page),
                 ageing=job.ageing,
                 series=series,
@@ -928,6 +958,7 @@ KINDS: Mapping[str, PageKind] = {
     for k in (
         AssetFiles(),
         SettlementsScript(),
+        CellsScript(),
         SearchScript(),
         ClaimsScript(),
         MapPage(),

@@ -12,11 +12,13 @@ from .explore import explore_data, render_explore, search_data, search_script, s
 from .image import ExportContext, render_image
 from .index import render_index
 from .maps import (
+    CellsFile,
     ClaimsFile,
     DrawnAreas,
     MapContext,
     SettlementsFile,
     attack_markers,
+    cells_file,
     claims_file,
     full_folium,
     map_html,
@@ -39,6 +41,7 @@ __all__ = [
     "LOCAL_SUBFOLDER",
     "VENDORED",
     "Assets",
+    "CellsFile",
     "ClaimsFile",
     "CompareContext",
     "DrawnAreas",
@@ -50,6 +53,7 @@ __all__ = [
     "TimelineContext",
     "asset_files",
     "attack_markers",
+    "cells_file",
     "claims_file",
     "deterministic_ids",
     "disagreements",

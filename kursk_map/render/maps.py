@@ -22,8 +22,6 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-import shapely.geometry
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -123,8 +121,13 @@ class MapContext:
     areas_by_oblast : mapping
         The same per oblast of the gazetteer: an announced figure about one oblast ("560 km² of Kursk
         Oblast") is set beside what the named settlements of that oblast imply (a figure's ``oblast``).
-    area_shapes : GeoDataFrame, optional
-        Those areas as polygons (``controller``, ``area_km2``), drawn semi-transparent.
+    cells : mapping, optional
+        Each settlement's cell (GeoJSON MultiPolygon coordinates, EPSG:4326) by settlement id (see
+        :func:`kursk_map.areas.cell_outlines`): the cells of the settlements the source claims are drawn
+        semi-transparent in their controller's colour, the areas above made visible.
+    cells_file : CellsFile, optional
+        The cells in a script shared by every map (see :func:`cells_file`); used when it was made from
+        the same gazetteer and cells, else the page embeds the cells it draws.
     claims_file : ClaimsFile, optional
         The source's claim texts in a script shared by all its maps (see :func:`claims_file`); the
         page then carries only indices into it. Without it, the page embeds the texts it needs.
@@ -154,7 +157,8 @@ class MapContext:
     nav: Mapping[str, str] = field(default_factory=dict)
     areas: Mapping[str, float] = field(default_factory=dict)
     areas_by_oblast: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    area_shapes: gpd.GeoDataFrame | None = None
+    cells: Mapping[str, Any] | None = None
+    cells_file: CellsFile | None = None
     claims_file: ClaimsFile | None = None
     settlements_file: SettlementsFile | None = None
     theatre: Theatre = DEFAULT_THEATRE
@@ -392,6 +396,73 @@ def settlements_file(state: pd.DataFrame, *, url: str = "../settlements.js") -> 
     return SettlementsFile(key=static.key, url=url, text=text)
 
 
+@dataclass(frozen=True)
+class CellsFile:
+    """Each settlement's cell, as one script every map of an atlas loads (in the order of ``settlements.js``).
+
+    ``key`` identifies the gazetteer and the cells it was made from.
+    """
+
+    key: str
+    url: str
+    text: str
+
+
+def cells_file(state: pd.DataFrame, cells: Mapping[str, Any], *, url: str = "../cells.js") -> CellsFile:
+    """The shared cells script for the maps of states like ``state`` (same gazetteer), from ``cells``."""
+    st = state.sort_values("id")
+    key = _cells_key(_static_columns(st).key, cells)
+    column = [cells.get(str(i)) for i in st["id"].tolist()]
+    text = (
+        f"window.__kmCells = window.__kmCells || {{}};\nwindow.__kmCells[{script_json(key)}] = {script_json(column)};\n"
+    )
+    return CellsFile(key=key, url=url, text=text)
+
+
+def _cells_key(settlements_key: str, cells: Mapping[str, Any]) -> str:
+    """The key of a cells script: the settlements' key and a digest of the cells (computed once per cells)."""
+    hit = _CELLS_DIGEST.get(id(cells))
+    if hit is None or hit[0] is not cells:
+        digest = hashlib.sha256(json.dumps(cells, sort_keys=True).encode()).hexdigest()[:12]
+        _CELLS_DIGEST.clear()
+        hit = _CELLS_DIGEST[id(cells)] = (cells, digest)
+    return f"{settlements_key}-{hit[1]}"
+
+
+_CELLS_DIGEST: dict[int, tuple[Mapping[str, Any], str]] = {}
+
+
+def _implied_texts(ctx: MapContext) -> dict[str, str]:
+    """The tooltip line of each controller's cells (escaped HTML), by group code."""
+    return {
+        GROUP_CODES[ctrl]: (
+            f"{esc(ctx.theatre.labels[ctrl])}, claimed by {esc(ctx.source['name'])}: "
+            f"≈{_fmt(ctx.areas.get(ctrl, 0.0))} km² implied by its settlement claims"
+        )
+        for ctrl in ("UA", "RU", "contested")
+    }
+
+
+def _implied_cells(ctx: MapContext, st: pd.DataFrame, codes: Sequence[str], key: str) -> dict[str, Any]:
+    """What the page needs to draw the claimed settlements' cells: the cells script's key, or the cells.
+
+    ``st`` is the state sorted by id and ``codes`` its group codes; only claimed settlements are drawn.
+    """
+    assert ctx.cells is not None
+    out: dict[str, Any] = {"at": _implied_texts(ctx)}
+    shared = ctx.cells_file
+    if shared is not None and shared.key == _cells_key(key, ctx.cells):
+        out["ck"] = shared.key
+    else:
+        ids = st["id"].tolist()
+        out["cells"] = {
+            str(i): ctx.cells[str(ids[i])]
+            for i, code in enumerate(codes)
+            if code != GROUP_CODES["baseline"] and str(ids[i]) in ctx.cells
+        }
+    return out
+
+
 def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
     """The settlements of one map as compact, already escaped columns (about 100 bytes each).
 
@@ -461,6 +532,8 @@ def _settlement_payload(ctx: MapContext) -> dict[str, Any]:
         out["claims"] = list(table)
     else:
         out["cs"] = shared.slug
+    if ctx.cells is not None and _draws_cells(ctx):
+        out.update(_implied_cells(ctx, st, codes, static.key))
     return out
 
 
@@ -534,17 +607,40 @@ class _SettlementData(ScriptMacro):
                                 geometry: {type: "Point", coordinates: [D.lon[i], D.lat[i]]}});
   }
   Object.keys(layers).forEach(function (g) { layers[g].addData(feats[g]); });
+  {% if this.implied %}
+  // the cells of the claimed settlements, in their controller's colour (the implied areas)
+  const C = D.ck === undefined ? D.cells : (window.__kmCells || {})[D.ck];
+  if (!C) { console.error("kursk_map: cells.js (" + D.ck + ") did not load"); return; }
+  const colour = {{ this.colours|tojson }}, cells = [];
+  for (let i = 0; i < D.g.length; i++) {
+    const cell = D.g[i] === "-" ? null : C[i];
+    if (cell) {
+      cells.push({type: "Feature", properties: {t: "Cell of " + D.n[i] + "<br>" + D.at[D.g[i]], c: colour[D.g[i]]},
+                  geometry: {type: "MultiPolygon", coordinates: cell}});
+    }
+  }
+  // in a pane of their own under the settlements' dots, however often the layer is switched off and on
+  const map = {{ this.key }};
+  if (!map.getPane("kmCells")) { map.createPane("kmCells").style.zIndex = 350; }
+  {{ this.implied }}.options.pane = "kmCells";
+  {{ this.implied }}.options.style = function (f) {
+    return {fillColor: f.properties.c, color: f.properties.c, weight: 0.5, fillOpacity: 0.18, opacity: 0.35};
+  };
+  {{ this.implied }}.addData(cells);
+  {% endif %}
 })();
 {% endmacro %}"""
     )
 
-    def __init__(self, payload: dict[str, Any], layers: Mapping[str, str], key: str) -> None:
+    def __init__(self, payload: dict[str, Any], layers: Mapping[str, str], key: str, implied: str | None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "KmSettlements"
         self.popup_js = script("popup.js", indent=2) + "\n  " + script("dots.js", indent=2)
         self.payload_json = script_json(payload)
         self.layers = dict(layers)
         self.key = key
+        self.implied = implied  # the implied-area layer, filled with the claimed settlements' cells
+        self.colours = {code: COLOURS[group] for group, code in GROUP_CODES.items() if group != "baseline"}
 
 
 def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
@@ -573,8 +669,11 @@ def _add_settlements(m: folium.Map, ctx: MapContext) -> None:
         )
         layer.add_to(m)
         layers[group] = layer.get_name()
-    m.add_child(_SettlementData(payload, layers, key=m.get_name()))
+    implied = next((c.get_name() for c in m._children.values() if getattr(c, "km_implied", False)), None)
+    m.add_child(_SettlementData(payload, layers, key=m.get_name(), implied=implied if "at" in payload else None))
     root: Any = m.get_root()  # a branca Figure
+    if "ck" in payload and ctx.cells_file is not None:
+        root.header.add_child(_Verbatim(f'<script src="{esc(ctx.cells_file.url)}"></script>'), name="km_cells_file")
     if "sk" in payload and ctx.settlements_file is not None:
         root.header.add_child(
             _Verbatim(f'<script src="{esc(ctx.settlements_file.url)}"></script>'), name="km_settlements_file"
@@ -752,57 +851,26 @@ def _add_relative(m: folium.Map, ctx: MapContext) -> None:
     ).add_to(m)
 
 
-def _simplified(shapes: gpd.GeoDataFrame) -> list[dict[str, Any] | None]:
-    """The shapes simplified to 0.0005° as GeoJSON geometries (as GeoSeries.simplify and to_json give them).
-
-    A source's maps on consecutive dates often show the same implied areas (the same shapely objects,
-    see :func:`kursk_map.areas.area_polygons`): each is simplified once. The geometries are only read.
-    """
-    out = []
-    for geom in shapes.geometry.to_numpy():
-        hit = _SIMPLE.get(id(geom))
-        if hit is None or hit[0] is not geom:
-            simple = shapely.simplify(geom, 0.0005)
-            hit = (geom, None if simple is None else shapely.geometry.mapping(simple))
-            if len(_SIMPLE) >= 256:
-                _SIMPLE.clear()
-            _SIMPLE[id(geom)] = hit
-        out.append(hit[1])
-    return out
-
-
-_SIMPLE: dict[int, tuple[Any, dict[str, Any] | None]] = {}
+def _draws_cells(ctx: MapContext) -> bool:
+    """Whether the map draws any cell: a settlement claimed (not at its baseline) that has one."""
+    if ctx.cells is None:
+        return False
+    claimed = ctx.state[schemas.GROUP_COLUMN].to_numpy(dtype=object) != "baseline"
+    return any(str(i) in ctx.cells for i in ctx.state["id"].to_numpy(dtype=object)[claimed])
 
 
 def _add_areas(m: folium.Map, ctx: MapContext) -> None:
-    if ctx.area_shapes is None or ctx.area_shapes.empty:
+    """The implied-area layer, empty: the settlements' script fills it with the claimed settlements' cells."""
+    if not _draws_cells(ctx):
         return
-    feats = []
-    for r, shape in zip(ctx.area_shapes.to_dict("records"), _simplified(ctx.area_shapes), strict=True):
-        tip = (
-            f"{esc(ctx.theatre.labels[r['controller']])}, claimed by {esc(ctx.source['name'])}: "
-            f"≈{_fmt(r['area_km2'])} km² implied by its settlement claims"
-        )
-        feats.append(
-            {
-                "type": "Feature",
-                "properties": {"t": tip, "c": COLOURS[r["controller"]]},
-                "geometry": shape,
-            }
-        )
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": feats},
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": []},
         name="Area implied by the claims (km²)",
         show=ctx.drawn is None,  # where the source drew its own areas, they are the picture; this is a yardstick
-        style_function=lambda f: {
-            "fillColor": f["properties"]["c"],
-            "color": f["properties"]["c"],
-            "weight": 1,
-            "fillOpacity": 0.18,
-            "opacity": 0.5,
-        },
         on_each_feature=JsCode("function(f, layer) { layer.bindTooltip(f.properties.t, {sticky: true}); }"),
-    ).add_to(m)
+    )
+    layer.km_implied = True  # type: ignore[attr-defined]  # found by _add_settlements
+    layer.add_to(m)
 
 
 def _panel_html(ctx: MapContext, *, compact: bool = False) -> str:
