@@ -20,6 +20,7 @@ kind touches this registry, one renderer and the index (README.md, "For develope
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import hashlib
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
 from .._errors import KurskMapError
 from ..areas import cell_outlines
@@ -42,6 +44,7 @@ from ..render import (
     Assets,
     CellsFile,
     CompareContext,
+    DrawnAreas,
     SettlementLinks,
     SettlementsFile,
     TimelineContext,
@@ -49,7 +52,6 @@ from ..render import (
     cells_file,
     claims_file,
     deterministic_ids,
-    disagreements,
     explore_data,
     map_html,
     page_html,
@@ -660,24 +662,30 @@ class ComparisonPage(PageKind):
     def render(self, job: Job, pages: Sequence[Page], emit: Emit) -> list[dict[str, Any]]:
         """A run of dates, the states of every source advancing together."""
         ds = job.ds
-        days = [p.day for p in pages]
-        iters = {slug: source_states(ds, slug, days, ageing=job.ageing) for slug, _ in job.sources}
-        rows = {slug: source_record(ds, slug) for slug, _ in job.sources}
+        active = {slug for p in pages for slug in p.extra}
+        iters = {  # each source's claims alone, on the dates it has claimed by
+            slug: source_states(
+                source_view(ds, slug), slug, [p.day for p in pages if slug in p.extra], ageing=job.ageing
+            )
+            for slug, _ in job.sources
+            if slug in active
+        }
+        rows = {slug: source_record(ds, slug) for slug in active}
+        drawn = _DrawnBySource(ds)
         links = _settlement_links(job)
         entries = []
         for page in pages:
-            states = {slug: next(it)[1] for slug, it in iters.items()}
             ctx = CompareContext(
                 date=page.day.isoformat(),
                 sources=[rows[slug] for slug in page.extra],
-                states={slug: states[slug] for slug in page.extra},
+                states={slug: next(iters[slug])[1] for slug in page.extra},
                 claims=job.claims,
                 border=ds.border,
                 nav=page.nav,
                 theatre=ds.theatre,
                 settlement_links=links(page),
                 ageing=job.ageing,
-                drawn={slug: d for slug in page.extra if (d := drawn_areas(ds, slug, page.day)) is not None},
+                drawn={slug: d for slug in page.extra if (d := drawn(slug, page.day)) is not None},
             )
             with deterministic_ids():
                 emit(page.path, page_html(render_compare(ctx, assets=page_assets(job, page.path))))
@@ -686,7 +694,7 @@ class ComparisonPage(PageKind):
                     "date": ctx.date,
                     "path": page.path,
                     "sources": list(page.extra),
-                    "disagreements": sorted(disagreements(ctx.states)),
+                    "disagreements": sorted(ctx.disagreements),
                 }
             )
         return entries
@@ -694,6 +702,29 @@ class ComparisonPage(PageKind):
     def manifest(self, done: Sequence[Done]) -> dict[str, Any]:
         """``compare``: each page's date, sources and disagreements."""
         return {"compare": sorted((d.entry for d in done), key=lambda e: e["date"])}
+
+
+class _DrawnBySource:
+    """:func:`drawn_areas` of each source on each date, worked out once per day a source drew."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self._ds = ds
+        areas = ds.areas
+        days: dict[str, set[dt.date]] = {}
+        for slug, day in zip(areas["source"].tolist(), areas["date"].tolist(), strict=True):
+            days.setdefault(str(slug), set()).add(pd.Timestamp(day).date())
+        self._days = {slug: sorted(d) for slug, d in days.items()}
+        self._drawn: dict[tuple[str, dt.date], DrawnAreas | None] = {}
+
+    def __call__(self, slug: str, date: dt.date) -> DrawnAreas | None:
+        days = self._days.get(slug, [])
+        i = bisect.bisect_right(days, date)
+        if i == 0:
+            return None
+        key = (slug, days[i - 1])
+        if key not in self._drawn:
+            self._drawn[key] = drawn_areas(self._ds, *key)
+        return self._drawn[key]
 
 
 class ExploreSeries(PageKind):

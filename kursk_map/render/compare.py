@@ -78,6 +78,11 @@ class CompareContext:
     ageing: Ageing = field(default_factory=Ageing)
     drawn: Mapping[str, DrawnAreas] = field(default_factory=dict)
 
+    @functools.cached_property
+    def disagreements(self) -> dict[str, dict[str, str]]:
+        """:func:`disagreements` of the sources' states (worked out once: the page and the manifest list them)."""
+        return disagreements({s["slug"]: self.states[s["slug"]] for s in self.sources})
+
 
 def disagreements(states: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict[str, str]]:
     """Settlements whose claimed controller differs between sources (baselines do not count).
@@ -138,24 +143,36 @@ def _name_html(name: str, name_ru: str) -> str:
     return f"<b>{esc(name)}</b>" + (f" · {esc(name_ru)}" if name_ru else "")
 
 
-def _positions(st: gpd.GeoDataFrame, ids: Sequence[str], slug: str) -> np.ndarray:
-    pos: np.ndarray = st.index.get_indexer(ids)
-    if (pos < 0).any():
-        missing = [sid for sid, i in zip(ids, pos, strict=True) if i < 0]
-        raise ValueError(
-            f"the state of {slug!r} lacks {len(missing)} settlement(s) of the others, e.g. {missing[:3]}; "
-            "compute every source's state from the same gazetteer"
-        )
-    return pos
+class _Positions:
+    """Where each of ``ids`` is in a state (every source's state has the same settlements, mostly in one order)."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self.ids = ids
+        self._seen: list[tuple[pd.Index, np.ndarray]] = []
+
+    def __call__(self, st: gpd.GeoDataFrame, slug: str) -> np.ndarray:
+        for index, pos in self._seen:
+            if st.index is index or st.index.equals(index):
+                return pos
+        pos = st.index.get_indexer(self.ids)
+        if (pos < 0).any():
+            missing = [sid for sid, i in zip(self.ids, pos, strict=True) if i < 0]
+            raise ValueError(
+                f"the state of {slug!r} lacks {len(missing)} settlement(s) of the others, e.g. {missing[:3]}; "
+                "compute every source's state from the same gazetteer"
+            )
+        self._seen.append((st.index, pos))
+        return pos
 
 
 def _source_columns(
-    ctx: CompareContext, src: Mapping[str, str], ids: Sequence[str], lines: dict[str, int]
+    ctx: CompareContext, src: Mapping[str, str], where: _Positions, lines: dict[str, int]
 ) -> tuple[str, list[int], str]:
     """One source's code string (a character per settlement), its claim lines and its age codes (see below)."""
     slug = src["slug"]
     st = ctx.states[slug]
-    pos = _positions(st, ids, slug)
+    pos = where(st, slug)
+    ids = where.ids
     groups, basis = st[schemas.GROUP_COLUMN].to_numpy()[pos], st["basis"].to_numpy()[pos]
     claimed = basis != "baseline"  # a claim older than the maximum age is listed, not coloured
     codes = np.full(len(ids), GROUP_CODES["baseline"], dtype="<U1")
@@ -193,7 +210,7 @@ def _source_columns(
     return "".join(codes.tolist()), refs, "".join(ages.tolist())
 
 
-def _compare_payload(ctx: CompareContext, ids: Sequence[str], disagree: Sequence[str]) -> dict[str, Any]:
+def _compare_payload(ctx: CompareContext, where: _Positions, disagree: Sequence[str]) -> dict[str, Any]:
     """Every source's state on one date as compact, already escaped columns.
 
     Positions and names are stored once per page; each source is ``[name, codes, refs]``: one
@@ -203,12 +220,13 @@ def _compare_payload(ctx: CompareContext, ids: Sequence[str], disagree: Sequence
     Every string is escaped HTML; the page embeds the payload with :func:`script_json`.
     """
     lines: dict[str, int] = {}
-    sources = [[esc(src["name"]), *_source_columns(ctx, src, ids, lines)] for src in ctx.sources]
+    sources = [[esc(src["name"]), *_source_columns(ctx, src, where, lines)] for src in ctx.sources]
     slug = ctx.sources[0]["slug"]
     first = ctx.states[slug]
-    pos = _positions(first, ids, slug)
+    pos = where(first, slug)
+    ids = where.ids
     names, names_ru = first["name"].to_numpy()[pos], first["name_ru"].to_numpy()[pos]
-    where = {sid: i for i, sid in enumerate(ids)}
+    at = {sid: i for i, sid in enumerate(ids)}
     return {
         "sk": _static_columns(first.iloc[pos]).key,  # as settlements.js and explore/search.js: same order
         "date": esc(ctx.date),
@@ -218,7 +236,7 @@ def _compare_payload(ctx: CompareContext, ids: Sequence[str], disagree: Sequence
         "n": [_name_html(str(n), str(r) if r else "") for n, r in zip(names, names_ru, strict=True)],
         "src": sources,
         "lines": list(lines),
-        "dis": [where[sid] for sid in disagree],
+        "dis": [at[sid] for sid in disagree],
         "colours": {code: COLOURS[g] for g, code in GROUP_CODES.items()},
         "maxAge": ctx.ageing.max_age_days,
     }
@@ -331,13 +349,20 @@ def render_compare(ctx: CompareContext, *, assets: Assets = INLINE) -> folium.Ma
         raise ValueError("a comparison needs at least one source")
     states = [ctx.states[s["slug"]] for s in ctx.sources]
     first = states[0]
-    ids = sorted(str(i) for i in first.index)
-    claimed_ids = sorted({str(i) for st in states for i in st.index[st["basis"] != "baseline"]})
-    dis = disagreements({s["slug"]: ctx.states[s["slug"]] for s in ctx.sources})
-    pts = first.loc[claimed_ids] if claimed_ids else first
+    where = _Positions(sorted(str(i) for i in first.index))
+    ids = where.ids
+    claimed = np.zeros(len(ids), dtype=bool)  # by any source, in the order of ids
+    for src, st in zip(ctx.sources, states, strict=True):
+        claimed |= (st["basis"].to_numpy() != "baseline")[where(st, src["slug"])]
+    n_claimed = int(claimed.sum())
+    dis = ctx.disagreements
+    pos = where(first, ctx.sources[0]["slug"])
+    lat, lon = first["lat"].to_numpy(dtype=float)[pos], first["lon"].to_numpy(dtype=float)[pos]
+    if n_claimed:
+        lat, lon = lat[claimed], lon[claimed]
     bounds = [
-        [float(pts["lat"].min()) - 0.25, float(pts["lon"].min()) - 0.25],
-        [float(pts["lat"].max()) + 0.25, float(pts["lon"].max()) + 0.25],
+        [float(lat.min()) - 0.25, float(lon.min()) - 0.25],
+        [float(lat.max()) + 0.25, float(lon.max()) + 0.25],
     ]
     title = f"All sources — {ctx.date} — {ctx.theatre.name}"
     m = _base_map(bounds, title, _panel(ctx, len(dis)), theatre=ctx.theatre, assets=assets)
@@ -353,9 +378,9 @@ def render_compare(ctx: CompareContext, *, assets: Assets = INLINE) -> folium.Ma
             ).add_to(m)
     _add_border(m, ctx.border, ctx.theatre)
     _add_settlement_links(m, ctx.settlement_links)
-    payload = _compare_payload(ctx, ids, list(dis))
+    payload = _compare_payload(ctx, where, list(dis))
     unclaimed = _empty_layer(
-        f"No claim by any source (de jure country) ({len(ids) - len(claimed_ids)})",
+        f"No claim by any source (de jure country) ({len(ids) - n_claimed})",
         folium.CircleMarker(
             radius=3.5,
             color=COLOURS["baseline"],
