@@ -51,11 +51,11 @@ from ..render import (
     asset_files,
     cells_file,
     claims_file,
+    compare_html,
     deterministic_ids,
     explore_data,
     map_html,
     page_html,
-    render_compare,
     render_explore,
     render_image,
     render_index,
@@ -687,8 +687,7 @@ class ComparisonPage(PageKind):
                 ageing=job.ageing,
                 drawn={slug: d for slug in page.extra if (d := drawn(slug, page.day)) is not None},
             )
-            with deterministic_ids():
-                emit(page.path, page_html(render_compare(ctx, assets=page_assets(job, page.path))))
+            emit(page.path, compare_html(ctx, assets=page_assets(job, page.path)))
             entries.append(
                 {
                     "date": ctx.date,

@@ -7,7 +7,7 @@ Everything a caller needs is exported here; the modules' private names (``_x``, 
 from ._assets import CDN, INLINE, LOCAL_SUBFOLDER, VENDORED, Assets, asset_files, map_page_files
 from ._folium import deterministic_ids
 from ._html import esc, link, safe_url, script_json
-from .compare import CompareContext, disagreements, render_compare, render_side_by_side
+from .compare import CompareContext, compare_html, disagreements, render_compare, render_side_by_side
 from .explore import explore_data, render_explore, search_data, search_script, series_data, series_script
 from .image import ExportContext, render_image
 from .index import render_index
@@ -55,6 +55,7 @@ __all__ = [
     "attack_markers",
     "cells_file",
     "claims_file",
+    "compare_html",
     "deterministic_ids",
     "disagreements",
     "esc",

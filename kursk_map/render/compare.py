@@ -22,9 +22,18 @@ from .. import schemas
 from ..state import Ageing
 from ..theatre import DEFAULT_THEATRE, Theatre
 from ._assets import INLINE, Assets, header_script, script
-from ._folium import ScriptMacro, _add_border, _add_settlement_links, _base_map, add_chrome
+from ._folium import (
+    ScriptMacro,
+    _add_border,
+    _add_settlement_links,
+    _base_map,
+    add_chrome,
+    deterministic_ids,
+)
 from ._html import esc, script_json
+from ._skeleton import Pages, base_map, base_pieces
 from ._texts import age_text, claim_by
+from .maps import _PAGES as _MAP_PAGES
 from .maps import (
     DRAWN_RENDERER,
     DrawnAreas,
@@ -151,10 +160,10 @@ class _Positions:
         self._seen: list[tuple[pd.Index, np.ndarray]] = []
 
     def __call__(self, st: gpd.GeoDataFrame, slug: str) -> np.ndarray:
-        for index, pos in self._seen:
+        for index, seen in self._seen:
             if st.index is index or st.index.equals(index):
-                return pos
-        pos = st.index.get_indexer(self.ids)
+                return seen
+        pos: np.ndarray = st.index.get_indexer(self.ids)
         if (pos < 0).any():
             missing = [sid for sid, i in zip(self.ids, pos, strict=True) if i < 0]
             raise ValueError(
@@ -337,25 +346,31 @@ def _panel(ctx: CompareContext, n_disagree: int) -> str:
 </div>"""
 
 
-def render_compare(ctx: CompareContext, *, assets: Assets = INLINE) -> folium.Map:
-    """Draw every source's claims on one date as toggleable layers, with a disagreement layer.
+@dataclass
+class _Draft:
+    """A comparison page's context with what its steps share, worked out once (see :func:`render_compare`)."""
 
-    One GeoJSON layer per source and controller group (those with settlements), one for the
-    settlements no source has claimed, and one ringing the settlements where sources disagree.
-    The page carries the states as one compact payload (see :func:`_compare_payload`); a few
-    lines of JavaScript fill the layers and build each popup (what every source says) on click.
-    """
+    ctx: CompareContext
+    ids: Sequence[str]
+    n_claimed: int
+    bounds: list[list[float]]
+    payload: dict[str, Any]
+
+    @property
+    def title(self) -> str:
+        return f"All sources — {self.ctx.date} — {self.ctx.theatre.name}"
+
+
+def _draft(ctx: CompareContext) -> _Draft:
     if not ctx.sources:
         raise ValueError("a comparison needs at least one source")
     states = [ctx.states[s["slug"]] for s in ctx.sources]
     first = states[0]
     where = _Positions(sorted(str(i) for i in first.index))
-    ids = where.ids
-    claimed = np.zeros(len(ids), dtype=bool)  # by any source, in the order of ids
+    claimed = np.zeros(len(where.ids), dtype=bool)  # by any source, in the order of ids
     for src, st in zip(ctx.sources, states, strict=True):
         claimed |= (st["basis"].to_numpy() != "baseline")[where(st, src["slug"])]
     n_claimed = int(claimed.sum())
-    dis = ctx.disagreements
     pos = where(first, ctx.sources[0]["slug"])
     lat, lon = first["lat"].to_numpy(dtype=float)[pos], first["lon"].to_numpy(dtype=float)[pos]
     if n_claimed:
@@ -364,23 +379,35 @@ def render_compare(ctx: CompareContext, *, assets: Assets = INLINE) -> folium.Ma
         [float(lat.min()) - 0.25, float(lon.min()) - 0.25],
         [float(lat.max()) + 0.25, float(lon.max()) + 0.25],
     ]
-    title = f"All sources — {ctx.date} — {ctx.theatre.name}"
-    m = _base_map(bounds, title, _panel(ctx, len(dis)), theatre=ctx.theatre, assets=assets)
-    for src in ctx.sources:  # each source's own drawing, under the dots
+    return _Draft(ctx, where.ids, n_claimed, bounds, _compare_payload(ctx, where, list(ctx.disagreements)))
+
+
+def _add_drawn(m: folium.Map, draft: _Draft) -> None:
+    """Each source's own drawing, under the dots."""
+    ctx = draft.ctx
+    for src in ctx.sources:
         drawn = ctx.drawn.get(src["slug"])
         if drawn is not None and not drawn.areas.empty:
-            header_script(m, "areas.js", assets)
+            header_script(m, "areas.js")
             folium.GeoJson(
                 {"type": "FeatureCollection", "features": drawn_features(drawn, src["name"], ctx.theatre)},
                 name=esc(drawn.label(src["name"])),
                 on_each_feature=JsCode("function(f, layer) { window.__kmDrawnStyle(f, layer); }"),
                 renderer=DRAWN_RENDERER,
             ).add_to(m)
-    _add_border(m, ctx.border, ctx.theatre)
-    _add_settlement_links(m, ctx.settlement_links)
-    payload = _compare_payload(ctx, where, list(dis))
+
+
+def _add_context(m: folium.Map, draft: _Draft) -> None:
+    """The border and the settlements' pages (the same on every comparison page of an atlas)."""
+    _add_border(m, draft.ctx.border, draft.ctx.theatre)
+    _add_settlement_links(m, draft.ctx.settlement_links)
+
+
+def _add_layers(m: folium.Map, draft: _Draft) -> None:
+    """The settlements' layers (filled in the browser from the payload), the layer control and the chrome."""
+    ctx, payload = draft.ctx, draft.payload
     unclaimed = _empty_layer(
-        f"No claim by any source (de jure country) ({len(ids) - n_claimed})",
+        f"No claim by any source (de jure country) ({len(draft.ids) - draft.n_claimed})",
         folium.CircleMarker(
             radius=3.5,
             color=COLOURS["baseline"],
@@ -407,14 +434,86 @@ def render_compare(ctx: CompareContext, *, assets: Assets = INLINE) -> folium.Ma
             by_code[GROUP_CODES[group]] = layer.get_name()
         layers.append(by_code)
     disagree = _empty_layer(
-        f"Sources disagree ({len(dis)})",
+        f"Sources disagree ({len(ctx.disagreements)})",
         folium.CircleMarker(radius=11, color=DISAGREE_COLOUR, weight=3, fill=False),
     ).add_to(m)
     m.add_child(_CompareData(payload, layers, unclaimed.get_name(), disagree.get_name(), key=m.get_name()))
     # The layer list folds into the layers button; the panel's own picker shows one or two sources.
     folium.LayerControl(collapsed=True).add_to(m)
     add_chrome(m, kind="compare", search=ctx.nav.get("search"))
+
+
+#: What :func:`render_compare` adds to its base map, in order: (name, draw, the same on every page of an atlas).
+STEPS: tuple[tuple[str, Any, bool], ...] = (
+    ("drawn", _add_drawn, False),
+    ("context", _add_context, True),
+    ("layers", _add_layers, False),
+)
+
+
+def render_compare(ctx: CompareContext, *, assets: Assets = INLINE) -> folium.Map:
+    """Draw every source's claims on one date as toggleable layers, with a disagreement layer.
+
+    One GeoJSON layer per source and controller group (those with settlements), one for the
+    settlements no source has claimed, and one ringing the settlements where sources disagree.
+    The page carries the states as one compact payload (see :func:`_compare_payload`); a few
+    lines of JavaScript fill the layers and build each popup (what every source says) on click.
+    """
+    return _render(_draft(ctx), assets)
+
+
+def _render(draft: _Draft, assets: Assets) -> folium.Map:
+    ctx = draft.ctx
+    m = _base_map(draft.bounds, draft.title, _panel(ctx, len(ctx.disagreements)), theatre=ctx.theatre, assets=assets)
+    for _name, draw, _fixed in STEPS:
+        draw(m, draft)
     return m
+
+
+def compare_html(ctx: CompareContext, *, assets: Assets = INLINE) -> str:
+    """The page :func:`render_compare` draws for ``ctx``, with deterministic ids, as HTML.
+
+    The same bytes as ``render_compare(ctx).get_root().render()`` inside
+    :func:`~kursk_map.render.deterministic_ids`, made from a skeleton of the page kind kept by this
+    process: only the title, the panel, the view and the layers drawn from ``ctx``'s data are made
+    for each page (see :mod:`kursk_map.render._skeleton`). Inside :func:`~kursk_map.render.full_folium`,
+    every page is drawn with folium alone.
+    """
+    if not isinstance(ctx, CompareContext):
+        raise TypeError(f"compare_html expects a CompareContext, got {type(ctx).__name__}")
+    _PAGES.enabled = _MAP_PAGES.enabled  # off inside full_folium()
+    return _PAGES.html(_draft(ctx), assets=assets)
+
+
+class _Spec:
+    """Comparison pages for :class:`~kursk_map.render._skeleton.Pages`."""
+
+    def furniture(self, draft: _Draft, assets: Assets) -> tuple[folium.Map, list[tuple[str, str]]]:
+        return base_map(draft.ctx.theatre, assets)
+
+    def steps(self) -> Sequence[tuple[str, Any, bool]]:
+        return STEPS
+
+    def pieces(self, draft: _Draft) -> dict[str, str]:
+        ctx = draft.ctx
+        return base_pieces(draft.title, _panel(ctx, len(ctx.disagreements)), draft.bounds, ctx.theatre)
+
+    def reference(self, draft: _Draft, assets: Assets) -> str:
+        with deterministic_ids():
+            return str(_render(draft, assets).get_root().render())
+
+    def static(self, draft: _Draft, assets: Assets) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        ctx = draft.ctx
+        links = None if ctx.settlement_links is None else ctx.settlement_links.tag
+        return (assets, id(ctx.theatre), id(ctx.border), links), (ctx.theatre, ctx.border)
+
+
+_PAGES = Pages(_Spec())
+
+
+def skeleton_stats() -> Mapping[str, int]:
+    """How many comparison pages this process made from skeletons, and with folium (see :class:`Pages`)."""
+    return dict(_PAGES.drawn)
 
 
 class _Sync(ScriptMacro):

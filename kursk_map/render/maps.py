@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 import re
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -37,20 +37,9 @@ from ._folium import (
     _Verbatim,
     add_chrome,
     deterministic_ids,
-    start_point,
 )
 from ._html import esc, link, safe_url, script_json
-from ._skeleton import (
-    Ids,
-    Skeleton,
-    quick_macros,
-    render_layers,
-    replace_children,
-    sentinel,
-    slot_text,
-    stand_in,
-    tojson,
-)
+from ._skeleton import Pages, base_map, base_pieces, quick_macros
 from ._texts import age_text, area_text, claim_by
 from .payload import AGE_CODES, GROUP_CODES
 from .settlement import SettlementLinks
@@ -1214,192 +1203,24 @@ def skeleton_stats() -> Mapping[str, int]:
     return dict(_PAGES.drawn)
 
 
-_BOUNDS_SENTINEL = [[-81.23456789, -171.23456789], [-79.87654321, -169.87654321]]
+class _MapSpec:
+    """Map pages for :class:`~kursk_map.render._skeleton.Pages`: base map, layers, folium's own page."""
+
+    def furniture(self, ctx: MapContext, assets: Assets) -> tuple[folium.Map, list[tuple[str, str]]]:
+        return base_map(ctx.theatre, assets)
+
+    def steps(self) -> tuple[tuple[str, Callable[[folium.Map, MapContext], None], bool], ...]:
+        return _steps()
+
+    def pieces(self, ctx: MapContext) -> dict[str, str]:
+        return base_pieces(_title(ctx), _panel_html(ctx), _bounds(ctx), ctx.theatre)
+
+    def reference(self, ctx: MapContext, assets: Assets) -> str:
+        with deterministic_ids():
+            return str(render_map(ctx, assets=assets).get_root().render())
+
+    def static(self, ctx: MapContext, assets: Assets) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        return (assets, id(ctx.theatre), id(ctx.border)), (ctx.theatre, ctx.border)
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """What a skeleton depends on: the page's furniture, and the ids and entries of each step drawn per page."""
-
-    static: tuple[Any, ...]  #: (assets, theatre, border), the last two by identity (a skeleton keeps them)
-    counts: tuple[int, ...]  #: ids taken by each layer drawn per page
-    built: tuple[tuple[str, str], ...]  #: header and body entries the drawn steps add when built (script tags)
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """The ids of a page's furniture and of its fixed layers (the same for every map with that furniture)."""
-
-    furniture: int  #: ids the base map takes (the first layer's first id)
-    fixed: Mapping[str, int]  #: ids each fixed layer takes
-
-
-@dataclass
-class _MapSkeleton:
-    shape: _Shape
-    plan: _Plan
-    skeleton: Skeleton
-    children: list[tuple[str | None, str, Any]]  #: (drawn layer or None, name, element) of the skeleton's map
-    map: folium.Map  #: the skeleton's map: its name, and its furniture for the layer control
-    keep: tuple[Any, ...]  #: the objects the shape identifies, kept alive with it
-
-
-class _MapPages:
-    """The skeletons of map pages in this process (a forked build worker has its own), by page shape."""
-
-    def __init__(self) -> None:
-        self.enabled = True
-        self._skeletons: dict[_Shape, _MapSkeleton | None] = {}
-        self._plans: dict[tuple[Any, ...], tuple[_Plan, folium.Map] | None] = {}
-        self._checked: set[_Shape] = set()
-        #: Pages made from skeletons, with folium as the first of their shape, and with folium for want of a skeleton.
-        self.drawn = {"skeleton": 0, "first": 0, "folium": 0}
-
-    def html(self, ctx: MapContext, *, assets: Assets) -> str:
-        how = self._fast(ctx, assets) if self.enabled else "folium"
-        if isinstance(how, _Page):
-            self.drawn["skeleton"] += 1
-            return how.html
-        self.drawn[how] += 1
-        return _reference(ctx, assets)
-
-    def _fast(self, ctx: MapContext, assets: Assets) -> _Page | str:
-        """The page from its skeleton, else why folium draws it: ``first`` of its shape, or ``folium``."""
-        static = (assets, id(ctx.theatre), id(ctx.border))
-        first = None
-        if static not in self._plans:
-            if len(self._skeletons) > 32:  # many atlases in one process: start again
-                self._skeletons.clear()
-                self._plans.clear()
-                self._checked.clear()
-            first = _build_skeleton(ctx, assets, static)
-            self._plans[static] = None if first is None else (first.plan, first.map)
-        known = self._plans[static]
-        if known is None:
-            return "folium"
-        drawn = _draw_layers(ctx, *known)
-        shape = _Shape(static, drawn.counts, drawn.built)
-        if shape not in self._skeletons:  # a skeleton from this page; the next page of its shape checks it
-            built = first if first is not None else _build_skeleton(ctx, assets, static)
-            ok = built is not None and built.shape == shape and built.plan == known[0]
-            self._skeletons[shape] = built if ok else None
-            return "first"
-        sk = self._skeletons[shape]
-        page = None if sk is None else _fill(sk, ctx, drawn)
-        if page is not None and shape not in self._checked:
-            # The second page of each shape is drawn with folium too: a skeleton that does not give
-            # its bytes is not used (e.g. a layer kept in it that differs from page to page).
-            self._checked.add(shape)
-            if page != _reference(ctx, assets):
-                self._skeletons[shape] = None
-                return "folium"
-        return "folium" if page is None else _Page(page)
-
-
-@dataclass(frozen=True)
-class _Page:
-    html: str
-
-
-def _reference(ctx: MapContext, assets: Assets) -> str:
-    with deterministic_ids():
-        return str(render_map(ctx, assets=assets).get_root().render())
-
-
-@dataclass
-class _Drawn:
-    """A page's drawn layers and layer control, built on a stand-in of the skeleton's map."""
-
-    proxy: folium.Map
-    steps: list[tuple[str, list[str]]]  #: each drawn step and the names of its elements in the map
-    counts: tuple[int, ...]
-    built: tuple[tuple[str, str], ...]
-
-
-def _draw_layers(ctx: MapContext, plan: _Plan, m: folium.Map) -> _Drawn:
-    """Build the layers drawn for this page (not yet rendered), with the ids they have on the page."""
-    proxy = stand_in(m)
-    ids = Ids(plan.furniture)
-    steps, counts = [], []
-    with ids.active():
-        for name, draw, fixed in _steps():
-            if fixed:
-                ids.next += plan.fixed[name]
-                continue
-            before, first = set(proxy._children), ids.next
-            draw(proxy, ctx)
-            steps.append((name, [k for k in proxy._children if k not in before]))
-            counts.append(ids.next - first)
-    root: Any = proxy.get_root()
-    built = [(f"header {k}", str(e.render())) for k, e in root.header._children.items() if k != "meta_http"]
-    built += [(f"html {k}", str(e.render())) for k, e in root.html._children.items()]
-    return _Drawn(proxy, steps, tuple(counts), tuple(built))
-
-
-def _build_skeleton(ctx: MapContext, assets: Assets, static: tuple[Any, ...]) -> _MapSkeleton | None:
-    """Render the page of ``ctx`` with folium, sentinels in place of its pieces and of its drawn layers; cut it."""
-    ids = Ids(0)
-    steps: list[tuple[str, list[str]]] = []
-    counts, fixed, built = [], {}, []
-    with ids.active():
-        m = _base_map(_BOUNDS_SENTINEL, sentinel("title"), sentinel("panel"), theatre=ctx.theatre, assets=assets)
-        furniture = ids.next
-        root: Any = m.get_root()
-        for name, draw, is_fixed in _steps():
-            before, first = set(m._children), ids.next
-            head, body = set(root.header._children), set(root.html._children)
-            draw(m, ctx)
-            if is_fixed:
-                fixed[name] = ids.next - first
-                continue
-            steps.append((name, [k for k in m._children if k not in before]))
-            counts.append(ids.next - first)
-            built += [(f"header {k}", str(e.render())) for k, e in root.header._children.items() if k not in head]
-            built += [(f"html {k}", str(e.render())) for k, e in root.html._children.items() if k not in body]
-    owner = {k: name for name, names in steps for k in names}
-    children = [(owner.get(k), k, e) for k, e in m._children.items()]
-    replace_children(m, steps)
-    html = str(root.render())
-    slots = [
-        ("title", sentinel("title")),
-        ("panel", tojson(sentinel("panel"))),
-        ("bounds", tojson(_BOUNDS_SENTINEL)),
-        *((name, slot_text(name)) for name, names in steps if names),
-    ]
-    if ctx.theatre.centre is None:
-        slots.append(("location", tojson(start_point(_BOUNDS_SENTINEL, ctx.theatre))))
-    skeleton = Skeleton.cut(html, slots)
-    if skeleton is None:
-        return None
-    shape = _Shape(static, tuple(counts), tuple(built))
-    return _MapSkeleton(shape, _Plan(furniture, fixed), skeleton, children, m, (ctx.theatre, ctx.border))
-
-
-def _fill(sk: _MapSkeleton, ctx: MapContext, drawn: _Drawn) -> str | None:
-    """The page: its pieces and its drawn layers, rendered on their own, in the skeleton."""
-    proxy = drawn.proxy
-    mine = dict(drawn.steps)
-    children: dict[str, Any] = {}
-    for layer, name, element in sk.children:  # a layer control lists the furniture's, fixed and drawn layers
-        if layer is None:
-            children[name] = element
-        elif mine.get(layer):
-            children.update((k, proxy._children[k]) for k in mine.pop(layer))
-    if any(mine.values()):
-        return None
-    proxy._children = OrderedDict(children)
-    layers = render_layers(proxy, [names for _name, names in drawn.steps])
-    if layers is None:
-        return None
-    bounds = _bounds(ctx)
-    pieces = {
-        "title": esc(_title(ctx)),
-        "panel": tojson(_panel_html(ctx)),
-        "bounds": tojson(bounds),
-        "location": tojson(start_point(bounds, ctx.theatre)),
-    }
-    pieces.update(zip([name for name, _ in drawn.steps], layers.scripts, strict=True))
-    return sk.skeleton.fill(pieces)
-
-
-_PAGES = _MapPages()
+_PAGES = Pages(_MapSpec())
