@@ -157,6 +157,7 @@ class _Positions:
 
     def __init__(self, ids: Sequence[str]) -> None:
         self.ids = ids
+        self.at = {sid: i for i, sid in enumerate(ids)}
         self._seen: list[tuple[pd.Index, np.ndarray]] = []
 
     def __call__(self, st: gpd.GeoDataFrame, slug: str) -> np.ndarray:
@@ -219,6 +220,25 @@ def _source_columns(
     return "".join(codes.tolist()), refs, "".join(ages.tolist())
 
 
+_PLACES: dict[tuple[str, tuple[str, ...]], dict[str, list[Any]]] = {}
+
+
+def _places(first: pd.DataFrame, pos: np.ndarray, ids: Sequence[str], key: str) -> dict[str, list[Any]]:
+    """The settlements' ids, positions and names of a page (the same on every page: kept by their static key)."""
+    known = (key, tuple(ids))
+    if known not in _PLACES:
+        names, names_ru = first["name"].to_numpy()[pos], first["name_ru"].to_numpy()[pos]
+        if len(_PLACES) >= 8:  # one entry per gazetteer; a process rarely sees more than one
+            _PLACES.clear()
+        _PLACES[known] = {
+            "id": [esc(sid) for sid in ids],
+            "lat": [round(float(x), 4) for x in first["lat"].to_numpy()[pos]],
+            "lon": [round(float(x), 4) for x in first["lon"].to_numpy()[pos]],
+            "n": [_name_html(str(n), str(r) if r else "") for n, r in zip(names, names_ru, strict=True)],
+        }
+    return _PLACES[known]
+
+
 def _compare_payload(ctx: CompareContext, where: _Positions, disagree: Sequence[str]) -> dict[str, Any]:
     """Every source's state on one date as compact, already escaped columns.
 
@@ -233,19 +253,15 @@ def _compare_payload(ctx: CompareContext, where: _Positions, disagree: Sequence[
     slug = ctx.sources[0]["slug"]
     first = ctx.states[slug]
     pos = where(first, slug)
-    ids = where.ids
-    names, names_ru = first["name"].to_numpy()[pos], first["name_ru"].to_numpy()[pos]
-    at = {sid: i for i, sid in enumerate(ids)}
+    key = _static_columns(first.iloc[pos]).key  # as settlements.js and explore/search.js: same order
+    places = _places(first, pos, where.ids, key)
     return {
-        "sk": _static_columns(first.iloc[pos]).key,  # as settlements.js and explore/search.js: same order
+        "sk": key,
         "date": esc(ctx.date),
-        "id": [esc(sid) for sid in ids],
-        "lat": [round(float(x), 4) for x in first["lat"].to_numpy()[pos]],
-        "lon": [round(float(x), 4) for x in first["lon"].to_numpy()[pos]],
-        "n": [_name_html(str(n), str(r) if r else "") for n, r in zip(names, names_ru, strict=True)],
+        **places,
         "src": sources,
         "lines": list(lines),
-        "dis": [at[sid] for sid in disagree],
+        "dis": [where.at[sid] for sid in disagree],
         "colours": {code: COLOURS[g] for g, code in GROUP_CODES.items()},
         "maxAge": ctx.ageing.max_age_days,
     }
