@@ -245,9 +245,9 @@ def _aged(st: gpd.GeoDataFrame, day: dt.date, rule: Ageing) -> gpd.GeoDataFrame:
     """Set ``age_days``, ``stale`` and ``expired`` on ``day``; expired claims leave the colouring."""
     since = st["since"].to_numpy(dtype=object)
     claimed = since != ""
-    stamps = pd.to_datetime(pd.Series(since[claimed], dtype=object), format="%Y-%m-%d").to_numpy()
+    stamps = since[claimed].astype("datetime64[D]")  # ISO dates (numpy reads them ten times as fast as pandas)
     age = np.full(len(st), -1, dtype=np.int64)
-    age[claimed] = (np.datetime64(day, "D") - stamps.astype("datetime64[D]")).astype(np.int64)
+    age[claimed] = (np.datetime64(day, "D") - stamps).astype(np.int64)
     ctrl = st["controller"].to_numpy(dtype=object)
     limit = np.where(ctrl == "contested", rule.presence_days, rule.control_days)
     st["age_days"] = age
