@@ -5,13 +5,15 @@ panel, attribution, border, layers and layer control), most of them the same on 
 atlas. A :class:`Skeleton` is such a page rendered once, by folium, with sentinels in place of what
 differs (the title, the panel, the view, and the layers drawn from the page's data); a page is then
 the skeleton's fixed parts joined with its own pieces, and only the layers drawn from its data go
-through folium, on their own (:func:`render_layers`).
+through folium, on their own (:func:`render_layers`). :class:`Pages` keeps the skeletons of one page
+kind (map pages, comparison pages), described by a :class:`PageSpec`: its base map, its steps (the
+layers, each drawn per page or the same on every page), its pieces and folium's own page.
 
 The output is byte-identical to drawing the page with folium alone: ids are deterministic and the
-same elements get the same ids (a page's *shape*, the ids each of its data layers takes, chooses its
-skeleton), the pieces are encoded as the templates encode them (:func:`tojson`), and every sentinel
-must occur exactly once in the skeleton. ``tests/test_skeleton.py`` builds whole atlases both ways
-and compares every file.
+same elements get the same ids (a page's *shape*, the ids taken by the data layers drawn before a
+fixed one and which data layers are there, chooses its skeleton), the pieces are encoded as the
+templates encode them (:func:`tojson`), and every sentinel must occur exactly once in the skeleton.
+``tests/test_skeleton.py`` builds whole atlases both ways and compares every file.
 """
 
 from __future__ import annotations
@@ -350,9 +352,11 @@ class Pages:
     and with folium for want of a skeleton that gives their bytes (``folium``).
     """
 
+    #: Off inside :func:`kursk_map.render.full_folium`: every page of every kind is then drawn with folium alone.
+    enabled: bool = True
+
     def __init__(self, spec: PageSpec) -> None:
         self.spec = spec
-        self.enabled = True
         self._skeletons: dict[_Shape, _Built | None] = {}
         self._plans: dict[tuple[Any, ...], tuple[_Plan, folium.Map] | None] = {}
         self._checked: set[_Shape] = set()

@@ -33,7 +33,6 @@ from ._folium import (
 from ._html import esc, script_json
 from ._skeleton import Pages, base_map, base_pieces
 from ._texts import age_text, claim_by
-from .maps import _PAGES as _MAP_PAGES
 from .maps import (
     DRAWN_RENDERER,
     DrawnAreas,
@@ -497,7 +496,6 @@ def compare_html(ctx: CompareContext, *, assets: Assets = INLINE) -> str:
     """
     if not isinstance(ctx, CompareContext):
         raise TypeError(f"compare_html expects a CompareContext, got {type(ctx).__name__}")
-    _PAGES.enabled = _MAP_PAGES.enabled  # off inside full_folium()
     return _PAGES.html(_draft(ctx), assets=assets)
 
 

@@ -1174,12 +1174,12 @@ def map_html(ctx: MapContext, *, assets: Assets = INLINE) -> str:
 
 @contextlib.contextmanager
 def full_folium() -> Iterator[None]:
-    """Draw pages with folium alone: the reference :func:`map_html` and :func:`page_html` are tested against."""
-    was, _PAGES.enabled = _PAGES.enabled, False
+    """Draw pages with folium alone: the reference ``map_html``, ``compare_html`` and ``page_html`` are tested on."""
+    was, Pages.enabled = Pages.enabled, False
     try:
         yield
     finally:
-        _PAGES.enabled = was
+        Pages.enabled = was
 
 
 def page_html(m: Any) -> str:
@@ -1188,7 +1188,7 @@ def page_html(m: Any) -> str:
     The same bytes as ``m.get_root().render()``; outside :func:`full_folium`, the scripts folium
     renders are not compiled as Jinja templates again where that would leave them as they are.
     """
-    if not _PAGES.enabled:
+    if not Pages.enabled:
         return str(m.get_root().render())
     with quick_macros():
         return str(m.get_root().render())
