@@ -42,7 +42,7 @@ test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint
 
-# While working: everything but the browser, subprocess and benchmark-like tests (and the notebook), in about a minute.
+# While working: everything but the browser, subprocess and slow (benchmark-like, many-build) tests, under a minute.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto -m "not browser and not subprocess and not slow" kursk_map tests
 

@@ -186,6 +186,7 @@ def _map_images(out: Path) -> list[str]:
     return sorted(str(p.relative_to(out)) for p in out.rglob("*.png") if p.relative_to(out).parts[0] != "assets")
 
 
+@pytest.mark.slow  # draws a PNG of every map: make test runs it, make test-fast leaves it out
 def test_images_all_or_none_or_a_wrong_word(data_dir: Path, tmp_path: Path) -> None:
     every = build_atlas(data_dir, tmp_path / "all", today=TODAY, images="all")
     assert all(m["image"] for m in every["maps"]) and len(_map_images(tmp_path / "all")) == len(every["maps"])

@@ -490,6 +490,7 @@ def test_file_outputs_touch_nothing_else(  # noqa: PLR0917
     _run_in_copy(user_folder, scratch, command, target, ending, cwd, data, force, absolute)
 
 
+@pytest.mark.slow  # 20 whole builds: make test runs it, make test-fast leaves it out
 @BUILD_SETTINGS
 @given(
     target=st.sampled_from(TARGETS),
