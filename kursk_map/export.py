@@ -25,14 +25,17 @@ import datetime as dt
 import functools
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
+from pandas.api.types import infer_dtype
 
 from . import schemas
 from ._errors import KurskMapError, OutputError
@@ -120,7 +123,7 @@ def export_state(
     target = Path(path) if path is not None else Path(f"{source}-{ctx.date.isoformat()}.{fmt}")
     check_out_file(path if path is not None else target, data=ds.root, force=force)  # before the work, and again
     if fmt == "geojson":
-        data: bytes | Any = geojson_text(ctx).encode("utf-8")
+        data: bytes | Any = geojson_bytes(ctx)
     elif fmt == "gpkg":
         data = functools.partial(_write_gpkg, gpkg_layers(ds, ctx))
     else:
@@ -215,11 +218,11 @@ def export_frame(ctx: ExportContext) -> gpd.GeoDataFrame:
             "colour": [COLOURS[g] for g in group],
             "basis": st["basis"].to_numpy(),
             "since": st["since"].to_numpy(),
-            "age_days": pd.array([int(a) if a >= 0 else None for a in st["age_days"]], dtype=object),
+            "age_days": pd.array([_age(a) for a in st["age_days"]], dtype=object),
             "stale": [bool(s) for s in st["stale"]],
             "expired": [bool(s) for s in st["expired"]],
-            "area_controller": [str(a) or None for a in st["area_controller"]],
-            "area_date": [str(a) or None for a in st["area_date"]],
+            "area_controller": [_area(a) for a in st["area_controller"]],
+            "area_date": [_area(a) for a in st["area_date"]],
             "at_edge": [bool(s) for s in st["at_edge"]],
             "claim_ids": [";".join(ids) for ids in st["claim_ids"]],
             "lat": [round(float(x), _DECIMALS) for x in st["lat"]],
@@ -236,9 +239,8 @@ def export_frame(ctx: ExportContext) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(out["lon"], out["lat"]), crs=schemas.CRS)
 
 
-@functools.lru_cache(maxsize=1 << 18)
 def _fragment(keys: tuple[str, ...], values: tuple[Any, ...]) -> str:
-    """``"k1":v1,"k2":v2`` exactly as ``json.dumps`` writes them (cached: most values repeat across maps)."""
+    """``"k1":v1,"k2":v2`` exactly as ``json.dumps`` writes them."""
     return ",".join(
         f"{json.dumps(k)}:{json.dumps(_clean(v), ensure_ascii=False, allow_nan=False)}"
         for k, v in zip(keys, values, strict=True)
@@ -263,31 +265,78 @@ def geojson_head(ctx: ExportContext) -> dict[str, str]:
 
 
 def geojson_text(ctx: ExportContext) -> str:
-    """The state as RFC 7946 GeoJSON text: features sorted by id, coordinates to 5 decimals.
+    """The state as RFC 7946 GeoJSON text (:func:`geojson_bytes`, decoded)."""
+    return geojson_bytes(ctx).decode("utf-8")
+
+
+def geojson_bytes(ctx: ExportContext) -> bytes:
+    """The state as RFC 7946 GeoJSON (UTF-8): features sorted by id, coordinates to 5 decimals.
 
     One feature per line, keys in a fixed order (:data:`FIELDS`), so the same state gives the same
-    bytes and two dates diff line by line. The properties are those of :func:`export_frame`; the
-    text is assembled from cached per-settlement fragments, because an atlas writes the same
-    settlements on every map.
+    bytes and two dates diff line by line. The properties are those of :func:`export_frame`.
+
+    An atlas writes the same settlements on every map: what never changes between its dates (the
+    order, the names, the place and the point) is written once per gazetteer (:func:`_fixed_parts`);
+    each state's columns are written once per distinct value (:func:`_claimed_parts`), and the
+    pieces are joined row by row.
     """
-    st = ctx.state.sort_values("id", kind="stable")
-    head = geojson_head(ctx)
+    st = ctx.state
+    fixed = _fixed_parts(st)
+    claimed = _claimed_parts(st, fixed.order, ctx.theatre.labels)
+    grid = np.empty((len(fixed.order), 4 + len(claimed)), dtype=object)
+    grid[:, 0] = fixed.opening
+    for j, column in enumerate(claimed, start=1):
+        grid[:, j] = column
+    grid[:, -3] = fixed.place
+    grid[:, -2] = ("," + _fragment(("source", "as_of"), (ctx.source["slug"], ctx.date.isoformat()))).encode()
+    grid[:, -1] = fixed.point
+    opening = json.dumps(geojson_head(ctx), ensure_ascii=False)[:-1] + ',\n"features":[\n'
+    return b"".join([opening.encode(), *grid.ravel().tolist(), b"\n]}\n"])
+
+
+@dataclass(frozen=True)
+class _FixedParts:
+    r"""What a feature's line holds that no claim changes, by row of the state sorted by id.
+
+    ``order`` sorts the state's rows by id; ``opening`` is a feature's text up to its first claimed
+    property (``,\\n`` first, but on the first line), ``place`` the position's properties, ``point`` the
+    geometry and the closing braces.
+    """
+
+    order: np.ndarray
+    opening: np.ndarray
+    place: np.ndarray
+    point: np.ndarray
+
+
+#: The state's columns the fixed parts are written from.
+_FIXED_COLUMNS: Final = (*_STATIC, "lat", "lon", "precision_m", "method", "ref")
+#: The last state's fixed columns and their parts: an atlas's states all share them.
+_LAST_FIXED: dict[str, tuple[dict[str, pd.Series], _FixedParts]] = {}
+
+
+def _fixed_parts(st: pd.DataFrame) -> _FixedParts:
+    """The :class:`_FixedParts` of ``st``: those of the last state when its fixed columns hold the same values."""
+    last = _LAST_FIXED.get("parts")
+    if last is not None and all(_same_values(st[c], last[0][c]) for c in _FIXED_COLUMNS):
+        return last[1]
+    parts = _fixed_parts_of(st)
+    _LAST_FIXED["parts"] = ({c: st[c] for c in _FIXED_COLUMNS}, parts)
+    return parts
+
+
+def _same_values(a: pd.Series, b: pd.Series) -> bool:
+    """The same index, dtype and values (NaN where the other has NaN), and floats with the same signs."""
+    if not a.equals(b):
+        return False
+    return a.dtype.kind != "f" or bool(np.array_equal(np.signbit(a.to_numpy()), np.signbit(b.to_numpy())))
+
+
+def _fixed_parts_of(st: pd.DataFrame) -> _FixedParts:
+    order = st["id"].reset_index(drop=True).sort_values(kind="stable").index.to_numpy()  # as sort_values("id")
+    st = st.iloc[order]
     ids = [str(v) for v in st["id"].tolist()]
     static = zip(ids, *(_column(st, c) for c in _STATIC[1:]), strict=True)
-    claimed = zip(
-        _column(st, "controller"),
-        _column(st, "basis"),
-        st[schemas.GROUP_COLUMN].tolist(),
-        _column(st, "since"),
-        st["age_days"].tolist(),
-        st["stale"].tolist(),
-        st["expired"].tolist(),
-        st["area_controller"].tolist(),
-        st["area_date"].tolist(),
-        st["at_edge"].tolist(),
-        st["claim_ids"].tolist(),
-        strict=True,
-    )
     lats = [round(float(x), _DECIMALS) for x in st["lat"].tolist()]
     lons = [round(float(x), _DECIMALS) for x in st["lon"].tolist()]
     place = zip(
@@ -298,33 +347,124 @@ def geojson_text(ctx: ExportContext) -> str:
         _column(st, "ref"),
         strict=True,
     )
-    tail = _fragment(("source", "as_of"), (ctx.source["slug"], ctx.date.isoformat()))
-    lines = []
-    labels = ctx.theatre.labels
-    for sid, s_vals, (ctrl, basis, group, since, age, stale, expired, a_ctrl, a_date, edge, cids), p_vals in zip(
-        ids, static, claimed, place, strict=True
-    ):
-        c_vals = (
-            None if group == "baseline" else ctrl,
-            labels[group],
-            COLOURS[group],
-            basis,
-            since,
-            int(age) if age >= 0 else None,
-            bool(stale),
-            bool(expired),
-            str(a_ctrl) or None,
-            str(a_date) or None,
-            bool(edge),
-            ";".join(cids),
+    opening, places, points = [], [], []
+    for k, (sid, s_vals, p_vals) in enumerate(zip(ids, static, place, strict=True)):
+        opening.append(
+            f'{_FEATURE_SEP if k else ""}{{"type":"Feature","id":{json.dumps(sid, ensure_ascii=False)},"properties":{{'
+            f"{_fragment(_STATIC, s_vals)},"
         )
-        lines.append(
-            f'{{"type":"Feature","id":{json.dumps(sid, ensure_ascii=False)},"properties":{{'
-            f"{_fragment(_STATIC, s_vals)},{_fragment(_CLAIMED, c_vals)},{_fragment(_PLACE, p_vals)},{tail}"
-            f'}},"geometry":{{"type":"Point","coordinates":[{p_vals[1]!r},{p_vals[0]!r}]}}}}'
-        )
-    opening = json.dumps(head, ensure_ascii=False)[:-1] + ',\n"features":[\n'
-    return opening + ",\n".join(lines) + "\n]}\n"
+        places.append(f",{_fragment(_PLACE, p_vals)}")
+        points.append(f'}},"geometry":{{"type":"Point","coordinates":[{p_vals[1]!r},{p_vals[0]!r}]}}}}')
+    return _FixedParts(order, _utf8(opening), _utf8(places), _utf8(points))
+
+
+_FEATURE_SEP: Final = ",\n"
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _utf8(texts: list[str]) -> np.ndarray:
+    return _objects([t.encode("utf-8") for t in texts])
+
+
+def _age(days: Any) -> int | None:
+    return int(days) if days >= 0 else None  # -1 at the baseline
+
+
+def _area(value: Any) -> str | None:
+    return str(value) or None  # "" without drawn areas
+
+
+#: The claimed columns written as they are or through one function, in :data:`_CLAIMED` order.
+_CLAIMED_VALUES: Final[tuple[tuple[str, Callable[[Any], Any] | None], ...]] = (
+    ("basis", None),
+    ("since", None),
+    ("age_days", _age),
+    ("stale", bool),
+    ("expired", bool),
+    ("area_controller", _area),
+    ("area_date", _area),
+    ("at_edge", bool),
+)
+
+
+def _claimed_parts(st: pd.DataFrame, order: np.ndarray, labels: Mapping[str, str]) -> list[np.ndarray]:
+    """The claimed properties (:data:`_CLAIMED`) of the rows of ``st`` in ``order``, as :func:`export_frame` has them.
+
+    Arrays of UTF-8 texts (``"key":value``, a comma before all but the first), each distinct value
+    written once.
+    """
+
+    def col(name: str) -> np.ndarray:
+        values: np.ndarray = st[name].to_numpy()[order]
+        return values
+
+    codes, groups = _distinct(col(schemas.GROUP_COLUMN))
+    controller = _encoded(col("controller"), '"controller":')
+    controller[np.isin(codes, [k for k, g in enumerate(groups) if g == "baseline"])] = b'"controller":null'
+    legend = _objects([_piece(',"label":', labels[g]) + _piece(',"colour":', COLOURS[g]) for g in groups])[codes]
+    return [
+        controller,
+        legend,
+        *(_encoded(col(name), f",{json.dumps(name)}:", convert) for name, convert in _CLAIMED_VALUES),
+        _encoded_ids(col("claim_ids")),
+    ]
+
+
+def _encoded_ids(values: np.ndarray) -> np.ndarray:
+    """The ``claim_ids`` property of each row: its claims (a tuple or list of ids) joined by ``;``."""
+    try:  # tuples: once per distinct tuple
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    except TypeError:  # lists
+        return _encoded(_objects([";".join(ids) for ids in values.tolist()]), ',"claim_ids":')
+    return _encoded(_objects([";".join(ids) for ids in uniques.tolist()]), ',"claim_ids":')[codes]
+
+
+def _json(v: Any) -> str:
+    return json.dumps(_clean(v), ensure_ascii=False, allow_nan=False)
+
+
+def _piece(key: str, value: Any) -> bytes:
+    """``key`` and the JSON of ``value`` in UTF-8; texts, numbers and flags cached (they repeat from map to map)."""
+    if isinstance(value, float):  # -0.0 and 0.0 are one key of a cache, and two texts
+        return (key + _json(value)).encode("utf-8")
+    try:
+        return _cached_piece(key, value)
+    except TypeError:  # not hashable
+        return (key + _json(value)).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=1 << 16, typed=True)
+def _cached_piece(key: str, value: Any) -> bytes:
+    return (key + _json(value)).encode("utf-8")
+
+
+_TEXTS: Final = ("string", "empty")  # what pandas.api.types.infer_dtype calls an object column of texts only
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Codes and distinct values of ``values``; texts, numbers and flags are told apart by value.
+
+    Floats (-0.0 equals 0.0) and an object column holding anything but texts (NaN or numbers among
+    texts, lists) have one code per row.
+    """
+    if values.dtype == bool:
+        return values.astype(np.intp), [False, True]
+    if values.dtype.kind == "f" or (values.dtype == object and infer_dtype(values, skipna=False) not in _TEXTS):
+        return np.arange(len(values)), values.tolist()
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, uniques.tolist()
+
+
+def _encoded(values: np.ndarray, key: str, convert: Callable[[Any], Any] | None = None) -> np.ndarray:
+    """``key`` and the JSON of ``convert(v)`` (UTF-8) for each of ``values``, written once per distinct value."""
+    codes, uniques = _distinct(values)
+    out: np.ndarray = _objects([_piece(key, _clean(u if convert is None else convert(u))) for u in uniques])[codes]
+    return out
 
 
 @contextmanager

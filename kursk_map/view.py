@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from . import schemas
@@ -493,24 +494,27 @@ def export_context(
     """
     day = _check_date(date)
     check_source(ds, source)
-    dates = map_dates(ds, source)
-    if not dates:
+    c, areas, until = ds.ledger.claims, ds.areas, np.datetime64(day)
+    ours = c["source"].to_numpy() == source
+    firsts = [
+        pd.Timestamp(d.min()).date() for d in (c["date"][ours], areas["date"][areas["source"] == source]) if len(d)
+    ]
+    if not firsts:
         raise KurskMapError(f"source {source!r} has no claims in the ledger; add some to claims/{source}.csv first")
-    if day < dates[0]:
+    if day < min(firsts):
+        dates = map_dates(ds, source)
         raise KurskMapError(
             f"{source!r} made no claim on or before {day.isoformat()}: its claims run from "
             f"{dates[0].isoformat()} to {dates[-1].isoformat()}; pick a date in that range or later"
         )
-    c = ds.ledger.claims
-    mine = (c["source"] == source) & (c["date"] <= pd.Timestamp(day))
     u = ds.ledger.unplaced
     return ExportContext(
         source=source_record(ds, source) | {"slug": source},
         date=day,
         state=source_state(ds, source, day, ageing=ageing) if state is None else state,
         border=ds.border,
-        claims_to_date=int(mine.sum()),
-        unplaced=int(((u["source"] == source) & (u["date"] <= pd.Timestamp(day))).sum()),
+        claims_to_date=int((ours & (c["date"].to_numpy() <= until)).sum()),
+        unplaced=int(((u["source"].to_numpy() == source) & (u["date"].to_numpy() <= until)).sum()),
         theatre=ds.theatre,
         ageing=ageing or ageing_of(ds),
     )

@@ -16,9 +16,10 @@ import pytest
 
 from kursk_map import KurskMapError, compute_state, load_dataset
 from kursk_map.cli import main
-from kursk_map.export import FIELDS, export_frame, export_state, geojson_head, geojson_text
+from kursk_map.export import FIELDS, export_frame, export_state, geojson_bytes, geojson_head, geojson_text
 from kursk_map.render.style import COLOURS, LABELS
-from kursk_map.view import export_context
+from kursk_map.state import Ageing
+from kursk_map.view import export_context, map_dates, source_states
 
 from .conftest import TODAY, write_dataset
 
@@ -398,3 +399,125 @@ def test_geojson_text_matches_plain_serialisation_on_awkward_values(dataset) -> 
     text = geojson_text(awkward)
     assert text == _geojson_reference(awkward)
     assert json.loads(text)["features"]
+
+
+# ---- the GeoJSON writer: fixed parts once per gazetteer, the state's columns once per value ----------
+
+
+def _null(v):
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" else v
+
+
+def _feature_by_feature(ctx) -> str:
+    """The GeoJSON of ``ctx`` written row by row from the state, by the rules export_frame documents."""
+    lines = []
+    for r in ctx.state.sort_values("id", kind="stable").to_dict("records"):
+        group = r["group"]
+        lat, lon = round(float(r["lat"]), 5), round(float(r["lon"]), 5)
+        props = {k: _null(r[k]) for k in ("id", "name", "name_ru", "name_uk", "raion", "oblast", "country")}
+        props |= {
+            "controller": None if group == "baseline" else _null(r["controller"]),
+            "label": ctx.theatre.labels[group],
+            "colour": COLOURS[group],
+            "basis": _null(r["basis"]),
+            "since": _null(r["since"]),
+            "age_days": int(r["age_days"]) if r["age_days"] >= 0 else None,
+            "stale": bool(r["stale"]),
+            "expired": bool(r["expired"]),
+            "area_controller": str(r["area_controller"]) or None,
+            "area_date": str(r["area_date"]) or None,
+            "at_edge": bool(r["at_edge"]),
+            "claim_ids": ";".join(r["claim_ids"]) or None,
+            "lat": lat,
+            "lon": lon,
+            "precision_m": _null(float(r["precision_m"])),
+            "method": _null(r["method"]),
+            "ref": _null(r["ref"]),
+            "source": ctx.source["slug"],
+            "as_of": ctx.date.isoformat(),
+        }
+        assert tuple(props) == FIELDS
+        feat = {"type": "Feature", "id": str(r["id"]), "properties": props}
+        feat["geometry"] = {"type": "Point", "coordinates": [lon, lat]}
+        lines.append(json.dumps(feat, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+    head = json.dumps(geojson_head(ctx), ensure_ascii=False)[:-1] + ',\n"features":[\n'
+    return head + ",\n".join(lines) + "\n]}\n"
+
+
+def _drawn_dataset(root: Path):
+    from .conftest import UA_AREAS, write_areas
+
+    write_dataset(root)
+    for day, boxes in UA_AREAS.items():
+        write_areas(root, "ua-gs", day, *boxes)
+    return load_dataset(root, today=TODAY)
+
+
+@pytest.mark.parametrize("ageing", [None, Ageing(presence_days=3, control_days=20, max_age_days=40)])
+def test_geojson_equals_the_feature_by_feature_text_on_every_date(tmp_path: Path, ageing: Ageing | None) -> None:
+    # every map date of both sources, one after the other as an atlas writes them (the fixed parts are reused)
+    ds = _drawn_dataset(tmp_path / "data")
+    seen: dict[str, set] = {k: set() for k in ("basis", "stale", "expired", "at_edge", "area_controller", "group")}
+    for source in ("ru-mod", "ua-gs"):
+        days = map_dates(ds, source)
+        for day, state in source_states(ds, source, days, ageing=ageing):
+            ctx = export_context(ds, source, day, state=state, ageing=ageing)
+            assert geojson_text(ctx) == _feature_by_feature(ctx), (source, day)
+            assert geojson_bytes(ctx) == _feature_by_feature(ctx).encode("utf-8")
+            for k, values in seen.items():
+                values.update(state[k].tolist())
+    # the dates cover every basis, stale and fresh claims, drawn areas with settlements at their edge
+    assert seen["basis"] == {"claim", "region", "area", "baseline"}
+    assert seen["stale"] == seen["at_edge"] == {True, False}
+    assert {"", "UA", "RU"} <= seen["area_controller"]
+    # and, with a maximum age, expired claims (their group the baseline's)
+    assert seen["expired"] == ({True, False} if ageing else {False})
+
+
+def test_geojson_follows_a_change_of_the_fixed_columns(dataset) -> None:
+    # the fixed parts are kept from the last state: a state of other names or places must not reuse them
+    ctx = export_context(dataset, "ru-mod", "2025-03-15")
+    first = geojson_text(ctx)
+    changes = {
+        "name": "Renamed",
+        "lat": 51.5,
+        "lon": -0.0,
+        "precision_m": 25.0,
+        "method": "page",
+        "ref": "https://x.org/",
+    }
+    for col, value in changes.items():
+        st = ctx.state.copy()
+        st.loc[st.index[0], col] = value
+        other = dataclasses.replace(ctx, state=st)
+        assert geojson_text(other) == _feature_by_feature(other) != first, col
+    lon_zero = ctx.state.assign(lon=0.0)
+    minus_zero = ctx.state.assign(lon=-0.0)  # equal as numbers, written "0.0" and "-0.0"
+    for st in (lon_zero, minus_zero):
+        other = dataclasses.replace(ctx, state=st)
+        assert geojson_text(other) == _feature_by_feature(other)
+    assert '"coordinates":[-0.0,' in geojson_text(dataclasses.replace(ctx, state=minus_zero))
+    reordered = dataclasses.replace(ctx, state=ctx.state.iloc[::-1])  # same rows in another order: same text
+    assert geojson_text(reordered) == first
+    assert geojson_text(ctx) == first
+
+
+def test_geojson_writes_odd_state_values_one_by_one(dataset) -> None:
+    # values the state never holds but a caller may pass: lists of ids, NaN and None among texts, float ages
+    ctx = export_context(dataset, "ru-mod", "2025-04-26")
+    st = ctx.state.copy()
+    st["claim_ids"] = [list(ids) for ids in st["claim_ids"]]
+    st["since"] = st["since"].astype(object)
+    st.loc[st.index[0], "since"] = None
+    st.loc[st.index[1], "since"], st.loc[st.index[2], "since"] = -0.0, 0.0  # equal numbers, two texts
+    st["basis"] = st["basis"].astype(object)
+    st.loc[st.index[1], "basis"] = float("nan")
+    st["age_days"] = st["age_days"].astype(float)
+    st.loc[st.index[2], "age_days"] = float("nan")
+    st["area_date"] = st["area_date"].astype(object)
+    st.loc[st.index[3], "area_date"] = None  # equal to NaN for pandas, written apart by str(): "None" and "nan"
+    st.loc[st.index[4], "area_date"] = float("nan")
+    odd = dataclasses.replace(ctx, state=st)
+    assert geojson_text(odd) == _feature_by_feature(odd)
+    props = [f["properties"] for f in json.loads(geojson_text(odd))["features"]]
+    assert sum(p["since"] is None for p in props) > sum(p["basis"] == "baseline" for p in props)

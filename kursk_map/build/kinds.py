@@ -37,7 +37,7 @@ import pandas as pd
 from .._errors import KurskMapError
 from ..areas import cell_outlines
 from ..dataset import Dataset
-from ..export import geojson_text
+from ..export import geojson_bytes
 from ..render import (
     CDN,
     INLINE,
@@ -521,7 +521,7 @@ class MapPage(PageKind):
             )
             emit(page.path, map_html(ctx, assets=page_assets(job, page.path)))
             data, image = page.attached[0], (page.attached[1] if len(page.attached) > 1 else None)
-            emit(data, geojson_text(export_context(ds, slug, day, state=state, ageing=job.ageing)))
+            emit(data, geojson_bytes(export_context(ds, slug, day, state=state, ageing=job.ageing)))
             stale = state["stale"] & ~state["expired"]
             entries.append(
                 {
