@@ -40,6 +40,7 @@ from pandas.api.types import infer_dtype
 from . import schemas
 from ._errors import KurskMapError, OutputError
 from ._fs import GENERATOR, check_out_file, make_dirs, write_atomic
+from ._memo import LastColumns
 from .dataset import Dataset
 from .render import Assets, ExportContext, deterministic_ids, map_page_files, render_image, render_map
 from .render.image import SIZES
@@ -309,27 +310,13 @@ class _FixedParts:
     point: np.ndarray
 
 
-#: The state's columns the fixed parts are written from.
-_FIXED_COLUMNS: Final = (*_STATIC, "lat", "lon", "precision_m", "method", "ref")
-#: The last state's fixed columns and their parts: an atlas's states all share them.
-_LAST_FIXED: dict[str, tuple[dict[str, pd.Series], _FixedParts]] = {}
+#: The fixed parts of the last state: an atlas's states all share them.
+_LAST_FIXED: LastColumns[_FixedParts] = LastColumns((*_STATIC, "lat", "lon", "precision_m", "method", "ref"))
 
 
 def _fixed_parts(st: pd.DataFrame) -> _FixedParts:
-    """The :class:`_FixedParts` of ``st``: those of the last state when its fixed columns hold the same values."""
-    last = _LAST_FIXED.get("parts")
-    if last is not None and all(_same_values(st[c], last[0][c]) for c in _FIXED_COLUMNS):
-        return last[1]
-    parts = _fixed_parts_of(st)
-    _LAST_FIXED["parts"] = ({c: st[c] for c in _FIXED_COLUMNS}, parts)
-    return parts
-
-
-def _same_values(a: pd.Series, b: pd.Series) -> bool:
-    """The same index, dtype and values (NaN where the other has NaN), and floats with the same signs."""
-    if not a.equals(b):
-        return False
-    return a.dtype.kind != "f" or bool(np.array_equal(np.signbit(a.to_numpy()), np.signbit(b.to_numpy())))
+    """The :class:`_FixedParts` of ``st`` (those of the last state when its columns hold the same values)."""
+    return _LAST_FIXED.get(st, _fixed_parts_of)
 
 
 def _fixed_parts_of(st: pd.DataFrame) -> _FixedParts:

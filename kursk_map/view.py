@@ -493,31 +493,50 @@ def export_context(
     'Russian Ministry of Defence'
     """
     day = _check_date(date)
-    check_source(ds, source)
-    c, areas, until = ds.ledger.claims, ds.areas, np.datetime64(day)
-    ours = c["source"].to_numpy() == source
-    firsts = [
-        pd.Timestamp(d.min()).date() for d in (c["date"][ours], areas["date"][areas["source"] == source]) if len(d)
-    ]
-    if not firsts:
-        raise KurskMapError(f"source {source!r} has no claims in the ledger; add some to claims/{source}.csv first")
-    if day < min(firsts):
-        dates = map_dates(ds, source)
-        raise KurskMapError(
-            f"{source!r} made no claim on or before {day.isoformat()}: its claims run from "
-            f"{dates[0].isoformat()} to {dates[-1].isoformat()}; pick a date in that range or later"
+    return SourceExports(ds, source, ageing=ageing).context(day, state=state)
+
+
+class SourceExports:
+    """The :func:`export_context` of one source on any of its dates: the source is checked and read once.
+
+    The atlas build makes one per source and asks it for the context of each map's GeoJSON.
+    """
+
+    def __init__(self, ds: Dataset, source: str, *, ageing: Ageing | None = None) -> None:
+        check_source(ds, source)
+        self._dates = map_dates(ds, source)
+        if not self._dates:
+            raise KurskMapError(f"source {source!r} has no claims in the ledger; add some to claims/{source}.csv first")
+        self._ds, self._source, self._ageing = ds, source, ageing or ageing_of(ds)
+        self._record = source_record(ds, source) | {"slug": source}
+        c, u = ds.ledger.claims, ds.ledger.unplaced
+        self._claimed = np.sort(c["date"].to_numpy()[c["source"].to_numpy() == source])
+        self._unplaced = np.sort(u["date"].to_numpy()[u["source"].to_numpy() == source])
+
+    def context(self, date: dt.date | str, *, state: gpd.GeoDataFrame | None = None) -> ExportContext:
+        """The :class:`ExportContext` of the source on ``date`` (``state``: its state then, when already computed)."""
+        day, dates = _check_date(date), self._dates
+        if day < dates[0]:
+            raise KurskMapError(
+                f"{self._source!r} made no claim on or before {day.isoformat()}: its claims run from "
+                f"{dates[0].isoformat()} to {dates[-1].isoformat()}; pick a date in that range or later"
+            )
+        ds = self._ds
+        return ExportContext(
+            source=dict(self._record),
+            date=day,
+            state=source_state(ds, self._source, day, ageing=self._ageing) if state is None else state,
+            border=ds.border,
+            claims_to_date=_on_or_before(self._claimed, day),
+            unplaced=_on_or_before(self._unplaced, day),
+            theatre=ds.theatre,
+            ageing=self._ageing,
         )
-    u = ds.ledger.unplaced
-    return ExportContext(
-        source=source_record(ds, source) | {"slug": source},
-        date=day,
-        state=source_state(ds, source, day, ageing=ageing) if state is None else state,
-        border=ds.border,
-        claims_to_date=int((ours & (c["date"].to_numpy() <= until)).sum()),
-        unplaced=int(((u["source"].to_numpy() == source) & (u["date"].to_numpy() <= until)).sum()),
-        theatre=ds.theatre,
-        ageing=ageing or ageing_of(ds),
-    )
+
+
+def _on_or_before(dates: np.ndarray, day: dt.date) -> int:
+    """How many of the sorted ``dates`` (datetime64; NaT last) fall on or before ``day``."""
+    return int(np.searchsorted(dates, np.datetime64(day).astype(dates.dtype), side="right"))
 
 
 def _check_date(date: dt.date | str) -> dt.date:

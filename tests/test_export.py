@@ -19,7 +19,7 @@ from kursk_map.cli import main
 from kursk_map.export import FIELDS, export_frame, export_state, geojson_bytes, geojson_head, geojson_text
 from kursk_map.render.style import COLOURS, LABELS
 from kursk_map.state import Ageing
-from kursk_map.view import export_context, map_dates, source_states
+from kursk_map.view import SourceExports, export_context, map_dates, source_states
 
 from .conftest import TODAY, write_dataset
 
@@ -521,3 +521,22 @@ def test_geojson_writes_odd_state_values_one_by_one(dataset) -> None:
     assert geojson_text(odd) == _feature_by_feature(odd)
     props = [f["properties"] for f in json.loads(geojson_text(odd))["features"]]
     assert sum(p["since"] is None for p in props) > sum(p["basis"] == "baseline" for p in props)
+
+
+def test_export_context_counts_the_claims_and_unplaced_claims_made_up_to_its_date(tmp_path: Path) -> None:
+    from .conftest import RU_CLAIMS
+
+    unplaced = "ru-9,2025-03-14,ru-mod,control,Atlantis,RU,,,,,x,https://e.org/x,\n"
+    ds = load_dataset(write_dataset(tmp_path / "d", ru=RU_CLAIMS + unplaced), keep_going=True, today=TODAY)
+    # ru-mod: ru-1 on 13 March, Atlantis (unplaced) on the 14th, ru-2 on the 15th, ru-3 on 26 April
+    expected = {"2025-03-13": (1, 0), "2025-03-14": (2, 1), "2025-03-15": (3, 1), "2025-04-25": (3, 1)}
+    expected["2025-04-26"] = (4, 1)
+    exports = SourceExports(ds, "ru-mod")
+    for day, counts in expected.items():
+        for ctx in (export_context(ds, "ru-mod", day), exports.context(day)):
+            assert (ctx.claims_to_date, ctx.unplaced) == counts, day
+            assert ctx.source["slug"] == "ru-mod" and ctx.date.isoformat() == day
+    with pytest.raises(KurskMapError, match=r"'ru-mod' made no claim on or before 2025-03-12: its claims run from"):
+        exports.context("2025-03-12")
+    with pytest.raises(KurskMapError, match="unknown source 'ru-md'"):
+        SourceExports(ds, "ru-md")

@@ -73,6 +73,7 @@ from ..render import (
 from ..resolution import ResolvedLedger
 from ..state import Ageing, attacks, compute_state, figures, group_counts, iter_states
 from ..view import (
+    SourceExports,
     drawn_areas,
     export_context,
     history_period,
@@ -497,9 +498,9 @@ class MapPage(PageKind):
         common: SettlementsFile | None = None
         cells: CellsFile | None = None
         links = _settlement_links(job)
-        claim_dates = ds.ledger.claims["date"].to_numpy()
         entries = []
         series = source_series(ds, slug)  # its figures, attacks, relative and unplaced claims, once
+        exports = SourceExports(ds, slug, ageing=job.ageing)  # what its GeoJSON files say about it, once
         states = source_states(ds, slug, [p.day for p in pages], ageing=job.ageing)
         for page, (day, state) in zip(pages, states, strict=True):
             if common is None and not job.self_contained:  # the atlas's settlements.js and cells.js
@@ -521,7 +522,8 @@ class MapPage(PageKind):
             )
             emit(page.path, map_html(ctx, assets=page_assets(job, page.path)))
             data, image = page.attached[0], (page.attached[1] if len(page.attached) > 1 else None)
-            emit(data, geojson_bytes(export_context(ds, slug, day, state=state, ageing=job.ageing)))
+            export = exports.context(day, state=state)
+            emit(data, geojson_bytes(export))
             stale = state["stale"] & ~state["expired"]
             entries.append(
                 {
@@ -535,7 +537,7 @@ class MapPage(PageKind):
                     "expired": int(state["expired"].sum()),
                     "drawn_areas": ctx.drawn.date if ctx.drawn is not None else None,
                     "implied_km2": dict(ctx.areas),
-                    "claims_to_date": int((claim_dates <= np.datetime64(day)).sum()),
+                    "claims_to_date": export.claims_to_date,
                     "figures": [
                         {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in f.items()}
                         for f in ctx.figures
