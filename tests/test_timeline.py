@@ -163,3 +163,89 @@ def test_each_date_marks_the_attacks_reported_since_the_previous_date(tmp_path) 
     html = render_timeline(ctx).get_root().render()
     assert "Attack or strike reported near (since the previous date)" in html
     assert "window.__kmAttacks(attackLayer, D.atk[k])" in html
+
+
+def _line_cases(ds, source: str, *, reorder: bool = False) -> set[str]:
+    """Check each settlement's code and line on every date of ``source`` against the rule, row by row.
+
+    A settlement decided by the source's drawn areas shows the areas' line, unless its deciding claim was read
+    off that day's map; otherwise its deciding claim's line; with no claim, none (-1). Lines are numbered in the
+    order the dates and rows first name them. Returns which of these cases occurred.
+    """
+    from kursk_map.view import map_dates, source_states
+
+    days = map_dates(ds, source)
+    states = [st for _, st in source_states(ds, source, days)]
+    given = [st.iloc[::-1] if reorder and k % 2 else st for k, st in enumerate(states)]  # rows in another order
+    claims = claim_records(ds)
+    ctx = TimelineContext(
+        source=ds.sources.loc[source].to_dict(), dates=[d.isoformat() for d in days], states=given, claims=claims
+    )
+    data = json.loads(timeline_json(ctx))
+    ids, name = list(states[0].index), ds.sources.loc[source, "name"]
+    assert data["ids"] == ids
+    numbered: list[int] = []
+    cases = set()
+    group_code = {"UA": "U", "RU": "R", "contested": "c", "baseline": "-"}
+    for st, (codes, refs) in zip(states, data["states"], strict=True):
+        for i, r in enumerate(st.loc[ids].to_dict("records")):
+            assert codes[i] == group_code[r["group"]]
+            cids, ref = r["claim_ids"], refs[i]
+            if r["basis"] == "area" and not (cids and claims[cids[0]]["date"] == r["since"]):
+                edge = " · at the edge" if r["at_edge"] else ""
+                label = ctx.theatre.labels[r["controller"]]
+                assert data["claims"][ref] == (
+                    f"<li><b>{r['since']}</b> · {r['controller']} · inside the areas drawn by {name} that day: "
+                    f"{label}{edge}</li>"
+                )
+                assert data["cdates"][ref] == r["since"]
+                cases.add("areas")
+            elif cids:
+                assert claims[cids[0]]["summary"] in data["claims"][ref]
+                assert data["cdates"][ref] == claims[cids[0]]["date"]
+                cases.add("claim read off the map" if r["basis"] == "area" else r["basis"])
+            else:
+                assert ref == -1
+                cases.add("none")
+            if ref >= 0 and ref not in numbered:
+                assert ref == len(numbered)  # the next line
+                numbered.append(ref)
+    assert len(numbered) == len(data["claims"]) == len(set(data["claims"]))
+    return cases
+
+
+@pytest.mark.parametrize("reorder", [False, True])
+def test_each_settlement_shows_its_deciding_claim_or_the_areas_that_decide(tmp_path, reorder: bool) -> None:
+    from kursk_map import load_dataset
+
+    from .conftest import UA_AREAS, UA_CLAIMS, write_areas, write_dataset
+    from .test_state import DRAWN
+
+    root = write_dataset(tmp_path / "data", ua=UA_CLAIMS + DRAWN)
+    for day, boxes in UA_AREAS.items():
+        write_areas(root, "ua-gs", day, *boxes)
+    ds = load_dataset(root, today=TODAY)
+    cases = _line_cases(ds, "ua-gs", reorder=reorder) | _line_cases(ds, "ru-mod", reorder=reorder)
+    assert cases == {"areas", "claim read off the map", "claim", "region", "none"}
+
+
+def test_the_settlement_list_follows_the_gazetteer(tmp_path) -> None:
+    # each timeline's settlement columns are kept from the last one while the gazetteer's columns are the same
+    from kursk_map import load_dataset
+
+    from .conftest import SETTLEMENTS, write_dataset
+
+    renamed = SETTLEMENTS.replace("Zaoleshenka,Заолешенка,", "Zaoleshenka,Заолешенка-2,")
+    moved = SETTLEMENTS.replace("51.2,35.25", "51.21,35.26")
+    names = []
+    for k, table in enumerate((SETTLEMENTS, renamed, SETTLEMENTS, moved)):
+        ds = load_dataset(write_dataset(tmp_path / str(k), settlements=table), today=TODAY)
+        data = json.loads(timeline_json(_ctx(ds)))
+        zao = data["ids"].index("kmap:zaoleshenka-sudzhansky")
+        names.append((data["latin"][zao], data["names"][zao], data["pos"][zao]))
+    assert names == [
+        ("Zaoleshenka", "Zaoleshenka · Заолешенка", [51.2, 35.25]),
+        ("Zaoleshenka", "Zaoleshenka · Заолешенка-2", [51.2, 35.25]),
+        ("Zaoleshenka", "Zaoleshenka · Заолешенка", [51.2, 35.25]),
+        ("Zaoleshenka", "Zaoleshenka · Заолешенка", [51.21, 35.26]),
+    ]

@@ -15,10 +15,13 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 from branca.element import Element
 from folium.template import Template
 
 from .. import schemas
+from .._memo import LastColumns
 from ..state import Ageing
 from ..theatre import DEFAULT_THEATRE, Theatre
 from ._assets import INLINE, Assets, header_script, script
@@ -115,31 +118,31 @@ def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
             cdates.append(day)
         return line_index[key]
 
-    def ref(cids: Sequence[str], basis: str, since: str, ctrl: str, edge: bool) -> int:
-        if basis == "area" and not (cids and ctx.claims.get(cids[0], {}).get("date") == since):
-            return area_index(since, ctrl, edge)  # the areas themselves decide (their polygons, no claim row)
-        return cid_index(cids[0]) if cids else -1
+    def refs(st: gpd.GeoDataFrame) -> list[int]:
+        """Each settlement's line: its deciding claim's, or its drawn areas' where they decide; -1 without."""
+        keys: list[Any] = [c[0] if c else None for c in st["claim_ids"].tolist()]
+        since, ctrl, edge = (st[k].to_numpy() for k in ("since", "controller", "at_edge"))
+        for i in np.flatnonzero(st["basis"].to_numpy() == "area").tolist():
+            day = str(since[i])
+            if keys[i] is None or ctx.claims.get(keys[i], {}).get("date") != day:
+                keys[i] = (day, str(ctrl[i]), bool(edge[i]))  # the areas themselves decide (no claim row)
+        # each key's line in the order the rows first name it, as a settlement after another would
+        codes, uniques = pd.factorize(_objects(keys))
+        at = [area_index(*k) if isinstance(k, tuple) else cid_index(k) for k in uniques.tolist()]
+        line: list[int] = np.array([*at, -1])[codes].tolist()  # code -1: no claim
+        return line
 
     states = []
     for state in itertools.chain([first], states_in):
         last = state
-        st = state.loc[ids]
+        st = state if state.index.equals(first.index) else state.loc[ids]  # the states of a build share the order
         codes = "".join(GROUP_CODES[g] for g in st[schemas.GROUP_COLUMN].tolist())
-        cols = (st[k].tolist() for k in ("claim_ids", "basis", "since", "controller", "at_edge"))
-        refs = [ref(c, str(b), str(s), str(k), bool(e)) for c, b, s, k, e in zip(*cols, strict=True)]
-        states.append([codes, refs])
+        states.append([codes, refs(st)])
     if len(states) != len(ctx.dates):
         raise ValueError(f"a timeline needs one state per date: {len(ctx.dates)} dates, {len(states)} states")
-    rows = first.to_dict("records")
     payload = {
         "dates": list(ctx.dates),
-        "ids": [esc(r["id"]) for r in rows],
-        "pos": [[round(float(r["lat"]), 5), round(float(r["lon"]), 5)] for r in rows],
-        "names": [esc(r["name"]) + (f" · {esc(r['name_ru'])}" if r["name_ru"] else "") for r in rows],
-        "latin": [esc(r["name"]) for r in rows],
-        "info": [f"<small>{esc(r['raion'] or r['oblast'])} · {_position(r)}</small>" for r in rows],
-        "base": [r["country"] for r in rows],
-        "approx": [1 if r["method"] == "derived" else 0 for r in rows],
+        **_LAST_SETTLEMENTS.get(first, _settlement_columns),
         "claims": lines,
         "cdates": cdates,
         "states": states,
@@ -163,6 +166,32 @@ def _payload(ctx: TimelineContext) -> tuple[dict[str, Any], gpd.GeoDataFrame]:
         "atk": _attack_payload(ctx, first),
     }
     return payload, last
+
+
+#: The settlement columns of the last timeline's first state: those of every timeline of an atlas.
+_LAST_SETTLEMENTS: LastColumns[dict[str, list[Any]]] = LastColumns(
+    ("id", "name", "name_ru", "raion", "oblast", "country", "lat", "lon", "precision_m", "method", "ref")
+)
+
+
+def _settlement_columns(first: gpd.GeoDataFrame) -> dict[str, list[Any]]:
+    """The payload's columns no claim changes (ids, positions, names, places, de jure country), in row order."""
+    rows = first.to_dict("records")
+    return {
+        "ids": [esc(r["id"]) for r in rows],
+        "pos": [[round(float(r["lat"]), 5), round(float(r["lon"]), 5)] for r in rows],
+        "names": [esc(r["name"]) + (f" · {esc(r['name_ru'])}" if r["name_ru"] else "") for r in rows],
+        "latin": [esc(r["name"]) for r in rows],
+        "info": [f"<small>{esc(r['raion'] or r['oblast'])} · {_position(r)}</small>" for r in rows],
+        "base": [r["country"] for r in rows],
+        "approx": [1 if r["method"] == "derived" else 0 for r in rows],
+    }
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _attack_payload(ctx: TimelineContext, st: gpd.GeoDataFrame) -> list[list[list[Any]]]:
