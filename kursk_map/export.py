@@ -385,30 +385,27 @@ def _claimed_parts(st: pd.DataFrame, order: np.ndarray, labels: Mapping[str, str
     Arrays of UTF-8 texts (``"key":value``, a comma before all but the first), each distinct value
     written once.
     """
-
-    def col(name: str) -> np.ndarray:
-        values: np.ndarray = st[name].to_numpy()[order]
-        return values
-
-    codes, groups = _distinct(col(schemas.GROUP_COLUMN))
-    controller = _encoded(col("controller"), '"controller":')
+    codes, groups = _distinct(st[schemas.GROUP_COLUMN], order)
+    controller = _encoded(st["controller"], order, '"controller":')
     controller[np.isin(codes, [k for k, g in enumerate(groups) if g == "baseline"])] = b'"controller":null'
     legend = _objects([_piece(',"label":', labels[g]) + _piece(',"colour":', COLOURS[g]) for g in groups])[codes]
     return [
         controller,
         legend,
-        *(_encoded(col(name), f",{json.dumps(name)}:", convert) for name, convert in _CLAIMED_VALUES),
-        _encoded_ids(col("claim_ids")),
+        *(_encoded(st[name], order, f",{json.dumps(name)}:", convert) for name, convert in _CLAIMED_VALUES),
+        _encoded_ids(st["claim_ids"].to_numpy()[order]),
     ]
 
 
 def _encoded_ids(values: np.ndarray) -> np.ndarray:
     """The ``claim_ids`` property of each row: its claims (a tuple or list of ids) joined by ``;``."""
     try:  # tuples: once per distinct tuple
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        codes, distinct = pd.factorize(values, use_na_sentinel=False)
+        uniques = distinct.tolist()
     except TypeError:  # lists
-        return _encoded(_objects([";".join(ids) for ids in values.tolist()]), ',"claim_ids":')
-    return _encoded(_objects([";".join(ids) for ids in uniques.tolist()]), ',"claim_ids":')[codes]
+        codes, uniques = np.arange(len(values)), values.tolist()
+    out: np.ndarray = _objects([_piece(',"claim_ids":', _clean(";".join(ids))) for ids in uniques])[codes]
+    return out
 
 
 def _json(v: Any) -> str:
@@ -433,12 +430,16 @@ def _cached_piece(key: str, value: Any) -> bytes:
 _TEXTS: Final = ("string", "empty")  # what pandas.api.types.infer_dtype calls an object column of texts only
 
 
-def _distinct(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-    """Codes and distinct values of ``values``; texts, numbers and flags are told apart by value.
+def _distinct(column: pd.Series, order: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Codes of the values of ``column`` in ``order``, and its distinct values (texts, numbers, flags: by value).
 
     Floats (-0.0 equals 0.0) and an object column holding anything but texts (NaN or numbers among
     texts, lists) have one code per row.
     """
+    if isinstance(column.dtype, pd.StringDtype):  # texts (and the missing value), told apart by pandas
+        codes, distinct = column.array.factorize(use_na_sentinel=False)
+        return codes[order], distinct.tolist()
+    values = column.to_numpy()[order]
     if values.dtype == bool:
         return values.astype(np.intp), [False, True]
     if values.dtype.kind == "f" or (values.dtype == object and infer_dtype(values, skipna=False) not in _TEXTS):
@@ -447,9 +448,9 @@ def _distinct(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     return codes, uniques.tolist()
 
 
-def _encoded(values: np.ndarray, key: str, convert: Callable[[Any], Any] | None = None) -> np.ndarray:
-    """``key`` and the JSON of ``convert(v)`` (UTF-8) for each of ``values``, written once per distinct value."""
-    codes, uniques = _distinct(values)
+def _encoded(column: pd.Series, order: np.ndarray, key: str, convert: Callable[[Any], Any] | None = None) -> np.ndarray:
+    """``key`` and the JSON of ``convert(v)`` (UTF-8) for the values of ``column`` in ``order``, each written once."""
+    codes, uniques = _distinct(column, order)
     out: np.ndarray = _objects([_piece(key, _clean(u if convert is None else convert(u))) for u in uniques])[codes]
     return out
 

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pytest
 
@@ -517,6 +518,8 @@ def test_geojson_writes_odd_state_values_one_by_one(dataset) -> None:
     st["area_date"] = st["area_date"].astype(object)
     st.loc[st.index[3], "area_date"] = None  # equal to NaN for pandas, written apart by str(): "None" and "nan"
     st.loc[st.index[4], "area_date"] = float("nan")
+    st.loc[st.index[5], "area_controller"] = float("nan")  # missing from a column of texts: "nan"
+    assert isinstance(st["area_controller"].dtype, pd.StringDtype)
     odd = dataclasses.replace(ctx, state=st)
     assert geojson_text(odd) == _feature_by_feature(odd)
     props = [f["properties"] for f in json.loads(geojson_text(odd))["features"]]
