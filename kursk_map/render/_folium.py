@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import folium
 import geopandas as gpd
+import xyzservices
 from branca.element import Element, MacroElement
 from folium.template import Template
 
@@ -238,13 +239,23 @@ def _base_map(
         m.default_css = [("leaflet_css", str(assets.leaflet_css_url))]
     m.add_child(_FitBounds(bounds))
     m.add_child(_Panel(panel))
-    folium.TileLayer(OSM_TILES, attr=OSM_ATTR, name="OpenStreetMap", max_zoom=19).add_to(m)
-    folium.TileLayer(SAT_TILES, attr=SAT_ATTR, name="Satellite (Esri World Imagery)", max_zoom=18, show=False).add_to(m)
+    _tile_layer(OSM_TILES, attr=OSM_ATTR, name="OpenStreetMap", max_zoom=19).add_to(m)
+    _tile_layer(SAT_TILES, attr=SAT_ATTR, name="Satellite (Esri World Imagery)", max_zoom=18, show=False).add_to(m)
     m.add_child(_Prefix(attribution_prefix(theatre)))
     root.header.add_child(_Verbatim(f"<title>{esc(title)}</title>"), name="km_title")
     root.header.add_child(_Verbatim(assets.own_tags("map.css")), name="km_css")
     root.header.add_child(_Verbatim(assets.own_tags("map.js")), name="km_chrome_js")
     return m
+
+
+def _tile_layer(url: str, *, attr: str, **options: Any) -> folium.TileLayer:
+    """``folium.TileLayer(url, attr=attr, ...)``, without folium's search for ``url`` among xyzservices' names.
+
+    That search flattens about a thousand providers each time (2 ms a layer, two layers a page). Given a
+    provider holding just the URL, folium writes the same layer: ``build_url`` gives back the URL with its
+    ``{z}/{x}/{y}``, and the attribution, name and zooms are those passed.
+    """
+    return folium.TileLayer(xyzservices.TileProvider(name=url, url=url, attribution=attr), attr=attr, **options)
 
 
 def _add_border(m: folium.Map, border: gpd.GeoDataFrame | None, theatre: Theatre) -> None:
