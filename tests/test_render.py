@@ -609,3 +609,30 @@ def test_the_claimed_settlements_cells_are_drawn_from_the_shared_cells_script(da
     # no settlement claimed yet: no implied-area layer and no cells
     before = map_context(dataset, "ru-mod", dt.date(2025, 3, 12))
     assert "at" not in _payload(_html(before)) and "Area implied by the claims" not in _html(before)
+
+
+def test_tile_layers_are_those_folium_makes_from_their_urls(dataset) -> None:
+    # the base map gives folium a provider holding the URL (sparing its search of xyzservices' names);
+    # a layer is its URL and options (folium's template writes L.tileLayer(tiles, options))
+    m = render_map(_ctx(dataset))
+    made = [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
+    assert [(t.tiles, t.layer_name, t.options["max_zoom"], t.show) for t in made] == [
+        ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "OpenStreetMap", 19, True),
+        (
+            "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+            "Satellite (Esri World Imagery)",
+            18,
+            False,
+        ),
+    ]
+    for t in made:
+        own = folium.TileLayer(
+            t.tiles, attr=t.options["attribution"], name=t.layer_name, max_zoom=t.options["max_zoom"], show=t.show
+        )
+        assert (own.tiles, own.options, own.tile_name, own.overlay, own.control) == (
+            t.tiles,
+            t.options,
+            t.tile_name,
+            t.overlay,
+            t.control,
+        )
