@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import math
 import posixpath
@@ -330,8 +331,9 @@ class SettlementsScript(PageKind):
         return [{} for _ in pages]
 
 
+@functools.lru_cache(maxsize=2)  # a build's job (it keeps the dataset alive: no more)
 def _cells(job: Job, url: str = CELLS_JS) -> CellsFile:
-    """The atlas's ``cells.js``: each settlement's cell, in the order of ``settlements.js``."""
+    """The atlas's ``cells.js``: each settlement's cell, in the order of ``settlements.js`` (once per build and url)."""
     slug, dates = job.sources[0]
     state = compute_state(job.ds.gazetteer, job.ds.ledger, source=slug, date=dates[0])
     return cells_file(state, cell_outlines(job.ds.cells), url=url)

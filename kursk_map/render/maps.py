@@ -26,6 +26,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from .. import schemas
+from .._memo import LastColumns
 from ..state import Ageing, group_counts
 from ..theatre import DEFAULT_THEATRE, Theatre
 from ._assets import INLINE, Assets, header_script, script
@@ -305,22 +306,10 @@ def _static_columns(st: pd.DataFrame) -> _StaticColumns:
     An atlas draws the same settlements on every map; only the controller and claims change. The
     columns of the last state are kept: comparing with them is ten times as fast as hashing.
     """
-    last = _LAST_STATIC.get("columns")
-    if last is not None and all(_same(st[c], last[0][c]) for c in _STATIC_COLUMNS):
-        return last[1]
-    out = _static_columns_of(st)
-    _LAST_STATIC["columns"] = ({c: st[c] for c in _STATIC_COLUMNS}, out)
-    return out
+    return _LAST_STATIC.get(st, _static_columns_of)
 
 
-_LAST_STATIC: dict[str, tuple[dict[str, pd.Series], _StaticColumns]] = {}
-
-
-def _same(a: pd.Series, b: pd.Series) -> bool:
-    """The same values (NaN where the other has NaN, and floats' signs: the hash tells -0.0 from 0.0)."""
-    if not a.equals(b):
-        return False
-    return a.dtype.kind != "f" or bool(np.array_equal(np.signbit(a.to_numpy()), np.signbit(b.to_numpy())))
+_LAST_STATIC: LastColumns[_StaticColumns] = LastColumns(_STATIC_COLUMNS)
 
 
 def _static_columns_of(st: pd.DataFrame) -> _StaticColumns:
