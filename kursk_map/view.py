@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final
 
 import geopandas as gpd
@@ -168,23 +168,30 @@ class SourceSeries:
     attacks: list[dict[str, Any]]  #: newest first
     relative: list[dict[str, Any]]  #: in ledger order
     unplaced: list[dict[str, Any]]  #: by date
-    drawn_days: list[dt.date]  #: the days the source drew areas, ascending
-    #: :func:`drawn_areas` by the day drawn, filled as maps ask for them (each day's km² are measured once).
-    _drawn: dict[dt.date, DrawnAreas | None] = field(default_factory=dict, repr=False, compare=False)
+    drawn: DrawnByDay  #: the areas it drew, on any date
 
     def up_to(self, part: str, iso: str) -> list[dict[str, Any]]:
         """The entries of ``part`` made on or before the ISO date ``iso``, in the part's order."""
         entries: list[dict[str, Any]] = getattr(self, part)
         return [e for e in entries if e["date"] <= iso]
 
-    def drawn(self, ds: Dataset, date: dt.date) -> DrawnAreas | None:
-        """:func:`drawn_areas` of the source on ``date``, from the day it last drew on or before it."""
-        i = bisect.bisect_right(self.drawn_days, date)
+
+class DrawnByDay:
+    """:func:`drawn_areas` of one source on any date, each day it drew measured once (its km² take a while)."""
+
+    def __init__(self, ds: Dataset, source: str) -> None:
+        self._ds, self._source = ds, source
+        self._days = sorted({pd.Timestamp(d).date() for d in ds.areas.loc[ds.areas["source"] == source, "date"]})
+        self._drawn: dict[dt.date, DrawnAreas | None] = {}
+
+    def __call__(self, date: dt.date) -> DrawnAreas | None:
+        """The areas the source drew most recently on or before ``date``, or None."""
+        i = bisect.bisect_right(self._days, date)
         if i == 0:
             return None
-        day = self.drawn_days[i - 1]
+        day = self._days[i - 1]
         if day not in self._drawn:
-            self._drawn[day] = drawn_areas(ds, self.source["slug"], day)
+            self._drawn[day] = drawn_areas(self._ds, self._source, day)
         return self._drawn[day]
 
 
@@ -197,7 +204,7 @@ def source_series(ds: Dataset, source: str) -> SourceSeries:
         attacks=attacks(ds.ledger, source=source, date=None),
         relative=relative_geometries(ds.ledger, ds.gazetteer, source=source, date=None),
         unplaced=[u for u in unplaced_records(ds) if u["source"] == source],
-        drawn_days=sorted({pd.Timestamp(d).date() for d in ds.areas.loc[ds.areas["source"] == source, "date"]}),
+        drawn=DrawnByDay(ds, source),
     )
 
 
@@ -252,7 +259,7 @@ def map_context(
         theatre=ds.theatre,
         settlement_links=settlement_links,
         ageing=ageing,
-        drawn=series.drawn(ds, date),
+        drawn=series.drawn(date),
     )
 
 

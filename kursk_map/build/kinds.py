@@ -20,7 +20,6 @@ kind touches this registry, one renderer and the index (README.md, "For develope
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
 import functools
@@ -33,7 +32,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-import pandas as pd
 
 from .._errors import KurskMapError
 from ..areas import cell_outlines
@@ -45,7 +43,6 @@ from ..render import (
     Assets,
     CellsFile,
     CompareContext,
-    DrawnAreas,
     SettlementLinks,
     SettlementsFile,
     TimelineContext,
@@ -74,6 +71,7 @@ from ..render import (
 from ..resolution import ResolvedLedger
 from ..state import Ageing, attacks, compute_state, figures, group_counts, iter_states
 from ..view import (
+    DrawnByDay,
     SourceExports,
     drawn_areas,
     export_context,
@@ -675,7 +673,7 @@ class ComparisonPage(PageKind):
             if slug in active
         }
         rows = {slug: source_record(ds, slug) for slug in active}
-        drawn = _DrawnBySource(ds)
+        drawn = {slug: DrawnByDay(ds, slug) for slug in active}
         links = _settlement_links(job)
         entries = []
         for page in pages:
@@ -689,7 +687,7 @@ class ComparisonPage(PageKind):
                 theatre=ds.theatre,
                 settlement_links=links(page),
                 ageing=job.ageing,
-                drawn={slug: d for slug in page.extra if (d := drawn(slug, page.day)) is not None},
+                drawn={slug: d for slug in page.extra if (d := drawn[slug](page.day)) is not None},
             )
             emit(page.path, compare_html(ctx, assets=page_assets(job, page.path)))
             entries.append(
@@ -705,29 +703,6 @@ class ComparisonPage(PageKind):
     def manifest(self, done: Sequence[Done]) -> dict[str, Any]:
         """``compare``: each page's date, sources and disagreements."""
         return {"compare": sorted((d.entry for d in done), key=lambda e: e["date"])}
-
-
-class _DrawnBySource:
-    """:func:`drawn_areas` of each source on each date, worked out once per day a source drew."""
-
-    def __init__(self, ds: Dataset) -> None:
-        self._ds = ds
-        areas = ds.areas
-        days: dict[str, set[dt.date]] = {}
-        for slug, day in zip(areas["source"].tolist(), areas["date"].tolist(), strict=True):
-            days.setdefault(str(slug), set()).add(pd.Timestamp(day).date())
-        self._days = {slug: sorted(d) for slug, d in days.items()}
-        self._drawn: dict[tuple[str, dt.date], DrawnAreas | None] = {}
-
-    def __call__(self, slug: str, date: dt.date) -> DrawnAreas | None:
-        days = self._days.get(slug, [])
-        i = bisect.bisect_right(days, date)
-        if i == 0:
-            return None
-        key = (slug, days[i - 1])
-        if key not in self._drawn:
-            self._drawn[key] = drawn_areas(self._ds, *key)
-        return self._drawn[key]
 
 
 class ExploreSeries(PageKind):
