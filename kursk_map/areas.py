@@ -138,45 +138,21 @@ def area_change(
     return {"before": b, "after": a, "change": {k: round(a[k] - b[k], 1) for k in b}}
 
 
-def area_polygons(
-    state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, *, where: np.ndarray | None = None
-) -> gpd.GeoDataFrame:
+def area_polygons(state: gpd.GeoDataFrame, cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The claimed area of each controller as one (multi)polygon, in EPSG:4326 (the GeoPackage export's layer).
 
-    ``where`` keeps only some settlements, as for :func:`held_areas`.
+    Maps draw the cells one by one instead (:func:`cell_outlines`): uniting them is work for one export.
     """
-    ctrl, _ = _claimed(state, cells, where)
-    index = state.index.to_numpy(dtype=object)
-    rows = [row for c in ("UA", "RU", "contested") if (row := _union(cells, c, tuple(index[ctrl == c])))]
+    ctrl, area = _claimed(state, cells, None)
+    rows = []
+    for c in ("UA", "RU", "contested"):
+        geoms = cells.geometry.reindex(state.index[ctrl == c]).dropna()
+        if len(geoms):
+            union = gpd.GeoSeries([shapely.union_all(list(geoms))], crs=cells.crs).to_crs(CRS).iloc[0]
+            rows.append({"controller": c, "area_km2": round(float(area[ctrl == c].sum()), 1), "geometry": union})
     if not rows:
         return gpd.GeoDataFrame({"controller": [], "area_km2": []}, geometry=[], crs=CRS)
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
-
-
-#: The claimed areas already drawn in this process, by cells, controller and settlements: the maps of
-#: a source on consecutive dates mostly claim the same settlements for a controller.
-_UNIONS: dict[tuple[int, str, tuple[str, ...]], tuple[gpd.GeoDataFrame, dict[str, object] | None]] = {}
-
-
-def _union(cells: gpd.GeoDataFrame, ctrl: str, ids: tuple[str, ...]) -> dict[str, object] | None:
-    """The row of ``area_polygons`` for ``ctrl``: the union of the cells of ``ids`` (in EPSG:4326), or None."""
-    key = (id(cells), ctrl, ids)
-    hit = _UNIONS.get(key)
-    if hit is not None and hit[0] is cells:
-        return hit[1]
-    geoms = cells.geometry.reindex(list(ids)).dropna()
-    row = None
-    if len(geoms):
-        union = gpd.GeoSeries([shapely.union_all(list(geoms))], crs=cells.crs).to_crs(CRS).iloc[0]
-        row = {
-            "controller": ctrl,
-            "area_km2": round(float(cells["area_km2"].reindex(list(ids)).sum()), 1),
-            "geometry": union,
-        }
-    if len(_UNIONS) >= 512:
-        _UNIONS.clear()
-    _UNIONS[key] = (cells, row)
-    return row
 
 
 def cell_outlines(cells: gpd.GeoDataFrame, *, tolerance: float = 0.0001) -> dict[str, list[Any]]:
