@@ -137,4 +137,15 @@ def dataset(data_dir: Path):
     return load_dataset(data_dir, today=TODAY)
 
 
+@pytest.fixture
+def with_areas(tmp_path: Path):
+    """The test dataset with Ukraine's General Staff's drawn areas (:data:`UA_AREAS`)."""
+    from kursk_map import load_dataset
+
+    root = write_dataset(tmp_path / "data")
+    for day, boxes in UA_AREAS.items():
+        write_areas(root, "ua-gs", day, *boxes)
+    return load_dataset(root, today=TODAY)
+
+
 REPO = Path(__file__).resolve().parents[1]

@@ -145,6 +145,7 @@ def test_hostile_text_is_escaped_everywhere(dataset) -> None:
             [
                 "../assets/leaflet-1.9.3/leaflet.css",
                 "../assets/leaflet-1.9.3/leaflet.js",
+                "../assets/listbox.js",
                 "../assets/map.css",
                 "../assets/map.js",
             ],
@@ -424,18 +425,6 @@ def test_attacks_are_their_own_markers_and_never_colour_a_settlement(tmp_path) -
     assert "window.__kmAttacks(" in html and "Attack or strike reported near (1 settlements)" in html
     assert "attack or strike reported near (not control)" in _panel(render_map(ctx))
     assert attack_markers(map_context(ds, "ru-mod", dt.date(2025, 3, 15))) == []  # not yet made
-
-
-@pytest.fixture
-def with_areas(tmp_path):
-    from kursk_map import load_dataset
-
-    from .conftest import TODAY, UA_AREAS, write_areas, write_dataset
-
-    root = write_dataset(tmp_path / "data")
-    for day, boxes in UA_AREAS.items():
-        write_areas(root, "ua-gs", day, *boxes)
-    return load_dataset(root, today=TODAY)
 
 
 def test_the_sources_drawn_areas_are_a_layer_and_the_popup_shows_them_beside_a_claim(with_areas) -> None:

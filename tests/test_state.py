@@ -299,16 +299,6 @@ def _area_cols(st, sid: str) -> tuple[object, ...]:
     return r["controller"], r["basis"], r["since"], r["area_controller"], r["area_date"], bool(r["at_edge"])
 
 
-@pytest.fixture
-def with_areas(tmp_path):
-    from .conftest import UA_AREAS, write_areas
-
-    root = write_dataset(tmp_path / "data")
-    for day, boxes in UA_AREAS.items():
-        write_areas(root, "ua-gs", day, *boxes)
-    return load_dataset(root, today=TODAY)
-
-
 def _states(ds, *days: D, **kw):
     return dict(iter_states(ds.gazetteer, ds.ledger, source="ua-gs", dates=list(days), areas=ds.areas, **kw))
 
