@@ -116,3 +116,33 @@ def bundled_atlas_of(root: Path, sources: tuple[str, ...]) -> Path:
     out = root / "atlas"
     build_atlas(data, out, images=False)
     return out
+
+
+def check_result_list_keys(page, box, results: str, text: str) -> None:
+    """The search list's keys and clicks (assets/listbox.js), the same on map pages and the explorer.
+
+    ``box`` is the search box's locator, ``results`` the list's selector; ``text`` must match at least 3 names.
+    """
+    options = page.locator(f"{results} li[role=option]")
+    box.fill(text)
+    options.nth(2).wait_for()
+    n = options.count()
+    on = lambda: [j for j in range(n) if options.nth(j).get_attribute("class") == "km-on"]  # noqa: E731
+    assert on() == [0]  # the first is highlighted as the list fills
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    assert on() == [2]
+    box.press("ArrowUp")
+    box.press("ArrowUp")
+    box.press("ArrowUp")
+    assert on() == [n - 1]  # up from the first wraps to the last
+    box.press("Escape")
+    assert page.locator(results).is_hidden()
+    box.fill("")
+    box.fill(text)  # a new list highlights its first again
+    options.nth(2).wait_for()
+    assert on() == [0]
+    second = options.nth(1).inner_text().split(" (as ")[0].split("\n")[0]
+    options.nth(1).click()
+    assert page.locator(results).is_hidden()
+    assert box.input_value() == second

@@ -18,7 +18,7 @@ from kursk_map.render import Assets, explore_data, render_explore, search_data, 
 from kursk_map.state import iter_states, source_dates
 from kursk_map.view import claim_records
 
-from .browser_support import browser_page, bundled_atlas_of, chromium_path
+from .browser_support import browser_page, bundled_atlas_of, check_result_list_keys, chromium_path
 from .conftest import REPO, TODAY
 
 GROUP = {"U": "UA", "u": "UA", "R": "RU", "r": "RU", "C": "contested", "c": "contested", "-": "baseline"}
@@ -137,8 +137,10 @@ def test_explore_data_and_page_are_escaped(dataset, tmp_path: Path) -> None:
     assert data["sources"][0]["name"] == "&lt;/script&gt;&lt;b&gt;X&lt;/b&gt;" and data["sources"][0]["url"] is None
     assert data["default"] == "x" and (data["first"], data["last"]) == ("2025-01-02", "2025-01-02")
     html = render_explore(data, assets=Assets("local", "assets/"))
-    assert html.count("<script") == html.count("</script>") == 5  # Leaflet, data, settlements, config, ours
+    # Leaflet, data, settlements, config, ours (the search list's and the explorer's)
+    assert html.count("<script") == html.count("</script>") == 6
     assert 'src="assets/leaflet-1.9.3/leaflet.js"' in html and 'src="assets/explore.js"' in html
+    assert html.index('src="assets/listbox.js"') < html.index('src="assets/explore.js"')
     with pytest.raises(ValueError, match="no map"):
         explore_data({**manifest, "maps": []}, settlements_key="k")
 
@@ -224,6 +226,18 @@ def test_typing_a_name_flies_to_it_and_opens_its_popup(bundled_atlas: Path) -> N
         center = page.evaluate("() => window.kmExplore.map.getCenter()")
         assert abs(center["lng"] - 35.27) < 0.03 and page.evaluate("() => window.kmExplore.map.getZoom()") == 12
         assert page.evaluate("() => window.kmExplore.map.getBounds().pad(-0.1).contains([51.191, 35.271])")
+        assert errors == []
+
+
+@browser
+@pytest.mark.browser
+def test_the_search_list_takes_the_same_keys_and_clicks_as_on_a_map(bundled_atlas: Path) -> None:
+    with browser_page() as (page, errors, _):
+        _open(page, (bundled_atlas / "explore.html").as_uri() + "#source=deepstate&date=2025-05-21")
+        box = page.locator("#km-search")
+        box.click()
+        page.wait_for_function("() => window.__kmSearch !== undefined")
+        check_result_list_keys(page, box, "#km-results", "ka")
         assert errors == []
 
 

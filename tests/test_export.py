@@ -253,6 +253,7 @@ def test_html_export_is_one_page_and_the_files_it_loads(dataset, tmp_path: Path)
         "assets/leaflet-1.9.3/images/layers.png",
         "assets/leaflet-1.9.3/leaflet.css",
         "assets/leaflet-1.9.3/leaflet.js",
+        "assets/listbox.js",
         "assets/map.css",
         "assets/map.js",
         "ru-mod-2025-03-15.html",
@@ -262,6 +263,7 @@ def test_html_export_is_one_page_and_the_files_it_loads(dataset, tmp_path: Path)
     assert sorted(loads) == [
         "assets/leaflet-1.9.3/leaflet.css",
         "assets/leaflet-1.9.3/leaflet.js",
+        "assets/listbox.js",
         "assets/map.css",
         "assets/map.js",
     ]

@@ -17,7 +17,7 @@ from kursk_map import compute_state, load_dataset
 from kursk_map.names import spellings
 from kursk_map.render import disagreements
 
-from .browser_support import browser_page, bundled_atlas_of, chromium_path
+from .browser_support import browser_page, bundled_atlas_of, check_result_list_keys, chromium_path
 
 pytestmark = [
     pytest.mark.browser,
@@ -193,6 +193,13 @@ def test_search_finds_the_gazetteers_spellings_on_a_map_page(atlas: Path) -> Non
         assert _no_errors(errors) == []
     missed = [(s, sid) for (s, sid), ids in zip(wanted, got, strict=True) if sid not in ids]
     assert len(missed) <= 0.01 * len(wanted), missed[:20]
+
+
+def test_search_list_keys_and_clicks(atlas: Path) -> None:
+    with browser_page(720, 600, offline=True) as (page, errors, _):
+        _open(page, _last(atlas, "ru-mod").as_uri())
+        check_result_list_keys(page, page.locator(".km-search"), ".km-results", "ka")
+        assert _no_errors(errors) == []
 
 
 @pytest.mark.parametrize("kind", ["map", "compare"])

@@ -75,7 +75,16 @@ VENDORED: Final = {
 }
 LEAFLET: Final = VENDORED["leaflet"]
 #: Our own page scripts and styles (``render/assets/``), copied beside Leaflet.
-OWN: Final = ("explore.js", "explore.css", "explore-boot.js", "map.js", "map.css", "areas.js", "attacks.js")
+OWN: Final = (
+    "explore.js",
+    "explore.css",
+    "explore-boot.js",
+    "listbox.js",
+    "map.js",
+    "map.css",
+    "areas.js",
+    "attacks.js",
+)
 CDN_BASE: Final = "https://cdn.jsdelivr.net/npm"
 
 
@@ -103,20 +112,22 @@ def asset_files() -> dict[str, bytes]:
 def map_page_files(page: str | None = None) -> dict[str, bytes]:
     """The files of ``assets/`` a map page loads: Leaflet (with its layer icons and licence) and our scripts.
 
-    Our chrome (``map.css``, ``map.js``), and the scripts of drawn areas and attack markers: with
-    ``page`` (the page's HTML, loading its assets from ``assets/``), only those of them it loads.
+    Our chrome (``map.css``, ``map.js`` and the search list's ``listbox.js``), and the scripts of drawn areas
+    and attack markers: with ``page`` (the page's HTML, loading its assets from ``assets/``), only those of
+    them it loads.
 
     Examples
     --------
     >>> sorted(map_page_files())  # doctest: +NORMALIZE_WHITESPACE
     ['areas.js', 'attacks.js', 'leaflet-1.9.3/LICENSE', 'leaflet-1.9.3/images/layers-2x.png',
-     'leaflet-1.9.3/images/layers.png', 'leaflet-1.9.3/leaflet.css', 'leaflet-1.9.3/leaflet.js', 'map.css', 'map.js']
+     'leaflet-1.9.3/images/layers.png', 'leaflet-1.9.3/leaflet.css', 'leaflet-1.9.3/leaflet.js', 'listbox.js',
+     'map.css', 'map.js']
     >>> sorted(map_page_files('<script src="assets/areas.js"></script>'))[:2]
     ['areas.js', 'leaflet-1.9.3/LICENSE']
     """
     names = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png", "LICENSE")
     out = {f"{LEAFLET.folder}/{rel}": _vendor_bytes(LEAFLET, rel) for rel in names}
-    out.update({name: _own_bytes(name) for name in ("map.css", "map.js")})
+    out.update({name: _own_bytes(name) for name in ("map.css", "listbox.js", "map.js")})
     optional = ("areas.js", "attacks.js")
     out.update({name: _own_bytes(name) for name in optional if page is None or f'"assets/{name}"' in page})
     return out

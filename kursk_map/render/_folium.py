@@ -244,7 +244,8 @@ def _base_map(
     m.add_child(_Prefix(attribution_prefix(theatre)))
     root.header.add_child(_Verbatim(f"<title>{esc(title)}</title>"), name="km_title")
     root.header.add_child(_Verbatim(assets.own_tags("map.css")), name="km_css")
-    root.header.add_child(_Verbatim(assets.own_tags("map.js")), name="km_chrome_js")
+    chrome = assets.own_tags("listbox.js") + "\n" + assets.own_tags("map.js")  # map.js uses listbox.js
+    root.header.add_child(_Verbatim(chrome), name="km_chrome_js")
     return m
 
 

@@ -340,6 +340,7 @@ def render_explore(
 <main id="km-map" class="km-map" aria-label="map"></main>
 </div>
 <script src="{esc(settlements_url)}"></script>
+{assets.own_tags("listbox.js")}
 {assets.own_tags("explore.js")}
 </body></html>
 """

@@ -298,7 +298,7 @@
   }
   api.search = function (text, limit) { return search(text, limit).map(function (r) { return r.i; }); };
 
-  var box = $("km-search"), results = $("km-results"), hits = [], active = -1;
+  var box = $("km-search"), results = $("km-results"), hits = [];
   function plain(i) {  // a settlement's name as text (S.n holds escaped HTML; a template's content is inert)
     var el = document.createElement("template");
     el.innerHTML = S.n[i];
@@ -306,14 +306,12 @@
   }
   function listResults() {
     hits = search(box.value, 10);
-    active = hits.length ? 0 : -1;
     results.hidden = !box.value;
     results.textContent = "";
-    hits.forEach(function (h, j) {
+    hits.forEach(function (h) {
       var li = document.createElement("li");
       li.setAttribute("role", "option");
       li.setAttribute("data-i", String(h.i));
-      li.className = j === active ? "km-on" : "";
       li.innerHTML = S.n[h.i] + "<br><small>" + S.places[S.p[h.i]] + "</small>";
       if (fold(plain(h.i)).indexOf(fold(box.value)) < 0) {  // the spelling that matched, as text
         var as = document.createElement("i");
@@ -328,6 +326,7 @@
       none.textContent = index ? "no settlement of the gazetteer has that name" : "loading the names\u2026";
       results.appendChild(none);
     }
+    list.reset();
   }
   function pick(j) {
     var h = hits[j];
@@ -338,23 +337,7 @@
   }
   box.addEventListener("input", listResults);
   box.addEventListener("focus", function () { loadSearch(); if (box.value) { listResults(); } });
-  box.addEventListener("keydown", function (e) {
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      if (!hits.length) { return; }
-      active = (active + (e.key === "ArrowDown" ? 1 : hits.length - 1)) % hits.length;
-      Array.prototype.forEach.call(results.children, function (li, j) { li.className = j === active ? "km-on" : ""; });
-    } else if (e.key === "Enter") {
-      e.preventDefault();
-      pick(Math.max(active, 0));
-    } else if (e.key === "Escape") {
-      results.hidden = true;
-    }
-  });
-  results.addEventListener("click", function (e) {
-    var li = e.target.closest("li[data-i]");
-    if (li) { pick(Array.prototype.indexOf.call(results.children, li)); }
-  });
+  var list = window.kmListbox(box, results, function () { return hits.length; }, pick);  // listbox.js
 
   var searchLoading = null;
   function loadSearch() {

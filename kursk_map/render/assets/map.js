@@ -263,7 +263,7 @@
     map.on("overlayadd overlayremove", function () { spread(); labels(); });
 
     // ---- search ---------------------------------------------------------------------------------
-    var index = null, ids = null, hits = [], active = -1;
+    var index = null, ids = null, hits = [], list = null;
     function ownIndex() {  // the names on the page (and their Cyrillic), when the atlas's index is absent
       index = [];
       for (var i = 0; i < n; i++) {
@@ -305,13 +305,11 @@
     };
     function listResults() {
       hits = find(search.value, 8);
-      active = hits.length ? 0 : -1;
       results.hidden = !search.value;
       results.textContent = "";
-      hits.forEach(function (h, j) {
+      hits.forEach(function (h) {
         var li = document.createElement("li");
         li.setAttribute("role", "option");
-        li.className = j === active ? "km-on" : "";
         li.textContent = names[h.i];
         if (fold(names[h.i]).indexOf(fold(search.value)) < 0) {
           var as = document.createElement("i");
@@ -326,6 +324,7 @@
         none.textContent = index ? "no settlement of the map has that name" : "loading the names\u2026";
         results.appendChild(none);
       }
+      list.reset();
       fit();
     }
     function pick(j) {
@@ -338,23 +337,7 @@
     if (search) {
       search.addEventListener("focus", function () { loadIndex(); });
       search.addEventListener("input", listResults);
-      search.addEventListener("keydown", function (e) {
-        if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-          e.preventDefault();
-          if (!hits.length) { return; }
-          active = (active + (e.key === "ArrowDown" ? 1 : hits.length - 1)) % hits.length;
-          Array.prototype.forEach.call(results.children, function (li, j) { li.className = j === active ? "km-on" : ""; });
-        } else if (e.key === "Enter") {
-          e.preventDefault();
-          pick(Math.max(active, 0));
-        } else if (e.key === "Escape") {
-          results.hidden = true;
-        }
-      });
-      results.addEventListener("click", function (e) {
-        var li = e.target.closest("li[role=option]");
-        if (li) { pick(Array.prototype.indexOf.call(results.children, li)); }
-      });
+      list = window.kmListbox(search, results, function () { return hits.length; }, pick);  // listbox.js
     }
 
     // ---- comparison: one source, or two; the disagreements among those shown, one after another --
